@@ -1,0 +1,1 @@
+"""A Scrapy crawler for clean corpora of WeChat and Sohu articles."""
