@@ -1,0 +1,102 @@
+"""Parsing: page bytes -> ``Article`` (or ``Rejection``). Plain Python, no Scrapy.
+
+``parse_page`` picks the parser by the page's content, the URL being only a
+hint: Markdown and plain text by name or media type; HTML by the first site
+parser in ``SITE_PARSERS`` whose ``detect`` accepts the markup, else the
+generic extractor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from crawler.errors import Rejection
+from crawler.items import Article
+from crawler.parsing.decode import decode_html, looks_garbled
+from crawler.parsing.generic import parse_generic
+from crawler.parsing.text import parse_markdown, parse_plain_text
+
+
+class SiteParser(NamedTuple):
+    name: str
+    detect: Callable[[str, str], bool]  # (html, url) -> this parser's markup?
+    parse: Callable[[str, str, str], Article]  # (html, url, fetched_from)
+
+
+# Site parsers, most specific first; later issues register theirs here.
+SITE_PARSERS: list[SiteParser] = []
+
+_TEXT_TYPES = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown"}
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def kind_of(name: str, content_type: str | None, body: bytes) -> str | None:
+    """'html', 'text', 'markdown', or None for what we cannot parse."""
+    lowered = name.lower().split("?", 1)[0].split("#", 1)[0]
+    if lowered.endswith((".md", ".markdown")):
+        return "markdown"
+    if lowered.endswith(".txt"):
+        return "text"
+    if lowered.endswith((".html", ".htm", ".xhtml", ".shtml")):
+        return "html"
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    if mime in _TEXT_TYPES:
+        return _TEXT_TYPES[mime]
+    if mime in _HTML_TYPES:
+        return "html"
+    head = body[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<body")):
+        return "html"
+    if not mime and b"<html" in body[:65536].lower():
+        return "html"
+    return None
+
+
+def decode_text(body: bytes, content_type: str | None = None) -> str:
+    """Text files: UTF-8 (with or without BOM), else GB18030; garbage refused."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not looks_garbled(text):
+            return text
+    raise Rejection("bad_encoding", "text is neither UTF-8 nor GB18030")
+
+
+def parse_html(html: str, url: str, fetched_from: str | None = None) -> Article:
+    for parser in SITE_PARSERS:
+        if parser.detect(html, url):
+            return parser.parse(html, url, fetched_from or url)
+    return parse_generic(html, url, fetched_from)
+
+
+def parse_page(
+    body: bytes,
+    url: str,
+    *,
+    fetched_from: str | None = None,
+    content_type: str | None = None,
+    name: str | None = None,
+) -> Article:
+    """Parse one page; raise ``Rejection`` when it yields no article.
+
+    ``name`` is the file name or URL path used to tell the format; it
+    defaults to ``url``.
+    """
+    fetched_from = fetched_from or url
+    if not body.strip():
+        raise Rejection("empty", "no bytes")
+    kind = kind_of(name or url, content_type, body)
+    if kind is None:
+        raise Rejection("unsupported", f"not HTML, text or Markdown ({content_type or 'unknown type'})")
+    if kind == "html":
+        article = parse_html(decode_html(body, content_type), url, fetched_from)
+    else:
+        text = decode_text(body, content_type)
+        parse = parse_markdown if kind == "markdown" else parse_plain_text
+        article = parse(text, url, fetched_from)
+    if not article.blocks:
+        raise Rejection("empty", "no text in the article")
+    return article

@@ -1,0 +1,92 @@
+"""Decode page bytes the way a browser would, and refuse garbage.
+
+Order (after the WHATWG encoding sniffing rules, simplified): byte-order mark,
+the charset the server declared, a ``<meta charset>`` in the first bytes, then
+UTF-8, then GB18030 (a superset of GBK and GB2312, the usual legacy encodings
+of Chinese pages). A declared charset that fails to decode is not trusted: the
+next candidate is tried, as mislabelled Chinese pages are common.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from crawler.errors import Rejection
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+# Labels browsers map to a wider encoding (WHATWG): decoding with the wider one
+# never fails where the narrow one would have succeeded.
+_WIDER = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+    "chinese": "gb18030", "csgb2312": "gb18030", "iso-8859-1": "cp1252",
+    "latin1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
+}
+# UTF-8 bytes read as Latin-1/CP1252 ("æ–‡ç« "): the signature of mojibake.
+_MOJIBAKE = re.compile("[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
+def _normalise(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _WIDER.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_charset(body: bytes, content_type: str | None = None) -> str | None:
+    """The charset from the BOM, the Content-Type header or a meta tag."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    if content_type and (m := _HEADER_CHARSET.search(content_type)):
+        if name := _normalise(m.group(1)):
+            return name
+    if m := _META_CHARSET.search(body[:4096]):
+        return _normalise(m.group(1).decode("ascii", "replace"))
+    return None
+
+
+def looks_garbled(text: str) -> bool:
+    """True for text a reader could not use: control bytes or mojibake."""
+    sample = text[:200_000]
+    if not sample:
+        return False
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 200):
+        return True
+    return len(_MOJIBAKE.findall(sample)) > max(8, len(sample) // 100)
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Return the page as text, or raise ``Rejection("bad_encoding")``."""
+    candidates = []
+    declared = declared_charset(body, content_type)
+    if declared:
+        candidates.append(declared)
+    candidates += [c for c in ("utf-8", "gb18030") if c not in candidates]
+    for encoding in candidates:
+        try:
+            text = body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        if looks_garbled(text):
+            continue
+        return text
+    raise Rejection(
+        "bad_encoding",
+        f"not decodable as {', '.join(candidates)} without garbage",
+    )
