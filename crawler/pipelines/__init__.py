@@ -1,0 +1,28 @@
+"""Item pipelines: thin Scrapy adapters over the plain-Python libraries.
+
+The chain (see ``ITEM_PIPELINES`` in settings): extract -> clean ->
+deduplicate -> language -> export. Each stage reads its settings in
+``from_crawler`` (raising ``NotConfigured`` when its ``*_ENABLED`` flag is
+off), passes anything that is not an ``Article`` through untouched, counts
+its stats, and rejects an item by raising a ``Reject`` subclass, which the
+``crawler.rejects.RejectsFeed`` extension writes to the rejects feed.
+"""
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import Rejected
+
+
+class Reject(DropItem):
+    """Drop an item and record why: ``rejected`` goes to the rejects feed."""
+
+    def __init__(self, rejected: Rejected):
+        message = f"{rejected.reason} {rejected.fetched_from}"
+        if rejected.detail:
+            message += f" ({rejected.detail})"
+        super().__init__(message, log_level="INFO")
+        self.rejected = rejected
+
+
+class PageRejected(Reject):
+    """The page yields no article (extract stage)."""

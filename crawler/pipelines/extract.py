@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from crawler.errors import Rejection
+from crawler.items import Page, Rejected
+from crawler.parsing import parse_page
+from crawler.pipelines import PageRejected
+
+
+class ExtractPipeline:
+    """Page bytes -> Article, or a reject with its reason."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if not isinstance(item, Page):
+            return item
+        self.stats.inc_value("extract/pages")
+        try:
+            if item.error:
+                raise Rejection(item.error, item.detail)
+            article = parse_page(
+                item.body, item.url, fetched_from=item.fetched_from,
+                content_type=item.content_type,
+                name=item.fetched_from if item.fetched_from.startswith("file:") else item.url,
+            )
+        except Rejection as exc:
+            raise PageRejected(Rejected(
+                fetched_from=item.fetched_from, url=item.url, status=item.status,
+                reason=exc.reason, detail=exc.detail,
+            )) from None
+        for key, value in item.hints.items():  # listing metadata fills gaps only
+            if getattr(article, key, None) in (None, "") and value:
+                setattr(article, key, value)
+        return article
