@@ -18,7 +18,7 @@ FEEDS = {
 }
 # Rejects feed: every input that yields no article, with its reason.
 REJECTS_URI = "exports/rejects/%(name)s-%(time)s.jsonl"
-# Gzip the default feeds and the rejects feed (".gz" is appended to their URIs).
+# Gzip every feed, the rejects feed included (".gz" is appended to their URIs).
 EXPORT_GZIP = False
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,

@@ -5,7 +5,8 @@ deduplicate -> language -> export. Each stage reads its settings in
 ``from_crawler`` (raising ``NotConfigured`` when its ``*_ENABLED`` flag is
 off), passes anything that is not an ``Article`` through untouched, counts
 its stats, and rejects an item by raising a ``Reject`` subclass, which the
-``crawler.rejects.RejectsFeed`` extension writes to the rejects feed.
+``crawler.feeds.FeedExporter`` writes to the rejects feed and
+``crawler.stats.CrawlStats`` counts per reason.
 """
 
 from scrapy.exceptions import DropItem
@@ -26,3 +27,14 @@ class Reject(DropItem):
 
 class PageRejected(Reject):
     """The page yields no article (extract stage)."""
+
+
+def error_record(item, exc: BaseException) -> Rejected:
+    """The rejects-feed record of an item a stage failed on with a bug."""
+    return Rejected(
+        fetched_from=getattr(item, "fetched_from", "") or "",
+        url=getattr(item, "url", None),
+        status=getattr(item, "status", None),
+        reason="error",
+        detail=f"{type(exc).__name__}: {exc}",
+    )

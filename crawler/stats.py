@@ -1,0 +1,78 @@
+"""Crawl stats of articles and rejects, and a periodic progress line.
+
+Counts ``rejects`` and ``rejects/<reason>`` for every item dropped with a
+``Reject`` or failed on by a stage (reason ``error``); ``articles`` is
+counted by the export stage. Every
+``LOGSTATS_INTERVAL`` seconds logs pages, articles, rejects per reason and
+the rates, in place of Scrapy's own LogStats line.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from crawler.pipelines import Reject, error_record
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlStats:
+    def __init__(self, stats, interval: float):
+        self.stats = stats
+        self.interval = interval
+        self.task = None
+        self.last = (0, 0, 0)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("LOGSTATS_INTERVAL")
+        if interval < 0:
+            raise NotConfigured
+        ext = cls(crawler.stats, interval)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
+        if interval:
+            crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+            crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def item_dropped(self, item, response, exception, spider) -> None:
+        if isinstance(exception, Reject):
+            self.count_reject(exception.rejected.reason)
+
+    def item_error(self, item, response, spider, failure) -> None:
+        self.count_reject(error_record(item, failure.value).reason)
+
+    def count_reject(self, reason: str) -> None:
+        self.stats.inc_value("rejects")
+        self.stats.inc_value(f"rejects/{reason}")
+
+    def spider_opened(self, spider) -> None:
+        self.task = task.LoopingCall(self.log)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self, spider, reason) -> None:
+        if self.task and self.task.running:
+            self.task.stop()
+        self.log()
+
+    def log(self) -> None:
+        values = self.stats.get_stats()
+        pages = values.get("response_received_count", 0) + values.get("files/read", 0)
+        articles = values.get("articles", 0)
+        rejects = values.get("rejects", 0)
+        per_min = [(now - then) * 60 / self.interval for now, then in zip((pages, articles, rejects), self.last)]
+        self.last = (pages, articles, rejects)
+        reasons = ", ".join(
+            f"{key.removeprefix('rejects/')} {n}"
+            for key, n in sorted(values.items()) if key.startswith("rejects/")
+        )
+        logger.info(
+            "Progress: %d pages (%d/min), %d articles (%d/min), %d rejects%s",
+            pages, per_min[0], articles, per_min[1], rejects,
+            f" ({reasons})" if reasons else "",
+        )
