@@ -1,5 +1,8 @@
 """Scrapy's feed exporter with the project's routing of items to feeds.
 
+- ``DEFAULT_FEEDS`` are the feeds of a crawl that has no ``FEEDS`` (no
+  ``-o/-O``): kept apart from ``FEEDS`` because Scrapy adds ``-o/-O`` feeds to
+  those of the settings instead of replacing them.
 - A feed that names no ``item_classes`` (nor ``item_filter``) takes articles
   only, so ``-O articles.jsonl`` never holds rejects.
 - ``REJECTS_URI`` (a feed URI template) adds a JSON-lines feed of ``Rejected``
@@ -35,7 +38,8 @@ class FeedExporter(ScrapyFeedExporter):
         priority = settings.getpriority("FEEDS") or "project"
         gzip = settings.getbool("EXPORT_GZIP")
         feeds = {}
-        for uri, options in settings.getdict("FEEDS").items():
+        configured = settings.getdict("FEEDS") or settings.getdict("DEFAULT_FEEDS")
+        for uri, options in configured.items():
             options = dict(options)
             if not options.get("item_classes") and not options.get("item_filter"):
                 options["item_classes"] = [Article]

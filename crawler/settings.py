@@ -12,8 +12,8 @@ ITEM_PIPELINES = {
 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
-# Default feeds when no -o/-O is given: one JSON-lines file per spider and run.
-FEEDS = {
+# Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
+DEFAULT_FEEDS = {
     "exports/%(name)s/%(name)s-%(time)s.jsonl": {"format": "jsonlines"},
 }
 # Rejects feed: every input that yields no article, with its reason.
@@ -23,6 +23,8 @@ EXPORT_GZIP = False
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "crawler.feeds.FeedExporter": 0,
+    "scrapy.extensions.logstats.LogStats": None,
+    "crawler.stats.CrawlStats": 0,
 }
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import logging
+
 from crawler.errors import Rejection
 from crawler.items import Page, Rejected
 from crawler.parsing import parse_page
-from crawler.pipelines import PageRejected
+from crawler.pipelines import PageRejected, error_record
+
+logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
@@ -23,6 +27,9 @@ class ExtractPipeline:
         try:
             if item.error:
                 raise Rejection(item.error, item.detail)
+            if item.status and item.status >= 400:
+                reason = "not_found" if item.status in (404, 410) else "http_error"
+                raise Rejection(reason, f"HTTP {item.status}")
             article = parse_page(
                 item.body, item.url, fetched_from=item.fetched_from,
                 content_type=item.content_type,
@@ -33,6 +40,9 @@ class ExtractPipeline:
                 fetched_from=item.fetched_from, url=item.url, status=item.status,
                 reason=exc.reason, detail=exc.detail,
             )) from None
+        except Exception as exc:  # a parser bug must not lose the page
+            logger.exception("Parser failed on %s", item.fetched_from)
+            raise PageRejected(error_record(item, exc)) from None
         for key, value in item.hints.items():  # listing metadata fills gaps only
             if getattr(article, key, None) in (None, "") and value:
                 setattr(article, key, value)

@@ -70,7 +70,8 @@ def warc_pages(path: Path, max_bytes: int):
     found = False
     try:
         with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
+            records = ArchiveIterator(stream)
+            for record in records:
                 if record.rec_type != "response" or not record.http_headers:
                     continue
                 content_type = record.http_headers.get_header("Content-Type") or ""
@@ -78,7 +79,7 @@ def warc_pages(path: Path, max_bytes: int):
                     continue
                 found = True
                 target = record.rec_headers.get_header("WARC-Target-URI")
-                where = f"{uri}#offset={stream.tell()}"
+                where = f"{uri}#offset={records.get_record_offset()}"
                 status = int(record.http_headers.get_statuscode() or 0) or None
                 length = int(record.rec_headers.get_header("Content-Length") or 0)
                 if max_bytes and length > max_bytes:
@@ -86,9 +87,7 @@ def warc_pages(path: Path, max_bytes: int):
                                detail=f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
                     continue
                 yield Page(where, target, body=record.content_stream().read(),
-                           status=status, content_type=content_type,
-                           error=None if status is None or status < 400 else "http_error",
-                           detail="" if status is None or status < 400 else f"HTTP {status}")
+                           status=status, content_type=content_type)
     except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
         yield Page(uri, uri, error="malformed", detail=f"WARC: {exc}")
         return
