@@ -10,6 +10,7 @@ response, before any parsing.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,14 +78,35 @@ def load_rules(extra_files: Iterable[str | Path] = ()) -> list[Rule]:
     return rules
 
 
+def decoded_head(body: bytes, content_encoding: str, limit: int = SCAN_BYTES) -> bytes:
+    """The first ``limit`` bytes of a body still in its Content-Encoding
+    (gzip, deflate, br), decoded; the raw bytes when they cannot be."""
+    encoding = content_encoding.strip().lower()
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit)
+        if encoding == "deflate":
+            try:
+                return zlib.decompressobj().decompress(body, limit)
+            except zlib.error:  # raw deflate, as some servers send it
+                return zlib.decompressobj(-zlib.MAX_WBITS).decompress(body, limit)
+        if encoding == "br":
+            import brotli  # optional, as in Scrapy
+
+            return brotli.decompress(body)[:limit]
+    except Exception:  # a broken stream, or no brotli module: the raw bytes it is
+        return body[:limit]
+    return body[:limit]
+
+
 class Detector:
     def __init__(self, rules: list[Rule], scan_bytes: int = SCAN_BYTES):
         self.rules = rules
         self.scan_bytes = scan_bytes
 
-    def match(self, url: str, body: bytes) -> str | None:
+    def match(self, url: str, body: bytes, content_encoding: str = "") -> str | None:
         """The name of the first rule the page matches, or None."""
-        head = body[: self.scan_bytes]
+        head = decoded_head(body, content_encoding, self.scan_bytes)
         for rule in self.rules:
             if rule.matches(url, head):
                 return rule.name

@@ -6,15 +6,17 @@
   (``listed_host`` in meta; a redirect from it to another host is refused);
   a host that is not trusted must resolve to a public address unless
   ``ALLOW_PRIVATE_ADDRESSES``.
-- ``AntiCrawlMiddleware``: marks verification pages (``crawler.anticrawl``)
-  in ``request.meta["anti_crawl"]``; after ``ANTI_CRAWL_MAX_IN_ROW`` of them
-  in a row from one host, blocks the host and closes the spider
+- ``AntiCrawlWatch`` (an extension) with ``GuardedDownloadHandler`` (the
+  HTTP handler): each response is checked for a verification page
+  (``crawler.anticrawl``) as it arrives, marked in
+  ``request.meta["anti_crawl"]``; after ``ANTI_CRAWL_MAX_IN_ROW`` of them in
+  a row from one host, the host is blocked (its requests, those already
+  waiting in its download slot included, are refused) and the spider closes
   (``anti_crawl_blocked``).
-- ``GuardedDownloadHandler``: the HTTP handler, refusing requests to a
-  blocked host at the last moment, so the requests already waiting in the
-  host's download slot are not sent either.
 - ``BackoffRetryMiddleware``: Scrapy's retries, with the host's download slot
   held for ``Retry-After`` or an exponential backoff before the next request.
+- ``RobotsTxtMiddleware``: Scrapy's, fixed so that no request waiting for a
+  host's robots.txt goes out unchecked.
 
 A refused request fails with ``Refused``, whose ``reason`` becomes the
 reject reason of the page (see ``failure_reason``).
@@ -33,6 +35,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -45,8 +48,10 @@ from scrapy.exceptions import (
     UnsupportedURLSchemeError,
 )
 from scrapy.http import Request
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_error
+from twisted.internet.defer import Deferred
 
 from crawler.anticrawl import Detector, load_rules
 from crawler.urls import host_of, ip_literal, is_public_address
@@ -91,6 +96,30 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
 
 def _is_robots_request(request: Request) -> bool:
     return bool(request.meta.get("dont_obey_robotstxt")) and urlsplit(request.url).path == "/robots.txt"
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every request that waits for a
+    host's robots.txt getting its rules.
+
+    Scrapy 2.19 awaits the host's pending Deferred from each waiting request;
+    its result goes to the first waiter only, the others get None, which
+    means "no robots.txt": they are sent unchecked. Here each waiter gets a
+    Deferred of its own, fed by the pending one.
+    """
+
+    async def robot_parser(self, request: Request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        mine: Deferred = Deferred()
+
+        def pass_on(result):
+            mine.callback(result)
+            return result
+
+        pending.addCallback(pass_on)
+        return await maybe_deferred_to_future(mine)
 
 
 class GuardMiddleware:
@@ -153,8 +182,13 @@ class GuardMiddleware:
         return addresses[0]
 
 
-class AntiCrawlMiddleware:
-    """Recognise verification pages; stop asking a host that keeps serving them."""
+class AntiCrawlWatch:
+    """Recognise verification pages; stop asking a host that keeps serving them.
+
+    An extension, called by ``GuardedDownloadHandler`` on every response as it
+    arrives: before the host's download slot sends its next request, so that
+    request is refused if this response blocked the host.
+    """
 
     def __init__(self, crawler, detector: Detector, max_in_row: int, close_spider: bool):
         self.crawler = crawler
@@ -171,19 +205,21 @@ class AntiCrawlMiddleware:
         return cls(crawler, detector, settings.getint("ANTI_CRAWL_MAX_IN_ROW"),
                    settings.getbool("ANTI_CRAWL_CLOSE_SPIDER"))
 
-    def process_response(self, request: Request, response):
+    def inspect(self, request: Request, response) -> None:
+        """Mark a verification page in ``request.meta["anti_crawl"]`` (its rule)
+        and count it; a real page (2xx) ends its host's streak."""
         host = host_of(response.url)
-        rule = self.detector.match(response.url, response.body)
+        encoding = response.headers.get(b"Content-Encoding", b"").decode("latin-1")
+        rule = self.detector.match(response.url, response.body, encoding)
         if rule is None:
-            if response.status < 400:  # a real page: the streak is over
+            if 200 <= response.status < 300:
                 self.in_row[host] = 0
-            return response
+            return
         request.meta["anti_crawl"] = rule
         self.crawler.stats.inc_value("anti_crawl/pages")
         self.in_row[host] += 1
         if self.max_in_row and self.in_row[host] >= self.max_in_row and host not in self.blocked:
             self.block(host, rule)
-        return response
 
     def block(self, host: str, rule: str) -> None:
         self.blocked[host] = f"{self.in_row[host]} verification pages in a row (last: {rule})"
@@ -204,19 +240,24 @@ class AntiCrawlMiddleware:
 
 
 class GuardedDownloadHandler(HTTP11DownloadHandler):
-    """HTTP(S) downloads, except to a host the anti-crawl middleware blocked."""
+    """HTTP(S) downloads watched by ``AntiCrawlWatch``: a request to a blocked
+    host is refused at the last moment (requests already waiting in the host's
+    download slot included), and each response is inspected as it arrives."""
 
     async def download_request(self, request: Request):
-        anti_crawl = self._crawler.get_downloader_middleware(AntiCrawlMiddleware)
-        refused = anti_crawl.refusal(request.url) if anti_crawl else None
-        if refused is None:
+        watch = self._crawler.get_extension(AntiCrawlWatch)
+        if watch is None:
             return await super().download_request(request)
-        # nothing was sent: let the next queued request go without the download delay
-        slot = self._crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
-        if slot is not None:
-            slot.lastseen = 0
-        self._crawler.stats.inc_value("anti_crawl/not_requested")
-        raise refused
+        if (refused := watch.refusal(request.url)) is not None:
+            # nothing was sent: let the next queued request go without the download delay
+            slot = self._crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
+            if slot is not None:
+                slot.lastseen = 0
+            self._crawler.stats.inc_value("anti_crawl/not_requested")
+            raise refused
+        response = await super().download_request(request)
+        watch.inspect(request, response)
+        return response
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:

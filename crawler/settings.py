@@ -28,6 +28,7 @@ EXTENSIONS = {
     # after the feed exporter: an article is in its feed before it is marked exported
     "crawler.incremental.SeenExtension": 100,
     "crawler.incremental.ResumeGuard": 100,
+    "crawler.downloader.AntiCrawlWatch": 0,
 }
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 
@@ -98,11 +99,12 @@ URL_KEY_RULES = []
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): an off-site host is not even asked for robots.txt
     "crawler.downloader.GuardMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.downloader.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.downloader.BackoffRetryMiddleware": 550,
-    # responses reach it decompressed (590), redirects followed (600)
-    "crawler.downloader.AntiCrawlMiddleware": 585,
 }
+# The HTTP handler with the anti-crawl watch (crawler.downloader).
 DOWNLOAD_HANDLERS = {
     "http": "crawler.downloader.GuardedDownloadHandler",
     "https": "crawler.downloader.GuardedDownloadHandler",

@@ -170,10 +170,12 @@ def sohu_article(news_id: int, author_id: int) -> tuple[str, str, str]:
 def wechat_page(seed: str, title: str | None, account: str | None, author: str | None,
                 created: int | None, link: str) -> bytes:
     paragraphs, headings = article_text(seed)
-    body = [f"<section><h2>{headings[0]}</h2>"]
+    if not title:  # a bare page: nothing a parser could take for a title
+        headings = ["", ""]
+    body = [f"<section><h2>{headings[0]}</h2>" if headings[0] else "<section>"]
     body += [f'<p style="margin:0 8px;line-height:1.75em;"><span style="font-size:15px;">{p}</span></p>'
              for p in paragraphs[:3]]
-    body.append(f"<h2>{headings[1]}</h2>")
+    body.append(f"<h2>{headings[1]}</h2>" if headings[1] else "")
     body += [f"<p><span>{p}</span></p>" for p in paragraphs[3:]]
     body.append("</section>")
     head_meta = ""

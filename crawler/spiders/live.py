@@ -103,10 +103,9 @@ class LiveSpider(scrapy.Spider):
         spider.host_map = settings.getdict(spider.host_map_setting) if spider.host_map_setting else {}
         spider.listing_max_pages = settings.getint("LISTING_MAX_PAGES")
         endpoint_hosts = {host_of(settings.get(name) or "") for name in spider.endpoint_settings}
+        hosts = [*spider.source_hosts, *spider.host_map.values(), *settings.getlist("MIRROR_HOSTS")]
         spider.trusted_hosts = frozenset(
-            {h.lower() for h in spider.source_hosts}
-            | {h.lower() for h in spider.host_map.values()}
-            | {h.lower() for h in settings.getlist("MIRROR_HOSTS")}
+            {host_of(f"//{host}") for host in hosts}  # "host" or "host:port"
             | {host_of(url) for url in spider.feed_urls}  # the operator chose these
             | endpoint_hosts
         ) - {""}
