@@ -16,7 +16,7 @@ It serves, with article text invented here (no real page is copied):
   (``/author-page-api/author-articles/pc/AUTHOR?pNo=N``; author ``benchN``
   has N pages of 20 articles) and the feed API (``/public-api/feed?scene=…``).
 - Misbehaviour under ``/x/KIND/CODE``: ``429`` (once, ``Retry-After: 1``),
-  ``503`` (once), ``500`` (always), ``404``, ``slow`` (3 s), ``truncated``
+  ``503`` (once), ``500`` (always), ``404``, ``slow`` (1.6 s), ``truncated``
   (closes before the promised length), ``big`` (1 MB), ``redirect`` (same host),
   ``redirect-off`` (to ``localhost``), ``slowok`` (0.2 s then the article);
   ``/private/…`` is disallowed by ``/robots.txt``.
@@ -305,16 +305,27 @@ VERIFY_PAGE = """<!DOCTYPE html>
 
 class MockSite(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a crawl opens connections in bursts; a full backlog stalls them 1 s
+
+    def handle_error(self, request, client_address):
+        # clients hang up on purpose (timeouts, size limits): not worth a traceback
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), Handler)
         self.log: list[dict] = []
         self.hits: dict[str, int] = {}
         self.lock = threading.Lock()
+        self.busy = 0  # requests being served (a slow one is logged when it ends)
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body in one write, sent at once: with two small writes on a
+    # kept-alive connection, Nagle and delayed ACKs stall each response ~40 ms
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
     server: MockSite
 
     def log_message(self, format, *args):  # quiet
@@ -327,14 +338,23 @@ class Handler(BaseHTTPRequestHandler):
             return self._log(parts)
         with self.server.lock:
             self.server.hits[self.path] = hits = self.server.hits.get(self.path, 0) + 1
-        status = self.route(parts, parse_qs(parts.query), hits)
-        with self.server.lock:
-            self.server.log.append({
-                "path": self.path, "host": self.headers.get("Host"), "status": status,
-                "start": started, "end": time.time(), "ua": self.headers.get("User-Agent"),
-            })
+            self.server.busy += 1
+        status = None  # a client that hung up mid-response
+        try:
+            status = self.route(parts, parse_qs(parts.query), hits)
+        finally:
+            with self.server.lock:
+                self.server.busy -= 1
+                self.server.log.append({
+                    "path": self.path, "host": self.headers.get("Host"), "status": status,
+                    "start": started, "end": time.time(), "ua": self.headers.get("User-Agent"),
+                })
 
     def _log(self, parts):
+        # a request still being served (a client may have given up on it) belongs to this log
+        deadline = time.time() + 5
+        while self.server.busy and time.time() < deadline:
+            time.sleep(0.02)
         with self.server.lock:
             data = json.dumps(self.server.log).encode()
             if "clear=1" in parts.query:
@@ -499,8 +519,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(500, b"broken", "text/plain")
         if kind == "404":
             return self.send(404, b"<html><body>gone</body></html>")
-        if kind == "slow":
-            time.sleep(3)
+        if kind == "slow":  # longer than the tests' DOWNLOAD_TIMEOUT of 1 s
+            time.sleep(1.6)
         if kind == "slowok":
             time.sleep(0.2)
         if kind == "truncated":
