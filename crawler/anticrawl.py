@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.rulefiles import DATA_DIR, RulesError, check_keys, load_toml, string_list
+from crawler.rulefiles import DATA_DIR, RulesError, check_keys, load_toml, string_list, tables
 
 DEFAULT_RULES_FILE = DATA_DIR / "anti_crawl.toml"
 # Verification pages are small; their markers sit in the first few KB.
@@ -49,14 +49,7 @@ def load_rules(extra_files: Iterable[str | Path] = ()) -> list[Rule]:
     for path in [DEFAULT_RULES_FILE, *extra_files]:
         data = load_toml(path)
         check_keys(data, ("rule",), str(path))
-        entries = data.get("rule", [])
-        if not isinstance(entries, list):
-            raise RulesError(f"{path}: rules must be an array of tables ([[rule]])")
-        for n, entry in enumerate(entries, 1):
-            where = f"{path}: rule {n}"
-            if not isinstance(entry, dict):
-                raise RulesError(f"{where}: expected a table")
-            check_keys(entry, ("name", "url", "body"), where)
+        for where, entry in tables(data, "rule", path, ("name", "url", "body")):
             name = entry.get("name")
             if not isinstance(name, str) or not name:
                 raise RulesError(f"{where}: 'name' (a non-empty string) is required")

@@ -11,8 +11,8 @@
   (``crawler.anticrawl``) as it arrives, marked in
   ``request.meta["anti_crawl"]``; after ``ANTI_CRAWL_MAX_IN_ROW`` of them in
   a row from one host, the host is blocked (its requests, those already
-  waiting in its download slot included, are refused) and the spider closes
-  (``anti_crawl_blocked``).
+  waiting in its download slot included, are refused: reject ``host_blocked``)
+  and the spider closes (``anti_crawl_blocked``).
 - ``BackoffRetryMiddleware``: Scrapy's retries, with the host's download slot
   held for ``Retry-After`` or an exponential backoff before the next request.
 - ``RobotsTxtMiddleware``: Scrapy's, fixed so that no request waiting for a
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -52,6 +53,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from crawler.anticrawl import Detector, load_rules
 from crawler.urls import host_of, ip_literal, is_public_address
@@ -122,6 +124,15 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
         return await maybe_deferred_to_future(mine)
 
 
+async def _getaddrinfo(host: str) -> list:
+    """Every address of ``host``, resolved off the reactor thread."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # a non-asyncio Twisted reactor
+        return await deferToThread(socket.getaddrinfo, host, None)
+    return await loop.getaddrinfo(host, None)
+
+
 class GuardMiddleware:
     """Off-site and private-address refusal (see the module docstring)."""
 
@@ -168,7 +179,7 @@ class GuardMiddleware:
             addresses = [literal]
         else:
             try:
-                infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+                infos = await _getaddrinfo(host)
             except OSError as exc:
                 return Refused("dns_error", f"cannot resolve {host}: {exc}")
             addresses = sorted({info[4][0] for info in infos})
@@ -208,7 +219,8 @@ class AntiCrawlWatch:
     def inspect(self, request: Request, response) -> None:
         """Mark a verification page in ``request.meta["anti_crawl"]`` (its rule)
         and count it; a real page (2xx) ends its host's streak."""
-        host = host_of(response.url)
+        # the host asked, even when it redirected to a verification page elsewhere
+        host = host_of((request.meta.get("redirect_urls") or [request.url])[0])
         encoding = response.headers.get(b"Content-Encoding", b"").decode("latin-1")
         rule = self.detector.match(response.url, response.body, encoding)
         if rule is None:
@@ -235,7 +247,7 @@ class AntiCrawlWatch:
         """``Refused`` for a request to a blocked host, else None."""
         host = host_of(url)
         if host in self.blocked:
-            return Refused("anti_crawl", f"not requested: {host} blocked after {self.blocked[host]}")
+            return Refused("host_blocked", f"not requested: {host} served {self.blocked[host]}")
         return None
 
 

@@ -35,3 +35,19 @@ def string_list(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise RulesError(f"{where}: expected a list of non-empty strings, got {value!r}")
     return value
+
+
+def tables(data: dict[str, Any], key: str, path: str | Path, allowed: Iterable[str]) -> list[tuple[str, dict]]:
+    """The ``[[key]]`` tables of a rule file as (where, table), each checked
+    to be a table with only ``allowed`` keys; ``where`` names it in errors."""
+    entries = data.get(key, [])
+    if not isinstance(entries, list):
+        raise RulesError(f"{path}: {key} must be an array of tables ([[{key}]])")
+    checked = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: {key} {n}"
+        if not isinstance(entry, dict):
+            raise RulesError(f"{where}: expected a table")
+        check_keys(entry, allowed, where)
+        checked.append((where, entry))
+    return checked

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.rulefiles import DATA_DIR, RulesError, check_keys, load_toml, string_list
+from crawler.rulefiles import DATA_DIR, RulesError, check_keys, load_toml, string_list, tables
 
 DEFAULT_RULES_FILE = DATA_DIR / "urls.toml"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -39,14 +39,7 @@ def load_url_rules(extra_files: Iterable[str | Path] = ()) -> UrlRules:
         check_keys(data, ("drop_params", "drop_prefixes", "identity"), str(path))
         drop.update(string_list(data.get("drop_params", []), f"{path}: drop_params"))
         prefixes.extend(string_list(data.get("drop_prefixes", []), f"{path}: drop_prefixes"))
-        rules = data.get("identity", [])
-        if not isinstance(rules, list):
-            raise RulesError(f"{path}: identity must be an array of tables ([[identity]])")
-        for n, rule in enumerate(rules, 1):
-            where = f"{path}: identity rule {n}"
-            if not isinstance(rule, dict):
-                raise RulesError(f"{where}: expected a table")
-            check_keys(rule, ("path", "params"), where)
+        for where, rule in tables(data, "identity", path, ("path", "params")):
             if not isinstance(rule.get("path"), str) or not rule["path"].startswith("/"):
                 raise RulesError(f"{where}: 'path' must be a string starting with '/'")
             params = string_list(rule.get("params"), f"{where}: params")

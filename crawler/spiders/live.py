@@ -26,7 +26,7 @@ from scrapy.http import Request, Response
 from crawler.downloader import failure_reason
 from crawler.incremental import SeenExtension
 from crawler.items import Page
-from crawler.listings import CHINA_TZ, Entry, ListingError, parse_feed, published_before
+from crawler.listings import CHINA_TZ, ListingError, parse_feed, published_before
 from crawler.urls import article_key, clean_url, host_of, load_url_rules, map_host
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ class LiveSpider(scrapy.Spider):
         self.fetched_keys: set[str] = set()  # articles whose page this run yielded
         self.queued: set[str] = set()  # requested, no answer yet (kept in JOBDIR state)
         self.resumed: set[str] = set()  # queued by the paused run: in the JOBDIR queue
+        self.requested_count = 0  # article requests of this job (a paused run's included)
         self.budget_logged = False
         self.seen: SeenExtension | None = None  # set in start(): the seen-store, if enabled
 
@@ -119,6 +120,7 @@ class LiveSpider(scrapy.Spider):
         if state is not None:
             self.resumed = set(state.get("queued", ()))
             state["queued"] = self.queued = set(self.resumed)
+            self.requested_count = state.get("articles_requested", 0)
             if self.resumed:
                 logger.info("Resuming: %d article requests are in the JOBDIR queue", len(self.resumed))
         for url in self.feed_urls:
@@ -139,11 +141,8 @@ class LiveSpider(scrapy.Spider):
         return map_host(clean_url(url), self.host_map)
 
     def budget_left(self) -> bool:
-        if self.max_articles is None:
-            return True
-        state = getattr(self, "state", None)
-        done = state.get("articles_requested", 0) if state is not None else self.crawler.stats.get_value("articles/requested", 0)
-        if done < self.max_articles:
+        """Whether ``-a max_articles`` allows another article request."""
+        if self.max_articles is None or self.requested_count < self.max_articles:
             return True
         if not self.budget_logged:
             logger.info("max_articles=%d reached: no more article requests", self.max_articles)
@@ -179,9 +178,10 @@ class LiveSpider(scrapy.Spider):
         if not self.budget_left():
             return None
         self.queued.add(key)
+        self.requested_count += 1
         stats.inc_value("articles/requested")
         if (state := getattr(self, "state", None)) is not None:
-            state["articles_requested"] = state.get("articles_requested", 0) + 1
+            state["articles_requested"] = self.requested_count
         meta = {"seen_key": key, "listed_url": url, "hints": hints or {},
                 "handle_httpstatus_list": ERROR_STATUSES}
         if listed:
@@ -197,10 +197,11 @@ class LiveSpider(scrapy.Spider):
             self.crawler.stats.inc_value("seen/skipped")
             return
         self.fetched_keys.add(key)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         page = Page(
             fetched_from=response.meta["listed_url"], url=response.url, body=response.body,
-            status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            source_hint=self.name, hints=response.meta["hints"],
+            status=response.status, content_type=content_type, source_hint=self.name,
+            hints=response.meta["hints"],
         )
         if rule := response.meta.get("anti_crawl"):
             page.body, page.error = b"", "anti_crawl"
@@ -233,49 +234,50 @@ class LiveSpider(scrapy.Spider):
                         detail="listing")
         return None
 
-    def listing_error(self, response: Response, exc: ListingError) -> Page:
-        logger.warning("Unreadable listing %s: %s", response.url, exc)
-        return Page(response.url, response.url, status=response.status, error="listing_error",
-                    detail=str(exc), source_hint=self.name)
-
     def listing_failed(self, failure):
         request = failure.request
         reason, detail = failure_reason(failure.value)
         logger.warning("Listing %s failed: %s (%s)", request.url, reason, detail)
         yield Page(request.url, request.url, error=reason, detail=f"listing: {detail}", source_hint=self.name)
 
-    def follow_entries(self, entries: list[Entry], listed: bool = False,
-                       newest_first: bool = False) -> tuple[list[Request | Page], bool]:
-        """Article requests for a listing page's entries, and whether the
-        listing's next page is worth reading: not when the budget is spent,
-        nor, for a listing sorted newest first, when the whole page is older
-        than ``since``."""
+    def follow_listing(self, response: Response, parse, page: int, listed: bool = False,
+                       newest_first: bool = False):
+        """Yield what a listing page gives (article requests, or a ``Page``
+        rejecting the listing); return whether to read its next page and
+        what else ``parse(response) -> (entries, extra)`` found (a cursor).
+
+        Not the next page when this one failed, had no entry, or was page
+        ``LISTING_MAX_PAGES``, when the budget is spent, nor, for a listing
+        sorted newest first, when the whole page is older than ``since``.
+        ``listed``: entries may point at any host (feeds), see ``article_request``.
+        """
+        if (problem := self.listing_problem(response)) is not None:
+            yield problem
+            return False, None
+        try:
+            entries, extra = parse(response)
+        except ListingError as exc:
+            logger.warning("Unreadable listing %s: %s", response.url, exc)
+            yield Page(response.url, response.url, status=response.status, error="listing_error",
+                       detail=str(exc), source_hint=self.name)
+            return False, None
         stats = self.crawler.stats
         stats.inc_value("listing/entries", len(entries))
-        out: list[Request | Page] = []
         too_old = 0
         for entry in entries:
             if published_before(entry, self.since):
                 too_old += 1
-                continue
-            if (item := self.article_request(entry.url, entry.hints(), listed=listed)) is not None:
-                out.append(item)
+            elif (item := self.article_request(entry.url, entry.hints(), listed=listed)) is not None:
+                yield item
         stats.inc_value("listing/too_old", too_old)
-        more = bool(entries) and self.budget_left() and not (newest_first and too_old == len(entries))
-        return out, more
+        more = (bool(entries) and page < self.listing_max_pages and self.budget_left()
+                and not (newest_first and too_old == len(entries)))
+        return more, extra
 
     def parse_feed(self, response: Response, page: int):
-        if (problem := self.listing_problem(response)) is not None:
-            yield problem
-            return
-        try:
-            entries, next_url = parse_feed(response.body, response.url)
-        except ListingError as exc:
-            yield self.listing_error(response, exc)
-            return
-        items, more = self.follow_entries(entries, listed=True)
-        yield from items
-        if next_url and more and page < self.listing_max_pages:
+        more, next_url = yield from self.follow_listing(
+            response, lambda r: parse_feed(r.body, r.url), page, listed=True)
+        if more and next_url:
             yield self.listing_request(next_url, self.parse_feed, {"page": page + 1})
 
     def closed(self, reason: str) -> None:

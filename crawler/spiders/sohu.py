@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from crawler.listings import ListingError, parse_sohu_author, parse_sohu_feed
+from crawler.listings import parse_sohu_author, parse_sohu_feed
 from crawler.spiders.live import LiveSpider, split_arg
 
 
@@ -52,17 +52,9 @@ class SohuSpider(LiveSpider):
         return self.listing_request(url, self.parse_author, {"author": author, "page": page})
 
     def parse_author(self, response, author: str, page: int):
-        if (problem := self.listing_problem(response)) is not None:
-            yield problem
-            return
-        try:
-            entries = parse_sohu_author(response.body, response.url)
-        except ListingError as exc:
-            yield self.listing_error(response, exc)
-            return
-        items, more = self.follow_entries(entries, newest_first=True)
-        yield from items
-        if more and page < self.listing_max_pages:
+        more, _ = yield from self.follow_listing(
+            response, lambda r: (parse_sohu_author(r.body, r.url), None), page, newest_first=True)
+        if more:
             yield self.author_request(author, page + 1)
 
     def channel_request(self, scene: str, scene_id: str, page: int):
@@ -74,15 +66,8 @@ class SohuSpider(LiveSpider):
                                     {"scene": scene, "scene_id": scene_id, "page": page})
 
     def parse_channel(self, response, scene: str, scene_id: str, page: int):
-        if (problem := self.listing_problem(response)) is not None:
-            yield problem
-            return
-        try:
-            entries = parse_sohu_feed(response.body, self.settings["SOHU_ARTICLE_URL"])
-        except ListingError as exc:
-            yield self.listing_error(response, exc)
-            return
-        items, more = self.follow_entries(entries, newest_first=True)
-        yield from items
-        if more and page < self.listing_max_pages:
+        article_url = self.settings["SOHU_ARTICLE_URL"]
+        more, _ = yield from self.follow_listing(
+            response, lambda r: (parse_sohu_feed(r.body, article_url), None), page, newest_first=True)
+        if more:
             yield self.channel_request(scene, scene_id, page + 1)

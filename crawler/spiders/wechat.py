@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
 
-from crawler.listings import ListingError, parse_wechat_album
+from crawler.listings import parse_wechat_album
 from crawler.spiders.live import LiveSpider, split_arg
 
 
@@ -54,16 +54,7 @@ class WechatSpider(LiveSpider):
         return self.listing_request(url, self.parse_album, {"biz": biz, "album_id": album_id, "page": page})
 
     def parse_album(self, response, biz: str, album_id: str, page: int):
-        if (problem := self.listing_problem(response)) is not None:
-            yield problem
-            return
-        try:
-            entries, cursor = parse_wechat_album(response.body)
-        except ListingError as exc:
-            yield self.listing_error(response, exc)
-            return
         # albums are not sorted newest first for sure: since filters entries, never stops paging
-        items, more = self.follow_entries(entries)
-        yield from items
-        if cursor and more and page < self.listing_max_pages:
+        more, cursor = yield from self.follow_listing(response, lambda r: parse_wechat_album(r.body), page)
+        if more and cursor:
             yield self.album_request(biz, album_id, cursor, page + 1)
