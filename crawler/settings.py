@@ -7,8 +7,21 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- Item pipeline chain: extract -> clean -> deduplicate -> language -> export
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
+    "crawler.pipelines.clean.CleanPipeline": 200,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
+
+# --- Clean stage (crawler/cleaning; README "Cleaning")
+# Remove injected spam and platform boilerplate span by span (False: stage off).
+CLEAN_ENABLED = True
+# Extra rule files or directories (TOML/JSON), read after the built-in rules, in order.
+CLEAN_RULES = []
+# Read the built-in rules (crawler/cleaning/rules/); False: only CLEAN_RULES.
+CLEAN_DEFAULT_RULES = True
+# Names of rules to switch off, e.g. ["sohu-original-title"].
+CLEAN_DISABLED_RULES = []
+# Safety valve: an article that cleaning would cut by more than this share of its characters is kept unchanged and flagged.
+CLEAN_MAX_REMOVED_SHARE = 0.5
 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,263 @@
+"""Apply a ``RuleSet`` to an article's blocks, span by span.
+
+Each pass runs every rule over every block and collects cuts; overlapping
+cuts merge (the earlier rule names the reason), each cut widens over the
+spaces at its seam so the sentence reads on, and a block left with no letter
+or digit goes whole. Passes repeat until nothing more is found (a removal can
+bring two pieces of spam together), so cleaning a clean article changes
+nothing. If everything found would remove more than ``max_removed_share`` of
+the article's characters, the article is left as it was and flagged instead.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from crawler.cleaning import hosts
+from crawler.cleaning.rules import Rule, RuleSet
+from crawler.cleaning.textops import apply_cuts, merge_cuts, sentence_at, sentence_bounds, stitch
+
+SAFETY_VALVE = "safety_valve"
+MAX_PASSES = 8
+
+
+@dataclass
+class CleanResult:
+    blocks: list[dict]
+    removed: list[dict]  # {"reason", "text"} in document order
+    input_chars: int
+    removed_chars: int
+    valve: bool = False  # too much would have gone: blocks are the input's
+    by_reason: dict[str, list[int]] = field(default_factory=dict)  # reason -> [count, chars]
+
+    @property
+    def share(self) -> float:
+        return self.removed_chars / self.input_chars if self.input_chars else 0.0
+
+
+class _Block:
+    """One block during a pass, with its sentence bounds computed on demand."""
+
+    __slots__ = ("text", "type", "spans", "_sentences", "_hosts")
+
+    def __init__(self, block: dict):
+        self.text = block["text"]
+        self.type = block.get("type", "paragraph")
+        self.spans = block.get("spans") or []
+        self._sentences = None
+        self._hosts: dict[frozenset, list] = {}
+
+    def hosts(self, not_tlds: frozenset) -> list:
+        if not_tlds not in self._hosts:
+            self._hosts[not_tlds] = hosts.find_hosts(self.text, not_tlds)
+        return self._hosts[not_tlds]
+
+    def sentences(self):
+        if self._sentences is None:
+            self._sentences = sentence_bounds(self.text)
+        return self._sentences
+
+
+class _Article:
+    """The blocks of one pass, with article-wide exemption hits found on demand."""
+
+    def __init__(self, blocks: list[_Block]):
+        self.blocks = blocks
+        self._hits: dict[str, list[tuple[int, int, int]]] = {}
+
+    def hits(self, rule: Rule) -> list[tuple[int, int, int]]:
+        """(block index, start, end) of every match of the rule's ``unless_article``."""
+        if rule.name not in self._hits:
+            pattern = rule.compiled["unless_article"]
+            self._hits[rule.name] = [(i, m.start(), m.end()) for i, b in enumerate(self.blocks)
+                                     for m in pattern.finditer(b.text)]
+        return self._hits[rule.name]
+
+    def about(self, rule: Rule, index: int, start: int, end: int) -> bool:
+        """Whether the article, outside this match, speaks of the rule's subject."""
+        return any(i != index or e <= start or s >= end for i, s, e in self.hits(rule))
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _regex_cuts(rule: Rule, article: _Article, index: int):
+    p, c = rule.params, rule.compiled
+    block = article.blocks[index]
+    count = len(article.blocks)
+    text = block.text
+    if p["max_block_chars"] is not None and len(text) > p["max_block_chars"]:
+        return
+    if p["where"] == "head" and index >= p["within"]:
+        return
+    if p["where"] == "tail" and index < count - p["within"]:
+        return
+    pattern = c["pattern"]
+    has_cut_group = "cut" in pattern.groupindex
+    for m in pattern.finditer(text):
+        s, e = m.span("cut") if has_cut_group and m.group("cut") is not None else m.span()
+        if e <= s:
+            continue
+        if p["context"] == "sentence" or p["scope"] == "sentence":
+            cs, ce = sentence_at(block.sentences(), s)
+            ce = max(ce, e)
+        else:
+            cs, ce = 0, len(text)
+        if c["also"] is not None and not c["also"].search(text, cs, ce):
+            continue
+        # the exemption looks at the context without the match itself
+        if c["unless"] is not None and c["unless"].search(_blank(text, s, e)[cs:ce]):
+            continue
+        if c["unless_article"] is not None and article.about(rule, index, s, e):
+            continue
+        if p["scope"] == "block":
+            yield 0, len(text)
+            return
+        yield (cs, ce) if p["scope"] == "sentence" else (s, e)
+
+
+def _rule_cuts(rule: Rule, article: _Article, index: int):
+    p, c = rule.params, rule.compiled
+    block = article.blocks[index]
+    if rule.kind == "regex":
+        return list(_regex_cuts(rule, article, index))
+    if rule.kind == "hidden":
+        return [(s, e) for s, e, kind, _ in block.spans if kind == "hidden" and e > s]
+    if rule.kind == "host_run":
+        return hosts.farm_cuts(block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
+                               p["min_run"], p["pipe_min_run"], p["loose_min_run"])
+    if rule.kind == "bare_url":
+        cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
+                                   c["cues_before"], c["cues_after"])
+        if c["unless"] is not None:
+            bounds = block.sentences()
+            cuts = [(s, e) for s, e in cuts
+                    if not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
+        return cuts
+    if rule.kind == "link_run":
+        return hosts.link_run_cuts(block.text, block.spans, c["cues_before"], c["cues_after"],
+                                   p["min_run"], p["pipe_min_run"], p["loose_min_run"])
+    raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
+
+
+def _block_cuts(rules: list[Rule], article: _Article, index: int) -> list[tuple[int, int, str]]:
+    block = article.blocks[index]
+    found = []
+    for order, rule in enumerate(rules):
+        if block.type not in rule.block_types:
+            continue
+        found += [(s, e, rule.reason, order) for s, e in _rule_cuts(rule, article, index)]
+    if not found:
+        return []
+    text = block.text
+    cuts = merge_cuts([(*stitch(text, s, e), reason, order) for s, e, reason, order in found])
+    rest = "".join(text[a:b] for a, b in _gaps(cuts, len(text)))
+    if not any(ch.isalnum() for ch in rest):
+        # only punctuation or spaces would remain: the block goes whole
+        biggest = max(cuts, key=lambda c: c[1] - c[0])
+        return [(0, len(text), biggest[2])]
+    return cuts
+
+
+def _gaps(cuts, length):
+    pos = 0
+    for s, e, _ in cuts:
+        yield pos, s
+        pos = e
+    yield pos, length
+
+
+class Cleaner:
+    """Cleans articles with one ``RuleSet``; holds no state between articles."""
+
+    def __init__(self, ruleset: RuleSet, max_removed_share: float = 0.5):
+        if not 0 < max_removed_share <= 1:
+            raise ValueError("max_removed_share must be in (0, 1]")
+        self.rules = ruleset.rules
+        self.max_removed_share = max_removed_share
+        self._article_patterns = [r.compiled["unless_article"] for r in self.rules
+                                  if r.compiled.get("unless_article") is not None]
+
+    def clean_blocks(self, blocks: list[dict]) -> CleanResult:
+        """Clean a list of blocks; the input is not modified."""
+        input_chars = sum(len(b["text"]) for b in blocks)
+        current = [dict(b) for b in blocks]
+        removed: list[dict] = []
+        todo = None  # block indices to look at; None: all
+        for _ in range(MAX_PASSES):
+            current, found, todo = self._pass(current, todo)
+            if not found:
+                break
+            removed += found
+        removed_chars = sum(len(r["text"]) for r in removed)
+        if input_chars and removed_chars / input_chars > self.max_removed_share:
+            share = round(removed_chars / input_chars, 4)
+            flag = {"reason": SAFETY_VALVE, "text": "", "share": share}
+            return CleanResult(copy.deepcopy(blocks), [flag], input_chars, 0, valve=True,
+                               by_reason={SAFETY_VALVE: [1, 0]})
+        by_reason: dict[str, list[int]] = {}
+        for r in removed:
+            tally = by_reason.setdefault(r["reason"], [0, 0])
+            tally[0] += 1
+            tally[1] += len(r["text"])
+        return CleanResult(current, removed, input_chars, removed_chars, by_reason=by_reason)
+
+    def _pass(self, blocks: list[dict], todo: set[int] | None):
+        """One pass over ``blocks`` (only those in ``todo`` when given).
+
+        Returns the new blocks, the removals, and what the next pass must look
+        at: the blocks that changed, or all of them when a change can reach
+        other blocks (a block went, so head/tail positions moved; or removed
+        text held a word an article-wide exemption counts).
+        """
+        work = [_Block(b) for b in blocks]
+        article = _Article(work)
+        out: list[dict] = []
+        removed: list[dict] = []
+        changed: set[int] = set()
+        everything = False
+        for i, (block, wb) in enumerate(zip(blocks, work)):
+            cuts = _block_cuts(self.rules, article, i) if todo is None or i in todo else []
+            if not cuts:
+                out.append(block)
+                continue
+            kept, pieces, spans = apply_cuts(wb.text, cuts, wb.spans if "spans" in block else None)
+            removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
+            everything = everything or not kept or self._reaches_article(wb.text, cuts)
+            if not kept:
+                continue
+            new = dict(block, text=kept)
+            if spans is not None:
+                if spans:
+                    new["spans"] = spans
+                else:
+                    new.pop("spans")
+            changed.add(len(out))
+            out.append(new)
+        return out, removed, (None if everything else changed)
+
+    def _reaches_article(self, text: str, cuts) -> bool:
+        """Whether a cut takes (part of) a word that an article-wide exemption counts."""
+        for s, e, _ in cuts:
+            around = text[max(0, s - 8):e + 8]
+            if any(p.search(around) for p in self._article_patterns):
+                return True
+        return False
+
+    def clean(self, article) -> CleanResult:
+        """Clean an ``Article`` in place: blocks, text and ``removed``.
+
+        An article already flagged by the safety valve is left alone (its
+        verdict stands), which keeps cleaning idempotent.
+        """
+        if any(r.get("reason") == SAFETY_VALVE for r in article.removed):
+            chars = sum(len(b["text"]) for b in article.blocks)
+            return CleanResult(article.blocks, [], chars, 0)
+        result = self.clean_blocks(article.blocks)
+        if result.removed:
+            article.blocks = result.blocks
+            article.removed.extend(result.removed)
+            article.join_text()
+        return result
