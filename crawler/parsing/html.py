@@ -474,3 +474,38 @@ def fragment(markup: str):
     if len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip():
         return wrapper[0]
     return wrapper
+
+
+def element_text(el) -> str:
+    """The visible-order text of one element on a single line (for metadata)."""
+    return " ".join(block["text"] for block in flatten(el).blocks)
+
+
+def remove_range(block: dict, start: int, end: int) -> str:
+    """Cut ``block["text"][start:end]`` out of the block, shifting its spans.
+
+    Returns the removed text. Spans inside the cut vanish, spans across it
+    shrink; whitespace left at the block's ends is trimmed.
+    """
+    text = block["text"]
+    removed = text[start:end]
+    new_text = text[:start] + text[end:]
+    lead = len(new_text) - len(new_text.lstrip())
+    new_text = new_text.strip()
+    width = end - start
+
+    def shift(pos: int) -> int:
+        pos = pos if pos <= start else max(pos - width, start)
+        return min(max(pos - lead, 0), len(new_text))
+
+    spans = []
+    for s, e, kind, value in block.get("spans", []):
+        s, e = shift(s), shift(e)
+        if e > s:
+            spans.append([s, e, kind, value])
+    block["text"] = new_text
+    if spans:
+        block["spans"] = spans
+    else:
+        block.pop("spans", None)
+    return removed
