@@ -23,6 +23,11 @@ CLEAN_DISABLED_RULES = []
 # Safety valve: an article that cleaning would cut by more than this share of its characters is kept unchanged and flagged.
 CLEAN_MAX_REMOVED_SHARE = 0.5
 
+# --- Parsing
+# Extra rule files (TOML) per site parser, merged before the defaults of
+# crawler/parsing/rules/<site>.toml, e.g. {"wechat": ["my_wechat.toml"]}.
+PARSING_RULES = {}
+
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
 # Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
