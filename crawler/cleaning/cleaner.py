@@ -1,12 +1,13 @@
 """Apply a ``RuleSet`` to an article's blocks, span by span.
 
-Each pass runs every rule over every block and collects cuts; overlapping
-cuts merge (the earlier rule names the reason), each cut widens over the
-spaces at its seam so the sentence reads on, and a block left with no letter
-or digit goes whole. Passes repeat until nothing more is found (a removal can
+Each pass runs the rules in order over every block, each rule on the text the
+rules before it left (so a sentence rule never fires on hidden text already
+gone); each cut widens over the spaces at its seam so the sentence reads on,
+and a block left with no letter or digit goes whole. Passes repeat until nothing more is found (a removal can
 bring two pieces of spam together), so cleaning a clean article changes
 nothing. If everything found would remove more than ``max_removed_share`` of
-the article's characters, the article is left as it was and flagged instead.
+the article's characters, or all of them, the article is left as it was and
+flagged instead (never emptied).
 """
 
 from __future__ import annotations
@@ -105,10 +106,11 @@ def _regex_cuts(rule: Rule, article: _Article, index: int):
             ce = max(ce, e)
         else:
             cs, ce = 0, len(text)
-        if c["also"] is not None and not c["also"].search(text, cs, ce):
+        # "also" and the exemption look at the context without the match itself
+        context = _blank(text, s, e)[cs:ce] if (c["also"] or c["unless"]) else ""
+        if c["also"] is not None and not c["also"].search(context):
             continue
-        # the exemption looks at the context without the match itself
-        if c["unless"] is not None and c["unless"].search(_blank(text, s, e)[cs:ce]):
+        if c["unless"] is not None and c["unless"].search(context):
             continue
         if c["unless_article"] is not None and article.about(rule, index, s, e):
             continue
@@ -142,31 +144,42 @@ def _rule_cuts(rule: Rule, article: _Article, index: int):
     raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
 
 
-def _block_cuts(rules: list[Rule], article: _Article, index: int) -> list[tuple[int, int, str]]:
-    block = article.blocks[index]
-    found = []
-    for order, rule in enumerate(rules):
-        if block.type not in rule.block_types:
+def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
+    """Run the rules in order over one block, each on the text the previous left.
+
+    Returns the new block (None when nothing is left) and the removals, or
+    (block, []) when nothing was found.
+    """
+    work = article.blocks[index]
+    removed: list[dict] = []
+    spans = block.get("spans")
+    for rule in rules:
+        if work.type not in rule.block_types or not work.text:
             continue
-        found += [(s, e, rule.reason, order) for s, e in _rule_cuts(rule, article, index)]
-    if not found:
-        return []
-    text = block.text
-    cuts = merge_cuts([(*stitch(text, s, e), reason, order) for s, e, reason, order in found])
-    rest = "".join(text[a:b] for a, b in _gaps(cuts, len(text)))
-    if not any(ch.isalnum() for ch in rest):
-        # only punctuation or spaces would remain: the block goes whole
-        biggest = max(cuts, key=lambda c: c[1] - c[0])
-        return [(0, len(text), biggest[2])]
-    return cuts
-
-
-def _gaps(cuts, length):
-    pos = 0
-    for s, e, _ in cuts:
-        yield pos, s
-        pos = e
-    yield pos, length
+        found = _rule_cuts(rule, article, index)
+        if not found:
+            continue
+        text = work.text
+        cuts = merge_cuts([(*stitch(text, s, e), rule.reason, 0) for s, e in found])
+        kept, pieces, spans = apply_cuts(text, cuts, spans)
+        removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
+        work = _Block({"type": work.type, "text": kept, "spans": spans})
+        article.blocks[index] = work
+    if not removed:
+        return block, []
+    if work.text and not any(ch.isalnum() for ch in work.text):
+        # only punctuation or spaces are left: they go with the largest removal's reason
+        reason = max(removed, key=lambda r: len(r["text"]))["reason"]
+        removed.append({"reason": reason, "text": work.text})
+        work.text = ""
+    if not work.text:
+        return None, removed
+    new = dict(block, text=work.text)
+    if spans:
+        new["spans"] = spans
+    else:
+        new.pop("spans", None)
+    return new, removed
 
 
 class Cleaner:
@@ -192,7 +205,8 @@ class Cleaner:
                 break
             removed += found
         removed_chars = sum(len(r["text"]) for r in removed)
-        if input_chars and removed_chars / input_chars > self.max_removed_share:
+        if input_chars and (removed_chars / input_chars > self.max_removed_share or not current):
+            # too much would go (or everything): a rule is more likely wrong than the page
             share = round(removed_chars / input_chars, 4)
             flag = {"reason": SAFETY_VALVE, "text": "", "share": share}
             return CleanResult(copy.deepcopy(blocks), [flag], input_chars, 0, valve=True,
@@ -212,36 +226,32 @@ class Cleaner:
         other blocks (a block went, so head/tail positions moved; or removed
         text held a word an article-wide exemption counts).
         """
-        work = [_Block(b) for b in blocks]
-        article = _Article(work)
+        article = _Article([_Block(b) for b in blocks])
         out: list[dict] = []
         removed: list[dict] = []
         changed: set[int] = set()
         everything = False
-        for i, (block, wb) in enumerate(zip(blocks, work)):
-            cuts = _block_cuts(self.rules, article, i) if todo is None or i in todo else []
-            if not cuts:
+        for i, block in enumerate(blocks):
+            if todo is not None and i not in todo:
                 out.append(block)
                 continue
-            kept, pieces, spans = apply_cuts(wb.text, cuts, wb.spans if "spans" in block else None)
-            removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
-            everything = everything or not kept or self._reaches_article(wb.text, cuts)
-            if not kept:
+            original = block["text"]
+            new, found = _clean_block(self.rules, article, i, block)
+            if not found:
+                out.append(block)
                 continue
-            new = dict(block, text=kept)
-            if spans is not None:
-                if spans:
-                    new["spans"] = spans
-                else:
-                    new.pop("spans")
-            changed.add(len(out))
-            out.append(new)
+            removed += found
+            everything = everything or new is None or self._reaches_article(original, [r["text"] for r in found])
+            if new is not None:
+                changed.add(len(out))
+                out.append(new)
         return out, removed, (None if everything else changed)
 
-    def _reaches_article(self, text: str, cuts) -> bool:
-        """Whether a cut takes (part of) a word that an article-wide exemption counts."""
-        for s, e, _ in cuts:
-            around = text[max(0, s - 8):e + 8]
+    def _reaches_article(self, original: str, pieces: list[str]) -> bool:
+        """Whether a removal took (part of) a word that an article-wide exemption counts."""
+        for piece in pieces:
+            at = original.find(piece)
+            around = original[max(0, at - 8):at + len(piece) + 8] if at >= 0 else original
             if any(p.search(around) for p in self._article_patterns):
                 return True
         return False

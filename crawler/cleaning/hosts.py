@@ -129,10 +129,11 @@ def host_runs(text: str, tokens: list[HostToken]) -> list[tuple[list[HostToken],
 
 
 def _with_loose_separators(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take a separator hanging at either end of a farm (``|a.cn|b.cn|``)."""
+    """Take a pipe hanging at either end of a farm (``|a.cn|b.cn|``); commas
+    and the like may belong to the sentence."""
     if start > 0 and text[start - 1] in "|｜":
         start -= 1
-    if end < len(text) and text[end] in "|｜,，、/;；":
+    if end < len(text) and text[end] in "|｜":
         end += 1
     return start, end
 
