@@ -20,11 +20,16 @@ DEFAULT_FEEDS = {
 REJECTS_URI = "exports/rejects/%(name)s-%(time)s.jsonl"
 # Gzip every feed, the rejects feed included (".gz" is appended to their URIs).
 EXPORT_GZIP = False
+# Atom feed per source of its latest clean articles, rewritten after each run.
+ATOM_FEED_ENABLED = True
+ATOM_FEED_PATH = "exports/atom/%(source)s.xml"  # a local path; %(source)s: SOURCE_NAME or the spider
+ATOM_FEED_ENTRIES = 50
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "crawler.feeds.FeedExporter": 0,
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.stats.CrawlStats": 0,
+    "crawler.feeds.AtomFeed": 0,
 }
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 
@@ -39,6 +44,16 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 USER_AGENT = "crawler (+https://github.com/; Chinese article corpus crawler)"
+
+# --- Scheduled crawls (scrapy schedule)
+COMMANDS_MODULE = "crawler.commands"
+SCHEDULE_SOURCES = "sources.toml"  # the sources file
+SCHEDULE_RUN_LOG = "exports/runs.jsonl"  # one JSON line per run
+SCHEDULE_STATE_DIR = "state/schedule"  # last run times and per-source locks
+SCHEDULE_LOG_DIR = "exports/logs"  # each run's Scrapy log, one file per run; empty: the scheduler's output
+SCHEDULE_TICK = 1.0  # seconds between checks of what is due
+SOURCE_NAME = ""  # set by the scheduler for each run; names the Atom feed
+RUN_STATS_FILE = ""  # where a run writes its final stats (JSON), for the run log
 
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
