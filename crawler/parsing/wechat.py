@@ -50,7 +50,7 @@ _META = re.compile(
 _LONG_FORM_PATH = re.compile(r"^/s/?$|^/mp/appmsg/show")
 _SHORT_FORM_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,})")
 _DATE_TEXT = re.compile(
-    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
 
 
