@@ -37,6 +37,7 @@ _WORD = re.compile(r"(true|false|null|undefined)\b")
 _WRAPPER = re.compile(r"(?:htmlDecode|JsDecode|decodeURIComponent)\s*\(\s*")
 _SUFFIX = re.compile(r"\s*(?:\.html\(\s*(?:false|true|0|1)?\s*\)|\*\s*1\b)")
 _OR = re.compile(r"\s*\|\|\s*")
+_TIMES_ONE = re.compile(r"\*\s*1\b")
 _IDENT_CHAR = re.compile(r"[\w$.]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Escapes whose meaning differs between JavaScript and Python's unicode_escape codec
@@ -57,7 +58,7 @@ def unescape_js(raw: str) -> str:
 
     def one(m: re.Match) -> str:
         esc = m.group(1)
-        if esc[0] == "x":
+        if esc[0] == "x" and len(esc) == 3:
             return chr(int(esc[1:], 16))
         if esc.startswith("u{"):
             return chr(int(esc[2:-1], 16))
@@ -179,6 +180,10 @@ def _value(src: str, pos: int) -> tuple[Any, int]:
         text, end = _string_expr(src, pos)
         if text is None:
             raise _Skip
+        if _TIMES_ONE.search(src, pos, end):  # '3' * 1 is the number 3 in JavaScript
+            number = text.strip() or "0"
+            if _NUMBER.fullmatch(number):
+                return (float(number) if "." in number or "e" in number.lower() else int(number)), end
         return text, end
     if m := _NUMBER.match(src, pos):
         end = _SUFFIX.match(src, m.end())

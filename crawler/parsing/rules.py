@@ -82,11 +82,11 @@ def _merge(default: Any, user: Any) -> Any:
 def _check(value: Any, schema: Any, where: str, site: str, key_path: tuple) -> None:
     if isinstance(schema, dict):
         if not isinstance(value, dict):
-            raise RulesError(f"{where}: expected a table")
+            raise RulesError(f"{where or 'top level'}: expected a table")
         for key, item in value.items():
             if key not in schema:
                 raise RulesError(f"{where}.{key}: unknown key (known: {', '.join(schema)})")
-            _check(item, schema[key], f"{where}.{key}", site, (*key_path, key))
+            _check(item, schema[key], f"{where}.{key}" if where else key, site, (*key_path, key))
         return
     if isinstance(schema, list):
         if not isinstance(value, list):
@@ -144,13 +144,14 @@ def load_site_rules(site: str, extra: tuple[str | Path, ...] | list = ()) -> dic
     """The validated rules of ``site`` ("wechat", "sohu"), user files merged in."""
     if site not in _SCHEMAS:
         raise RulesError(f"no rules schema for site {site!r}")
-    default_path = RULES_DIR / f"{site}.toml"
-    rules = _read(default_path)
-    _check(rules, _SCHEMAS[site], str(default_path), site, (site,))
-    for path in extra:
-        user = _read(Path(path))
-        _check(user, _SCHEMAS[site], str(path), site, (site,))
-        rules = _merge(rules, user)
+    rules: dict = {}
+    for path in (RULES_DIR / f"{site}.toml", *map(Path, extra)):
+        data = _read(path)
+        try:
+            _check(data, _SCHEMAS[site], "", site, (site,))
+        except RulesError as exc:
+            raise RulesError(f"{path}: {exc}") from None
+        rules = _merge(rules, data) if rules else data
     return rules
 
 
