@@ -9,9 +9,10 @@ since 2024, one object literal ``window.cgiDataNew = {...}``. Two readers:
   optionally wrapped in ``htmlDecode(...)``/``JsDecode(...)`` or followed by
   ``.html(false)``/``* 1``. The first non-empty string wins; assignments whose
   value is an expression (``opt.biz || window.biz``) are skipped.
-- ``object_literal(page, start)``: parse the object literal that follows the
-  first match of ``start`` into dicts, lists, strings, numbers and booleans;
-  values that are expressions are skipped. Token scanning by regular
+- ``object_literal(page, start, keys=())``: parse the object literal that
+  follows the first match of ``start`` into dicts, lists, strings, numbers and
+  booleans (``'3' * 1`` is 3); values that are expressions are skipped; with
+  ``keys``, reading stops once they have all been seen. Token scanning by regular
   expressions, so a 100 KB string costs one match.
 """
 
@@ -201,10 +202,12 @@ def _after_value(src: str, pos: int, value_end: int) -> int:
     return pos
 
 
-def _object(src: str, pos: int) -> tuple[dict, int]:
+def _object(src: str, pos: int, wanted: frozenset = frozenset()) -> tuple[dict, int]:
     result: dict[str, Any] = {}
     pos += 1  # {
     while True:
+        if wanted and wanted <= result.keys():
+            return result, pos  # every wanted key read: the rest is not needed
         pos = _SPACE.match(src, pos).end()
         c = src[pos : pos + 1]
         if c == "}" or not c:
@@ -257,8 +260,11 @@ def _array(src: str, pos: int) -> tuple[list, int]:
         pos = _after_value(src, pos, end)
 
 
-def object_literal(page: str, start: str | re.Pattern) -> dict | None:
-    """The object literal right after the first match of ``start``, or None."""
+def object_literal(page: str, start: str | re.Pattern, keys=()) -> dict | None:
+    """The object literal right after the first match of ``start``, or None.
+
+    With ``keys``, reading stops once all of them were found at the top level
+    (the result may then lack later keys)."""
     pattern = re.compile(start) if isinstance(start, str) else start
     m = pattern.search(page)
     if not m:
@@ -266,4 +272,4 @@ def object_literal(page: str, start: str | re.Pattern) -> dict | None:
     pos = _SPACE.match(page, m.end()).end()
     if page[pos : pos + 1] != "{":
         return None
-    return _object(page, pos)[0]
+    return _object(page, pos, frozenset(keys))[0]
