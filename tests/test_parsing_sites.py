@@ -69,6 +69,14 @@ def test_sohu_repost_of_a_wechat_article_stays_sohu():
     assert article.images == [{"url": "https://mmbiz.qpic.cn/mmbiz_jpg/abc/640?wx_fmt=jpeg", "alt": None}]
 
 
+def test_sohu_repost_keeping_a_copied_wechat_body_stays_sohu():
+    page = """<html><body><article class="article" id="mp-editor">
+    <div class="rich_media_content" id="js_content"><p>从公众号复制来的正文。</p></div>
+    </article></body></html>""".encode()
+    article = parse_page(page, "https://www.sohu.com/a/800000005_100000005")
+    assert article.source == "sohu" and article.text == "从公众号复制来的正文。"
+
+
 def test_sohu_host_without_article_markup_goes_to_the_generic_parser():
     page = ("<html><head><title>搜狐首页</title></head><body><main><p>"
             + "今日要闻很多，这里是首页的导语文字。" * 5 + "</p></main></body></html>").encode()

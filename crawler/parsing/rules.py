@@ -31,7 +31,7 @@ class RulesError(ValueError):
 # or a one-item list holding a dict (an array of tables). "{str}" is a str->str table.
 _SCHEMAS: dict[str, dict] = {
     "wechat": {
-        "detect": {"hosts": "[str]", "markers": "[str]"},
+        "detect": {"hosts": "[str]", "markers": "[str]", "not_markers": "[str]"},
         "page": {
             "body": "regex", "title_heading": "regex", "account_name": "regex",
             "author_name": "regex", "meta_area": "regex", "publish_time": "regex",

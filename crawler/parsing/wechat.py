@@ -96,6 +96,7 @@ class WechatParser:
         detect = self.rules["detect"]
         self.hosts = tuple(detect["hosts"])
         self.markers = tuple(detect["markers"])
+        self.not_markers = tuple(detect.get("not_markers", ()))
         page = self.rules["page"]
         self.patterns = {key: re.compile(page[key]) for key in (
             "body", "title_heading", "account_name", "author_name", "meta_area",
@@ -109,6 +110,8 @@ class WechatParser:
 
     # -- detection ------------------------------------------------------------
     def detect(self, html: str, url: str) -> bool:
+        if any(marker in html for marker in self.not_markers):
+            return False
         if any(marker in html for marker in self.markers):
             return True
         host = urlsplit(url or "").hostname or ""
