@@ -10,6 +10,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 
+# --- Parsing
+# Extra rule files (TOML) per site parser, merged before the defaults of
+# crawler/parsing/rules/<site>.toml, e.g. {"wechat": ["my_wechat.toml"]}.
+PARSING_RULES = {}
+
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
 # Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
