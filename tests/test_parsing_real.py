@@ -15,6 +15,7 @@ import pytest
 from crawler.errors import Rejection
 from crawler.evaluation import text_f1
 from crawler.parsing import SITE_PARSERS, parse_page
+from tests.conftest import shared_path
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 
@@ -165,3 +166,13 @@ def test_sohu_injections_recorded_not_in_text():
         removed = [r["text"] for r in result.removed if r["reason"] == "boilerplate"]
         assert "返回搜狐，查看更多" in removed
         assert any(t.startswith("责任编辑") for t in removed)
+
+
+def test_sogou_verification_page_is_anti_crawl():
+    page = shared_path("corpus", "real", "other", "sogou_weixin_search_antispider.html")
+    with pytest.raises(Rejection) as err:
+        parse_page(page.read_bytes(), "https://weixin.sogou.com/antispider/?from=%2Fweixin")
+    assert err.value.reason == "anti_crawl"
+    with pytest.raises(Rejection) as err:  # a saved copy: the markup alone tells
+        parse_page(page.read_bytes(), page.as_uri())
+    assert err.value.reason == "anti_crawl"

@@ -62,9 +62,11 @@ _SCHEMAS: dict[str, dict] = {
         "boilerplate_text": [{"name": "str", "pattern": "regex"}],
     },
 }
+_SCHEMAS["web"] = {"special": _SCHEMAS["wechat"]["special"]}
 # Keys a rule table must have.
 _REQUIRED = {
     ("wechat", "special"): ("reason",),
+    ("web", "special"): ("reason",),
     ("sohu", "boilerplate"): ("name", "selectors"),
     ("sohu", "boilerplate_text"): ("name", "pattern"),
 }
