@@ -17,7 +17,7 @@ LANG_ENABLED = True
 # Languages to keep (ISO 639-1, e.g. ["zh"]); empty: all.
 LANG_KEEP = []
 # An article is kept when its main language is kept or kept languages hold this share of its characters.
-LANG_KEEP_MIN_SHARE = 0.25
+LANG_KEEP_MIN_SHARE = 0.15
 # Articles not kept: "drop" (rejects feed, reason "language") or "label" (exported, tagged only).
 LANG_ACTION = "drop"
 # Export only the blocks of this language (plus blocks of no language); others go to `removed`.

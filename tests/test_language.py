@@ -126,6 +126,12 @@ def test_link_farm_does_not_turn_chinese_latin(detector):
     assert tags(detector, ("paragraph", "但核心原则仍是技术赋能真人，而非取而代之。" + farm)) == ["zh"]
 
 
+def test_addresses_glued_to_chinese_leave_the_chinese_counted(detector):
+    text = "详情请访问https://example.com/a或写信到news@example.com了解报名须知和活动安排"
+    guess = detector.guess(text)
+    assert (guess.lang, guess.sure, guess.method) == ("zh", True, "script")
+
+
 # -- short blocks ----------------------------------------------------------------
 
 def test_short_block_takes_neighbour_language_heading_looks_forward(detector):
@@ -234,7 +240,7 @@ def _rules_file(tmp_path: Path, text: str) -> Path:
     ('[[script]]\nname = "x"\nranges = ["4E00-4E10"]\nweight = 1\nlang = "xx"\nmin_chars = 1\n', "overlap"),
     ('[[script]]\nname = "latin"\nranges = ["0041-005A"]\nwords = true\ncandidates = ["en", "klingon"]\nmin_chars = 3\n',
      "no profile"),
-    ('[stopwords]\nsv = ["och", "the"]\n', "'the' is listed for both"),
+    ('[stopwords]\nsv = ["och", "att", "och"]\n', "lists \\['och'\\] twice"),
     ('[detect]\nmin_probability = 2\n', "between 0 and 1"),
     ('[detect]\nspeed = 1\n', "unknown key"),
     ('[[script]]\nname = "y"\nranges = ["ZZZZ"]\nweight = 1\nlang = "yy"\nmin_chars = 1\n', "bad range"),

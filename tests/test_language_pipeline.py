@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Article, Page
+from crawler.parsing import parse_page
 from crawler.pipelines.language import LanguagePipeline, LanguageRejected
 
 ZH = "屋顶农场不仅能为附近的餐厅提供新鲜蔬菜，还能在夏天降低楼内的温度。"
@@ -85,3 +88,11 @@ def test_blocks_of_one_language_moves_the_others_to_removed():
 def test_blocks_of_an_absent_language_reject_the_article():
     with pytest.raises(LanguageRejected, match="no ja blocks"):
         pipeline(LANG_BLOCKS="ja").process_item(bilingual())
+
+
+def test_bilingual_seed_is_kept_for_its_chinese_side():
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "sohu_style_article_with_spam.txt"
+    article = parse_page(seed.read_bytes(), "file:sohu_style_article_with_spam.txt")
+    article = pipeline(LANG_KEEP=["zh"], LANG_BLOCKS="zh").process_item(article)
+    assert article.lang == "zh" and article.langs.get("en", 0) == 0
+    assert article.removed and {r["reason"] for r in article.removed} == {"other_language"}

@@ -11,6 +11,7 @@ so answers never depend on another module's use of langdetect or on the run.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -23,12 +24,19 @@ UNDETERMINED = "und"
 # Addresses and identifiers are not language: a link farm of domains would
 # make a Chinese paragraph look Latin, and so would DOWNLOAD_DELAY. Dotted
 # names must be lowercase, so that "end.Start" (a missing space) survives.
-_NOT_LANGUAGE = re.compile(
-    r"(?:https?://|www\.)\S+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![A-Za-z0-9.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![A-Za-z0-9])"
-    r"|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+"
+# Each pattern runs only when its marker character is in the text.
+_NOT_LANGUAGE = (
+    ("@", re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
+    (".", re.compile(r"(?:https?://|www\.)[!-~]+|(?<![A-Za-z0-9.-])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?![A-Za-z0-9])")),
+    ("_", re.compile(r"(?<![A-Za-z0-9_])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")),
 )
+
+
+def _language_only(text: str) -> str:
+    for marker, pattern in _NOT_LANGUAGE:
+        if marker in text:
+            text = pattern.sub(" ", text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class LanguageDetector:
     def __init__(self, rules: Rules):
         self.rules = rules
         self._scripts = rules.scripts
+        self._chars = [re.compile(_char_class(s)) for s in rules.scripts]
         self._runs = [re.compile(_char_class(s) + "+") for s in rules.scripts]
         self._index = {s.name: i for i, s in enumerate(rules.scripts)}
         self._factories: dict[str, DetectorFactory] = {}  # built on first use, per script
@@ -71,8 +80,12 @@ class LanguageDetector:
     def guess(self, text: str, block_type: str | None = None) -> Guess:
         if block_type in self.rules.neutral_types:
             return _NEUTRAL
-        sample = _NOT_LANGUAGE.sub(" ", _window(text, self.rules.scan_chars))
-        runs = [pattern.findall(sample) for pattern in self._runs]
+        sample = _language_only(_window(text, self.rules.scan_chars))
+        # Which scripts occur, probed on the distinct characters (a few dozen),
+        # so that only those are counted over the whole sample.
+        distinct = "".join(set(sample))
+        runs = [self._runs[i].findall(sample) if chars.search(distinct) else []
+                for i, chars in enumerate(self._chars)]
         counts = [sum(map(len, found)) for found in runs]
         units = [float(len(found)) if s.words else n * s.weight
                  for found, n, s in zip(runs, counts, self._scripts)]
@@ -106,15 +119,16 @@ class LanguageDetector:
         return Guess(own, False, languages, "short")
 
     def _by_stopwords(self, words: list[str], languages: tuple[str, ...]) -> Guess | None:
-        listed = [lang for lang in languages if lang in self.rules.stopwords]
-        if not listed or not words:
+        if not words:
             return None
-        lowered = [w.lower() for w in words]
-        hits = sorted(
-            ((sum(w in self.rules.stopwords[lang] for w in lowered), lang) for lang in listed),
-            key=lambda pair: -pair[0],
-        )
-        (top, lang), runner_up = hits[0], (hits[1][0] if len(hits) > 1 else 0)
+        hits: Counter[str] = Counter()
+        for word in words:
+            hits.update(self.rules.stopwords.get(word.lower(), ()))
+        ranked = [(n, lang) for lang, n in hits.most_common(2)]
+        if not ranked or ranked[0][1] not in languages:
+            return None
+        top, lang = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0
         rules = self.rules
         if (top >= rules.stopword_min_hits and top >= rules.stopword_min_share * len(words)
                 and top >= rules.stopword_margin * runner_up):
@@ -139,6 +153,13 @@ class LanguageDetector:
             return Guess(lang, True, languages, "langdetect")
         plausible = tuple(code for code, p in ranked if p >= self.rules.context_probability)
         return Guess(lang, False, plausible, "unsure")
+
+    def prepare(self) -> LanguageDetector:
+        """Load every langdetect profile now rather than on first need."""
+        for script in self._scripts:
+            if script.candidates:
+                self._factory(script)
+        return self
 
     def _factory(self, script: Script) -> DetectorFactory:
         factory = self._factories.get(script.name)

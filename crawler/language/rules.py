@@ -65,7 +65,7 @@ class Rules:
     neutral_types: tuple[str, ...]
     aliases: dict[str, str]
     scripts: tuple[Script, ...]
-    stopwords: dict[str, frozenset[str]]
+    stopwords: dict[str, tuple[str, ...]]  # function word -> the languages listing it
 
     def code(self, name: str) -> str:
         """ISO 639-1 code of a detector's language name (zh-cn -> zh)."""
@@ -149,21 +149,18 @@ def _build(merged: dict[str, Any]) -> Rules:
         if script.absorbs is not None and script.absorbs not in names:
             raise RulesError(f"[[script]] {script.name}: absorbs unknown script {script.absorbs!r}")
 
-    stopwords: dict[str, frozenset[str]] = {}
-    owner: dict[str, str] = {}
+    stopwords: dict[str, tuple[str, ...]] = {}  # word -> languages listing it
     for lang, (words, source) in merged["stopwords"].items():
         if not _CODE.match(lang):
             raise RulesError(f"{source}: [stopwords] {lang!r} is not a lowercase language code")
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise RulesError(f"{source}: [stopwords] {lang} must be a list of words")
         lowered = [w.lower() for w in words]
-        if len(set(lowered)) != len(lowered):
-            raise RulesError(f"{source}: [stopwords] {lang} lists a word twice")
+        twice = sorted({w for w in lowered if lowered.count(w) > 1})
+        if twice:
+            raise RulesError(f"{source}: [stopwords] {lang} lists {twice} twice")
         for word in lowered:
-            if word in owner:  # shared words tell nothing apart
-                raise RulesError(f"[stopwords] {word!r} is listed for both {owner[word]} and {lang}")
-            owner[word] = lang
-        stopwords[lang] = frozenset(lowered)
+            stopwords[word] = stopwords.get(word, ()) + (lang,)
 
     return Rules(
         **{key: value for key, value in detect.items() if key != "neutral_types"},

@@ -17,7 +17,7 @@ class LanguagePipeline:
     """Tag blocks and articles with their language; keep, label or split by it."""
 
     def __init__(self, stats, detector: LanguageDetector, keep: tuple[str, ...] = (),
-                 min_share: float = 0.25, action: str = "drop", blocks_lang: str = ""):
+                 min_share: float = 0.15, action: str = "drop", blocks_lang: str = ""):
         if action not in ACTIONS:
             raise ValueError(f"LANG_ACTION must be one of {ACTIONS}, not {action!r}")
         self.stats = stats
@@ -36,8 +36,8 @@ class LanguagePipeline:
         keep = tuple(dict.fromkeys(rules.code(code) for code in settings.getlist("LANG_KEEP") if code.strip()))
         blocks_lang = (settings.get("LANG_BLOCKS") or "").strip()
         return cls(
-            crawler.stats, LanguageDetector(rules), keep=keep,
-            min_share=settings.getfloat("LANG_KEEP_MIN_SHARE", 0.25),
+            crawler.stats, LanguageDetector(rules).prepare(), keep=keep,
+            min_share=settings.getfloat("LANG_KEEP_MIN_SHARE", 0.15),
             action=(settings.get("LANG_ACTION") or "drop").strip().lower(),
             blocks_lang=rules.code(blocks_lang) if blocks_lang else "",
         )
