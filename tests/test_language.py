@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.items import Article
 from crawler.language import (
@@ -46,9 +48,12 @@ def tag_labelled(detector: LanguageDetector) -> list[tuple[str, str, str]]:
     return results
 
 
-@pytest.fixture(scope="module")
+DETECTOR = LanguageDetector(load_rules())
+
+
+@pytest.fixture
 def detector() -> LanguageDetector:
-    return LanguageDetector(load_rules())
+    return DETECTOR
 
 
 def tags(detector: LanguageDetector, *blocks: tuple[str, str]) -> list[str]:
@@ -155,6 +160,14 @@ def test_numbers_symbols_and_unknown_latin_are_und(detector):
 
 def test_code_blocks_have_no_language(detector):
     assert tags(detector, ("code", "for item in items:\n    print(item)  # the loop")) == ["und"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gets_a_code_and_never_fails(text):
+    guess = DETECTOR.guess(text)
+    assert guess.lang == "und" or re.fullmatch("[a-z]{2}", guess.lang)
+    assert DETECTOR.guess(text) == guess
 
 
 # -- determinism -----------------------------------------------------------------
