@@ -7,6 +7,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- Item pipeline chain: extract -> clean -> deduplicate -> language -> export
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
+    "crawler.pipelines.language.LanguagePipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 
@@ -14,6 +15,20 @@ ITEM_PIPELINES = {
 # Extra rule files (TOML) per site parser, merged before the defaults of
 # crawler/parsing/rules/<site>.toml, e.g. {"wechat": ["my_wechat.toml"]}.
 PARSING_RULES = {}
+
+# --- Language stage (crawler/language; README "Language")
+# Tag every block and article with its language (off: no lang, no langs).
+LANG_ENABLED = True
+# Languages to keep (ISO 639-1, e.g. ["zh"]); empty: all.
+LANG_KEEP = []
+# An article is kept when its main language is kept or kept languages hold this share of its characters.
+LANG_KEEP_MIN_SHARE = 0.15
+# Articles not kept: "drop" (rejects feed, reason "language") or "label" (exported, tagged only).
+LANG_ACTION = "drop"
+# Export only the blocks of this language (plus blocks of no language); others go to `removed`.
+LANG_BLOCKS = ""
+# Extra rules files (TOML) merged over crawler/language/rules.toml, in order.
+LANG_RULES = []
 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
