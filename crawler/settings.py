@@ -8,6 +8,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.clean.CleanPipeline": 200,
+    "crawler.pipelines.language.LanguagePipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 
@@ -28,6 +29,20 @@ CLEAN_MAX_REMOVED_SHARE = 0.5
 # crawler/parsing/rules/<site>.toml, e.g. {"wechat": ["my_wechat.toml"]}.
 PARSING_RULES = {}
 
+# --- Language stage (crawler/language; README "Language")
+# Tag every block and article with its language (off: no lang, no langs).
+LANG_ENABLED = True
+# Languages to keep (ISO 639-1, e.g. ["zh"]); empty: all.
+LANG_KEEP = []
+# An article is kept when its main language is kept or kept languages hold this share of its characters.
+LANG_KEEP_MIN_SHARE = 0.15
+# Articles not kept: "drop" (rejects feed, reason "language") or "label" (exported, tagged only).
+LANG_ACTION = "drop"
+# Export only the blocks of this language (plus blocks of no language); others go to `removed`.
+LANG_BLOCKS = ""
+# Extra rules files (TOML) merged over crawler/language/rules.toml, in order.
+LANG_RULES = []
+
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
 # Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
@@ -38,11 +53,16 @@ DEFAULT_FEEDS = {
 REJECTS_URI = "exports/rejects/%(name)s-%(time)s.jsonl"
 # Gzip every feed, the rejects feed included (".gz" is appended to their URIs).
 EXPORT_GZIP = False
+# Atom feed per source of its latest clean articles, rewritten after each run.
+ATOM_FEED_ENABLED = True
+ATOM_FEED_PATH = "exports/atom/%(source)s.xml"  # a local path; %(source)s: SOURCE_NAME or the spider
+ATOM_FEED_ENTRIES = 50
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "crawler.feeds.FeedExporter": 0,
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.stats.CrawlStats": 0,
+    "crawler.feeds.AtomFeed": 0,
 }
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 
@@ -57,6 +77,16 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 USER_AGENT = "crawler (+https://github.com/; Chinese article corpus crawler)"
+
+# --- Scheduled crawls (scrapy schedule)
+COMMANDS_MODULE = "crawler.commands"
+SCHEDULE_SOURCES = "sources.toml"  # the sources file
+SCHEDULE_RUN_LOG = "exports/runs.jsonl"  # one JSON line per run
+SCHEDULE_STATE_DIR = "state/schedule"  # last run times and per-source locks
+SCHEDULE_LOG_DIR = "exports/logs"  # each run's Scrapy log, one file per run; empty: the scheduler's output
+SCHEDULE_TICK = 1.0  # seconds between checks of what is due
+SOURCE_NAME = ""  # set by the scheduler for each run; names the Atom feed
+RUN_STATS_FILE = ""  # where a run writes its final stats (JSON), for the run log
 
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

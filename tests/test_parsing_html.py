@@ -158,3 +158,15 @@ def test_slice_element_is_balanced_and_skips_comments():
     )
     assert slice_element(page, r"id='x'") == "<div id='x'><div>内<!-- <div> --></div>尾</div>"
     assert slice_element(page, r"id='missing'") is None
+
+
+def test_remove_range_shifts_and_clips_spans():
+    from crawler.parsing.html import remove_range
+
+    block = {"type": "paragraph", "text": "前文SPAM后文链接", "lang": None,
+             "spans": [[2, 6, "hidden", "display:none"], [1, 8, "link", "u"], [8, 10, "link", "v"]]}
+    assert remove_range(block, 2, 6) == "SPAM"
+    assert block["text"] == "前文后文链接"
+    assert block["spans"] == [[1, 4, "link", "u"], [4, 6, "link", "v"]]
+    remove_range(block, 0, 4)
+    assert block["text"] == "链接" and block["spans"] == [[0, 2, "link", "v"]]

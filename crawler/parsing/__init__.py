@@ -17,6 +17,7 @@ from crawler.parsing.decode import decode_html, looks_garbled
 from crawler.parsing.generic import parse_generic
 from crawler.parsing.rules import load_site_rules
 from crawler.parsing.sohu import SohuParser
+from crawler.parsing.special import special_reason
 from crawler.parsing.text import parse_markdown, parse_plain_text
 from crawler.parsing.wechat import WechatParser
 
@@ -46,6 +47,8 @@ def build_site_parsers(rule_files: Mapping[str, Sequence[str]] | None = None) ->
 
 # Site parsers with the default rules, most specific first.
 SITE_PARSERS: list[SiteParser] = build_site_parsers()
+# Pages of other sites that carry no article (verification pages...).
+WEB_SPECIAL_PAGES: list[dict] = load_site_rules("web")["special"]
 
 _TEXT_TYPES = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -92,6 +95,8 @@ def parse_html(
     for parser in SITE_PARSERS if parsers is None else parsers:
         if parser.detect(html, url):
             return parser.parse(html, url, fetched_from or url)
+    if special := special_reason(html, url, WEB_SPECIAL_PAGES, []):
+        raise Rejection(*special)
     return parse_generic(html, url, fetched_from)
 
 

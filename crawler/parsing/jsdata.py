@@ -9,9 +9,10 @@ since 2024, one object literal ``window.cgiDataNew = {...}``. Two readers:
   optionally wrapped in ``htmlDecode(...)``/``JsDecode(...)`` or followed by
   ``.html(false)``/``* 1``. The first non-empty string wins; assignments whose
   value is an expression (``opt.biz || window.biz``) are skipped.
-- ``object_literal(page, start)``: parse the object literal that follows the
-  first match of ``start`` into dicts, lists, strings, numbers and booleans;
-  values that are expressions are skipped. Token scanning by regular
+- ``object_literal(page, start, keys=())``: parse the object literal that
+  follows the first match of ``start`` into dicts, lists, strings, numbers and
+  booleans (``'3' * 1`` is 3); values that are expressions are skipped; with
+  ``keys``, reading stops once they have all been seen. Token scanning by regular
   expressions, so a 100 KB string costs one match.
 """
 
@@ -37,6 +38,7 @@ _WORD = re.compile(r"(true|false|null|undefined)\b")
 _WRAPPER = re.compile(r"(?:htmlDecode|JsDecode|decodeURIComponent)\s*\(\s*")
 _SUFFIX = re.compile(r"\s*(?:\.html\(\s*(?:false|true|0|1)?\s*\)|\*\s*1\b)")
 _OR = re.compile(r"\s*\|\|\s*")
+_TIMES_ONE = re.compile(r"\*\s*1\b")
 _IDENT_CHAR = re.compile(r"[\w$.]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Escapes whose meaning differs between JavaScript and Python's unicode_escape codec
@@ -57,7 +59,7 @@ def unescape_js(raw: str) -> str:
 
     def one(m: re.Match) -> str:
         esc = m.group(1)
-        if esc[0] == "x":
+        if esc[0] == "x" and len(esc) == 3:
             return chr(int(esc[1:], 16))
         if esc.startswith("u{"):
             return chr(int(esc[2:-1], 16))
@@ -179,6 +181,10 @@ def _value(src: str, pos: int) -> tuple[Any, int]:
         text, end = _string_expr(src, pos)
         if text is None:
             raise _Skip
+        if _TIMES_ONE.search(src, pos, end):  # '3' * 1 is the number 3 in JavaScript
+            number = text.strip() or "0"
+            if _NUMBER.fullmatch(number):
+                return (float(number) if "." in number or "e" in number.lower() else int(number)), end
         return text, end
     if m := _NUMBER.match(src, pos):
         end = _SUFFIX.match(src, m.end())
@@ -196,10 +202,12 @@ def _after_value(src: str, pos: int, value_end: int) -> int:
     return pos
 
 
-def _object(src: str, pos: int) -> tuple[dict, int]:
+def _object(src: str, pos: int, wanted: frozenset = frozenset()) -> tuple[dict, int]:
     result: dict[str, Any] = {}
     pos += 1  # {
     while True:
+        if wanted and wanted <= result.keys():
+            return result, pos  # every wanted key read: the rest is not needed
         pos = _SPACE.match(src, pos).end()
         c = src[pos : pos + 1]
         if c == "}" or not c:
@@ -252,8 +260,11 @@ def _array(src: str, pos: int) -> tuple[list, int]:
         pos = _after_value(src, pos, end)
 
 
-def object_literal(page: str, start: str | re.Pattern) -> dict | None:
-    """The object literal right after the first match of ``start``, or None."""
+def object_literal(page: str, start: str | re.Pattern, keys=()) -> dict | None:
+    """The object literal right after the first match of ``start``, or None.
+
+    With ``keys``, reading stops once all of them were found at the top level
+    (the result may then lack later keys)."""
     pattern = re.compile(start) if isinstance(start, str) else start
     m = pattern.search(page)
     if not m:
@@ -261,4 +272,4 @@ def object_literal(page: str, start: str | re.Pattern) -> dict | None:
     pos = _SPACE.match(page, m.end()).end()
     if page[pos : pos + 1] != "{":
         return None
-    return _object(page, pos)[0]
+    return _object(page, pos, frozenset(keys))[0]

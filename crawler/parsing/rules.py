@@ -13,13 +13,15 @@ is mutated.
 from __future__ import annotations
 
 import re
+from importlib import resources
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from lxml.cssselect import CSSSelector
 
-RULES_DIR = Path(__file__).with_name("rules")
+# read through importlib.resources: the package may run from a zipped egg (scrapyd)
+RULES_DIR = resources.files("crawler.parsing") / "rules"
 
 
 class RulesError(ValueError):
@@ -31,7 +33,7 @@ class RulesError(ValueError):
 # or a one-item list holding a dict (an array of tables). "{str}" is a str->str table.
 _SCHEMAS: dict[str, dict] = {
     "wechat": {
-        "detect": {"hosts": "[str]", "markers": "[str]"},
+        "detect": {"hosts": "[str]", "markers": "[str]", "not_markers": "[str]"},
         "page": {
             "body": "regex", "title_heading": "regex", "account_name": "regex",
             "author_name": "regex", "meta_area": "regex", "publish_time": "regex",
@@ -60,9 +62,11 @@ _SCHEMAS: dict[str, dict] = {
         "boilerplate_text": [{"name": "str", "pattern": "regex"}],
     },
 }
+_SCHEMAS["web"] = {"special": _SCHEMAS["wechat"]["special"]}
 # Keys a rule table must have.
 _REQUIRED = {
     ("wechat", "special"): ("reason",),
+    ("web", "special"): ("reason",),
     ("sohu", "boilerplate"): ("name", "selectors"),
     ("sohu", "boilerplate_text"): ("name", "pattern"),
 }
@@ -82,11 +86,11 @@ def _merge(default: Any, user: Any) -> Any:
 def _check(value: Any, schema: Any, where: str, site: str, key_path: tuple) -> None:
     if isinstance(schema, dict):
         if not isinstance(value, dict):
-            raise RulesError(f"{where}: expected a table")
+            raise RulesError(f"{where or 'top level'}: expected a table")
         for key, item in value.items():
             if key not in schema:
                 raise RulesError(f"{where}.{key}: unknown key (known: {', '.join(schema)})")
-            _check(item, schema[key], f"{where}.{key}", site, (*key_path, key))
+            _check(item, schema[key], f"{where}.{key}" if where else key, site, (*key_path, key))
         return
     if isinstance(schema, list):
         if not isinstance(value, list):
@@ -130,7 +134,7 @@ def _check(value: Any, schema: Any, where: str, site: str, key_path: tuple) -> N
                 raise RulesError(f"{where}: bad CSS selector {item!r}: {exc}") from None
 
 
-def _read(path: Path) -> dict:
+def _read(path) -> dict:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -144,13 +148,14 @@ def load_site_rules(site: str, extra: tuple[str | Path, ...] | list = ()) -> dic
     """The validated rules of ``site`` ("wechat", "sohu"), user files merged in."""
     if site not in _SCHEMAS:
         raise RulesError(f"no rules schema for site {site!r}")
-    default_path = RULES_DIR / f"{site}.toml"
-    rules = _read(default_path)
-    _check(rules, _SCHEMAS[site], str(default_path), site, (site,))
-    for path in extra:
-        user = _read(Path(path))
-        _check(user, _SCHEMAS[site], str(path), site, (site,))
-        rules = _merge(rules, user)
+    rules: dict = {}
+    for path in (RULES_DIR / f"{site}.toml", *map(Path, extra)):
+        data = _read(path)
+        try:
+            _check(data, _SCHEMAS[site], "", site, (site,))
+        except RulesError as exc:
+            raise RulesError(f"{path}: {exc}") from None
+        rules = _merge(rules, data) if rules else data
     return rules
 
 

@@ -73,9 +73,14 @@ class SohuParser:
     def detect(self, html: str, url: str) -> bool:
         if any(marker in html for marker in self.markers):
             return True
-        host = urlsplit(url or "").hostname or ""
-        # the host alone is only a hint: it must be an article path too
-        return host in self.hosts and bool(self.article_path.search(urlsplit(url).path))
+        # The host is only a hint: an article path on a Sohu host whose markup has an
+        # <article> (a layout without the usual markers) is tried too.
+        parts = urlsplit(url or "")
+        return (
+            (parts.hostname or "") in self.hosts
+            and bool(self.article_path.search(parts.path))
+            and "<article" in html
+        )
 
     def parse(self, html: str, url: str, fetched_from: str | None = None) -> Article:
         try:

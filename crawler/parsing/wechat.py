@@ -43,6 +43,12 @@ _SCRIPT_VARS = (
     "msg_title", "nickname", "author", "ct", "create_time", "publish_time", "biz", "mid",
     "idx", "sn", "msg_link", "msg_source_url", "msg_cdn_url", "item_show_type", "desc",
 )
+# The share-data fields read; the object is read only until all were seen.
+_SHARE_KEYS = (
+    "nick_name", "title", "desc", "content_noencode", "create_time", "cdn_url", "link",
+    "source_url", "author", "ori_create_time", "bizuin", "mid", "idx", "sn",
+    "item_show_type", "picture_page_info_list",
+)
 _META = re.compile(
     r"""<meta\s+(?:property|name)\s*=\s*["']([^"']+)["']\s+content\s*=\s*["']([^"']*)["']""",
     re.IGNORECASE,
@@ -50,7 +56,7 @@ _META = re.compile(
 _LONG_FORM_PATH = re.compile(r"^/s/?$|^/mp/appmsg/show")
 _SHORT_FORM_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,})")
 _DATE_TEXT = re.compile(
-    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
 
 
@@ -90,6 +96,7 @@ class WechatParser:
         detect = self.rules["detect"]
         self.hosts = tuple(detect["hosts"])
         self.markers = tuple(detect["markers"])
+        self.not_markers = tuple(detect.get("not_markers", ()))
         page = self.rules["page"]
         self.patterns = {key: re.compile(page[key]) for key in (
             "body", "title_heading", "account_name", "author_name", "meta_area",
@@ -103,6 +110,8 @@ class WechatParser:
 
     # -- detection ------------------------------------------------------------
     def detect(self, html: str, url: str) -> bool:
+        if any(marker in html for marker in self.not_markers):
+            return False
         if any(marker in html for marker in self.markers):
             return True
         host = urlsplit(url or "").hostname or ""
@@ -138,7 +147,7 @@ class WechatParser:
             published_at=page.published_at(),
             post_type=post_type,
             source_url=_clean(page.first("source_url", "msg_source_url")),
-            cover=_clean(page.first("cdn_url", "msg_cdn_url")) or page.meta("meta_cover"),
+            cover=_clean(page.first("cdn_url", "msg_cdn_url")) or page.fallback("cdn_url", page.meta, "meta_cover"),
             blocks=blocks,
             images=images,
             removed=removed,
@@ -214,7 +223,7 @@ class _Page:
         self.url = url
         self.share = None
         if "cgiDataNew" in html:
-            self.share = object_literal(html, parser.patterns["share_data"])
+            self.share = object_literal(html, parser.patterns["share_data"], _SHARE_KEYS)
         self.body = slice_element(html, parser.patterns["body"])
         self._vars: dict | None = None
         self._meta: dict | None = None
@@ -238,6 +247,14 @@ class _Page:
             return self.share[share_key] if self.share[share_key] not in (None, "") else None
         value = self.vars.get(var_key)
         return value if value not in (None, "") else None
+
+    def fallback(self, share_key: str, read, *args):
+        """``read(*args)`` (a <meta> tag or page element), unless the share data has
+        ``share_key``: it is then authoritative, even when empty, and the costly
+        scans of the page are skipped."""
+        if self.share and share_key in self.share:
+            return None
+        return read(*args)
 
     def meta(self, key: str) -> str | None:
         if self._meta is None:
@@ -300,8 +317,10 @@ class _Page:
         return title
 
     def author(self) -> str | None:
-        author = _clean(self.first("author", "author")) or self.meta("meta_author")
-        author = author or self.element_text("author_name")
+        author = _clean(self.first("author", "author"))
+        if author or (self.share and "author" in self.share) or "author" in self.vars:
+            return author  # the page's data names no author: its elements will not either
+        author = self.meta("meta_author") or self.element_text("author_name")
         if author:
             return author
         # 2016-2019 layout: <em class="rich_media_meta rich_media_meta_text">name</em>
@@ -320,9 +339,8 @@ class _Page:
     def published_at(self) -> str | None:
         sources = (  # lazily: the script variables cost a scan of the page
             lambda: self.first("ori_create_time", "ct"),
-            lambda: self.first("create_timestamp", "create_time"),
+            lambda: self.first("create_time", "create_time"),
             lambda: self.vars.get("publish_time"),
-            lambda: self.share and self.share.get("create_time"),
         )
         for source in sources:
             if stamp := china_time(source()):
