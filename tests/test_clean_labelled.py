@@ -2,7 +2,7 @@
 
 import pytest
 
-import clean_labelled as labelled
+from tests import clean_labelled as labelled
 from crawler.cleaning import Cleaner, load_rules
 
 CLEANER = Cleaner(load_rules())

@@ -5,7 +5,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clean_labelled import load_data
+from tests.clean_labelled import load_data
 from crawler.cleaning import Cleaner, load_rules
 
 CARRIERS, INJECTIONS, LOOKALIKES = load_data()

@@ -24,12 +24,15 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from crawler.cleaning.firstchars import with_first_chars
 
-DEFAULT_RULES_DIR = Path(__file__).with_name("rules")
+# read through importlib.resources: the package may run from a zipped egg (scrapyd)
+DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
 
 SCOPES = ("span", "sentence", "block")
 CONTEXTS = ("sentence", "block")
@@ -106,20 +109,21 @@ class RuleSet:
         return [r.name for r in self.rules]
 
 
-def _read(path: Path) -> dict:
+def _read(path: Traversable) -> dict:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RuleError(f"{path}: cannot read ({exc.strerror})") from None
+        raise RuleError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    kind = path.name.rsplit(".", 1)[-1].lower()
     try:
-        if path.suffix == ".json":
+        if kind == "json":
             data = json.loads(raw.decode("utf-8"))
-        elif path.suffix == ".toml":
+        elif kind == "toml":
             data = tomllib.loads(raw.decode("utf-8"))
         else:
             raise RuleError(f"{path}: rule files are .toml or .json")
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+        raise RuleError(f"{path}: not valid {kind.upper()}: {exc}") from None
     if not isinstance(data, dict):
         raise RuleError(f"{path}: top level must be a table/object")
     unknown = set(data) - {"lists", "vars", "rules", "description"}
@@ -128,13 +132,13 @@ def _read(path: Path) -> dict:
     return data
 
 
-def expand_paths(paths) -> list[Path]:
+def expand_paths(paths) -> list[Traversable]:
     """Files as given; a directory stands for its *.toml and *.json by name."""
-    out: list[Path] = []
+    out: list[Traversable] = []
     for p in paths:
-        p = Path(p)
+        p = p if isinstance(p, Traversable) else Path(p)
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix in (".toml", ".json"))
+            out += sorted((f for f in p.iterdir() if f.name.endswith((".toml", ".json"))), key=lambda f: f.name)
         else:
             out.append(p)
     return out
