@@ -30,11 +30,16 @@ DATA = Path(__file__).with_name("data") / "clean"
 TEXT_FORMATS = ("text", "wechat", "sohu")
 
 
-def load_data() -> tuple[dict, dict, list[dict]]:
-    def read(name):
-        return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+def _read(name: str) -> dict:
+    return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
 
-    return read("carriers.toml"), read("injections.toml"), read("lookalikes.toml")["items"]
+
+def load_data(holdout: bool = False) -> tuple[dict, dict, list[dict]]:
+    """(carriers, injections by kind, look-alikes); ``holdout``: the held-out set."""
+    if holdout:
+        injections = _read("holdout.toml")
+        return _read("carriers.toml"), injections, injections.pop("lookalike")["items"]
+    return _read("carriers.toml"), _read("injections.toml"), _read("lookalikes.toml")["items"]
 
 
 # a page is a list of blocks; a block is a list of segments:
@@ -102,9 +107,9 @@ def _compose(rng: random.Random, carriers: dict, place: str, item, css) -> list[
     return blocks
 
 
-def build_cases() -> list[Case]:
+def build_cases(holdout: bool = False) -> list[Case]:
     """Every injection in each of its formats, then the look-alike pages."""
-    carriers, injections, lookalikes = load_data()
+    carriers, injections, lookalikes = load_data(holdout)
     cases: list[Case] = []
     number = 0
     for kind, spec in injections.items():

@@ -112,12 +112,13 @@ def _regex_cuts(rule: Rule, article: _Article, index: int):
             continue
         if c["unless"] is not None and c["unless"].search(context):
             continue
-        if c["unless_article"] is not None and article.about(rule, index, s, e):
+        cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
+        # the article speaks of the subject outside what would go
+        if c["unless_article"] is not None and article.about(rule, index, *cut):
             continue
+        yield cut
         if p["scope"] == "block":
-            yield 0, len(text)
             return
-        yield (cs, ce) if p["scope"] == "sentence" else (s, e)
 
 
 def _rule_cuts(rule: Rule, article: _Article, index: int):
