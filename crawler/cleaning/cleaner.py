@@ -193,6 +193,9 @@ class Cleaner:
         self.max_removed_share = max_removed_share
         self._article_patterns = [r.compiled["unless_article"] for r in self.rules
                                   if r.compiled.get("unless_article") is not None]
+        # blocks this close to either end depend on their position (rules with "where")
+        self._window = max((r.params["within"] for r in self.rules
+                            if r.params.get("where", "any") != "any"), default=0)
 
     def clean_blocks(self, blocks: list[dict]) -> CleanResult:
         """Clean a list of blocks; the input is not modified."""
@@ -223,15 +226,15 @@ class Cleaner:
         """One pass over ``blocks`` (only those in ``todo`` when given).
 
         Returns the new blocks, the removals, and what the next pass must look
-        at: the blocks that changed, or all of them when a change can reach
-        other blocks (a block went, so head/tail positions moved; or removed
-        text held a word an article-wide exemption counts).
+        at: the blocks that changed; when a block went, also those now at the
+        head or tail (rules with ``where``); all of them when removed text held
+        a word an article-wide exemption counts.
         """
         article = _Article([_Block(b) for b in blocks])
         out: list[dict] = []
         removed: list[dict] = []
         changed: set[int] = set()
-        everything = False
+        everything = shifted = False
         for i, block in enumerate(blocks):
             if todo is not None and i not in todo:
                 out.append(block)
@@ -242,11 +245,18 @@ class Cleaner:
                 out.append(block)
                 continue
             removed += found
-            everything = everything or new is None or self._reaches_article(original, [r["text"] for r in found])
-            if new is not None:
+            everything = everything or self._reaches_article(original, [r["text"] for r in found])
+            if new is None:
+                shifted = True
+            else:
                 changed.add(len(out))
                 out.append(new)
-        return out, removed, (None if everything else changed)
+        if everything:
+            return out, removed, None
+        if shifted and self._window:
+            changed |= set(range(min(self._window, len(out))))
+            changed |= set(range(max(len(out) - self._window, 0), len(out)))
+        return out, removed, changed
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""
