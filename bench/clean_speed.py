@@ -61,8 +61,7 @@ def main() -> int:
     rules = load_rules()
     cleaner = Cleaner(rules)
     pattern = naive_pattern(rules)
-    totals = {"clean": 0.0, "parse": 0.0, "naive": 0.0}
-    articles = text_bytes = 0
+    groups: dict[str, dict[str, float]] = {}
     rows = []
     for path in pages:
         body = path.read_bytes()
@@ -79,22 +78,26 @@ def main() -> int:
             "parse": best(lambda: parse_page(body, url, name=path.name), args.rounds),
             "naive": best(lambda: [pattern.sub("", b["text"]) for b in blocks], args.rounds),
         }
-        for key, value in times.items():
-            totals[key] += value
-        articles += 1
-        text_bytes += size
+        group = "seeds" if path.parent == args.seeds else "real pages"
+        for name in (group, "all"):
+            totals = groups.setdefault(name, {"clean": 0.0, "parse": 0.0, "naive": 0.0, "articles": 0, "bytes": 0})
+            for key, value in times.items():
+                totals[key] += value
+            totals["articles"] += 1
+            totals["bytes"] += size
         rows.append((path.name, size, times["clean"]))
-    mb = text_bytes / 1e6
-    print(f"{articles} articles, {mb:.2f} MB of article text (UTF-8), best of {args.rounds} rounds each\n")
+    print(f"best of {args.rounds} rounds per article; MB = UTF-8 bytes of article text\n")
     print(f"{'largest articles':44} {'text KB':>8} {'clean ms':>9}")
     for name, size, seconds in sorted(rows, key=lambda r: -r[1])[:5]:
         print(f"{name[:44]:44} {size / 1e3:8.1f} {seconds * 1e3:9.2f}")
-    print(f"\n{'':8} {'seconds':>9} {'articles/s':>11} {'MB/s':>8}")
-    for key, seconds in totals.items():
-        print(f"{key:8} {seconds:9.4f} {articles / seconds:11.1f} {mb / seconds:8.2f}")
-    print(f"\nclean / parse time: {totals['clean'] / totals['parse']:.2f} "
-          f"(cleaning costs {totals['clean'] / totals['parse']:.0%} of parsing)")
-    print(f"clean / naive regex time: {totals['clean'] / totals['naive']:.1f}x")
+    print(f"\n{'group':11} {'articles':>8} {'MB':>6} {'stage':>6} {'seconds':>9} {'articles/s':>11} {'MB/s':>7}")
+    for name, t in groups.items():
+        mb = t["bytes"] / 1e6
+        for key in ("clean", "parse", "naive"):
+            print(f"{name:11} {t['articles']:8} {mb:6.2f} {key:>6} {t[key]:9.4f} "
+                  f"{t['articles'] / t[key]:11.1f} {mb / t[key]:7.2f}")
+        print(f"{'':11} clean/parse time {t['clean'] / t['parse']:.2f}, clean/naive regex time "
+              f"{t['clean'] / t['naive']:.1f}x")
     return 0
 
 
