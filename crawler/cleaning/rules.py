@@ -39,6 +39,11 @@ CONTEXTS = ("sentence", "block")
 WHERE = ("any", "head", "tail")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types"}
+# a list parameter: inline words, or the name of a list of the rule files
+_WORDS = (str, list)
+_CUES = {"cues_before": (_WORDS, "url_cues_before"), "cues_after": (_WORDS, "url_cues_after")}
+_RUNS = {"min_run": (int, 3), "pipe_min_run": (int, 2), "loose_min_run": (int, 5)}
+_NOT_TLDS = {"not_tlds": (_WORDS, "file_extensions")}
 # key -> (type, default); the kinds each accept _COMMON plus these
 RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "regex": {
@@ -53,28 +58,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "within": (int, 3),
         "ignore_case": (bool, False),
     },
-    "host_run": {
-        "cues_before": ((str, list), "url_cues_before"),
-        "cues_after": ((str, list), "url_cues_after"),
-        "min_run": (int, 3),
-        "pipe_min_run": (int, 2),
-        "loose_min_run": (int, 5),
-        "not_tlds": ((str, list), "file_extensions"),
-    },
-    "bare_url": {
-        "cues_before": ((str, list), "url_cues_before"),
-        "cues_after": ((str, list), "url_cues_after"),
-        "spam_host_words": ((str, list), "spam_host_words"),
-        "not_tlds": ((str, list), "file_extensions"),
-        "unless": (str, None),
-    },
-    "link_run": {
-        "cues_before": ((str, list), "url_cues_before"),
-        "cues_after": ((str, list), "url_cues_after"),
-        "min_run": (int, 3),
-        "pipe_min_run": (int, 2),
-        "loose_min_run": (int, 5),
-    },
+    "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
+    "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
+    "link_run": {**_CUES, **_RUNS},
     "hidden": {},
 }
 _REASON = re.compile(r"^[a-z][a-z0-9_]*$")
