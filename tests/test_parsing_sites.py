@@ -4,6 +4,7 @@ import pytest
 
 from crawler.errors import Rejection
 from crawler.parsing import parse_page
+from tests.conftest import REPO as REPO_ROOT
 
 WECHAT_BODY = """<html><head><title>t</title></head><body>
 <h1 id="activity-name">镜像里的文章</h1>
@@ -90,3 +91,13 @@ def test_sohu_undecryptable_image_is_left_out():
     article = parse_page(page, "https://m.sohu.com/a/800000004_100000004")
     assert article.images == []
     assert article.url == "https://www.sohu.com/a/800000004_100000004"
+
+
+def test_sohu_boilerplate_quoted_in_the_text_is_content():
+    html = (REPO_ROOT / "samples" / "sohu" / "river_cleanup_volunteers.html").read_text(encoding="utf-8")
+    quoted = "很多读者第一次注意到页面底部的“返回搜狐，查看更多”这几个字，是在手机上。"
+    html = html.replace("<p>每个周六", f"<p>{quoted}</p><p>每个周六")
+    article = parse_page(html.encode(), "https://www.sohu.com/a/951234567_121900")
+    assert article.blocks[0]["text"] == quoted
+    assert {"reason": "boilerplate", "text": "返回搜狐，查看更多"} in article.removed  # the real link still goes
+    assert "返回搜狐" not in article.text.replace(quoted, "")
