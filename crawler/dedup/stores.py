@@ -141,7 +141,7 @@ class RedisStore:
     BUCKET_BITS = 20  # 1M band buckets: ~30 fields each at 1M articles x 30 bands
     DOC_BUCKET = 1024
 
-    def __init__(self, url: str, prefix: str = "dedup", signature_bytes: int | None = None):
+    def __init__(self, url: str, prefix: str = "dedup"):
         import redis  # only this backend needs it
 
         self.client = redis.Redis.from_url(url)

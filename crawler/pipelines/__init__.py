@@ -26,3 +26,7 @@ class Reject(DropItem):
 
 class PageRejected(Reject):
     """The page yields no article (extract stage)."""
+
+
+class NearDuplicate(Reject):
+    """The article near-duplicates one already kept (dedup stage)."""
