@@ -34,7 +34,8 @@ class MinHasher:
         self.num_perm = num_perm
         self.shingle_size = shingle_size
         self.seed = seed
-        stream = np.arange(2 * num_perm, dtype=_U64) + _U64(seed) * _U64(0x9E3779B97F4A7C15)
+        offset = _U64((seed * 0x9E3779B97F4A7C15) % 2**64)
+        stream = np.arange(2 * num_perm, dtype=_U64) + offset
         params = mix64(mix64(stream))
         self._mul = params[:num_perm] | _U64(1)  # odd multipliers
         self._add = params[num_perm:]
