@@ -53,12 +53,71 @@ class _Piece:
 
 
 class _Text:
-    """A distinct normalised text: shingles, signature, sentence bounds."""
+    """A distinct normalised text with its shingle set and signature."""
 
-    def __init__(self, norm: str, hasher: MinHasher):
+    def __init__(self, norm: str, shingles: np.ndarray, signature: np.ndarray):
         self.norm = norm
-        self.shingles = shingle_set(norm, hasher.shingle_size)
-        self.signature = hasher.signature(self.shingles)
+        self.shingles = shingles
+        self.signature = signature
+
+
+class _Profiler:
+    """Shingles and signatures of an article's distinct texts, computed only
+    for texts that share enough shingles with another text to take part in
+    a repeat at all: a near-duplicate at similarity t shares at least t of
+    its shingles, a block inside a glued one at least half (the seam
+    prefilter), so texts sharing fewer than min(half their shingles, half a
+    shortest block's) are left out. In most articles that is nearly every
+    block, so few signatures are computed."""
+
+    def __init__(self, hasher: MinHasher, min_chars: int):
+        self.hasher = hasher
+        self.size = hasher.shingle_size
+        self.floor = max(1.0, 0.5 * (min_chars - self.size + 1))
+        self.cache: dict[str, _Text] = {}
+        self.last: tuple[tuple[str, ...], list[_Text]] | None = None
+
+    def involved(self, norms: list[str]) -> list[_Text]:
+        """The texts among ``norms`` (distinct) that may repeat or contain another."""
+        if self.last is not None and self.last[0] == tuple(norms):
+            return self.last[1]  # no seam was cut since the last call
+        sets, shared = _shingle_sets(norms, self.size)
+        sizes = np.array([len(x) for x in sets], dtype=float)
+        wanted = np.flatnonzero((sizes > 0) & (shared >= np.minimum(0.5 * sizes, self.floor)))
+        fresh = [i for i in wanted if norms[i] not in self.cache]
+        if fresh:
+            signatures = self.hasher.signatures([sets[i] for i in fresh])
+            for i, signature in zip(fresh, signatures):
+                self.cache[norms[i]] = _Text(norms[i], sets[i], signature)
+        result = [self.cache[norms[i]] for i in wanted]
+        self.last = (tuple(norms), result)
+        return result
+
+
+def _shingle_sets(norms: list[str], size: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per text: its sorted distinct shingle hashes, and how many of them also
+    occur in another of the texts. One vectorised pass over all the texts."""
+    starts = np.cumsum([0] + [len(n) for n in norms])
+    hashes = shingle_hashes("".join(norms), size)
+    positions = np.arange(len(hashes))
+    owner = np.searchsorted(starts, positions, side="right") - 1
+    inside = positions + size <= starts[owner + 1]  # windows across two texts are not shingles
+    hashes, owner = hashes[inside], owner[inside]
+    order = np.lexsort((hashes, owner))
+    hashes, owner = hashes[order], owner[order]
+    distinct = np.ones(len(hashes), dtype=bool)
+    distinct[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+    hashes, owner = hashes[distinct], owner[distinct]
+    counts = np.bincount(owner, minlength=len(norms))
+    by_hash = np.argsort(hashes, kind="stable")
+    sorted_hashes = hashes[by_hash]
+    repeated = np.zeros(len(hashes), dtype=bool)
+    same = sorted_hashes[1:] == sorted_hashes[:-1]
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    shared = np.bincount(owner[by_hash][repeated], minlength=len(norms))
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    return [hashes[bounds[i] : bounds[i + 1]] for i in range(len(norms))], shared
 
 
 def dedup_blocks(
@@ -71,32 +130,30 @@ def dedup_blocks(
     """Remove repeated blocks (and the repeated halves of glued blocks)."""
     texts = [block.get("text") or "" for block in blocks]
     pieces = [_Piece(i, 0, len(t), normalize(t)) for i, t in enumerate(texts)]
-    cache: dict[str, _Text] = {}
-
-    def info(norm: str) -> _Text:
-        if norm not in cache:
-            cache[norm] = _Text(norm, hasher)
-        return cache[norm]
-
+    profiler = _Profiler(hasher, min_chars)
     for _ in range(_MAX_ROUNDS):
-        cuts = _seam_cuts(pieces, texts, info, hasher.shingle_size, threshold, min_chars)
+        cuts = _seam_cuts(pieces, texts, profiler, threshold, min_chars)
         if not cuts:
             break
         pieces = _apply_cuts(pieces, texts, cuts)
-
-    keep = _first_occurrences(pieces, info, threshold, min_chars)
+    keep = _first_occurrences(pieces, profiler, threshold, min_chars)
     return _assemble(blocks, texts, pieces, keep)
 
 
-def _seam_cuts(pieces, texts, info, size, threshold, min_chars) -> dict[str, set[int]]:
+def _distinct(pieces: list[_Piece], min_chars: int) -> list[str]:
+    return list(dict.fromkeys(p.norm for p in pieces if len(p.norm) >= min_chars))
+
+
+def _seam_cuts(pieces, texts, profiler, threshold, min_chars) -> dict[str, set[int]]:
     """Normalised offsets at which pieces with a given normalised text are cut."""
-    distinct = list(dict.fromkeys(p.norm for p in pieces if len(p.norm) >= min_chars))
-    if len(distinct) < 2:
+    distinct = _distinct(pieces, min_chars)
+    infos = profiler.involved(distinct) if len(distinct) > 1 else []
+    if len(infos) < 2:
         return {}
-    infos = [info(n) for n in distinct]
+    size = profiler.size
     signatures = np.stack([i.signature for i in infos])
     sizes = np.array([len(i.shingles) for i in infos], dtype=float)
-    lengths = np.array([len(n) for n in distinct])
+    lengths = np.array([len(i.norm) for i in infos])
     first_piece = {}
     for piece in pieces:
         first_piece.setdefault(piece.norm, piece)
@@ -108,7 +165,7 @@ def _seam_cuts(pieces, texts, info, size, threshold, min_chars) -> dict[str, set
         containment = sim * (part_sizes + sizes[None, :]) / ((1 + sim) * part_sizes)
         shorter = lengths[row : row + _MATRIX_ROWS, None] < lengths[None, :]
         for a, b in zip(*np.nonzero((containment >= _PREFILTER_CONTAINMENT) & shorter)):
-            inner, outer = infos[row + a], distinct[b]
+            inner, outer = infos[row + a], infos[b].norm
             piece = first_piece[outer]
             found = _locate(inner, outer, texts[piece.block][piece.start : piece.end], size, threshold)
             if found:
@@ -218,7 +275,9 @@ def _apply_cuts(pieces: list[_Piece], texts: list[str], cuts: dict[str, set[int]
     return merged
 
 
-def _first_occurrences(pieces, info, threshold, min_chars) -> list[bool]:
+def _first_occurrences(pieces, profiler, threshold, min_chars) -> list[bool]:
+    distinct = _distinct(pieces, min_chars)
+    signature_of = {i.norm: i.signature for i in profiler.involved(distinct)} if len(distinct) > 1 else {}
     keep = []
     seen: set[str] = set()
     kept_signatures: list[np.ndarray] = []
@@ -229,12 +288,14 @@ def _first_occurrences(pieces, info, threshold, min_chars) -> list[bool]:
         if piece.norm in seen:
             keep.append(False)
             continue
-        signature = info(piece.norm).signature
-        if kept_signatures and similarity(signature, np.stack(kept_signatures)).max() >= threshold:
-            keep.append(False)
-            continue
+        signature = signature_of.get(piece.norm)  # None: shares too little to be a near-duplicate
+        if signature is not None and kept_signatures:
+            if similarity(signature, np.stack(kept_signatures)).max() >= threshold:
+                keep.append(False)
+                continue
         seen.add(piece.norm)
-        kept_signatures.append(signature)
+        if signature is not None:
+            kept_signatures.append(signature)
         keep.append(True)
     return keep
 

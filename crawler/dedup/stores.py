@@ -21,6 +21,8 @@ import os
 import sqlite3
 from collections import defaultdict
 
+from crawler.dedup.index import KEY_BITS
+
 INDEX_FILE = "index.sqlite3"
 
 
@@ -70,6 +72,7 @@ class SqliteStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
         self.db.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+        self.db.execute("PRAGMA journal_size_limit=33554432")  # truncate the WAL to 32 MiB after checkpoints
         self.db.execute("BEGIN IMMEDIATE")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self.db.execute(
@@ -135,10 +138,10 @@ def with_tx(db: sqlite3.Connection, body):
 
 class RedisStore:
     """Keys under ``prefix``: ``:meta`` (hash), ``:next`` (id counter),
-    ``:count``, ``:b:<bucket>`` (hash: 8-byte band key -> comma-separated ids) and
+    ``:count``, ``:b:<bucket>`` (hash: rest of the band key -> comma-separated ids) and
     ``:d:<id // 1024>`` (hash: id -> signature bytes + URL)."""
 
-    BUCKET_BITS = 20  # 1M band buckets: ~30 fields each at 1M articles x 30 bands
+    BUCKET_BITS = 20  # 1M band buckets: ~32 small fields each at 1M articles x 32 bands
     DOC_BUCKET = 1024
 
     def __init__(self, url: str, prefix: str = "dedup"):
@@ -161,8 +164,9 @@ class RedisStore:
         self._read: dict[tuple[str, bytes], bytes | None] = {}
 
     def _bucket(self, key: int) -> tuple[str, bytes]:
-        unsigned = key & 0xFFFFFFFFFFFFFFFF
-        return f"{self.prefix}:b:{unsigned >> (64 - self.BUCKET_BITS)}", unsigned.to_bytes(8, "big")
+        """Band keys are 47-bit: the top bits choose the bucket, the rest is the field."""
+        low_bits = KEY_BITS - self.BUCKET_BITS
+        return f"{self.prefix}:b:{key >> low_bits}", (key & ((1 << low_bits) - 1)).to_bytes(4, "big")
 
     def read_meta(self) -> dict[str, str]:
         raw = self.client.hgetall(f"{self.prefix}:meta")
