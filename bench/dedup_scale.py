@@ -16,6 +16,7 @@ PATH) and reports its used memory.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import os
 import resource
@@ -38,6 +39,13 @@ QUERIES = 2_000
 
 
 def rss_mib() -> float:
+    """Resident memory now, after handing freed heap back to the system (glibc),
+    so batches already written do not count."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 

@@ -8,7 +8,8 @@ sometimes with a promo between). Two steps:
 1. Seams. A block that contains a whole other block of the article (anywhere
    in it, exactly or as a near-duplicate) at sentence boundaries is cut at
    those boundaries into pieces. Candidates come from the MinHash estimate of
-   containment; the occurrence is then located on exact shingle positions,
+   containment, among the blocks that share shingles with another block at
+   all; the occurrence is then located on exact shingle positions,
    snapped to the nearest sentence boundaries and verified. Cutting is
    repeated on the pieces, so three glued blocks come apart too.
 2. First occurrence stays. Pieces are read in order; one whose normalised
@@ -158,7 +159,7 @@ def _seam_cuts(pieces, texts, profiler, threshold, min_chars) -> dict[str, set[i
     for piece in pieces:
         first_piece.setdefault(piece.norm, piece)
     cuts: dict[str, set[int]] = {}
-    for row in range(0, len(distinct), _MATRIX_ROWS):
+    for row in range(0, len(infos), _MATRIX_ROWS):
         sim = (signatures[row : row + _MATRIX_ROWS, None, :] == signatures[None, :, :]).mean(-1)
         part_sizes = sizes[row : row + _MATRIX_ROWS, None]
         # |A n B| / |A| from J = |A n B| / |A u B|: J (|A| + |B|) / ((1 + J) |A|)

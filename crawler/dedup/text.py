@@ -19,11 +19,11 @@ import numpy as np
 _NON_WORD = re.compile(r"[\W_]+")
 
 # Where a sentence ends: CJK or Latin terminal punctuation (possibly doubled,
-# possibly followed by closing quotes/brackets), or a Latin full stop that is
-# followed by a space, a capital, a CJK character or an opening quote -- the
-# last two also catch blocks glued together without a space
-# ("...masterpieces.In the surging..."). Over-splitting is harmless: a cut is
-# only made where a whole other block lines up with the boundaries.
+# possibly followed by closing quotes/brackets); a Latin full stop followed by
+# a space, a capital, a CJK character or an opening quote (the last three also
+# catch blocks glued without a space: "...masterpieces.In the surging..."); or
+# a line break. Over-splitting is harmless: a cut is only made where a whole
+# other block lines up with the boundaries.
 _SENTENCE_END = re.compile(
     r"(?:[。！？!?；;…]+|\.(?:\.\.)?(?=[\s\"'“‘(（\[A-Z\u3400-\u9fff])|\n)"
     r"[”’\"'）)\]」』】》]*\s*"
