@@ -80,26 +80,29 @@ def latency(index, rng, loaded_rows: np.ndarray) -> tuple[float, float, float]:
     return statistics.fmean(times), float(np.percentile(times, 99)), found / len(queries)
 
 
+def grow(index, rng, checkpoints: list[int], batch: int):
+    """Load random signatures up to each checkpoint; yield (load rate/s, query stats)."""
+    sample_rows = []  # a sample of loaded signatures, for near-duplicate queries
+    loaded = 0
+    for target in checkpoints:
+        start, before = time.perf_counter(), loaded
+        while loaded < target:
+            count = min(batch, target - loaded)
+            rows = signatures(rng, count)
+            index.add_many([f"https://example.org/a/{loaded + i}" for i in range(count)], rows)
+            sample_rows.append(rows[:: max(1, count // 50)])
+            loaded += count
+        rate = (loaded - before) / (time.perf_counter() - start)
+        yield rate, latency(index, rng, np.concatenate(sample_rows))
+
+
 def bench_disk(checkpoints: list[int], seed: int) -> None:
     print("embedded disk index (SQLite WAL; default backend)")
     print(f"{'articles':>10} {'disk MiB':>9} {'RSS MiB':>8} {'load/s':>9} {'query ms':>9} {'p99 ms':>7} {'found':>6}")
-    rng = np.random.default_rng(seed)
-    sample_rows = []  # a sample of loaded signatures, for near-duplicate queries
     with tempfile.TemporaryDirectory() as directory:
         index = open_index("disk", MinHasher(NUM_PERM, 5), 0.5, directory=directory)
-        loaded = previous = 0
-        for target in checkpoints:
-            start = time.perf_counter()
-            while loaded < target:
-                count = min(BATCH, target - loaded)
-                batch = signatures(rng, count)
-                index.add_many([f"https://example.org/a/{loaded + i}" for i in range(count)], batch)
-                sample_rows.append(batch[:: max(1, count // 50)])
-                loaded += count
-            load_rate = (target - previous) / (time.perf_counter() - start)
-            previous = target
-            mean, p99, found = latency(index, rng, np.concatenate(sample_rows))
-            print(f"{len(index):>10} {dir_mib(directory):>9.0f} {rss_mib():>8.0f} {load_rate:>9.0f} "
+        for rate, (mean, p99, found) in grow(index, np.random.default_rng(seed), checkpoints, BATCH):
+            print(f"{len(index):>10} {dir_mib(directory):>9.0f} {rss_mib():>8.0f} {rate:>9.0f} "
                   f"{mean:>9.3f} {p99:>7.3f} {found:>6.2f}")
         index.close()
 
@@ -139,22 +142,10 @@ def bench_redis(checkpoints: list[int], seed: int) -> None:
 
     print("Redis backend (throwaway redis-server): used memory")
     print(f"{'articles':>10} {'used MiB':>9} {'load/s':>9} {'query ms':>9} {'p99 ms':>7}")
-    rng = np.random.default_rng(seed)
     with redis_server() as url:
         index = open_index("redis", MinHasher(NUM_PERM, 5), 0.5, redis_url=url)
         client = redis.Redis.from_url(url)
-        loaded, previous, sample_rows = 0, 0, []
-        for target in checkpoints:
-            start = time.perf_counter()
-            while loaded < target:
-                count = min(5_000, target - loaded)
-                batch = signatures(rng, count)
-                index.add_many([f"https://example.org/a/{loaded + i}" for i in range(count)], batch)
-                sample_rows.append(batch[:: max(1, count // 50)])
-                loaded += count
-            rate = (target - previous) / (time.perf_counter() - start)
-            previous = target
-            mean, p99, _ = latency(index, rng, np.concatenate(sample_rows))
+        for rate, (mean, p99, _) in grow(index, np.random.default_rng(seed), checkpoints, 5_000):
             used = client.info("memory")["used_memory"] / 2**20
             print(f"{len(index):>10} {used:>9.0f} {rate:>9.0f} {mean:>9.3f} {p99:>7.3f}")
         index.close()
