@@ -186,3 +186,10 @@ def test_spans_follow_the_cut():
     assert kept["spans"] == [[b.index("mayor"), b.index("mayor") + 5, "link", "https://example.org/mayor"]]
     assert kept["text"][kept["spans"][0][0]:kept["spans"][0][1]] == "mayor"
     assert "spans" in block  # the input block is not modified
+
+
+def test_similar_rows_of_a_report_are_not_repeats():
+    rows = [para(f"{2000 + i // 12}年{i % 12 + 1}月，公司营收{(i * 37) % 90 / 10 + 1:.1f}亿元，"
+                 f"同比增长{(i * 13) % 40}%，净利润{(i * 7) % 50 / 10:.1f}亿元。") for i in range(120)]
+    result = dedup_blocks(rows, HASHER)
+    assert texts(result) == [r["text"] for r in rows] and result.removed == []

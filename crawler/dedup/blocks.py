@@ -33,7 +33,14 @@ from crawler.dedup.minhash import MinHasher, similarity
 from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set
 
 REASON = "duplicate_block"
-_PREFILTER_CONTAINMENT = 0.5  # loose: the exact check that follows decides
+# A copy inside a glued block must be a near-duplicate (>= threshold, 0.8 by
+# default) of the whole inner block; the estimate is noisy when the outer
+# block is much longer, so candidates are taken well below that and the exact
+# check decides. At most _MAX_PAIRS candidates (the most contained first) are
+# checked per round, which bounds the work on table-like articles whose many
+# similar rows all look a little contained in each other.
+_PREFILTER_CONTAINMENT = 0.6
+_MAX_PAIRS = 500
 _MAX_ROUNDS = 6
 _MATRIX_ROWS = 64  # signature rows compared at once (bounds memory for huge articles)
 
@@ -158,7 +165,7 @@ def _seam_cuts(pieces, texts, profiler, threshold, min_chars) -> dict[str, set[i
     first_piece = {}
     for piece in pieces:
         first_piece.setdefault(piece.norm, piece)
-    cuts: dict[str, set[int]] = {}
+    pairs: list[tuple[float, int, int]] = []
     for row in range(0, len(infos), _MATRIX_ROWS):
         sim = (signatures[row : row + _MATRIX_ROWS, None, :] == signatures[None, :, :]).mean(-1)
         part_sizes = sizes[row : row + _MATRIX_ROWS, None]
@@ -166,11 +173,14 @@ def _seam_cuts(pieces, texts, profiler, threshold, min_chars) -> dict[str, set[i
         containment = sim * (part_sizes + sizes[None, :]) / ((1 + sim) * part_sizes)
         shorter = lengths[row : row + _MATRIX_ROWS, None] < lengths[None, :]
         for a, b in zip(*np.nonzero((containment >= _PREFILTER_CONTAINMENT) & shorter)):
-            inner, outer = infos[row + a], infos[b].norm
-            piece = first_piece[outer]
-            found = _locate(inner, outer, texts[piece.block][piece.start : piece.end], size, threshold)
-            if found:
-                cuts.setdefault(outer, set()).update(found)
+            pairs.append((-float(containment[a, b]), row + int(a), int(b)))
+    cuts: dict[str, set[int]] = {}
+    for _, a, b in sorted(pairs)[:_MAX_PAIRS]:
+        inner, outer = infos[a], infos[b].norm
+        piece = first_piece[outer]
+        found = _locate(inner, outer, texts[piece.block][piece.start : piece.end], size, threshold)
+        if found:
+            cuts.setdefault(outer, set()).update(found)
     return cuts
 
 
