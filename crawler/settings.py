@@ -8,6 +8,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.clean.CleanPipeline": 200,
+    "crawler.pipelines.dedup.DedupPipeline": 300,
     "crawler.pipelines.language.LanguagePipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
@@ -42,6 +43,22 @@ LANG_ACTION = "drop"
 LANG_BLOCKS = ""
 # Extra rules files (TOML) merged over crawler/language/rules.toml, in order.
 LANG_RULES = []
+
+# --- Deduplication (crawler/dedup; README "Deduplication"). Defaults measured on tests/dedup_labelled.py.
+DEDUP_ENABLED = True  # run the dedup stage at all
+DEDUP_BLOCKS = True  # remove repeated blocks inside each article, splitting glued blocks at seams
+DEDUP_BLOCK_THRESHOLD = 0.8  # MinHash similarity at which a block repeats an earlier block
+DEDUP_BLOCK_MIN_CHARS = 15  # blocks shorter than this (letters/digits) are never removed as repeats
+DEDUP_ARTICLES = True  # reject/label articles that near-duplicate one kept before (persistent index)
+DEDUP_THRESHOLD = 0.5  # estimated Jaccard similarity of shingle sets at which articles are near-duplicates
+DEDUP_NUM_PERM = 128  # MinHash permutations (an index is built for one value; change = reset)
+DEDUP_SHINGLE_SIZE = 5  # characters per shingle (an index is built for one value; change = reset)
+DEDUP_MIN_CHARS = 50  # shorter articles (letters/digits) are neither checked nor indexed
+DEDUP_ACTION = "reject"  # near-duplicates: "reject" (rejects feed, reason near_duplicate) or "label" (kept, duplicate_of set)
+DEDUP_BACKEND = "disk"  # index store: "disk" (SQLite in DEDUP_DIR), "redis" (shared by processes), "memory" (this run only)
+DEDUP_DIR = "state/dedup"  # directory of the disk index; delete it (crawler stopped) to reset
+DEDUP_REDIS_URL = "redis://127.0.0.1:6379/0"  # Redis server of the shared index (DEDUP_BACKEND = "redis")
+DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per prefix
 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
