@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
+from tests.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
 
 CHAIN_COST_TARGET = 0.20
 RSS_TARGET_MB = 300
@@ -33,7 +33,7 @@ RSS_TARGET_MB = 300
 def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, str]) -> dict[str, float]:
     settings = {
         **endpoint_settings(site), "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0",
-        "TELNETCONSOLE_ENABLED": "0", "LOG_LEVEL": "INFO", "LOGSTATS_INTERVAL": "0",
+        "TELNETCONSOLE_ENABLED": "0", "LOG_LEVEL": "INFO",
         "SEEN_DIR": str(workdir / name / "seen"), **extra,
     }
     proc = start_crawl("sohu", {"author": f"bench{pages}"}, settings, workdir / name, "crawl")

@@ -17,9 +17,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 
+from crawler import atom
 from crawler.items import Article, Rejected
 from crawler.pipelines import Reject, error_record
 
@@ -75,3 +80,37 @@ class FeedExporter(ScrapyFeedExporter):
 
     def item_error(self, item, response, spider, failure) -> None:
         self.item_scraped(error_record(item, failure.value), spider)
+
+
+class AtomFeed:
+    """After each run, merges the run's articles into the source's Atom feed
+    (``ATOM_FEED_PATH``, ``%(source)s`` being ``SOURCE_NAME`` or the spider's
+    name), keeping the newest ``ATOM_FEED_ENTRIES``."""
+
+    def __init__(self, path: str, max_entries: int):
+        self.path = path
+        self.max_entries = max_entries
+        self.entries: list[dict] = []
+        self.started = datetime.now(timezone.utc)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("ATOM_FEED_ENABLED") or not settings.get("ATOM_FEED_PATH"):
+            raise NotConfigured
+        ext = cls(settings.get("ATOM_FEED_PATH"), settings.getint("ATOM_FEED_ENTRIES"))
+        ext.source = settings.get("SOURCE_NAME")
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def item_scraped(self, item, spider) -> None:
+        if isinstance(item, Article):
+            self.entries.append(atom.entry_of(ItemAdapter(item).asdict(), self.started))
+            if len(self.entries) > 2 * self.max_entries:  # bound memory on long runs
+                self.entries = sorted(self.entries, key=atom.sort_key, reverse=True)[: self.max_entries]
+
+    def spider_closed(self, spider, reason) -> None:
+        source = self.source or spider.name
+        path = self.path % {"source": source, "name": spider.name}
+        atom.update_feed(path, source, self.entries, self.max_entries)

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).parent / "data"
+# read through importlib.resources: the package may run from a zipped egg (scrapyd)
+DATA_DIR = resources.files("crawler") / "data"
 
 
 class RulesError(ValueError):
     """A rule file is missing, not TOML, or holds an invalid rule."""
 
 
-def load_toml(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
+def load_toml(path: str | Path | Traversable) -> dict[str, Any]:
+    if isinstance(path, str):
+        path = Path(path)
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)
@@ -37,7 +41,7 @@ def string_list(value: Any, where: str) -> list[str]:
     return value
 
 
-def tables(data: dict[str, Any], key: str, path: str | Path, allowed: Iterable[str]) -> list[tuple[str, dict]]:
+def tables(data: dict[str, Any], key: str, path: str | Path | Traversable, allowed: Iterable[str]) -> list[tuple[str, dict]]:
     """The ``[[key]]`` tables of a rule file as (where, table), each checked
     to be a table with only ``allowed`` keys; ``where`` names it in errors."""
     entries = data.get(key, [])

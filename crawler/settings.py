@@ -7,8 +7,58 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- Item pipeline chain: extract -> clean -> deduplicate -> language -> export
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
+    "crawler.pipelines.clean.CleanPipeline": 200,
+    "crawler.pipelines.dedup.DedupPipeline": 300,
+    "crawler.pipelines.language.LanguagePipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
+
+# --- Clean stage (crawler/cleaning; README "Cleaning")
+# Remove injected spam and platform boilerplate span by span (False: stage off).
+CLEAN_ENABLED = True
+# Extra rule files or directories (TOML/JSON), read after the built-in rules, in order.
+CLEAN_RULES = []
+# Read the built-in rules (crawler/cleaning/rules/); False: only CLEAN_RULES.
+CLEAN_DEFAULT_RULES = True
+# Names of rules to switch off, e.g. ["sohu-original-title"].
+CLEAN_DISABLED_RULES = []
+# Safety valve: an article that cleaning would cut by more than this share of its characters is kept unchanged and flagged.
+CLEAN_MAX_REMOVED_SHARE = 0.5
+
+# --- Parsing
+# Extra rule files (TOML) per site parser, merged before the defaults of
+# crawler/parsing/rules/<site>.toml, e.g. {"wechat": ["my_wechat.toml"]}.
+PARSING_RULES = {}
+
+# --- Language stage (crawler/language; README "Language")
+# Tag every block and article with its language (off: no lang, no langs).
+LANG_ENABLED = True
+# Languages to keep (ISO 639-1, e.g. ["zh"]); empty: all.
+LANG_KEEP = []
+# An article is kept when its main language is kept or kept languages hold this share of its characters.
+LANG_KEEP_MIN_SHARE = 0.15
+# Articles not kept: "drop" (rejects feed, reason "language") or "label" (exported, tagged only).
+LANG_ACTION = "drop"
+# Export only the blocks of this language (plus blocks of no language); others go to `removed`.
+LANG_BLOCKS = ""
+# Extra rules files (TOML) merged over crawler/language/rules.toml, in order.
+LANG_RULES = []
+
+# --- Deduplication (crawler/dedup; README "Deduplication"). Defaults measured on tests/dedup_labelled.py.
+DEDUP_ENABLED = True  # run the dedup stage at all
+DEDUP_BLOCKS = True  # remove repeated blocks inside each article, splitting glued blocks at seams
+DEDUP_BLOCK_THRESHOLD = 0.8  # MinHash similarity at which a block repeats an earlier block
+DEDUP_BLOCK_MIN_CHARS = 15  # blocks shorter than this (letters/digits) are never removed as repeats
+DEDUP_ARTICLES = True  # reject/label articles that near-duplicate one kept before (persistent index)
+DEDUP_THRESHOLD = 0.5  # estimated Jaccard similarity of shingle sets at which articles are near-duplicates
+DEDUP_NUM_PERM = 128  # MinHash permutations (an index is built for one value; change = reset)
+DEDUP_SHINGLE_SIZE = 5  # characters per shingle (an index is built for one value; change = reset)
+DEDUP_MIN_CHARS = 50  # shorter articles (letters/digits) are neither checked nor indexed
+DEDUP_ACTION = "reject"  # near-duplicates: "reject" (rejects feed, reason near_duplicate) or "label" (kept, duplicate_of set)
+DEDUP_BACKEND = "disk"  # index store: "disk" (SQLite in DEDUP_DIR), "redis" (shared by processes), "memory" (this run only)
+DEDUP_DIR = "state/dedup"  # directory of the disk index; delete it (crawler stopped) to reset
+DEDUP_REDIS_URL = "redis://127.0.0.1:6379/0"  # Redis server of the shared index (DEDUP_BACKEND = "redis")
+DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per prefix
 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
@@ -20,15 +70,20 @@ DEFAULT_FEEDS = {
 REJECTS_URI = "exports/rejects/%(name)s-%(time)s.jsonl"
 # Gzip every feed, the rejects feed included (".gz" is appended to their URIs).
 EXPORT_GZIP = False
+# Atom feed per source of its latest clean articles, rewritten after each run.
+ATOM_FEED_ENABLED = True
+ATOM_FEED_PATH = "exports/atom/%(source)s.xml"  # a local path; %(source)s: SOURCE_NAME or the spider
+ATOM_FEED_ENTRIES = 50
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
     "crawler.feeds.FeedExporter": 0,
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.stats.CrawlStats": 0,
+    "crawler.feeds.AtomFeed": 0,
+    "crawler.downloader.AntiCrawlWatch": 0,
     # after the feed exporter: an article is in its feed before it is marked exported
     "crawler.incremental.SeenExtension": 100,
     "crawler.incremental.ResumeGuard": 100,
-    "crawler.downloader.AntiCrawlWatch": 0,
 }
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 
@@ -109,6 +164,16 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.downloader.GuardedDownloadHandler",
     "https": "crawler.downloader.GuardedDownloadHandler",
 }
+
+# --- Scheduled crawls (scrapy schedule)
+COMMANDS_MODULE = "crawler.commands"
+SCHEDULE_SOURCES = "sources.toml"  # the sources file
+SCHEDULE_RUN_LOG = "exports/runs.jsonl"  # one JSON line per run
+SCHEDULE_STATE_DIR = "state/schedule"  # last run times and per-source locks
+SCHEDULE_LOG_DIR = "exports/logs"  # each run's Scrapy log, one file per run; empty: the scheduler's output
+SCHEDULE_TICK = 1.0  # seconds between checks of what is due
+SOURCE_NAME = ""  # set by the scheduler for each run; names the Atom feed
+RUN_STATS_FILE = ""  # where a run writes its final stats (JSON), for the run log
 
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

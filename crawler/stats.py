@@ -10,21 +10,24 @@ run (``seen/skipped``), in place of Scrapy's own LogStats line.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.atomic import write_atomically
 from crawler.pipelines import Reject, error_record
 
 logger = logging.getLogger(__name__)
 
 
 class CrawlStats:
-    def __init__(self, stats, interval: float):
+    def __init__(self, stats, interval: float, stats_file: str = ""):
         self.stats = stats
         self.interval = interval
+        self.stats_file = stats_file
         self.task = None
         self.last = (0, 0, 0)
 
@@ -33,12 +36,12 @@ class CrawlStats:
         interval = crawler.settings.getfloat("LOGSTATS_INTERVAL")
         if interval < 0:
             raise NotConfigured
-        ext = cls(crawler.stats, interval)
+        ext = cls(crawler.stats, interval, crawler.settings.get("RUN_STATS_FILE"))
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
-        if interval:
-            crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-            crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.write_stats, signal=signals.engine_stopped)
         return ext
 
     def item_dropped(self, item, response, exception, spider) -> None:
@@ -53,20 +56,28 @@ class CrawlStats:
         self.stats.inc_value(f"rejects/{reason}")
 
     def spider_opened(self, spider) -> None:
-        self.task = task.LoopingCall(self.log)
-        self.task.start(self.interval, now=False)
+        if self.interval:
+            self.task = task.LoopingCall(self.log)
+            self.task.start(self.interval, now=False)
 
     def spider_closed(self, spider, reason) -> None:
         if self.task and self.task.running:
             self.task.stop()
         self.log()
 
+    def write_stats(self) -> None:
+        """The final stats, for the scheduler's run log (``RUN_STATS_FILE``)."""
+        if self.stats_file:
+            write_atomically(self.stats_file, json.dumps(self.stats.get_stats(), default=str))
+
     def log(self) -> None:
         values = self.stats.get_stats()
         pages = values.get("response_received_count", 0) + values.get("files/read", 0)
         articles = values.get("articles", 0)
         rejects = values.get("rejects", 0)
-        per_min = [(now - then) * 60 / self.interval for now, then in zip((pages, articles, rejects), self.last)]
+        # LOGSTATS_INTERVAL = 0: no periodic line, only the final one, without rates
+        per_min = [(now - then) * 60 / self.interval if self.interval else 0
+                   for now, then in zip((pages, articles, rejects), self.last)]
         self.last = (pages, articles, rejects)
         reasons = ", ".join(
             f"{key.removeprefix('rejects/')} {n}"

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, read_jsonl, scrapy_env
 
 
 class MockSite:
@@ -21,7 +20,7 @@ class MockSite:
 
     def __init__(self):
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "mocksite.py")],
+            [sys.executable, str(REPO / "tests" / "mocksite.py")],
             stdout=subprocess.PIPE, text=True,
         )
         self.port = int(self.proc.stdout.readline())
@@ -84,10 +83,8 @@ class Crawl:
         return match.group(1) if match else None
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def read_output(path: Path) -> list[dict]:
+    return read_jsonl(path) if path.exists() else []
 
 
 def crawl_command(spider: str, args: dict[str, str], settings: dict[str, str], workdir: Path,
@@ -103,19 +100,12 @@ def crawl_command(spider: str, args: dict[str, str], settings: dict[str, str], w
     return command
 
 
-def crawl_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["SCRAPY_SETTINGS_MODULE"] = "crawler.settings"
-    return env
-
-
 def start_crawl(spider: str, args: dict[str, str], settings: dict[str, str], workdir: Path,
                 run: str = "run") -> subprocess.Popen:
     """A crawl process in ``workdir`` (its cwd: state/ and exports/ land there)."""
     workdir.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(crawl_command(spider, args, settings, workdir, run), cwd=workdir,
-                            env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            env=scrapy_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def finish_crawl(proc: subprocess.Popen, workdir: Path, run: str = "run", started: float | None = None,
@@ -123,8 +113,8 @@ def finish_crawl(proc: subprocess.Popen, workdir: Path, run: str = "run", starte
     _, stderr = proc.communicate(timeout=timeout)
     log_file = workdir / f"{run}.log"
     log = (log_file.read_text(encoding="utf-8") if log_file.exists() else "") + stderr
-    return Crawl(proc.returncode, read_jsonl(workdir / f"{run}.jsonl"),
-                 read_jsonl(workdir / f"{run}.rejects.jsonl"), log,
+    return Crawl(proc.returncode, read_output(workdir / f"{run}.jsonl"),
+                 read_output(workdir / f"{run}.rejects.jsonl"), log,
                  time.monotonic() - started if started else 0.0, parse_stats(log))
 
 

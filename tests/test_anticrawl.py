@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from pathlib import Path
 
 import pytest
 
 from crawler.anticrawl import Detector, decoded_head, load_rules
 from crawler.rulefiles import RulesError
+from tests.conftest import shared_path
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 DETECTOR = Detector(load_rules())
 
 VERIFICATION_PAGES = [
@@ -23,9 +22,7 @@ VERIFICATION_PAGES = [
 
 
 def real(name: str) -> bytes:
-    path = REAL / name
-    assert path.is_file(), f"missing shared corpus file {path}"
-    return path.read_bytes()
+    return shared_path("corpus", "real", name).read_bytes()
 
 
 @pytest.mark.parametrize("name", VERIFICATION_PAGES)
@@ -35,7 +32,8 @@ def test_real_verification_pages_are_recognised_by_their_body(name):
 
 
 def test_no_real_article_or_special_page_is_taken_for_a_verification_page():
-    others = [p for p in sorted(REAL.glob("*/*.html")) if str(p.relative_to(REAL)) not in VERIFICATION_PAGES]
+    real_dir = shared_path("corpus", "real")
+    others = [p for p in sorted(real_dir.glob("*/*.html")) if str(p.relative_to(real_dir)) not in VERIFICATION_PAGES]
     assert len(others) >= 30
     for path in others:
         assert DETECTOR.match("https://mp.weixin.qq.com/s/abc", path.read_bytes()) is None, path.name

@@ -8,14 +8,18 @@ generic extractor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from crawler.errors import Rejection
 from crawler.items import Article
 from crawler.parsing.decode import decode_html, looks_garbled
 from crawler.parsing.generic import parse_generic
+from crawler.parsing.rules import load_site_rules
+from crawler.parsing.sohu import SohuParser
+from crawler.parsing.special import special_reason
 from crawler.parsing.text import parse_markdown, parse_plain_text
+from crawler.parsing.wechat import WechatParser
 
 
 class SiteParser(NamedTuple):
@@ -24,8 +28,27 @@ class SiteParser(NamedTuple):
     parse: Callable[[str, str, str], Article]  # (html, url, fetched_from)
 
 
-# Site parsers, most specific first; later issues register theirs here.
-SITE_PARSERS: list[SiteParser] = []
+def build_site_parsers(rule_files: Mapping[str, Sequence[str]] | None = None) -> list[SiteParser]:
+    """The site parsers, most specific first, with users' rule files merged in.
+
+    ``rule_files`` maps a site ("wechat", "sohu") to extra TOML files (see
+    parsing/rules.py); the result can be passed to ``parse_page(parsers=...)``.
+    """
+    rule_files = rule_files or {}
+    unknown = set(rule_files) - {"wechat", "sohu"}
+    if unknown:
+        raise ValueError(f"no site parser named {', '.join(sorted(unknown))}")
+    wechat = WechatParser(load_site_rules("wechat", tuple(rule_files.get("wechat", ()))))
+    sohu = SohuParser(load_site_rules("sohu", tuple(rule_files.get("sohu", ()))))
+    # WeChat first: Sohu reposts of WeChat articles keep Sohu's markup, while
+    # WeChat pages never carry Sohu's markers.
+    return [SiteParser("wechat", wechat.detect, wechat.parse), SiteParser("sohu", sohu.detect, sohu.parse)]
+
+
+# Site parsers with the default rules, most specific first.
+SITE_PARSERS: list[SiteParser] = build_site_parsers()
+# Pages of other sites that carry no article (verification pages...).
+WEB_SPECIAL_PAGES: list[dict] = load_site_rules("web")["special"]
 
 _TEXT_TYPES = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -65,10 +88,15 @@ def decode_text(body: bytes, content_type: str | None = None) -> str:
     raise Rejection("bad_encoding", "text is neither UTF-8 nor GB18030")
 
 
-def parse_html(html: str, url: str, fetched_from: str | None = None) -> Article:
-    for parser in SITE_PARSERS:
+def parse_html(
+    html: str, url: str, fetched_from: str | None = None,
+    parsers: Sequence[SiteParser] | None = None,
+) -> Article:
+    for parser in SITE_PARSERS if parsers is None else parsers:
         if parser.detect(html, url):
             return parser.parse(html, url, fetched_from or url)
+    if special := special_reason(html, url, WEB_SPECIAL_PAGES, []):
+        raise Rejection(*special)
     return parse_generic(html, url, fetched_from)
 
 
@@ -79,11 +107,13 @@ def parse_page(
     fetched_from: str | None = None,
     content_type: str | None = None,
     name: str | None = None,
+    parsers: Sequence[SiteParser] | None = None,
 ) -> Article:
     """Parse one page; raise ``Rejection`` when it yields no article.
 
     ``name`` is the file name or URL path used to tell the format; it
-    defaults to ``url``.
+    defaults to ``url``. ``parsers`` replaces ``SITE_PARSERS`` (e.g. built
+    with users' rule files by ``build_site_parsers``).
     """
     fetched_from = fetched_from or url
     if not body.strip():
@@ -92,7 +122,7 @@ def parse_page(
     if kind is None:
         raise Rejection("unsupported", f"not HTML, text or Markdown ({content_type or 'unknown type'})")
     if kind == "html":
-        article = parse_html(decode_html(body, content_type), url, fetched_from)
+        article = parse_html(decode_html(body, content_type), url, fetched_from, parsers)
     else:
         text = decode_text(body, content_type)
         parse = parse_markdown if kind == "markdown" else parse_plain_text

@@ -3,8 +3,10 @@
 Order (after the WHATWG encoding sniffing rules, simplified): byte-order mark,
 the charset the server declared, a ``<meta charset>`` in the first bytes, then
 UTF-8, then GB18030 (a superset of GBK and GB2312, the usual legacy encodings
-of Chinese pages). A declared charset that fails to decode is not trusted: the
-next candidate is tried, as mislabelled Chinese pages are common.
+of Chinese pages). A declared charset that fails to decode, or decodes to
+garbage, is not trusted: the next candidate is tried, as mislabelled Chinese
+pages are common. Bytes that are valid UTF-8 yet read as garbage (text
+encoded twice) are refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -83,9 +85,12 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             continue
         if text.startswith("\ufeff"):
             text = text[1:]
-        if looks_garbled(text):
-            continue
-        return text
+        if not looks_garbled(text):
+            return text
+        if encoding.startswith("utf-"):
+            # valid UTF-8 that reads as garbage is double-encoded: no other
+            # candidate would make sense of it
+            break
     raise Rejection(
         "bad_encoding",
         f"not decodable as {', '.join(candidates)} without garbage",

@@ -4,7 +4,7 @@ import logging
 
 from crawler.errors import Rejection
 from crawler.items import Page, Rejected
-from crawler.parsing import parse_page
+from crawler.parsing import build_site_parsers, parse_page
 from crawler.pipelines import PageRejected, error_record
 
 logger = logging.getLogger(__name__)
@@ -13,12 +13,14 @@ logger = logging.getLogger(__name__)
 class ExtractPipeline:
     """Page bytes -> Article, or a reject with its reason."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, parsers=None):
         self.stats = stats
+        self.parsers = parsers  # None: the site parsers with the default rules
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        rule_files = crawler.settings.getdict("PARSING_RULES")
+        return cls(crawler.stats, build_site_parsers(rule_files) if rule_files else None)
 
     def process_item(self, item):
         if not isinstance(item, Page):
@@ -34,6 +36,7 @@ class ExtractPipeline:
                 item.body, item.url, fetched_from=item.fetched_from,
                 content_type=item.content_type,
                 name=item.fetched_from if item.fetched_from.startswith("file:") else item.url,
+                parsers=self.parsers,
             )
         except Rejection as exc:
             raise PageRejected(Rejected(

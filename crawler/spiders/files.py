@@ -10,6 +10,7 @@ items carrying the reject reason, so every input is accounted for.
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 
 import scrapy
@@ -70,6 +71,9 @@ def warc_pages(path: Path, max_bytes: int):
     found = False
     try:
         with path.open("rb") as stream:
+            if not _looks_like_warc(stream):
+                yield Page(uri, uri, error="malformed", detail="not a WARC file")
+                return
             records = ArchiveIterator(stream)
             for record in records:
                 if record.rec_type != "response" or not record.http_headers:
@@ -79,17 +83,31 @@ def warc_pages(path: Path, max_bytes: int):
                     continue
                 found = True
                 target = record.rec_headers.get_header("WARC-Target-URI")
-                where = f"{uri}#offset={records.get_record_offset()}"
                 status = int(record.http_headers.get_statuscode() or 0) or None
                 length = int(record.rec_headers.get_header("Content-Length") or 0)
+                # read the payload before asking for the offset: that reads the record to its end
+                body = b"" if max_bytes and length > max_bytes else record.content_stream().read()
+                where = f"{uri}#offset={records.get_record_offset()}"
                 if max_bytes and length > max_bytes:
                     yield Page(where, target, status=status, error="too_large",
                                detail=f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
-                    continue
-                yield Page(where, target, body=record.content_stream().read(),
-                           status=status, content_type=content_type)
-    except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+                else:
+                    yield Page(where, target, body=body, status=status, content_type=content_type)
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, TypeError) as exc:
         yield Page(uri, uri, error="malformed", detail=f"WARC: {exc}")
         return
     if not found:
         yield Page(uri, uri, error="empty", detail="WARC has no HTML response record")
+
+
+def _looks_like_warc(stream) -> bool:
+    """A WARC (plain or gzipped) starts with a ``WARC/`` record header line
+    naming a record type; warcio reads other bytes without complaint."""
+    head = stream.read(4096)
+    stream.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(31).decompress(head)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/") and b"WARC-Type:" in head

@@ -1,0 +1,284 @@
+"""Apply a ``RuleSet`` to an article's blocks, span by span.
+
+Each pass runs the rules in order over every block, each rule on the text the
+rules before it left (so a sentence rule never fires on hidden text already
+gone); each cut widens over the spaces at its seam so the sentence reads on,
+and a block left with no letter or digit goes whole. Passes repeat until nothing more is found (a removal can
+bring two pieces of spam together), so cleaning a clean article changes
+nothing. If everything found would remove more than ``max_removed_share`` of
+the article's characters, or all of them, the article is left as it was and
+flagged instead (never emptied).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from crawler.cleaning import hosts
+from crawler.cleaning.rules import Rule, RuleSet
+from crawler.cleaning.textops import apply_cuts, merge_cuts, sentence_at, sentence_bounds, stitch
+
+SAFETY_VALVE = "safety_valve"
+MAX_PASSES = 8
+
+
+@dataclass
+class CleanResult:
+    blocks: list[dict]
+    removed: list[dict]  # {"reason", "text"} in document order
+    input_chars: int
+    removed_chars: int
+    valve: bool = False  # too much would have gone: blocks are the input's
+    by_reason: dict[str, list[int]] = field(default_factory=dict)  # reason -> [count, chars]
+
+    @property
+    def share(self) -> float:
+        return self.removed_chars / self.input_chars if self.input_chars else 0.0
+
+
+class _Block:
+    """One block during a pass, with its sentence bounds computed on demand."""
+
+    __slots__ = ("text", "type", "spans", "_sentences", "_hosts")
+
+    def __init__(self, block: dict):
+        self.text = block["text"]
+        self.type = block.get("type", "paragraph")
+        self.spans = block.get("spans") or []
+        self._sentences = None
+        self._hosts: dict[frozenset, list] = {}
+
+    def hosts(self, not_tlds: frozenset) -> list:
+        if not_tlds not in self._hosts:
+            self._hosts[not_tlds] = hosts.find_hosts(self.text, not_tlds)
+        return self._hosts[not_tlds]
+
+    def sentences(self):
+        if self._sentences is None:
+            self._sentences = sentence_bounds(self.text)
+        return self._sentences
+
+
+class _Article:
+    """The blocks of one pass, with article-wide exemption hits found on demand."""
+
+    def __init__(self, blocks: list[_Block]):
+        self.blocks = blocks
+        self._hits: dict[str, list[tuple[int, int, int]]] = {}
+
+    def hits(self, rule: Rule) -> list[tuple[int, int, int]]:
+        """(block index, start, end) of every match of the rule's ``unless_article``."""
+        if rule.name not in self._hits:
+            pattern = rule.compiled["unless_article"]
+            self._hits[rule.name] = [(i, m.start(), m.end()) for i, b in enumerate(self.blocks)
+                                     for m in pattern.finditer(b.text)]
+        return self._hits[rule.name]
+
+    def about(self, rule: Rule, index: int, start: int, end: int) -> bool:
+        """Whether the article, outside this match, speaks of the rule's subject."""
+        return any(i != index or e <= start or s >= end for i, s, e in self.hits(rule))
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _regex_cuts(rule: Rule, article: _Article, index: int):
+    p, c = rule.params, rule.compiled
+    block = article.blocks[index]
+    count = len(article.blocks)
+    text = block.text
+    if p["max_block_chars"] is not None and len(text) > p["max_block_chars"]:
+        return
+    if p["where"] == "head" and index >= p["within"]:
+        return
+    if p["where"] == "tail" and index < count - p["within"]:
+        return
+    pattern = c["pattern"]
+    has_cut_group = "cut" in pattern.groupindex
+    for m in pattern.finditer(text):
+        s, e = m.span("cut") if has_cut_group and m.group("cut") is not None else m.span()
+        if e <= s:
+            continue
+        if p["context"] == "sentence" or p["scope"] == "sentence":
+            cs, ce = sentence_at(block.sentences(), s)
+            ce = max(ce, e)
+        else:
+            cs, ce = 0, len(text)
+        # "also" and the exemption look at the context without the match itself
+        context = _blank(text, s, e)[cs:ce] if (c["also"] or c["unless"]) else ""
+        if c["also"] is not None and not c["also"].search(context):
+            continue
+        if c["unless"] is not None and c["unless"].search(context):
+            continue
+        cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
+        # the article speaks of the subject outside what would go
+        if c["unless_article"] is not None and article.about(rule, index, *cut):
+            continue
+        yield cut
+        if p["scope"] == "block":
+            return
+
+
+def _rule_cuts(rule: Rule, article: _Article, index: int):
+    p, c = rule.params, rule.compiled
+    block = article.blocks[index]
+    if rule.kind == "regex":
+        return list(_regex_cuts(rule, article, index))
+    if rule.kind == "hidden":
+        return [(s, e) for s, e, kind, _ in block.spans if kind == "hidden" and e > s]
+    if rule.kind == "host_run":
+        return hosts.farm_cuts(block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
+                               p["min_run"], p["pipe_min_run"], p["loose_min_run"])
+    if rule.kind == "bare_url":
+        cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
+                                   c["cues_before"], c["cues_after"])
+        if c["unless"] is not None:
+            bounds = block.sentences()
+            cuts = [(s, e) for s, e in cuts
+                    if not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
+        return cuts
+    if rule.kind == "link_run":
+        return hosts.link_run_cuts(block.text, block.spans, c["cues_before"], c["cues_after"],
+                                   p["min_run"], p["pipe_min_run"], p["loose_min_run"])
+    raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
+
+
+def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
+    """Run the rules in order over one block, each on the text the previous left.
+
+    Returns the new block (None when nothing is left) and the removals, or
+    (block, []) when nothing was found.
+    """
+    work = article.blocks[index]
+    removed: list[dict] = []
+    spans = block.get("spans")
+    for rule in rules:
+        if work.type not in rule.block_types or not work.text:
+            continue
+        found = _rule_cuts(rule, article, index)
+        if not found:
+            continue
+        text = work.text
+        cuts = merge_cuts([(*stitch(text, s, e), rule.reason, 0) for s, e in found])
+        kept, pieces, spans = apply_cuts(text, cuts, spans)
+        removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
+        work = _Block({"type": work.type, "text": kept, "spans": spans})
+        article.blocks[index] = work
+    if not removed:
+        return block, []
+    if work.text and not any(ch.isalnum() for ch in work.text):
+        # only punctuation or spaces are left: they go with the largest removal's reason
+        reason = max(removed, key=lambda r: len(r["text"]))["reason"]
+        removed.append({"reason": reason, "text": work.text})
+        work.text = ""
+    if not work.text:
+        return None, removed
+    new = dict(block, text=work.text)
+    if spans:
+        new["spans"] = spans
+    else:
+        new.pop("spans", None)
+    return new, removed
+
+
+class Cleaner:
+    """Cleans articles with one ``RuleSet``; holds no state between articles."""
+
+    def __init__(self, ruleset: RuleSet, max_removed_share: float = 0.5):
+        if not 0 < max_removed_share <= 1:
+            raise ValueError("max_removed_share must be in (0, 1]")
+        self.rules = ruleset.rules
+        self.max_removed_share = max_removed_share
+        self._article_patterns = [r.compiled["unless_article"] for r in self.rules
+                                  if r.compiled.get("unless_article") is not None]
+        # blocks this close to either end depend on their position (rules with "where")
+        self._window = max((r.params["within"] for r in self.rules
+                            if r.params.get("where", "any") != "any"), default=0)
+
+    def clean_blocks(self, blocks: list[dict]) -> CleanResult:
+        """Clean a list of blocks; the input is not modified."""
+        input_chars = sum(len(b["text"]) for b in blocks)
+        current = [dict(b) for b in blocks]
+        removed: list[dict] = []
+        todo = None  # block indices to look at; None: all
+        for _ in range(MAX_PASSES):
+            current, found, todo = self._pass(current, todo)
+            if not found:
+                break
+            removed += found
+        removed_chars = sum(len(r["text"]) for r in removed)
+        if input_chars and (removed_chars / input_chars > self.max_removed_share or not current):
+            # too much would go (or everything): a rule is more likely wrong than the page
+            share = round(removed_chars / input_chars, 4)
+            flag = {"reason": SAFETY_VALVE, "text": "", "share": share}
+            return CleanResult(copy.deepcopy(blocks), [flag], input_chars, 0, valve=True,
+                               by_reason={SAFETY_VALVE: [1, 0]})
+        by_reason: dict[str, list[int]] = {}
+        for r in removed:
+            tally = by_reason.setdefault(r["reason"], [0, 0])
+            tally[0] += 1
+            tally[1] += len(r["text"])
+        return CleanResult(current, removed, input_chars, removed_chars, by_reason=by_reason)
+
+    def _pass(self, blocks: list[dict], todo: set[int] | None):
+        """One pass over ``blocks`` (only those in ``todo`` when given).
+
+        Returns the new blocks, the removals, and what the next pass must look
+        at: the blocks that changed; when a block went, also those now at the
+        head or tail (rules with ``where``); all of them when removed text held
+        a word an article-wide exemption counts.
+        """
+        article = _Article([_Block(b) for b in blocks])
+        out: list[dict] = []
+        removed: list[dict] = []
+        changed: set[int] = set()
+        everything = shifted = False
+        for i, block in enumerate(blocks):
+            if todo is not None and i not in todo:
+                out.append(block)
+                continue
+            original = block["text"]
+            new, found = _clean_block(self.rules, article, i, block)
+            if not found:
+                out.append(block)
+                continue
+            removed += found
+            everything = everything or self._reaches_article(original, [r["text"] for r in found])
+            if new is None:
+                shifted = True
+            else:
+                changed.add(len(out))
+                out.append(new)
+        if everything:
+            return out, removed, None
+        if shifted and self._window:
+            changed |= set(range(min(self._window, len(out))))
+            changed |= set(range(max(len(out) - self._window, 0), len(out)))
+        return out, removed, changed
+
+    def _reaches_article(self, original: str, pieces: list[str]) -> bool:
+        """Whether a removal took (part of) a word that an article-wide exemption counts."""
+        for piece in pieces:
+            at = original.find(piece)
+            around = original[max(0, at - 8):at + len(piece) + 8] if at >= 0 else original
+            if any(p.search(around) for p in self._article_patterns):
+                return True
+        return False
+
+    def clean(self, article) -> CleanResult:
+        """Clean an ``Article`` in place: blocks, text and ``removed``.
+
+        An article already flagged by the safety valve is left alone (its
+        verdict stands), which keeps cleaning idempotent.
+        """
+        if any(r.get("reason") == SAFETY_VALVE for r in article.removed):
+            chars = sum(len(b["text"]) for b in article.blocks)
+            return CleanResult(article.blocks, [], chars, 0)
+        result = self.clean_blocks(article.blocks)
+        if result.removed:
+            article.blocks = result.blocks
+            article.removed.extend(result.removed)
+            article.join_text()
+        return result

@@ -1,0 +1,283 @@
+"""Cleaning rules: data files (TOML or JSON) loaded, validated and compiled.
+
+A rule file holds up to three tables:
+
+- ``lists``: named vocabularies (arrays of literal strings). A later file that
+  names the same list *extends* it, so users add terms without touching
+  patterns. In a pattern, ``{{name}}`` matches any word of the list (longest
+  first).
+- ``vars``: named regex fragments, ``{{name}}`` in patterns (and in other
+  vars). A later file redefines a var.
+- ``rules``: an ordered array of rules. Files are read in the order given
+  (built-in files by name, then the user's); a rule whose ``name`` is already
+  defined replaces the earlier one in place, and ``enabled = false`` switches
+  it off.
+
+Rule kinds (``kind``, default "regex") and their keys are listed in
+``RULE_KEYS``; everything is checked at load and any mistake raises
+``RuleError`` naming the file and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from crawler.cleaning.firstchars import with_first_chars
+
+# read through importlib.resources: the package may run from a zipped egg (scrapyd)
+DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
+
+SCOPES = ("span", "sentence", "block")
+CONTEXTS = ("sentence", "block")
+WHERE = ("any", "head", "tail")
+
+_COMMON = {"name", "kind", "reason", "enabled", "description", "block_types"}
+# a list parameter: inline words, or the name of a list of the rule files
+_WORDS = (str, list)
+_CUES = {"cues_before": (_WORDS, "url_cues_before"), "cues_after": (_WORDS, "url_cues_after")}
+_RUNS = {"min_run": (int, 3), "pipe_min_run": (int, 2), "loose_min_run": (int, 5)}
+_NOT_TLDS = {"not_tlds": (_WORDS, "file_extensions")}
+# key -> (type, default); the kinds each accept _COMMON plus these
+RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
+    "regex": {
+        "pattern": (str, None),
+        "scope": (str, "span"),
+        "also": (str, None),
+        "unless": (str, None),
+        "unless_article": (str, None),
+        "context": (str, "block"),
+        "max_block_chars": (int, None),
+        "where": (str, "any"),
+        "within": (int, 3),
+        "ignore_case": (bool, False),
+    },
+    "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
+    "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
+    "link_run": {**_CUES, **_RUNS},
+    "hidden": {},
+}
+_REASON = re.compile(r"^[a-z][a-z0-9_]*$")
+_REF = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
+_DEFAULT_TYPES = ("heading", "paragraph", "list_item", "quote", "caption", "table")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used, with where and why."""
+
+
+@dataclass
+class Rule:
+    name: str
+    kind: str
+    reason: str
+    source: str  # file it came from, for messages
+    block_types: tuple[str, ...] = _DEFAULT_TYPES
+    params: dict[str, Any] = field(default_factory=dict)
+    # compiled by RuleSet: regex objects and resolved word lists
+    compiled: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    lists: dict[str, list[str]]
+    vars: dict[str, str]
+    files: list[str]
+
+    def names(self) -> list[str]:
+        return [r.name for r in self.rules]
+
+
+def _read(path: Traversable) -> dict:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    kind = path.name.rsplit(".", 1)[-1].lower()
+    try:
+        if kind == "json":
+            data = json.loads(raw.decode("utf-8"))
+        elif kind == "toml":
+            data = tomllib.loads(raw.decode("utf-8"))
+        else:
+            raise RuleError(f"{path}: rule files are .toml or .json")
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: not valid {kind.upper()}: {exc}") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: top level must be a table/object")
+    unknown = set(data) - {"lists", "vars", "rules", "description"}
+    if unknown:
+        raise RuleError(f"{path}: unknown top-level key(s) {sorted(unknown)} (allowed: lists, vars, rules, description)")
+    return data
+
+
+def expand_paths(paths) -> list[Traversable]:
+    """Files as given; a directory stands for its *.toml and *.json by name."""
+    out: list[Traversable] = []
+    for p in paths:
+        p = p if isinstance(p, Traversable) else Path(p)
+        if p.is_dir():
+            out += sorted((f for f in p.iterdir() if f.name.endswith((".toml", ".json"))), key=lambda f: f.name)
+        else:
+            out.append(p)
+    return out
+
+
+def _check_rule(raw: Any, where: str) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: each rule must be a table/object")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise RuleError(f"{where}: rule without a 'name'")
+    where = f"{where} rule {name!r}"
+    kind = raw.get("kind", "regex")
+    if kind not in RULE_KEYS:
+        raise RuleError(f"{where}: unknown kind {kind!r} (kinds: {', '.join(RULE_KEYS)})")
+    allowed = RULE_KEYS[kind]
+    unknown = set(raw) - _COMMON - set(allowed)
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)} for kind {kind!r} "
+                        f"(allowed: {', '.join(sorted(_COMMON | set(allowed)))})")
+    reason = raw.get("reason")
+    if not isinstance(reason, str) or not _REASON.match(reason):
+        raise RuleError(f"{where}: 'reason' must be a lowercase word like 'promo' (got {reason!r})")
+    types = raw.get("block_types", list(_DEFAULT_TYPES))
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise RuleError(f"{where}: 'block_types' must be a list of block types")
+    params: dict[str, Any] = {}
+    for key, (typ, default) in allowed.items():
+        value = raw.get(key, default)
+        if value is not None and (not isinstance(value, typ) or (typ is int and isinstance(value, bool))):
+            raise RuleError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+        params[key] = value
+    if kind == "regex":
+        if not params["pattern"]:
+            raise RuleError(f"{where}: a regex rule needs a 'pattern'")
+        for key, choices in (("scope", SCOPES), ("context", CONTEXTS), ("where", WHERE)):
+            if params[key] not in choices:
+                raise RuleError(f"{where}: {key!r} must be one of {', '.join(choices)} (got {params[key]!r})")
+        if params["within"] < 1:
+            raise RuleError(f"{where}: 'within' must be >= 1")
+    for key in ("min_run", "pipe_min_run", "loose_min_run"):
+        if key in params and params[key] < 2:
+            raise RuleError(f"{where}: {key!r} must be >= 2")
+    return Rule(name=name, kind=kind, reason=reason, source=where,
+                block_types=tuple(types), params=params)
+
+
+def alternation(words) -> str:
+    """A regex matching any of ``words`` (longest first), factored as a trie.
+
+    The same language as ``a|b|c`` of the escaped words, but one character
+    test per position instead of one per word: long lists stay fast.
+    """
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # greedy: the longer word is tried first, the end of a shorter one after
+        return f"(?:{body})?" if ends else body
+
+    return build(trie) if trie else "(?!)"
+
+
+def _expand(pattern: str, lists: dict[str, list[str]], vars_: dict[str, str], where: str, depth: int = 0) -> str:
+    if depth > 10:
+        raise RuleError(f"{where}: vars refer to each other in a loop")
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name in lists:
+            return "(?:" + alternation(lists[name]) + ")"
+        if name in vars_:
+            return "(?:" + _expand(vars_[name], lists, vars_, where, depth + 1) + ")"
+        raise RuleError(f"{where}: {{{{{name}}}}} is neither a list nor a var")
+
+    return _REF.sub(sub, pattern)
+
+
+def _compile(pattern: str | None, rule: Rule, key: str, lists, vars_) -> re.Pattern | None:
+    if pattern is None:
+        return None
+    expanded = _expand(pattern, lists, vars_, f"{rule.source} {key!r}")
+    flags = re.IGNORECASE if rule.params.get("ignore_case") else 0
+    try:
+        re.compile(expanded, flags)
+    except re.error as exc:
+        raise RuleError(f"{rule.source}: {key!r} is not a valid regex: {exc}") from None
+    return re.compile(with_first_chars(expanded, flags), flags)
+
+
+def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:
+    if isinstance(value, str):
+        if value not in lists:
+            raise RuleError(f"{rule.source}: {key!r} names list {value!r}, which no file defines")
+        return list(lists[value])
+    if not all(isinstance(w, str) for w in value):
+        raise RuleError(f"{rule.source}: {key!r} must hold strings")
+    return list(value)
+
+
+def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
+    """Read the built-in rule files (when ``defaults``) then ``paths``, in order.
+
+    ``disabled``: rule names to switch off. Raises ``RuleError`` on any mistake.
+    """
+    files = (expand_paths([DEFAULT_RULES_DIR]) if defaults else []) + expand_paths(paths)
+    lists: dict[str, list[str]] = {}
+    vars_: dict[str, str] = {}
+    rules: dict[str, Rule] = {}  # insertion order = rule order
+    for path in files:
+        data = _read(path)
+        for name, words in (data.get("lists") or {}).items():
+            if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+                raise RuleError(f"{path}: list {name!r} must be an array of non-empty strings")
+            known = lists.setdefault(name, [])
+            known += [w for w in dict.fromkeys(words) if w not in known]
+        for name, fragment in (data.get("vars") or {}).items():
+            if not isinstance(fragment, str):
+                raise RuleError(f"{path}: var {name!r} must be a string")
+            vars_[name] = fragment
+        raw_rules = data.get("rules") or []
+        if not isinstance(raw_rules, list):
+            raise RuleError(f"{path}: 'rules' must be an array of tables")
+        for i, raw in enumerate(raw_rules):
+            if isinstance(raw, dict) and raw.get("enabled") is False and set(raw) <= {"name", "enabled"}:
+                rules.pop(raw.get("name"), None)  # a bare switch-off of an earlier rule
+                continue
+            rule = _check_rule(raw, f"{path} rules[{i}]")
+            if raw.get("enabled", True) is False:
+                rules.pop(rule.name, None)
+            else:
+                rules[rule.name] = rule
+    unknown = set(disabled) - set(rules)
+    if unknown:
+        raise RuleError(f"disabled rule(s) {sorted(unknown)} are not defined")
+    active = [r for r in rules.values() if r.name not in set(disabled)]
+    for rule in active:
+        p = rule.params
+        for key in ("pattern", "also", "unless", "unless_article"):
+            if key in p:
+                rule.compiled[key] = _compile(p[key], rule, key, lists, vars_)
+        for key in ("cues_before", "cues_after", "spam_host_words"):
+            if key in p:
+                rule.compiled[key] = _words(p[key], rule, key, lists)
+        if "not_tlds" in p:
+            rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
+    return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])

@@ -1,0 +1,511 @@
+"""Flatten an article's body element into blocks, marking hidden text and links.
+
+Shared by the site parsers (WeChat, Sohu) and usable by any HTML stage.
+
+API
+---
+``flatten(root, *, image_attrs=("data-src", "src"), base_url=None) -> Flattened``
+    Walk ``root`` (an lxml element: the body container) in document order and
+    return ``Flattened(blocks, images)``:
+
+    - ``blocks``: ``{"type", "text", "lang": None}`` dicts in reading order, plus
+      ``"spans"`` when the block has marks. ``type`` is the innermost structural
+      context of the text: ``h1``-``h6`` heading, ``li``/``dt``/``dd`` list_item,
+      ``blockquote`` quote, ``figcaption``/``caption`` caption, ``pre`` code,
+      ``table`` table (rows joined by "\\n", cells by "\\t"), else paragraph.
+      Every block-level element (p, div, section, li, ...) is a boundary, so
+      deep ``section``/``span`` nesting collapses to one block per visual
+      paragraph; a ``<br>`` starts a new block (inside headings, list items and
+      table cells it is a space; inside ``pre`` a newline). Whitespace runs
+      collapse to one space (``pre`` keeps its lines), zero-width characters go,
+      and blocks left with no text (``<p><br></p>``, empty decoration) are dropped.
+    - ``spans``: ``[start, end, kind, value]`` over the block's text, sorted by
+      start. ``kind`` "hidden" marks text inside a descendant hidden by CSS;
+      ``value`` is one of ``HIDDEN_REASONS``: "display:none",
+      "visibility:hidden" (unless a descendant sets ``visibility: visible``),
+      "font-size:0" (unless a descendant sets a size), "opacity:0",
+      "off-screen" (left/top/right/margin/text-indent at -999px or beyond, or
+      a translate that far), "hidden-attribute" (the ``hidden`` attribute).
+      ``root``'s own style is never considered (WeChat's ``#js_content`` is
+      ``visibility: hidden`` until its scripts run). ``kind`` "link" marks the
+      text of an ``<a href>``; ``value`` is the href (resolved against
+      ``base_url`` when given). Hidden text is kept in the text, only marked:
+      the clean stage removes it and records the removal.
+    - ``images``: ``{"url", "alt"}`` dicts in order, deduplicated, from the
+      first of ``image_attrs`` holding a non-``data:`` URL (WeChat keeps the
+      real URL in ``data-src``); protocol-relative URLs get ``https:``. Images
+      inside ``display:none``/``hidden`` subtrees are left out.
+
+    Scripts, styles, templates, form controls and comments contribute nothing.
+
+``slice_element(html, start_pattern) -> str | None``
+    The markup of one element, from the opening tag matched by the regex
+    ``start_pattern`` to its balanced closing tag, without parsing the rest of
+    the page (the real WeChat pages are megabytes of scripts around a small
+    body). ``None`` when the opening tag is absent; the rest of the page when
+    the closing tag is missing (lxml closes what is left open).
+
+``fragment(markup) -> lxml element``
+    Parse a slice from ``slice_element`` (or any fragment) into one element.
+
+``hidden_reason(style) -> str | None`` and ``css_state``
+    The CSS test used above, for callers that inspect single elements.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+from urllib.parse import urljoin
+
+import lxml.html
+
+HIDDEN_REASONS = (
+    "display:none", "visibility:hidden", "font-size:0", "opacity:0",
+    "off-screen", "hidden-attribute",
+)
+
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TYPE_OF_TAG = {
+    **{t: "heading" for t in _HEADING_TAGS},
+    "li": "list_item", "dt": "list_item", "dd": "list_item",
+    "blockquote": "quote", "figcaption": "caption", "caption": "caption",
+}
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+    "summary", "table", "ul", "tr", "td", "th", "tbody", "thead", "tfoot", "caption",
+    "video", "audio", "canvas", "body", "html",
+    # WeChat's custom embeds: each stands alone on its line
+    "mpvoice", "mpvideo", "qqmusic", "mp-common-profile", "mp-miniprogram", "mpprofile",
+    *_HEADING_TAGS,
+}
+# Elements whose content is not text a reader sees.
+_SKIP_TAGS = {
+    "script", "style", "noscript", "template", "head", "title", "meta", "link",
+    "iframe", "object", "embed", "textarea", "select", "option", "input", "button",
+}
+# Inside these contexts a <br> joins lines instead of starting a block.
+_BR_AS_SPACE = {"heading", "list_item", "caption"}
+
+_WS = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
+_CSS = re.compile(
+    r"(?:^|;)\s*(display|visibility|font-size|opacity|left|top|right|margin-left|"
+    r"margin-top|text-indent|transform)\s*:\s*([^;]*)",
+    re.IGNORECASE,
+)
+_LENGTH = re.compile(r"(-?\d*\.?\d+)\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
+_TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem)?", re.IGNORECASE)
+_OFFSCREEN_PX = -999  # the "-9999px" family; small negative offsets are layout
+_UNIT_PX = {"em": 16, "rem": 16, "pt": 4 / 3}
+
+
+class Flattened(NamedTuple):
+    blocks: list[dict]
+    images: list[dict]
+
+
+def _px(value: str) -> float | None:
+    m = _LENGTH.match(value.strip())
+    if not m:
+        return None
+    unit = (m.group(2) or "px").lower()
+    if unit in ("%", "vw", "vh"):
+        return float(m.group(1)) * 10  # -100% and beyond moves a box out of view
+    return float(m.group(1)) * _UNIT_PX.get(unit, 1)
+
+
+class _Css(NamedTuple):
+    """Hiding state inherited down the tree."""
+
+    hard: str | None = None  # display:none, opacity:0, off-screen, hidden-attribute
+    visibility: bool = False  # visibility:hidden (a descendant may override)
+    font_zero: bool = False  # font-size:0 (a descendant may set a size)
+    indent_off: bool = False  # text-indent off-screen (inherited, overridable)
+
+    def reason(self) -> str | None:
+        if self.hard:
+            return self.hard
+        if self.visibility:
+            return "visibility:hidden"
+        if self.font_zero:
+            return "font-size:0"
+        if self.indent_off:
+            return "off-screen"
+        return None
+
+
+_VISIBLE = _Css()
+
+
+def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = False) -> _Css:
+    """The hiding state of an element given its ``style`` and its parent's state."""
+    hard, visibility, font_zero, indent_off = parent
+    if hidden_attr and hard is None:
+        hard = "hidden-attribute"
+    if not style:
+        return _Css(hard, visibility, font_zero, indent_off) if hard != parent.hard else parent
+    for prop, value in _CSS.findall(style):
+        prop = prop.lower()
+        value = value.replace("!important", "").strip().lower()
+        if prop == "display":
+            if value == "none" and hard is None:
+                hard = "display:none"
+        elif prop == "visibility":
+            visibility = value in ("hidden", "collapse")
+        elif prop == "font-size":
+            size = _px(value)
+            font_zero = size is not None and size <= 0
+        elif prop == "opacity":
+            try:
+                if float(value) <= 0 and hard is None:
+                    hard = "opacity:0"
+            except ValueError:
+                pass
+        elif prop == "text-indent":
+            shift = _px(value)
+            indent_off = shift is not None and shift <= _OFFSCREEN_PX
+        elif prop == "transform":
+            for number, unit in _TRANSLATE.findall(value):
+                if float(number) * _UNIT_PX.get(unit.lower(), 1) <= _OFFSCREEN_PX and hard is None:
+                    hard = "off-screen"
+        else:  # left, top, right, margin-left, margin-top
+            shift = _px(value)
+            if shift is not None and shift <= _OFFSCREEN_PX and hard is None:
+                hard = "off-screen"
+    return _Css(hard, visibility, font_zero, indent_off)
+
+
+def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
+    """Why an element with this inline ``style`` is hidden, or None."""
+    return css_state(style, _VISIBLE, hidden_attr).reason()
+
+
+class _Ctx(NamedTuple):
+    css: _Css
+    kind: str | None  # innermost block type (heading, list_item, quote, caption)
+    href: str | None
+
+
+def _add_span(spans: list[list], start: int, end: int, kind: str, value: str) -> None:
+    for prev in reversed(spans):  # extend the last span of this kind when contiguous
+        if prev[2] == kind:
+            if prev[3] == value and prev[1] == start:
+                prev[1] = end
+                return
+            break
+    spans.append([start, end, kind, value])
+
+
+def _compose(pieces: list[tuple[str, str | None, str | None]], keep_lines: bool):
+    """Join (text, hidden reason, href) pieces into (text, spans)."""
+    out: list[str] = []
+    spans: list[list] = []
+    pos = 0
+    last = ""
+    for text, reason, href in pieces:
+        text = _ZERO_WIDTH.sub("", text)
+        if keep_lines:
+            text = text.replace("\xa0", " ").replace("\r\n", "\n")
+        else:
+            text = _WS.sub(" ", text)
+            if text.startswith(" ") and (not last or last.endswith(" ")):
+                text = text[1:]
+        if not text:
+            continue
+        out.append(text)
+        last = text
+        start, pos = pos, pos + len(text)
+        if reason:
+            _add_span(spans, start, pos, "hidden", reason)
+        if href:
+            _add_span(spans, start, pos, "link", href)
+    joined = "".join(out)
+    strip_chars = "\n \t" if keep_lines else " "
+    text = joined.strip(strip_chars)
+    if keep_lines:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    lead = len(joined) - len(joined.lstrip(strip_chars))
+    kept = []
+    for start, end, kind, value in spans:
+        start, end = max(start - lead, 0), min(end - lead, len(text))
+        if end > start and text[start:end].strip():
+            kept.append([start, end, kind, value])
+    kept.sort(key=lambda s: s[0])
+    return text, kept
+
+
+class _Flattener:
+    def __init__(self, image_attrs, base_url):
+        self.image_attrs = image_attrs
+        self.base_url = base_url
+        self.blocks: list[dict] = []
+        self.images: list[dict] = []
+        self._seen_images: set[str] = set()
+        self.pieces: list[tuple[str, str | None, str | None]] = []
+        self.kind: str | None = None  # type of the block being gathered
+        self.inline_only = False  # inside a table cell: boundaries are spaces
+
+    # -- output -----------------------------------------------------------
+    def add(self, text: str | None, ctx: _Ctx) -> None:
+        if not text:
+            return
+        if not self.pieces:
+            self.kind = ctx.kind
+        self.pieces.append((text, ctx.css.reason(), ctx.href))
+
+    def flush(self) -> None:
+        if self.inline_only:
+            if self.pieces:
+                self.pieces.append((" ", None, None))
+            return
+        if not self.pieces:
+            return
+        text, spans = _compose(self.pieces, keep_lines=False)
+        self.pieces = []
+        if text:
+            self._emit(self.kind or "paragraph", text, spans)
+
+    def _emit(self, kind: str, text: str, spans: list) -> None:
+        block = {"type": kind, "text": text, "lang": None}
+        if spans:
+            block["spans"] = spans
+        self.blocks.append(block)
+
+    def image(self, el, ctx: _Ctx) -> None:
+        if ctx.css.hard in ("display:none", "hidden-attribute"):
+            return
+        for attr in self.image_attrs:
+            url = (el.get(attr) or "").strip()
+            if url and not url.startswith("data:"):
+                break
+        else:
+            return
+        if url.startswith("//"):
+            url = "https:" + url
+        elif self.base_url:
+            url = urljoin(self.base_url, url)
+        if url not in self._seen_images:
+            self._seen_images.add(url)
+            self.images.append({"url": url, "alt": el.get("alt") or el.get("title") or None})
+
+    # -- walking ----------------------------------------------------------
+    def child_ctx(self, el, tag: str, ctx: _Ctx) -> _Ctx:
+        css = ctx.css
+        style = el.get("style")
+        if style or "hidden" in el.attrib:
+            css = css_state(style, css, "hidden" in el.attrib)
+        kind = _TYPE_OF_TAG.get(tag, ctx.kind)
+        href = ctx.href
+        if tag == "a" and el.get("href"):
+            href = el.get("href").strip()
+            if self.base_url and not href.startswith(("javascript:", "#")):
+                href = urljoin(self.base_url, href)
+        if css is ctx.css and kind == ctx.kind and href == ctx.href:
+            return ctx
+        return _Ctx(css, kind, href)
+
+    def children(self, el, ctx: _Ctx) -> None:
+        self.add(el.text, ctx)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.walk(child, ctx)
+            self.add(child.tail, ctx)
+
+    def walk(self, el, parent: _Ctx) -> None:
+        tag = el.tag.lower()
+        if tag in _SKIP_TAGS:
+            return
+        ctx = self.child_ctx(el, tag, parent)
+        if tag == "img":
+            self.image(el, ctx)
+        elif tag == "br":
+            if self.inline_only or ctx.kind in _BR_AS_SPACE:
+                self.add(" ", ctx)
+            else:
+                self.flush()
+        elif tag == "pre" and not self.inline_only:
+            self.flush()
+            self.pre(el, ctx)
+        elif tag == "table" and not self.inline_only:
+            self.flush()
+            self.table(el, ctx)
+        elif tag in _BLOCK_TAGS:
+            self.flush()
+            self.children(el, ctx)
+            self.flush()
+        else:
+            self.children(el, ctx)
+
+    def pre(self, el, ctx: _Ctx) -> None:
+        """A code block: lines kept; <br>, block children and sibling <code>s end lines."""
+        pieces: list[tuple[str, str | None, str | None]] = []
+        code_children = sum(1 for c in el if c.tag == "code")
+
+        def walk(node, node_ctx: _Ctx, top: bool) -> None:
+            if node.text:
+                pieces.append((node.text, node_ctx.css.reason(), node_ctx.href))
+            for child in node:
+                if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS:
+                    tag = child.tag.lower()
+                    cctx = self.child_ctx(child, tag, node_ctx)
+                    if tag == "img":
+                        self.image(child, cctx)
+                    elif tag == "br":
+                        pieces.append(("\n", None, None))
+                    else:
+                        line = tag in _BLOCK_TAGS or (top and tag == "code" and code_children > 1)
+                        if line and pieces and not pieces[-1][0].endswith("\n"):
+                            pieces.append(("\n", None, None))
+                        walk(child, cctx, False)
+                        if line:
+                            pieces.append(("\n", None, None))
+                if child.tail:
+                    pieces.append((child.tail, node_ctx.css.reason(), node_ctx.href))
+
+        walk(el, ctx, True)
+        text, spans = _compose(pieces, keep_lines=True)
+        if text.strip():
+            self._emit("code", text, spans)
+
+    def table(self, el, ctx: _Ctx) -> None:
+        """Rows on lines, cells separated by tabs; each cell flattened inline."""
+        table_ctx = ctx
+        rows: list[tuple[str, list]] = []
+        for tr in el.iter("tr"):
+            if next(tr.iterancestors("table"), None) is not el:
+                continue  # a nested table's row: read with its cell
+            row_ctx = table_ctx  # styles of thead/tbody/tr apply to the cells
+            for node in [*reversed(list(_ancestors_below(tr, el))), tr]:
+                row_ctx = self.child_ctx(node, str(node.tag).lower(), row_ctx)
+            cells: list[tuple[str, list]] = []
+            for cell in tr:
+                if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                    continue
+                sub = _Flattener(self.image_attrs, self.base_url)
+                sub.inline_only = True
+                sub.children(cell, sub.child_ctx(cell, "td", row_ctx))
+                cells.append(_compose(sub.pieces, keep_lines=False))
+                for image in sub.images:
+                    if image["url"] not in self._seen_images:
+                        self._seen_images.add(image["url"])
+                        self.images.append(image)
+            if any(text for text, _ in cells):
+                rows.append(_join(cells, "\t"))
+        caption = el.find("caption")
+        if caption is not None:
+            self.flush()
+            self.children(caption, self.child_ctx(caption, "caption", table_ctx))
+            self.flush()
+        text, spans = _join(rows, "\n")
+        if text.strip():
+            self._emit("table", text, spans)
+
+
+def _ancestors_below(node, top):
+    for anc in node.iterancestors():
+        if anc is top:
+            return
+        yield anc
+
+
+def _join(parts: list[tuple[str, list]], sep: str) -> tuple[str, list]:
+    text_parts: list[str] = []
+    spans: list[list] = []
+    pos = 0
+    for i, (text, part_spans) in enumerate(parts):
+        if i:
+            text_parts.append(sep)
+            pos += len(sep)
+        text_parts.append(text)
+        spans += [[s + pos, e + pos, k, v] for s, e, k, v in part_spans]
+        pos += len(text)
+    return "".join(text_parts), spans
+
+
+def flatten(root, *, image_attrs=("data-src", "src"), base_url: str | None = None) -> Flattened:
+    """Blocks and images of the container ``root`` (see the module docstring)."""
+    flattener = _Flattener(tuple(image_attrs), base_url)
+    # The root's own style is ignored: only descendants can hide text.
+    root_ctx = _Ctx(_VISIBLE, _TYPE_OF_TAG.get(str(root.tag).lower()), None)
+    if str(root.tag).lower() == "pre":
+        flattener.pre(root, root_ctx)
+    elif str(root.tag).lower() == "table":
+        flattener.table(root, root_ctx)
+    else:
+        flattener.children(root, root_ctx)
+        flattener.flush()
+    return Flattened(flattener.blocks, flattener.images)
+
+
+_TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+
+
+def slice_element(html: str, start_pattern: str | re.Pattern) -> str | None:
+    """Markup of the element whose opening tag matches ``start_pattern``."""
+    start_re = re.compile(start_pattern) if isinstance(start_pattern, str) else start_pattern
+    m = start_re.search(html)
+    if not m:
+        return None
+    begin = html.rfind("<", 0, m.start() + 1)
+    name = _TAG_NAME.match(html, begin)
+    if not name:
+        return None
+    tag = re.escape(name.group(1))
+    tokens = re.compile(rf"<!--.*?-->|<(/?){tag}\b[^>]*?(/?)>", re.IGNORECASE | re.DOTALL)
+    depth = 0
+    for tok in tokens.finditer(html, begin):
+        if tok.group(0).startswith("<!--"):
+            continue
+        if tok.group(1):
+            depth -= 1
+            if depth == 0:
+                return html[begin : tok.end()]
+        elif not tok.group(2):
+            depth += 1
+    return html[begin:]
+
+
+def fragment(markup: str):
+    """One element from a markup fragment (a ``slice_element`` result)."""
+    wrapper = lxml.html.fragment_fromstring(markup.strip(), create_parent="div")
+    if len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip():
+        return wrapper[0]
+    return wrapper
+
+
+def element_text(el) -> str:
+    """The visible-order text of one element on a single line (for metadata)."""
+    return " ".join(block["text"] for block in flatten(el).blocks)
+
+
+def remove_range(block: dict, start: int, end: int) -> str:
+    """Cut ``block["text"][start:end]`` out of the block, shifting its spans.
+
+    Returns the removed text. Spans inside the cut vanish, spans across it
+    shrink; whitespace left at the block's ends is trimmed.
+    """
+    text = block["text"]
+    removed = text[start:end]
+    new_text = text[:start] + text[end:]
+    lead = len(new_text) - len(new_text.lstrip())
+    new_text = new_text.strip()
+    width = end - start
+
+    def shift(pos: int) -> int:
+        pos = pos if pos <= start else max(pos - width, start)
+        return min(max(pos - lead, 0), len(new_text))
+
+    spans = []
+    for s, e, kind, value in block.get("spans", []):
+        s, e = shift(s), shift(e)
+        if e > s:
+            spans.append([s, e, kind, value])
+    block["text"] = new_text
+    if spans:
+        block["spans"] = spans
+    else:
+        block.pop("spans", None)
+    return removed

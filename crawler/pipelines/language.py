@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import Article, Rejected
+from crawler.language import LanguageDetector, keep_blocks_of, load_rules, tag_article, wanted
+from crawler.pipelines import Reject
+
+ACTIONS = ("drop", "label")
+
+
+class LanguageRejected(Reject):
+    """The article is not in a kept language (reason ``language``)."""
+
+
+class LanguagePipeline:
+    """Tag blocks and articles with their language; keep, label or split by it."""
+
+    def __init__(self, stats, detector: LanguageDetector, keep: tuple[str, ...] = (),
+                 min_share: float = 0.15, action: str = "drop", blocks_lang: str = ""):
+        if action not in ACTIONS:
+            raise ValueError(f"LANG_ACTION must be one of {ACTIONS}, not {action!r}")
+        self.stats = stats
+        self.detector = detector
+        self.keep = keep
+        self.min_share = min_share
+        self.action = action
+        self.blocks_lang = blocks_lang
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("LANG_ENABLED", True):
+            raise NotConfigured("LANG_ENABLED is off")
+        rules = load_rules(settings.getlist("LANG_RULES"))
+        keep = tuple(dict.fromkeys(rules.code(code) for code in settings.getlist("LANG_KEEP") if code.strip()))
+        blocks_lang = (settings.get("LANG_BLOCKS") or "").strip()
+        return cls(
+            crawler.stats, LanguageDetector(rules).prepare(), keep=keep,
+            min_share=settings.getfloat("LANG_KEEP_MIN_SHARE", 0.15),
+            action=(settings.get("LANG_ACTION") or "drop").strip().lower(),
+            blocks_lang=rules.code(blocks_lang) if blocks_lang else "",
+        )
+
+    def process_item(self, item):
+        if not isinstance(item, Article):
+            return item
+        guesses = tag_article(item, self.detector)
+        self.stats.inc_value("language/articles")
+        self.stats.inc_value(f"language/article/{item.lang}")
+        for block, guess in zip(item.blocks, guesses):
+            self.stats.inc_value(f"language/blocks/{guess.method}")
+            if not guess.sure and block["lang"] != guess.lang:
+                self.stats.inc_value("language/blocks/from_context")
+        if not wanted(item, self.keep, self.min_share):
+            self.stats.inc_value("language/not_kept")
+            if self.action == "drop":
+                self._reject(item, f"{item.lang} {item.langs} not in {list(self.keep)}")
+        if self.blocks_lang:
+            removed = keep_blocks_of(item, self.blocks_lang)
+            self.stats.inc_value("language/blocks_removed", removed)
+            if item.lang != self.blocks_lang:  # nothing left in that language
+                self._reject(item, f"no {self.blocks_lang} blocks")
+        return item
+
+    def _reject(self, item: Article, detail: str):
+        raise LanguageRejected(Rejected(
+            fetched_from=item.fetched_from, url=item.url, reason="language", detail=detail,
+        ))

@@ -1,0 +1,45 @@
+"""Feed routing: default feeds, -O, the rejects feed, gzip, and the stats."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import read_jsonl, run_scrapy, shared_path
+
+
+def test_default_feeds_without_o_and_gzip(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    seed = shared_path("seeds", "wechat_style_article.md")
+    (pages / "a.md").write_bytes(seed.read_bytes())
+    (pages / "empty.txt").write_bytes(b"")
+    run_scrapy("crawl", "files", "-a", f"path={pages}", "-s", f"RUN_STATS_FILE={tmp_path / 'stats.json'}", cwd=tmp_path)
+    [articles_file] = (tmp_path / "exports" / "files").glob("files-*.jsonl")
+    [rejects_file] = (tmp_path / "exports" / "rejects").glob("files-*.jsonl")
+    assert [a["fetched_from"].rsplit("/", 1)[-1] for a in read_jsonl(articles_file)] == ["a.md"]
+    assert [r["reason"] for r in read_jsonl(rejects_file)] == ["empty"]
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["articles"] == 1 and stats["rejects"] == 1 and stats["rejects/empty"] == 1
+    assert stats["finish_reason"] == "finished"
+
+    run_scrapy("crawl", "files", "-a", f"path={pages}", "-s", "EXPORT_GZIP=1", cwd=tmp_path / "exports")
+    [gz_articles] = (tmp_path / "exports" / "exports" / "files").glob("files-*.jsonl.gz")
+    [gz_rejects] = (tmp_path / "exports" / "exports" / "rejects").glob("files-*.jsonl.gz")
+    assert len(read_jsonl(gz_articles)) == 1 and len(read_jsonl(gz_rejects)) == 1
+
+
+def test_o_replaces_default_feeds_and_rejects_still_written(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("第一段。\n", encoding="utf-8")
+    (pages / "b.bin").write_bytes(b"\x00\x01\x02" * 10)
+    run_scrapy("crawl", "files", "-a", f"path={pages}", "-O", "out.jsonl", cwd=tmp_path)
+    assert [a["text"] for a in read_jsonl(tmp_path / "out.jsonl")] == ["第一段。"]
+    assert not (tmp_path / "exports" / "files").exists()
+    [rejects_file] = (tmp_path / "exports" / "rejects").glob("files-*.jsonl")
+    assert [r["reason"] for r in read_jsonl(rejects_file)] == ["unsupported"]
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    proc = run_scrapy("crawl", "files", "-a", f"path={tmp_path / 'nope'}", cwd=tmp_path, check=False)
+    assert "no such file or directory" in proc.stderr

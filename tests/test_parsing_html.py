@@ -1,0 +1,172 @@
+"""The shared DOM-to-blocks flattener: blocks, hidden/link spans, images."""
+
+import pytest
+
+from crawler.parsing.html import flatten, fragment, hidden_reason, slice_element
+
+
+def blocks_of(markup: str, **kwargs):
+    return flatten(fragment(markup), **kwargs).blocks
+
+
+def marked(block, kind):
+    return [(block["text"][s:e], v) for s, e, k, v in block.get("spans", []) if k == kind]
+
+
+def test_deep_nesting_is_one_block_per_paragraph():
+    blocks = blocks_of(
+        '<div id="c"><section><section><span>第一段</span><span><strong>继续</strong></span>'
+        "</section></section><p><span>第二段</span></p><p><br></p><section> </section></div>"
+    )
+    assert [(b["type"], b["text"]) for b in blocks] == [
+        ("paragraph", "第一段继续"), ("paragraph", "第二段"),
+    ]
+
+
+def test_block_types_follow_structure():
+    blocks = blocks_of(
+        "<div><h2>小标题</h2><ul><li><p>一项</p></li><li>二项</li></ul>"
+        "<blockquote><p>引文</p></blockquote><figure><img src='a.png'><figcaption>图注</figcaption></figure></div>"
+    )
+    assert [(b["type"], b["text"]) for b in blocks] == [
+        ("heading", "小标题"), ("list_item", "一项"), ("list_item", "二项"),
+        ("quote", "引文"), ("caption", "图注"),
+    ]
+
+
+def test_br_splits_paragraphs_but_joins_inside_headings():
+    blocks = blocks_of("<div><p>甲行<br>乙行</p><h3>标题<br>续</h3></div>")
+    assert [b["text"] for b in blocks] == ["甲行", "乙行", "标题 续"]
+
+
+def test_whitespace_collapses_and_zero_width_goes():
+    blocks = blocks_of("<div><p>  Hello \n\t <b>big</b>\u200b   world&nbsp; </p></div>")
+    assert blocks[0]["text"] == "Hello big world"
+
+
+@pytest.mark.parametrize(
+    "style, reason",
+    [
+        ("display:none", "display:none"),
+        ("DISPLAY: NONE !important", "display:none"),
+        ("visibility: hidden", "visibility:hidden"),
+        ("font-size:0px", "font-size:0"),
+        ("font-size: 0", "font-size:0"),
+        ("opacity:0", "opacity:0"),
+        ("position:absolute;left:-9999px", "off-screen"),
+        ("text-indent:-9999px", "off-screen"),
+        ("top:-100em;position:absolute", "off-screen"),
+        ("transform: translateX(-5000px)", "off-screen"),
+        ("color:red;margin-left:-20px", None),  # a small negative margin is layout
+        ("font-size:15px;visibility:visible", None),
+        ("opacity:0.5", None),
+        ("", None),
+    ],
+)
+def test_hidden_reason(style, reason):
+    assert hidden_reason(style) == reason
+
+
+def test_hidden_text_is_marked_not_dropped():
+    blocks = blocks_of(
+        '<div><p>正文<span style="display:none">藏起来</span>继续'
+        '<span hidden>属性</span><span style="position:absolute;left:-9999px">屏外</span></p></div>'
+    )
+    assert blocks[0]["text"] == "正文藏起来继续属性屏外"
+    assert marked(blocks[0], "hidden") == [
+        ("藏起来", "display:none"), ("属性", "hidden-attribute"), ("屏外", "off-screen"),
+    ]
+
+
+def test_root_visibility_hidden_is_not_hidden_text():
+    root = fragment('<div id="js_content" style="visibility: hidden;"><p>可见的正文</p></div>')
+    (block,) = flatten(root).blocks
+    assert block["text"] == "可见的正文" and "spans" not in block
+
+
+def test_descendant_overrides_inherited_visibility_and_font_size():
+    blocks = blocks_of(
+        '<div><section style="visibility:hidden">藏<span style="visibility:visible">显</span></section>'
+        '<section style="font-size:0"><span style="font-size:16px">有字号</span>无字号</section></div>'
+    )
+    assert marked(blocks[0], "hidden") == [("藏", "visibility:hidden")]
+    assert marked(blocks[1], "hidden") == [("无字号", "font-size:0")]
+
+
+def test_display_none_cannot_be_overridden():
+    blocks = blocks_of('<div><p style="display:none">A<span style="display:inline">B</span></p></div>')
+    assert marked(blocks[0], "hidden") == [("AB", "display:none")]
+
+
+def test_link_spans_carry_href_and_merge_across_inline_children():
+    blocks = blocks_of('<div><p>见 <a href="https://x.example/a"><b>这里</b>和那里</a>。</p></div>')
+    assert marked(blocks[0], "link") == [("这里和那里", "https://x.example/a")]
+
+
+def test_relative_hrefs_resolve_against_base_url():
+    blocks = blocks_of('<div><p><a href="/a/1">链</a></p></div>', base_url="https://www.sohu.com/a/2")
+    assert marked(blocks[0], "link") == [("链", "https://www.sohu.com/a/1")]
+
+
+def test_spans_survive_leading_whitespace_strip():
+    blocks = blocks_of('<div><p>   <span style="opacity:0">xy</span> z</p></div>')
+    assert blocks[0]["text"] == "xy z"
+    assert marked(blocks[0], "hidden") == [("xy", "opacity:0")]
+
+
+def test_code_block_keeps_lines():
+    blocks = blocks_of(
+        '<div><pre><code><span>def f():</span></code><code><span>    return 1</span></code></pre>'
+        "<pre>a = 1<br>b = 2\n</pre></div>"
+    )
+    assert [(b["type"], b["text"]) for b in blocks] == [
+        ("code", "def f():\n    return 1"), ("code", "a = 1\nb = 2"),
+    ]
+
+
+def test_table_rows_and_cells():
+    blocks = blocks_of(
+        "<div><table><tr><th>名</th><th>值</th></tr><tr><td><p>甲</p></td>"
+        '<td>1<span style="display:none">藏</span></td></tr><tr><td></td></tr></table></div>'
+    )
+    (table,) = blocks
+    assert table["type"] == "table" and table["text"] == "名\t值\n甲\t1藏"
+    assert marked(table, "hidden") == [("藏", "display:none")]
+
+
+def test_images_from_data_src_deduplicated_and_hidden_ones_skipped():
+    root = fragment(
+        '<div><img data-src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" src="data:image/gif;base64,R0">'
+        '<img data-src="https://mmbiz.qpic.cn/a/640?wx_fmt=png"><img src="//img.example/b.jpg" alt="乙">'
+        '<p style="display:none"><img src="https://img.example/c.jpg"></p></div>'
+    )
+    assert flatten(root).images == [
+        {"url": "https://mmbiz.qpic.cn/a/640?wx_fmt=png", "alt": None},
+        {"url": "https://img.example/b.jpg", "alt": "乙"},
+    ]
+
+
+def test_scripts_and_comments_contribute_nothing():
+    blocks = blocks_of("<div><p>前<!-- 注释 --><script>var a='x';</script>后</p></div>")
+    assert blocks[0]["text"] == "前后"
+
+
+def test_slice_element_is_balanced_and_skips_comments():
+    page = (
+        "<html><script>var x = '<div>';</script><body><div id='x'><div>内<!-- <div> -->"
+        "</div>尾</div><div>外</div></body></html>"
+    )
+    assert slice_element(page, r"id='x'") == "<div id='x'><div>内<!-- <div> --></div>尾</div>"
+    assert slice_element(page, r"id='missing'") is None
+
+
+def test_remove_range_shifts_and_clips_spans():
+    from crawler.parsing.html import remove_range
+
+    block = {"type": "paragraph", "text": "前文SPAM后文链接", "lang": None,
+             "spans": [[2, 6, "hidden", "display:none"], [1, 8, "link", "u"], [8, 10, "link", "v"]]}
+    assert remove_range(block, 2, 6) == "SPAM"
+    assert block["text"] == "前文后文链接"
+    assert block["spans"] == [[1, 4, "link", "u"], [4, 6, "link", "v"]]
+    remove_range(block, 0, 4)
+    assert block["text"] == "链接" and block["spans"] == [[0, 2, "link", "v"]]

@@ -1,0 +1,70 @@
+"""Reading page data from inline scripts without running them."""
+
+from crawler.parsing.jsdata import js_decode, object_literal, script_vars, unescape_js
+
+
+def test_unescape_js_escapes():
+    assert unescape_js(r"a\x26amp;b") == "a&amp;b"
+    assert unescape_js(r"\u4e2d\u6587") == "中文"
+    assert unescape_js(r"\uD83D\uDE00") == "😀"
+    assert unescape_js(r"\u{1F600} x\/y it\'s") == "😀 x/y it's"
+    assert unescape_js(r"line\nnext\ttab") == "line\nnext\ttab"
+    assert unescape_js(r"bad \xZZ escape") == "bad xZZ escape"
+
+
+def test_js_decode_undoes_the_second_layer():
+    assert js_decode(r"a\x26b\x0ac") == "a&b\nc"
+
+
+def test_script_vars_first_non_empty_string_wins():
+    page = """
+    var biz = "" || "MzA5MTIzNDU2Nw==";
+    var mid = "" || "" || "2650001234";
+    var nickname = htmlDecode("雾都&amp;书简");
+    var msg_title = '标题'.html(false);
+    var ct = "1525568400" * 1;
+    var idx = opt.idx || window.idx;
+    var idx = "2";
+    window.sn = '' || 'abc';
+    var desc = "x".replace(/a/g, "b");
+    myvar ct = "999";
+    """
+    got = script_vars(page, ["biz", "mid", "nickname", "msg_title", "ct", "idx", "sn", "desc", "missing"])
+    assert got == {
+        "biz": "MzA5MTIzNDU2Nw==", "mid": "2650001234", "nickname": "雾都&amp;书简",
+        "msg_title": "标题", "ct": "1525568400", "idx": "2", "sn": "abc", "desc": "x",
+    }
+
+
+def test_script_vars_keeps_an_empty_value_when_there_is_no_other():
+    assert script_vars('var msg_source_url = \'\';', ["msg_source_url"]) == {"msg_source_url": ""}
+
+
+def test_object_literal_nested_values_and_skipped_expressions():
+    page = r"""
+    window.cgiDataNew = {
+        title: JsDecode('标题\x26amp;副题'),
+        count: '3' * 1,
+        ratio: 0.5,
+        flag: true,
+        empty: null,
+        computed: window.foo + 1,
+        "quoted key": "v",
+        list: [ { cdn_url: 'https://a/1?x=1\x26amp;y=2' }, { cdn_url: 'https://a/2' }, ],
+        nested: { inner: { deep: 'ok' } },
+        method() { return 1; },
+        tail: 'last',
+    };
+    """
+    data = object_literal(page, r"window\.cgiDataNew\s*=\s*")
+    assert data["title"] == "标题&amp;副题"
+    assert data["count"] == 3 and data["ratio"] == 0.5 and data["flag"] is True
+    assert data["empty"] is None and "computed" not in data
+    assert data["quoted key"] == "v"
+    assert [x["cdn_url"] for x in data["list"]] == ["https://a/1?x=1&amp;y=2", "https://a/2"]
+    assert data["nested"]["inner"]["deep"] == "ok"
+    assert data["tail"] == "last"
+
+
+def test_object_literal_absent():
+    assert object_literal("var x = 1;", r"window\.cgiDataNew\s*=\s*") is None
