@@ -5,9 +5,9 @@ the store, and the keys of an article are added when it is exported, so a
 re-run fetches only what is new. Rejects are never added: they are retried.
 
 ``SeenStore`` is the interface a store implements; ``SqliteSeenStore`` is
-the embedded default (one SQLite file per spider under ``SEEN_DIR``). A
-shared store (Redis, for several crawl processes) implements the same
-methods and is chosen with the ``SEEN_STORE`` setting.
+the embedded default (one SQLite file per spider under ``SEEN_DIR``);
+``RedisSeenStore`` is shared by the crawl processes of a distributed crawl
+(one Redis set per spider). The ``SEEN_STORE`` setting chooses the class.
 """
 
 from __future__ import annotations
@@ -77,3 +77,44 @@ class SqliteSeenStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+class RedisSeenStore:
+    """Keys in one Redis set per spider, ``<SEEN_REDIS_PREFIX>:<spider>``,
+    shared by every crawl process pointed at the same server.
+
+    SADD is atomic, so two processes adding the same key agree on one
+    member. Durability is the server's: a key survives a crawl process being
+    killed, and survives a Redis restart only with Redis persistence on.
+    """
+
+    def __init__(self, url: str, key: str):
+        import redis  # only this store needs it
+
+        self.client = redis.Redis.from_url(url)
+        self.client.ping()  # fail at start, not at the first article
+        self.key = key
+
+    @classmethod
+    def from_settings(cls, settings: Any, name: str) -> RedisSeenStore:
+        url = settings.get("SEEN_REDIS_URL")
+        if not url:
+            raise ValueError("RedisSeenStore needs SEEN_REDIS_URL (e.g. redis://host:6379/0)")
+        return cls(url, f"{settings.get('SEEN_REDIS_PREFIX') or 'seen'}:{name}")
+
+    def __contains__(self, key: str) -> bool:
+        return bool(self.client.sismember(self.key, key))
+
+    def add(self, keys: Iterable[str]) -> None:
+        members = [key for key in keys if key]
+        if members:
+            self.client.sadd(self.key, *members)
+
+    def clear(self) -> None:
+        self.client.delete(self.key)
+
+    def __len__(self) -> int:
+        return self.client.scard(self.key)
+
+    def close(self) -> None:
+        self.client.close()

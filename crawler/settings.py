@@ -150,6 +150,18 @@ SEEN_RESET = False  # empty the spider's seen-store before crawling
 SEEN_STORE = "crawler.seen.SqliteSeenStore"  # store class (from_settings(settings, spider name))
 # Extra rule files (TOML, like crawler/data/urls.toml) for the seen-store key of a URL.
 URL_KEY_RULES = []
+SEEN_REDIS_URL = ""  # Redis server of crawler.seen.RedisSeenStore (set by DISTRIBUTED_REDIS_URL)
+SEEN_REDIS_PREFIX = "seen"  # its keys: <prefix>:<spider>, one set of article keys per spider
+
+# --- Distributed mode (crawler/distributed.py; README "Distributed mode")
+# Set to a Redis URL: every process crawling with it shares one reliable request
+# queue, dupefilter, seen-store and dedup index (the DistributedMode addon fills
+# SCHEDULER, DUPEFILTER_CLASS, REDIS_URL, SEEN_STORE, SEEN_REDIS_URL, DEDUP_BACKEND, DEDUP_REDIS_URL).
+DISTRIBUTED_REDIS_URL = ""
+DISTRIBUTED_PREFIX = "crawl"  # queue keys: <prefix>:<spider>:...; one shared crawl per prefix and spider
+DISTRIBUTED_WORKER_TTL = 30.0  # seconds without a heartbeat after which a worker's requests are re-queued
+DISTRIBUTED_POLL_INTERVAL = 1.0  # seconds between heartbeats, checks for dead workers and queue polls
+ADDONS = {"crawler.distributed.DistributedMode": 0}
 
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): an off-site host is not even asked for robots.txt

@@ -175,3 +175,13 @@ def test_disk_index_survives_a_kill_mid_write(tmp_path):
     first = rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32)
     assert index.query(first).url == "https://example.org/0"
     index.close()
+
+
+def test_the_same_url_again_is_no_duplicate_of_itself(make_index):
+    # A crawl killed after indexing a page and before exporting it fetches it again.
+    index = make_index()
+    assert index.check_and_add("https://example.org/a", sig(ORIGINAL)) is None
+    assert index.check_and_add("https://example.org/a", sig(ORIGINAL)) is None
+    assert index.check_and_add("https://example.org/a", sig(REPOST)) is None
+    assert len(index) == 1, "indexed once"
+    assert index.check_and_add("https://example.org/b", sig(REPOST)).url == "https://example.org/a"

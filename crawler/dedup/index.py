@@ -128,8 +128,13 @@ class LSHIndex:
         packed = pack(signature).tobytes()
 
         def body(tx: Transaction) -> Match | None:
-            match = self._best(signature, tx.fetch(tx.candidates(keys)))
-            if match is None:
+            rows = tx.fetch(tx.candidates(keys))
+            # The same URL indexed before is this page again (a crawl killed
+            # between indexing and exporting it re-fetches it): never a
+            # duplicate of itself, and indexed once.
+            others = [row for row in rows if row[1] != url]
+            match = self._best(signature, others)
+            if match is None and len(others) == len(rows):
                 tx.add(url, packed, keys)
             return match
 

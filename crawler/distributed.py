@@ -1,0 +1,395 @@
+"""Distributed crawls: several ``scrapy crawl`` processes, on any machines,
+share one crawl through Redis.
+
+One setting switches it on: ``DISTRIBUTED_REDIS_URL``. The ``DistributedMode``
+addon (in ``ADDONS``) then points the scheduler, the dupefilter, the
+seen-store and the dedup index at that server, so every process started
+with the same spider, arguments and URL works on one shared crawl.
+
+The queue is scrapy-redis's, made reliable. Plain scrapy-redis pops a
+request off the shared queue and forgets it: a process killed while it
+holds the request loses it, and the shared dupefilter then stops anyone
+from queuing it again. Here (``ReliableScheduler`` and ``LeasedQueue``):
+
+- popping moves the request's id from the queue into the worker's
+  in-flight hash in one Lua script (a lease), so a request is always either
+  queued or leased by exactly one worker;
+- the worker acknowledges the lease (drops it) when the request's outcome
+  is final: the engine is done with it, which is after its callback or
+  errback output was consumed, every item of it reached the end of the
+  pipeline (exported or dropped), and the requests it yielded were queued.
+  Retries and redirects are queued (with a new lease) before the request
+  they replace is acknowledged;
+- every worker keeps a heartbeat key with a TTL (``DISTRIBUTED_WORKER_TTL``)
+  and, every ``DISTRIBUTED_POLL_INTERVAL``, puts back on the queue the
+  leases of workers whose heartbeat expired (killed, or cut off);
+- a worker does not close while the queue has requests or any worker holds
+  leases (``DontCloseSpider`` on ``spider_idle``), and closes when both are
+  empty. The crawl that finishes that way clears the queue and dupefilter,
+  so the next run re-reads the listings, like an embedded run.
+
+Re-delivery means a request may be fetched twice (once by a worker killed
+before it acknowledged). Exports stay exactly-once through the shared
+seen-store: an article exported is marked before its request is
+acknowledged, and a re-delivered article already marked is skipped by the
+spider. An article re-delivered before it was exported is exported by the
+worker that gets it (the dedup index does not count a page seen again
+under the same URL as a duplicate of itself).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.http import Request
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import Base as RedisQueueBase
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+LEASE = "dist_lease"  # request meta: the id the request has in the shared queue
+
+# What the addon fills in when DISTRIBUTED_REDIS_URL is set: the scheduler and
+# dupefilter (scrapy-redis settings), the seen-store and the dedup index.
+def distributed_settings(url: str, prefix: str) -> dict[str, Any]:
+    return {
+        "SCHEDULER": "crawler.distributed.ReliableScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.LeasedQueue",
+        "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s",
+        "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
+        "DUPEFILTER_CLASS": "crawler.distributed.SharedDupeFilter",
+        "REDIS_URL": url,
+        "SEEN_STORE": "crawler.seen.RedisSeenStore",
+        "SEEN_REDIS_URL": url,
+        "DEDUP_BACKEND": "redis",
+        "DEDUP_REDIS_URL": url,
+    }
+
+
+class DistributedMode:
+    """Scrapy addon: with ``DISTRIBUTED_REDIS_URL`` set, fill the settings
+    of the shared scheduler, dupefilter, seen-store and dedup index.
+
+    They are set at project priority, over ``settings.py``; a setting given
+    on the command line (``-s``) still wins."""
+
+    def update_settings(self, settings) -> None:
+        url = settings.get("DISTRIBUTED_REDIS_URL")
+        if not url:
+            return
+        prefix = settings.get("DISTRIBUTED_PREFIX") or "crawl"
+        for name, value in distributed_settings(url, prefix).items():
+            settings.set(name, value, priority="project")
+
+
+# --- the shared queue ------------------------------------------------------
+
+class JsonRequestCodec:
+    """Requests as JSON in Redis (not pickle: a process must not run code
+    that whoever can write to the server put there). Bytes (headers, body)
+    are tagged base64; any other non-JSON value in a request is an error."""
+
+    @staticmethod
+    def dumps(obj: Any) -> str:
+        return json.dumps(_to_json(obj), ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def loads(text: bytes | str) -> Any:
+        return json.loads(text, object_hook=_from_json)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"__bytes__": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value):
+            return {key: _to_json(item) for key, item in value.items()}
+        return {"__pairs__": [[_to_json(key), _to_json(item)] for key, item in value.items()]}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_to_json(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"a request queued in Redis holds a {type(value).__name__} ({value!r}): only JSON values"
+                    " and bytes can be shared between crawl processes")
+
+
+def _from_json(obj: dict) -> Any:
+    if "__bytes__" in obj and len(obj) == 1:
+        return base64.b64decode(obj["__bytes__"])
+    if "__pairs__" in obj and len(obj) == 1:
+        return {_hashable(key): item for key, item in obj["__pairs__"]}
+    return obj
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
+# Pop the first id of the queue (lowest score: highest priority, then oldest)
+# into the worker's in-flight hash, in one step. KEYS: queue, data, in-flight.
+_POP = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 then return false end
+redis.call('ZREM', KEYS[1], first[1])
+local data = redis.call('HGET', KEYS[2], first[1])
+if not data then return {first[1], false} end
+redis.call('HSET', KEYS[3], first[1], first[2])
+return {first[1], data}
+"""
+
+# Acknowledge a lease: drop it and its request, but only if this worker
+# still holds it (a worker declared dead lost its leases to the queue).
+# KEYS: in-flight, data. ARGV: id.
+_ACK = """
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) return 1 end
+return 0
+"""
+
+# Put a worker's leases back on the queue and forget the worker, unless its
+# heartbeat is alive (ARGV[2] == '1': only a dead worker's).
+# KEYS: in-flight, queue, heartbeat, workers. ARGV: worker id, check heartbeat.
+_REQUEUE = """
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+local held = redis.call('HGETALL', KEYS[1])
+for i = 1, #held, 2 do redis.call('ZADD', KEYS[2], held[i + 1], held[i]) end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+return #held / 2
+"""
+
+
+class LeasedQueue(RedisQueueBase):
+    """A priority queue of requests with leases. Keys under ``key``:
+    ``:queue`` (sorted set of ids, score = -priority), ``:data`` (hash id ->
+    request JSON), ``:next`` (id counter), ``:workers`` (set of worker ids),
+    ``:alive:<worker>`` (heartbeat, expires) and ``:inflight:<worker>``
+    (hash id -> score: the worker's leases)."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer or JsonRequestCodec)
+        self.queue_key, self.data_key = f"{self.key}:queue", f"{self.key}:data"
+        self.workers_key = f"{self.key}:workers"
+        self.worker = ""
+        self._pop = server.register_script(_POP)
+        self._ack = server.register_script(_ACK)
+        self._requeue = server.register_script(_REQUEUE)
+
+    def inflight_key(self, worker: str) -> str:
+        return f"{self.key}:inflight:{worker}"
+
+    def alive_key(self, worker: str) -> str:
+        return f"{self.key}:alive:{worker}"
+
+    def __len__(self) -> int:
+        return self.server.zcard(self.queue_key)
+
+    def push(self, request: Request) -> None:
+        # zero-padded ids sort in push order among equal scores: FIFO per priority
+        lease = f"{self.server.incr(f'{self.key}:next'):012d}"
+        request.meta[LEASE] = lease
+        with self.server.pipeline() as pipe:  # MULTI: the request and its place, or neither
+            pipe.hset(self.data_key, lease, self._encode_request(request))
+            pipe.zadd(self.queue_key, {lease: -request.priority})
+            pipe.execute()
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        while True:
+            popped = self._pop(keys=[self.queue_key, self.data_key, self.inflight_key(self.worker)])
+            if not popped:
+                return None
+            lease, data = popped
+            if data:  # else an id whose request is gone (cleared crawl): skip it
+                request = self._decode_request(data)
+                request.meta[LEASE] = lease.decode() if isinstance(lease, bytes) else lease
+                return request
+
+    def ack(self, lease: str) -> bool:
+        return bool(self._ack(keys=[self.inflight_key(self.worker), self.data_key], args=[lease]))
+
+    def heartbeat(self, ttl: float) -> None:
+        with self.server.pipeline() as pipe:
+            pipe.set(self.alive_key(self.worker), "1", px=int(ttl * 1000))
+            pipe.sadd(self.workers_key, self.worker)
+            pipe.execute()
+
+    def workers(self) -> list[str]:
+        return sorted(w.decode() if isinstance(w, bytes) else w for w in self.server.smembers(self.workers_key))
+
+    def requeue(self, worker: str, only_if_dead: bool = True) -> int:
+        """Put ``worker``'s leases back on the queue; -1 if its heartbeat is alive."""
+        keys = [self.inflight_key(worker), self.queue_key, self.alive_key(worker), self.workers_key]
+        return int(self._requeue(keys=keys, args=[worker, "1" if only_if_dead else "0"]))
+
+    def in_flight(self) -> int:
+        """Leases held by all registered workers."""
+        return sum(self.server.hlen(self.inflight_key(worker)) for worker in self.workers())
+
+    def leave(self) -> None:
+        with self.server.pipeline() as pipe:
+            pipe.srem(self.workers_key, self.worker)
+            pipe.delete(self.alive_key(self.worker))
+            pipe.execute()
+
+    def clear(self) -> None:
+        self.server.delete(self.queue_key, self.data_key, f"{self.key}:next")
+
+
+class SharedDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared request filter, keyed on the article key
+    (``meta["seen_key"]``, see ``crawler.urls.article_key``) when a request
+    has one, so one article listed under two URLs is fetched once by the
+    whole crawl. It lives as long as the crawl: the scheduler clears it."""
+
+    def request_fingerprint(self, request: Request) -> str:
+        key = request.meta.get("seen_key")
+        return f"article:{key}" if key else super().request_fingerprint(request)
+
+    def close(self, reason: str = "") -> None:
+        pass  # the crawl outlives one process: ReliableScheduler decides when to clear
+
+
+class ReliableScheduler(RedisScheduler):
+    """scrapy-redis's scheduler with leases, heartbeats, re-delivery of a
+    dead worker's requests and a close only when the whole crawl is done."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        settings = crawler.settings
+        scheduler.crawler = crawler
+        scheduler.ttl = settings.getfloat("DISTRIBUTED_WORKER_TTL")
+        scheduler.poll = settings.getfloat("DISTRIBUTED_POLL_INTERVAL")
+        if not 0 < scheduler.poll * 3 <= scheduler.ttl:
+            raise NotConfigured(
+                f"DISTRIBUTED_WORKER_TTL ({scheduler.ttl}) must be at least 3 x DISTRIBUTED_POLL_INTERVAL"
+                f" ({scheduler.poll}) > 0: a live worker must refresh its heartbeat before it expires")
+        scheduler.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        scheduler.held: set[str] = set()  # leases this worker holds
+        scheduler.waiting = False  # idle, kept open by other workers' leases
+        scheduler.loop = None
+        return scheduler
+
+    # --- lifecycle
+
+    def open(self, spider):
+        super().open(spider)
+        queue: LeasedQueue = self.queue
+        queue.worker = self.worker
+        self.requeue_dead()
+        if not queue.workers() and not len(queue):
+            # nobody is crawling and nothing is left: a new crawl, listings re-read
+            self.df.clear()
+            queue.clear()
+        elif len(queue):
+            logger.info("Joining the crawl of %s: %d requests queued, workers %s",
+                        spider.name, len(queue), ", ".join(queue.workers()) or "none alive")
+        queue.heartbeat(self.ttl)
+        logger.info("Distributed worker %s (heartbeat TTL %.0f s)", self.worker, self.ttl)
+        self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        self._watch_engine()
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(self.poll, now=False)
+
+    def _watch_engine(self) -> None:
+        """Acknowledge each leased request when the engine lets it go.
+
+        The engine's slot removes a request from its in-progress set once
+        its download, callback or errback, items and follow-ups are all
+        handled; Scrapy has no signal for that moment, so the slot's
+        ``remove_request`` is wrapped (Scrapy 2.19, pinned; the spider-idle
+        handler acknowledges anything left should that hook ever change)."""
+        slot = self.crawler.engine._slot
+        remove_request = slot.remove_request
+
+        def remove_and_ack(request: Request) -> None:
+            self.finished(request)
+            remove_request(request)
+
+        slot.remove_request = remove_and_ack
+
+    def close(self, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        queue: LeasedQueue = self.queue
+        if reason == "finished" and not len(queue) and not queue.in_flight():
+            self.df.clear()  # the crawl is complete: the next one starts over
+            queue.clear()
+        else:
+            # unacknowledged = not final: back on the queue, for the others or the next run
+            if (count := queue.requeue(self.worker, only_if_dead=False)) > 0:
+                logger.info("Closed (%s) holding %d requests: put back on the shared queue", reason, count)
+        queue.leave()
+
+    # --- requests
+
+    def enqueue_request(self, request: Request) -> bool:
+        # A retry or redirect carries the lease of the request it replaces,
+        # which this worker holds: it must not be filtered as already seen.
+        # Anything else goes through the shared filter, dont_filter or not:
+        # listings and articles are dont_filter for the embedded JOBDIR
+        # filter, which outlives runs; this one lives for one crawl.
+        follow_up = request.meta.get(LEASE) in self.held
+        if not follow_up and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            self.stats.inc_value("distributed/filtered")
+            return False
+        self.queue.push(request)
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None:
+            self.waiting = False
+            self.held.add(request.meta[LEASE])
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def finished(self, request: Request) -> None:
+        lease = request.meta.get(LEASE)
+        if lease in self.held:
+            self.held.discard(lease)
+            self.queue.ack(lease)
+            self.stats.inc_value("distributed/acked")
+
+    # --- liveness
+
+    def tick(self) -> None:
+        """Heartbeat, re-delivery of dead workers' leases, and a nudge to the
+        engine when other workers queued requests or it waits for them to
+        finish (it would look again only every 5 s)."""
+        try:
+            self.queue.heartbeat(self.ttl)
+            self.requeue_dead()
+            if self.waiting or len(self.queue):
+                self.crawler.engine._slot.nextcall.schedule()
+        except Exception:  # a Redis hiccup must not stop the loop for good
+            logger.exception("Distributed worker %s: heartbeat failed", self.worker)
+
+    def requeue_dead(self) -> None:
+        queue: LeasedQueue = self.queue
+        for worker in queue.workers():
+            if worker != self.worker and (count := queue.requeue(worker)) >= 0:
+                logger.warning("Worker %s stopped its heartbeat: %d of its requests put back on the queue",
+                               worker, count)
+                self.stats.inc_value("distributed/requeued", count)
+
+    def spider_idle(self, spider) -> None:
+        # The engine is idle: whatever this worker popped is handled by now.
+        for lease in list(self.held):
+            self.held.discard(lease)
+            self.queue.ack(lease)
+        self.requeue_dead()
+        if len(self.queue) or self.queue.in_flight():
+            self.waiting = True
+            raise DontCloseSpider  # others still hold requests, which may yield more

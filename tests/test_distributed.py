@@ -1,0 +1,189 @@
+"""Distributed mode on a real redis-server: the shared seen-store, the leased
+queue, and real ``scrapy crawl`` processes sharing one crawl of the mock
+site (two at once; one of them killed mid-crawl)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import datetime
+
+import pytest
+import redis
+import scrapy
+from scrapy.http import Request
+from scrapy.utils.request import request_from_dict
+
+from crawler.distributed import LEASE, JsonRequestCodec, LeasedQueue
+from crawler.seen import RedisSeenStore
+from tests import mocksite as M
+from tests.livecrawl import FAST, MockSite, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
+from tests.redis_server import redis_server
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def client(redis_url):
+    connection = redis.Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    with MockSite() as mock:
+        yield mock
+
+
+# --- the shared seen-store
+
+def test_redis_seen_store_is_shared_per_spider_and_resettable(client, redis_url):
+    settings = {"SEEN_REDIS_URL": redis_url, "SEEN_REDIS_PREFIX": "seen"}
+    first, second = RedisSeenStore.from_settings(settings, "sohu"), RedisSeenStore.from_settings(settings, "sohu")
+    other = RedisSeenStore.from_settings(settings, "wechat")
+    first.add(["a", "b", "a", ""])
+    assert "a" in second and "b" in second and "c" not in second and len(second) == 2
+    assert "a" not in other and len(other) == 0
+    second.clear()
+    assert "a" not in first and len(first) == 0
+    for store in (first, second, other):
+        store.close()
+    with pytest.raises(ValueError, match="SEEN_REDIS_URL"):
+        RedisSeenStore.from_settings({}, "sohu")
+
+
+# --- the leased queue
+
+def make_queue(client, worker: str) -> LeasedQueue:
+    queue = LeasedQueue(client, scrapy.Spider(name="t"), "test:%(spider)s")
+    queue.worker = worker
+    return queue
+
+
+def test_pop_leases_by_priority_then_order_and_ack_drops(client):
+    one = make_queue(client, "w1")
+    one.heartbeat(30)
+    for url, priority in (("http://h/1", 0), ("http://h/2", 1), ("http://h/3", 0)):
+        one.push(Request(url, priority=priority))
+    assert len(one) == 3
+    popped = [one.pop() for _ in range(3)]
+    assert [r.url for r in popped] == ["http://h/2", "http://h/1", "http://h/3"]
+    assert one.pop() is None and len(one) == 0
+    assert one.in_flight() == 3
+    assert sorted(client.hkeys(one.inflight_key("w1"))) == sorted(r.meta[LEASE].encode() for r in popped)
+    assert one.ack(popped[0].meta[LEASE]) and not one.ack(popped[0].meta[LEASE])
+    assert client.hlen(one.inflight_key("w1")) == 2
+    assert not client.hexists(one.data_key, popped[0].meta[LEASE])
+
+
+def test_a_dead_workers_leases_go_back_and_its_late_ack_loses_nothing(client):
+    dead, live = make_queue(client, "dead"), make_queue(client, "live")
+    dead.push(Request("http://h/a"))
+    dead.push(Request("http://h/b", priority=5))
+    dead.heartbeat(0.2)
+    live.heartbeat(30)
+    taken = dead.pop()
+    assert taken.url == "http://h/b"
+    assert live.requeue("dead") == -1, "a worker with a live heartbeat keeps its leases"
+    time.sleep(0.3)  # the heartbeat expires
+    assert live.requeue("dead") == 1
+    assert live.workers() == ["live"]
+    assert dead.ack(taken.meta[LEASE]) is False, "a lease put back is no longer the dead worker's"
+    again = live.pop()
+    assert (again.url, again.meta[LEASE], again.priority) == ("http://h/b", taken.meta[LEASE], 5)
+    assert live.pop().url == "http://h/a"
+    assert live.in_flight() == 2
+
+
+def test_requests_travel_as_json_and_other_values_are_refused():
+    request = Request("http://h/x", method="POST", body=b"\x00\xffbody", headers={"X-A": "1"},
+                      meta={"seen_key": "k", "hints": {"title": "标题"}, "handle_httpstatus_list": [404]},
+                      cb_kwargs={"page": 2}, priority=3)
+    text = JsonRequestCodec.dumps(request.to_dict())
+    assert "\\u" not in text and "标题" in text
+    back = request_from_dict(JsonRequestCodec.loads(text.encode()))
+    assert (back.url, back.method, back.body, back.priority) == (request.url, "POST", b"\x00\xffbody", 3)
+    assert back.headers.getlist("X-A") == [b"1"]
+    assert back.meta == request.meta and back.cb_kwargs == {"page": 2}
+    with pytest.raises(TypeError, match="datetime"):
+        JsonRequestCodec.dumps(Request("http://h/y", meta={"when": datetime(2024, 1, 1)}).to_dict())
+
+
+# --- real crawl processes
+
+def dist_settings(site, redis_url, tmp_path, **extra) -> dict[str, str]:
+    return {**FAST, **endpoint_settings(site), "DISTRIBUTED_REDIS_URL": redis_url,
+            "DISTRIBUTED_WORKER_TTL": "2", "DISTRIBUTED_POLL_INTERVAL": "0.25",
+            "WECHAT_ALBUM_PAGE_SIZE": "2", "SEEN_DIR": str(tmp_path / "unused-seen"), **extra}
+
+
+def run_workers(spider, args, settings, tmp_path, names):
+    started = time.monotonic()
+    procs = {name: start_crawl(spider, args, settings, tmp_path / name) for name in names}
+    return {name: finish_crawl(proc, tmp_path / name, started=started, timeout=60) for name, proc in procs.items()}
+
+
+def bench_urls(pages: int) -> list[str]:
+    """The canonical URLs (the pages' own) of author benchN's articles."""
+    return sorted(f"https://www.sohu.com/a/{n}_8000" for n in range(800000000, 800000000 + pages * M.BENCH_PAGE))
+
+
+def test_two_workers_share_a_sohu_author_each_article_once_then_nothing_new(site, client, redis_url, tmp_path):
+    settings = dist_settings(site, redis_url, tmp_path)
+    crawls = run_workers("sohu", {"author": "bench4"}, settings, tmp_path, ["a", "b"])
+    for crawl in crawls.values():
+        assert crawl.returncode == 0 and crawl.close_reason == "finished", crawl.log[-3000:]
+        assert crawl.rejects == []
+        assert crawl.articles, "both workers took part"
+    exported = sorted(a["url"] for crawl in crawls.values() for a in crawl.articles)
+    assert exported == bench_urls(4)
+    # the finished crawl left no queue nor lease behind; the seen-store is shared
+    assert [key for key in client.keys("crawl:*") if b":dupefilter" in key or b":inflight" in key] == []
+    # each article under the key of its listed URL (the mock host) and of its own (www.sohu.com)
+    assert client.scard("seen:sohu") == 2 * len(exported)
+    # a new run re-reads the listing and exports nothing new
+    again = run_workers("sohu", {"author": "bench4"}, settings, tmp_path, ["c"])["c"]
+    assert again.returncode == 0 and again.close_reason == "finished", again.log[-3000:]
+    assert again.articles == [] and int(again.stats["listing/pages"]) == 5
+    assert int(again.stats["seen/skipped"]) == len(exported)
+
+
+def test_two_workers_share_wechat_feeds_and_albums(site, client, redis_url, tmp_path):
+    feeds = ",".join(site.url(f"/feeds/wechat.{kind}") for kind in ("rss", "atom", "json"))
+    albums = ",".join(f"https://mp.weixin.qq.com/mp/appmsgalbum?__biz={M.WECHAT_BIZ}&album_id={album}"
+                      for album in ("1001", "1002"))
+    crawls = run_workers("wechat", {"feed": feeds, "album": albums}, dist_settings(site, redis_url, tmp_path),
+                         tmp_path, ["a", "b"])
+    for crawl in crawls.values():
+        assert crawl.returncode == 0 and crawl.close_reason == "finished", crawl.log[-3000:]
+        assert crawl.rejects == []
+    exported = sorted(a["fetched_from"] for crawl in crawls.values() for a in crawl.articles)
+    codes = {site.url(f"/s/{code}") for entries in M.FEED_ENTRIES.values() for code, *_ in entries}
+    album_msgids = {m for album in ("1001", "1002") for m in M.ALBUMS[album]}
+    assert len(exported) == len(set(exported)), "an article exported twice"
+    assert codes <= set(exported)
+    assert {int(url.split("mid=")[1].split("&")[0]) for url in exported if "mid=" in url} == album_msgids
+    assert len(exported) == len(codes) + len(album_msgids)
+
+
+def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redis_url, tmp_path):
+    settings = dist_settings(site, redis_url, tmp_path)
+    started = time.monotonic()
+    victim = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "victim")
+    survivor = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "survivor")
+    wait_for_lines(tmp_path / "victim" / "run.jsonl", 15, timeout=30)
+    victim.send_signal(signal.SIGKILL)  # no chance to acknowledge, re-queue or close
+    victim.wait(timeout=10)
+    killed = finish_crawl(victim, tmp_path / "victim")
+    done = finish_crawl(survivor, tmp_path / "survivor", started=started, timeout=60)
+    assert done.returncode == 0 and done.close_reason == "finished", done.log[-3000:]
+    assert killed.close_reason is None, "the victim was killed before it finished"
+    assert int(done.stats["distributed/requeued"]) > 0, "the victim held requests when it died"
+    exported = sorted(a["url"] for crawl in (killed, done) for a in crawl.articles)
+    assert exported == bench_urls(8)
