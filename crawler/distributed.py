@@ -135,6 +135,18 @@ def _hashable(key: Any) -> Any:
     return tuple(key) if isinstance(key, list) else key
 
 
+# Queue a request unless the shared filter saw its fingerprint (ARGV[3]; ''
+# for a follow-up, never filtered), in one round trip. Zero-padded ids sort
+# in push order among equal scores: FIFO per priority.
+# KEYS: queue, data, id counter, dupefilter. ARGV: request, score, fingerprint.
+_PUSH = """
+if ARGV[3] ~= '' and redis.call('SADD', KEYS[4], ARGV[3]) == 0 then return 0 end
+local id = string.format('%012d', redis.call('INCR', KEYS[3]))
+redis.call('HSET', KEYS[2], id, ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[2], id)
+return 1
+"""
+
 # Pop the first id of the queue (lowest score: highest priority, then oldest)
 # into the worker's in-flight hash, in one step. KEYS: queue, data, in-flight.
 _POP = """
@@ -180,6 +192,7 @@ class LeasedQueue(RedisQueueBase):
         self.queue_key, self.data_key = f"{self.key}:queue", f"{self.key}:data"
         self.workers_key = f"{self.key}:workers"
         self.worker = ""
+        self._push = server.register_script(_PUSH)
         self._pop = server.register_script(_POP)
         self._ack = server.register_script(_ACK)
         self._requeue = server.register_script(_REQUEUE)
@@ -193,14 +206,12 @@ class LeasedQueue(RedisQueueBase):
     def __len__(self) -> int:
         return self.server.zcard(self.queue_key)
 
-    def push(self, request: Request) -> None:
-        # zero-padded ids sort in push order among equal scores: FIFO per priority
-        lease = f"{self.server.incr(f'{self.key}:next'):012d}"
-        request.meta[LEASE] = lease
-        with self.server.pipeline() as pipe:  # MULTI: the request and its place, or neither
-            pipe.hset(self.data_key, lease, self._encode_request(request))
-            pipe.zadd(self.queue_key, {lease: -request.priority})
-            pipe.execute()
+    def push(self, request: Request, fingerprint: str = "", dupefilter_key: str = "") -> bool:
+        """Queue ``request``; with a fingerprint, only if the dupefilter set
+        ``dupefilter_key`` did not hold it (then it does). Its lease id is
+        given at pop time."""
+        keys = [self.queue_key, self.data_key, f"{self.key}:next", dupefilter_key or f"{self.key}:unfiltered"]
+        return bool(self._push(keys=keys, args=[self._encode_request(request), -request.priority, fingerprint]))
 
     def pop(self, timeout: int = 0) -> Request | None:
         while True:
@@ -339,11 +350,11 @@ class ReliableScheduler(RedisScheduler):
         # listings and articles are dont_filter for the embedded JOBDIR
         # filter, which outlives runs; this one lives for one crawl.
         follow_up = request.meta.get(LEASE) in self.held
-        if not follow_up and self.df.request_seen(request):
+        fingerprint = "" if follow_up else self.df.request_fingerprint(request)
+        if not self.queue.push(request, fingerprint, self.df.key):
             self.df.log(request, self.spider)
             self.stats.inc_value("distributed/filtered")
             return False
-        self.queue.push(request)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 

@@ -82,6 +82,14 @@ def test_pop_leases_by_priority_then_order_and_ack_drops(client):
     assert not client.hexists(one.data_key, popped[0].meta[LEASE])
 
 
+def test_push_filters_on_the_shared_fingerprint_set_unless_told_not_to(client):
+    queue = make_queue(client, "w1")
+    assert queue.push(Request("http://h/1"), "fp1", "test:filter")
+    assert not queue.push(Request("http://h/1?again"), "fp1", "test:filter"), "same fingerprint"
+    assert queue.push(Request("http://h/1"), "", "test:filter"), "a follow-up (retry) is never filtered"
+    assert len(queue) == 2 and client.smembers("test:filter") == {b"fp1"}
+
+
 def test_a_dead_workers_leases_go_back_and_its_late_ack_loses_nothing(client):
     dead, live = make_queue(client, "dead"), make_queue(client, "live")
     dead.push(Request("http://h/a"))

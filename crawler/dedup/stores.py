@@ -210,9 +210,12 @@ class RedisStore:
         return sorted(ids)
 
     def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]:
-        out = []
+        # one round trip for all candidates (stored articles never change: no WATCH needed)
+        pipe = self.client.pipeline(transaction=False)
         for doc in ids:
-            value = self.client.hget(f"{self.prefix}:d:{doc // self.DOC_BUCKET}", str(doc))
+            pipe.hget(f"{self.prefix}:d:{doc // self.DOC_BUCKET}", str(doc))
+        out = []
+        for doc, value in zip(ids, pipe.execute() if ids else []):
             if value is not None:
                 size = int.from_bytes(value[:2], "big")
                 out.append((doc, value[2 + size :].decode(), value[2 : 2 + size]))
