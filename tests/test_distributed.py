@@ -166,8 +166,10 @@ def test_two_workers_share_wechat_feeds_and_albums(site, client, redis_url, tmp_
     feeds = ",".join(site.url(f"/feeds/wechat.{kind}") for kind in ("rss", "atom", "json"))
     albums = ",".join(f"https://mp.weixin.qq.com/mp/appmsgalbum?__biz={M.WECHAT_BIZ}&album_id={album}"
                       for album in ("1001", "1002"))
-    crawls = run_workers("wechat", {"feed": feeds, "album": albums}, dist_settings(site, redis_url, tmp_path),
-                         tmp_path, ["a", "b"])
+    # a retried and a redirected request: their follow-ups must pass the shared filter
+    retried, redirected = site.url("/x/503/distB"), site.url("/x/redirect/distG")
+    crawls = run_workers("wechat", {"feed": feeds, "album": albums, "urls": f"{retried},{redirected}"},
+                         dist_settings(site, redis_url, tmp_path), tmp_path, ["a", "b"])
     for crawl in crawls.values():
         assert crawl.returncode == 0 and crawl.close_reason == "finished", crawl.log[-3000:]
         assert crawl.rejects == []
@@ -175,9 +177,11 @@ def test_two_workers_share_wechat_feeds_and_albums(site, client, redis_url, tmp_
     codes = {site.url(f"/s/{code}") for entries in M.FEED_ENTRIES.values() for code, *_ in entries}
     album_msgids = {m for album in ("1001", "1002") for m in M.ALBUMS[album]}
     assert len(exported) == len(set(exported)), "an article exported twice"
-    assert codes <= set(exported)
+    assert codes | {retried, redirected} <= set(exported)
     assert {int(url.split("mid=")[1].split("&")[0]) for url in exported if "mid=" in url} == album_msgids
-    assert len(exported) == len(codes) + len(album_msgids)
+    assert len(exported) == len(codes) + len(album_msgids) + 2
+    served = [entry["status"] for entry in site.log() if entry["path"] == "/x/503/distB"]
+    assert served == [503, 200]
 
 
 def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redis_url, tmp_path):
