@@ -177,11 +177,13 @@ def test_disk_index_survives_a_kill_mid_write(tmp_path):
     index.close()
 
 
-def test_the_same_url_again_is_no_duplicate_of_itself(make_index):
-    # A crawl killed after indexing a page and before exporting it fetches it again.
+def test_the_same_url_again_is_a_duplicate_unless_told_otherwise(make_index):
     index = make_index()
     assert index.check_and_add("https://example.org/a", sig(ORIGINAL)) is None
-    assert index.check_and_add("https://example.org/a", sig(ORIGINAL)) is None
-    assert index.check_and_add("https://example.org/a", sig(REPOST)) is None
+    assert index.check_and_add("https://example.org/a", sig(ORIGINAL)).url == "https://example.org/a"
+    # A live crawl killed after indexing a page and before exporting it fetches it again.
+    assert index.check_and_add("https://example.org/a", sig(ORIGINAL), same_url_is_duplicate=False) is None
+    assert index.check_and_add("https://example.org/a", sig(REPOST), same_url_is_duplicate=False) is None
     assert len(index) == 1, "indexed once"
-    assert index.check_and_add("https://example.org/b", sig(REPOST)).url == "https://example.org/a"
+    match = index.check_and_add("https://example.org/b", sig(REPOST), same_url_is_duplicate=False)
+    assert match.url == "https://example.org/a"

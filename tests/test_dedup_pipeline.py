@@ -107,3 +107,24 @@ def test_switched_off_and_bad_settings(tmp_path):
     stage, _ = pipeline(tmp_path, DEDUP_ARTICLES=False, DEDUP_BACKEND="redis")  # no index, no server needed
     assert stage.index is None
     assert not (tmp_path / "dedup").exists()
+
+
+@pytest.mark.parametrize("incremental, seen_enabled, rejected", [(False, True, True), (True, False, True),
+                                                                  (True, True, False)])
+def test_own_url_again_is_a_duplicate_unless_a_seen_store_decides(tmp_path, incremental, seen_enabled, rejected):
+    # A live crawl (seen-store on) killed after indexing a page, before exporting it,
+    # fetches it again: it must be exported then, not rejected as a copy of itself.
+    values = {k: v for k, v in vars(project_settings).items() if k.startswith("DEDUP_")}
+    values.update(DEDUP_DIR=str(tmp_path / "dedup"), SEEN_ENABLED=seen_enabled)
+    crawler = get_crawler(settings_dict=values)
+    crawler.spider = type("Spider", (), {"incremental": incremental})()
+    stage = DedupPipeline.from_crawler(crawler)
+    stage.process_item(article("https://mp.weixin.qq.com/s/a", BODY))
+    if rejected:
+        with pytest.raises(NearDuplicate):
+            stage.process_item(article("https://mp.weixin.qq.com/s/a", BODY))
+    else:
+        assert stage.process_item(article("https://mp.weixin.qq.com/s/a", BODY)).duplicate_of is None
+    with pytest.raises(NearDuplicate):
+        stage.process_item(article("https://mp.weixin.qq.com/s/b", BODY))
+    stage.close_spider()

@@ -121,18 +121,21 @@ class LSHIndex:
         keys = self.band_keys(signature).tolist()
         return self.store.atomically(keys, lambda tx: self._best(signature, tx.fetch(tx.candidates(keys))))
 
-    def check_and_add(self, url: str, signature: np.ndarray) -> Match | None:
+    def check_and_add(self, url: str, signature: np.ndarray, same_url_is_duplicate: bool = True) -> Match | None:
         """Return the near-duplicate of ``signature`` if one is indexed; else
-        index it under ``url`` and return None. Atomic in the store."""
+        index it under ``url`` and return None. Atomic in the store.
+
+        ``same_url_is_duplicate=False``: an article indexed before under this
+        very URL is this page fetched again, not a duplicate of it (nor
+        indexed twice). For crawls where a seen-store decides what was
+        exported: a crawl killed between indexing a page and exporting it
+        fetches it again, and must then export it."""
         keys = self.band_keys(signature).tolist()
         packed = pack(signature).tobytes()
 
         def body(tx: Transaction) -> Match | None:
             rows = tx.fetch(tx.candidates(keys))
-            # The same URL indexed before is this page again (a crawl killed
-            # between indexing and exporting it re-fetches it): never a
-            # duplicate of itself, and indexed once.
-            others = [row for row in rows if row[1] != url]
+            others = rows if same_url_is_duplicate else [row for row in rows if row[1] != url]
             match = self._best(signature, others)
             if match is None and len(others) == len(rows):
                 tx.add(url, packed, keys)

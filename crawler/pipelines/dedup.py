@@ -15,8 +15,9 @@ class DedupPipeline:
     before (in this run or earlier ones: the index persists) rejected or labelled."""
 
     def __init__(self, stats, hasher, index, *, block_threshold, block_min_chars, dedup_blocks_on,
-                 min_chars, action):
+                 min_chars, action, same_url_is_duplicate=True):
         self.stats = stats
+        self.same_url_is_duplicate = same_url_is_duplicate
         self.hasher = hasher
         self.index = index  # None: cross-article dedup off
         self.block_threshold = block_threshold
@@ -57,6 +58,10 @@ class DedupPipeline:
             dedup_blocks_on=settings.getbool("DEDUP_BLOCKS"),
             min_chars=settings.getint("DEDUP_MIN_CHARS"),
             action=action,
+            # a live crawl's seen-store says what was exported: a page fetched
+            # again under its own URL was not, and is no duplicate of itself
+            same_url_is_duplicate=not (getattr(crawler.spider, "incremental", False)
+                                       and settings.getbool("SEEN_ENABLED")),
         )
 
     def process_item(self, item):
@@ -88,7 +93,7 @@ class DedupPipeline:
             self.stats.inc_value("dedup/too_short")
             return
         signature = self.hasher.signature(shingle_set(norm, self.hasher.shingle_size))
-        match = self.index.check_and_add(item.url, signature)
+        match = self.index.check_and_add(item.url, signature, self.same_url_is_duplicate)
         if match is None:
             self.stats.inc_value("dedup/indexed")
             return
