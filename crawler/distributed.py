@@ -48,7 +48,7 @@ import uuid
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base as RedisQueueBase
@@ -180,6 +180,20 @@ return #held / 2
 """
 
 
+# A worker joins: when no worker is registered and nothing is queued, the last
+# crawl is over and this one starts afresh (filter and requests dropped, so
+# listings are read again); then its heartbeat. One step, so two workers
+# starting together cannot clear what the other already queued.
+# KEYS: workers, queue, dupefilter, data, id counter, heartbeat. ARGV: worker, TTL ms.
+_JOIN = """
+local fresh = redis.call('SCARD', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0
+if fresh then redis.call('DEL', KEYS[3], KEYS[4], KEYS[5]) end
+redis.call('SET', KEYS[6], '1', 'PX', ARGV[2])
+redis.call('SADD', KEYS[1], ARGV[1])
+return fresh and 1 or 0
+"""
+
+
 class LeasedQueue(RedisQueueBase):
     """A priority queue of requests with leases. Keys under ``key``:
     ``:queue`` (sorted set of ids, score = -priority), ``:data`` (hash id ->
@@ -196,6 +210,7 @@ class LeasedQueue(RedisQueueBase):
         self._pop = server.register_script(_POP)
         self._ack = server.register_script(_ACK)
         self._requeue = server.register_script(_REQUEUE)
+        self._join = server.register_script(_JOIN)
 
     def inflight_key(self, worker: str) -> str:
         return f"{self.key}:inflight:{worker}"
@@ -219,13 +234,26 @@ class LeasedQueue(RedisQueueBase):
             if not popped:
                 return None
             lease, data = popped
-            if data:  # else an id whose request is gone (cleared crawl): skip it
+            lease = lease.decode() if isinstance(lease, bytes) else lease
+            if not data:
+                continue  # an id whose request is gone (a cleared crawl)
+            try:
                 request = self._decode_request(data)
-                request.meta[LEASE] = lease.decode() if isinstance(lease, bytes) else lease
-                return request
+            except Exception:  # left leased, it would keep every worker waiting for it
+                logger.exception("Dropping request %s of the shared queue: it cannot be read", lease)
+                self.ack(lease)
+                continue
+            request.meta[LEASE] = lease
+            return request
 
     def ack(self, lease: str) -> bool:
         return bool(self._ack(keys=[self.inflight_key(self.worker), self.data_key], args=[lease]))
+
+    def join(self, dupefilter_key: str, ttl: float) -> bool:
+        """Register this worker; True when it starts a new crawl (see ``_JOIN``)."""
+        keys = [self.workers_key, self.queue_key, dupefilter_key, self.data_key, f"{self.key}:next",
+                self.alive_key(self.worker)]
+        return bool(self._join(keys=keys, args=[self.worker, int(ttl * 1000)]))
 
     def heartbeat(self, ttl: float) -> None:
         with self.server.pipeline() as pipe:
@@ -281,7 +309,7 @@ class ReliableScheduler(RedisScheduler):
         scheduler.ttl = settings.getfloat("DISTRIBUTED_WORKER_TTL")
         scheduler.poll = settings.getfloat("DISTRIBUTED_POLL_INTERVAL")
         if not 0 < scheduler.poll * 3 <= scheduler.ttl:
-            raise NotConfigured(
+            raise ValueError(
                 f"DISTRIBUTED_WORKER_TTL ({scheduler.ttl}) must be at least 3 x DISTRIBUTED_POLL_INTERVAL"
                 f" ({scheduler.poll}) > 0: a live worker must refresh its heartbeat before it expires")
         scheduler.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -297,15 +325,11 @@ class ReliableScheduler(RedisScheduler):
         queue: LeasedQueue = self.queue
         queue.worker = self.worker
         self.requeue_dead()
-        if not queue.workers() and not len(queue):
-            # nobody is crawling and nothing is left: a new crawl, listings re-read
-            self.df.clear()
-            queue.clear()
-        elif len(queue):
-            logger.info("Joining the crawl of %s: %d requests queued, workers %s",
-                        spider.name, len(queue), ", ".join(queue.workers()) or "none alive")
-        queue.heartbeat(self.ttl)
-        logger.info("Distributed worker %s (heartbeat TTL %.0f s)", self.worker, self.ttl)
+        if queue.join(self.df.key, self.ttl):
+            logger.info("Distributed worker %s starts a new crawl of %s", self.worker, spider.name)
+        else:
+            logger.info("Distributed worker %s joins the crawl of %s: %d requests queued, workers %s",
+                        self.worker, spider.name, len(queue), ", ".join(queue.workers()))
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         self._watch_engine()
         self.loop = task.LoopingCall(self.tick)
@@ -382,8 +406,9 @@ class ReliableScheduler(RedisScheduler):
         try:
             self.queue.heartbeat(self.ttl)
             self.requeue_dead()
-            if self.waiting or len(self.queue):
-                self.crawler.engine._slot.nextcall.schedule()
+            slot = self.crawler.engine._slot
+            if slot is not None and (self.waiting or len(self.queue)):
+                slot.nextcall.schedule()
         except Exception:  # a Redis hiccup must not stop the loop for good
             logger.exception("Distributed worker %s: heartbeat failed", self.worker)
 

@@ -90,6 +90,16 @@ def test_push_filters_on_the_shared_fingerprint_set_unless_told_not_to(client):
     assert len(queue) == 2 and client.smembers("test:filter") == {b"fp1"}
 
 
+def test_the_first_worker_starts_afresh_the_next_ones_join(client):
+    first, second = make_queue(client, "w1"), make_queue(client, "w2")
+    client.sadd("test:filter", "old")  # left by a finished crawl
+    assert first.join("test:filter", 30) and not client.exists("test:filter")
+    first.push(Request("http://h/1"), "fp1", "test:filter")
+    assert not second.join("test:filter", 30), "a crawl is under way"
+    assert client.smembers("test:filter") == {b"fp1"} and len(second) == 1
+    assert second.workers() == ["w1", "w2"]
+
+
 def test_a_dead_workers_leases_go_back_and_its_late_ack_loses_nothing(client):
     dead, live = make_queue(client, "dead"), make_queue(client, "live")
     dead.push(Request("http://h/a"))
