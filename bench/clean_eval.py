@@ -57,21 +57,22 @@ def main() -> int:
     parser.add_argument("--set", dest="name", default="main", choices=(*labelled.SETS, "all"),
                         help="labelled set to score")
     parser.add_argument("--holdout", action="store_true", help="same as --set holdout")
+    parser.add_argument("--kind", help="only the cases of this kind (e.g. promo_line, lookalike)")
     args = parser.parse_args()
     rules = load_rules()
     names = labelled.SETS if args.name == "all" else ["holdout" if args.holdout else args.name]
     results = []
     for name in names:
         print(f"==== set {name}")
-        results.append(evaluate(name, rules, args.show))
+        results.append(evaluate(name, rules, args.show, args.kind))
     return 0 if all(results) else 1
 
 
-def evaluate(name: str, rules, show: int) -> bool:
+def evaluate(name: str, rules, show: int, kind: str | None = None) -> bool:
     """Score one set, print its table; whether it met the targets."""
     cleaner = Cleaner(rules)
     naive = naive_cleaner(rules)
-    cases = labelled.build_cases(name)
+    cases = [c for c in labelled.build_cases(name) if kind is None or c.kind == kind]
     groups: dict[str, labelled.Score] = {}
     naive_total = labelled.Score()
     broken, shown = [], 0

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 from crawler.cleaning import hosts
 from crawler.cleaning.rules import Rule, RuleSet
-from crawler.cleaning.textops import apply_cuts, merge_cuts, sentence_at, sentence_bounds, stitch
+from crawler.cleaning.textops import (
+    apply_cuts, fold, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
+)
 
 SAFETY_VALVE = "safety_valve"
 MAX_PASSES = 8
@@ -38,16 +40,27 @@ class CleanResult:
 
 
 class _Block:
-    """One block during a pass, with its sentence bounds computed on demand."""
+    """One block during a pass, with its sentence bounds computed on demand.
 
-    __slots__ = ("text", "type", "spans", "_sentences", "_hosts")
+    Rules see ``text``, the folded view of the block's text (``textops.fold``),
+    and its ``spans`` moved onto that view; ``raw`` is the block's own text,
+    where cuts are made (``cut_in_raw``).
+    """
+
+    __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts")
 
     def __init__(self, block: dict):
-        self.text = block["text"]
+        self.raw = block["text"]
+        self.text, self.origin = fold(self.raw)
         self.type = block.get("type", "paragraph")
-        self.spans = block.get("spans") or []
+        self.raw_spans = block.get("spans") or []
+        self.spans = self.raw_spans if self.origin is None else [
+            [to_view(self.origin, s), to_view(self.origin, e), kind, value] for s, e, kind, value in self.raw_spans]
         self._sentences = None
         self._hosts: dict[frozenset, list] = {}
+
+    def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
+        return unfold(self.raw, self.origin, start, end)
 
     def hosts(self, not_tlds: frozenset) -> list:
         if not_tlds not in self._hosts:
@@ -160,22 +173,23 @@ def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
         found = _rule_cuts(rule, article, index)
         if not found:
             continue
-        text = work.text
-        cuts = merge_cuts([(*stitch(text, s, e), rule.reason, 0) for s, e in found])
+        text = work.raw
+        cuts = merge_cuts([(*stitch(text, *work.cut_in_raw(s, e)), rule.reason, 0) for s, e in found])
         kept, pieces, spans = apply_cuts(text, cuts, spans)
         removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
         work = _Block({"type": work.type, "text": kept, "spans": spans})
         article.blocks[index] = work
     if not removed:
         return block, []
-    if work.text and not any(ch.isalnum() for ch in work.text):
+    left = work.raw
+    if left and not any(ch.isalnum() for ch in left):
         # only punctuation or spaces are left: they go with the largest removal's reason
         reason = max(removed, key=lambda r: len(r["text"]))["reason"]
-        removed.append({"reason": reason, "text": work.text})
-        work.text = ""
-    if not work.text:
+        removed.append({"reason": reason, "text": left})
+        left = ""
+    if not left:
         return None, removed
-    new = dict(block, text=work.text)
+    new = dict(block, text=left)
     if spans:
         new["spans"] = spans
     else:
