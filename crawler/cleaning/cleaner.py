@@ -147,11 +147,11 @@ def _rule_cuts(rule: Rule, article: _Article, index: int):
     if rule.kind == "bare_url":
         cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
                                    c["cues_before"], c["cues_after"])
-        if c["unless"] is not None:
-            bounds = block.sentences()
-            cuts = [(s, e) for s, e in cuts
-                    if not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
-        return cuts
+        # a sentence that reports on the site keeps it, unless it was pasted into a word
+        bounds = block.sentences() if c["unless"] is not None else []
+        return [(s, e) for s, e, pasted in cuts
+                if pasted or c["unless"] is None
+                or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
     if rule.kind == "link_run":
         return hosts.link_run_cuts(block.text, block.spans, c["cues_before"], c["cues_after"],
                                    p["min_run"], p["pipe_min_run"], p["loose_min_run"])
