@@ -39,7 +39,7 @@ def _read(name: str) -> dict:
 # the sets: "main" (injections.toml + lookalikes.toml, the rules were tuned on
 # it), "holdout" and "unseen" (one file each, look-alikes under [lookalike]; a
 # [carriers] table there replaces carriers.toml)
-SETS = ("main", "holdout", "unseen")
+SETS = ("main", "holdout", "unseen", "fresh")
 
 
 def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
@@ -49,7 +49,11 @@ def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
     if name not in SETS:
         raise ValueError(f"unknown labelled set {name!r} (sets: {', '.join(SETS)})")
     injections = _read(f"{name}.toml")
-    carriers = injections.pop("carriers", None) or _read("carriers.toml")
+    # a set's own carriers, those of the set file it names, or carriers.toml
+    source = injections.pop("carriers_from", None)
+    carriers = injections.pop("carriers", None)
+    if carriers is None:
+        carriers = _read(source)["carriers"] if source else _read("carriers.toml")
     return carriers, injections, injections.pop("lookalike")["items"]
 
 
