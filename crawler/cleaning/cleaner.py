@@ -119,6 +119,8 @@ def _regex_cuts(rule: Rule, article: _Article, index: int):
             ce = max(ce, e)
         else:
             cs, ce = 0, len(text)
+        if p["max_lead"] is not None and s - cs > p["max_lead"]:
+            continue  # the match must open its sentence (or block)
         # "also" and the exemption look at the context without the match itself
         context = _blank(text, s, e)[cs:ce] if (c["also"] or c["unless"]) else ""
         if c["also"] is not None and not c["also"].search(context):
@@ -135,12 +137,15 @@ def _regex_cuts(rule: Rule, article: _Article, index: int):
 
 
 def _rule_cuts(rule: Rule, article: _Article, index: int):
+    """(start, end) of what the rule finds in one block: over the folded view,
+    except for ``hidden`` (over the block's own text)."""
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
     if rule.kind == "regex":
         return list(_regex_cuts(rule, article, index))
     if rule.kind == "hidden":
-        return [(s, e) for s, e, kind, _ in block.spans if kind == "hidden" and e > s]
+        # over the block's own text: a span may hold nothing but invisible characters
+        return [(s, e) for s, e, kind, _ in block.raw_spans if kind == "hidden" and e > s]
     if rule.kind == "host_run":
         return hosts.farm_cuts(block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
                                p["min_run"], p["pipe_min_run"], p["loose_min_run"])
@@ -174,7 +179,9 @@ def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
         if not found:
             continue
         text = work.raw
-        cuts = merge_cuts([(*stitch(text, *work.cut_in_raw(s, e)), rule.reason, 0) for s, e in found])
+        if rule.kind != "hidden":  # the others cut the folded view
+            found = [work.cut_in_raw(s, e) for s, e in found]
+        cuts = merge_cuts([(*stitch(text, s, e), rule.reason, 0) for s, e in found])
         kept, pieces, spans = apply_cuts(text, cuts, spans)
         removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
         work = _Block({"type": work.type, "text": kept, "spans": spans})
