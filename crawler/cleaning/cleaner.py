@@ -173,7 +173,7 @@ def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
     removed: list[dict] = []
     spans = block.get("spans")
     for rule in rules:
-        if work.type not in rule.block_types or not work.text:
+        if work.type not in rule.block_types or not work.raw:
             continue
         found = _rule_cuts(rule, article, index)
         if not found:
