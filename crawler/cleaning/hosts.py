@@ -242,7 +242,10 @@ def link_run_cuts(text: str, spans: list, cues_before, cues_after,
         anchors = [text[s:e] for s, e, _ in run.items]
         is_cited = _run_cited(text, run, start, end, cues_before, cues_after)
         glued = _glued(text, start, end) and not is_cited
-        bare = not run.listed and not is_cited
+        # a row of named links (Example A Example B) may be a list of sponsors;
+        # a farm's bare row shows host names or keywords of a few characters
+        keywords = all("." in a or len(a.strip()) <= 4 for a in anchors)
+        bare = not run.listed and not is_cited and keywords
         # a farm's anchors are host names, keywords or single characters, not
         # titles, and point to several sites, not to one site's pages
         short = sum(len(a) for a in anchors) / len(anchors) <= 12
