@@ -55,6 +55,11 @@ def test_generator_note_line_goes():
     "运行build.sh、deploy.py和check.py之前，先确认环境变量。",
     "Sites such as python.org, pypi.org and readthedocs.io host most of the documentation.",
     "读者在文章末尾点击“阅读原文”，就能看到完整的调查数据。",
+    "（本文约2000字，阅读需要6分钟）",  # a reading-time note is for readers
+    "关注我们的公众号的读者来自全国各地。",
+    "The casino reopened in June, and visitors can download a map from the city's website.",
+    "Students can apply now for the summer loan programme run by the university.",
+    "学校的老师配资料给每个学生，方便复习。",
 ])
 def test_legitimate_text_with_spam_vocabulary_is_untouched(text):
     r = clean(text)
