@@ -11,6 +11,8 @@
   feeds.
 - ``EXPORT_GZIP`` gzips every feed, appending ``.gz`` to its URI; a feed whose
   URI ends in ``.gz`` is gzipped anyway.
+- Feed files are flushed after each item, so what the seen-store records as
+  exported is in the file even if the crawl is killed.
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ class FeedExporter(ScrapyFeedExporter):
         crawler.signals.connect(exporter.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(exporter.item_error, signal=signals.item_error)
         return exporter
+
+    def item_scraped(self, item, spider) -> None:
+        super().item_scraped(item, spider)
+        # The seen-store marks an article exported right after this: it must be
+        # in the file then, not in a buffer a killed process loses.
+        for slot in self.slots:
+            if slot.file is not None:
+                slot.file.flush()
 
     def item_dropped(self, item, response, exception, spider) -> None:
         if isinstance(exception, Reject):

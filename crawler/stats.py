@@ -3,8 +3,9 @@
 Counts ``rejects`` and ``rejects/<reason>`` for every item dropped with a
 ``Reject`` or failed on by a stage (reason ``error``); ``articles`` is
 counted by the export stage. Every
-``LOGSTATS_INTERVAL`` seconds logs pages, articles, rejects per reason and
-the rates, in place of Scrapy's own LogStats line.
+``LOGSTATS_INTERVAL`` seconds logs pages, articles, rejects per reason,
+the rates, and the articles a live spider skipped as exported by an earlier
+run (``seen/skipped``), in place of Scrapy's own LogStats line.
 """
 
 from __future__ import annotations
@@ -74,14 +75,18 @@ class CrawlStats:
         pages = values.get("response_received_count", 0) + values.get("files/read", 0)
         articles = values.get("articles", 0)
         rejects = values.get("rejects", 0)
-        per_min = [(now - then) * 60 / self.interval for now, then in zip((pages, articles, rejects), self.last)]
+        # LOGSTATS_INTERVAL = 0: no periodic line, only the final one, without rates
+        per_min = [(now - then) * 60 / self.interval if self.interval else 0
+                   for now, then in zip((pages, articles, rejects), self.last)]
         self.last = (pages, articles, rejects)
         reasons = ", ".join(
             f"{key.removeprefix('rejects/')} {n}"
             for key, n in sorted(values.items()) if key.startswith("rejects/")
         )
+        skipped = values.get("seen/skipped", 0)
         logger.info(
-            "Progress: %d pages (%d/min), %d articles (%d/min), %d rejects%s",
+            "Progress: %d pages (%d/min), %d articles (%d/min), %d rejects%s%s",
             pages, per_min[0], articles, per_min[1], rejects,
             f" ({reasons})" if reasons else "",
+            f", {skipped} skipped as exported before" if skipped else "",
         )

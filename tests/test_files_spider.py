@@ -12,12 +12,27 @@ from tests.conftest import REPO, read_jsonl, run_scrapy, shared_path
 
 NEWS = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title></head>
 <body><header><nav><a href="/">首页</a> <a href="/news">新闻</a></nav></header>
-<article><h1>{title}</h1>
-<p>今年秋天，城东的老旧小区完成了电梯加装工程，六栋楼的居民终于不用再爬楼梯。</p>
+<article><h1>{title}</h1>{body}
+</article><footer>版权所有</footer></body></html>"""
+# distinct articles: the dedup stage would reject copies of one text as near-duplicates
+BODIES = [
+    """<p>今年秋天，城东的老旧小区完成了电梯加装工程，六栋楼的居民终于不用再爬楼梯。</p>
 <p>工程由街道牵头，居民按楼层分摊费用，高层住户出资较多，一楼住户不出资。</p>
 <p>七十八岁的刘阿姨住在六楼，她说，过去下楼买菜要歇三次，现在十分钟就能往返。</p>
-<p>街道表示，明年还将有十二栋楼启动加装，报名工作已经开始。</p>
-</article><footer>版权所有</footer></body></html>"""
+<p>街道表示，明年还将有十二栋楼启动加装，报名工作已经开始。</p>""",
+    """<p>城西菜市场改造后重新开业，摊位从八十个增加到一百二十个，过道也宽了一倍。</p>
+<p>市场新装了排水沟和通风系统，雨天地面不再积水，夏天也不再闷热。</p>
+<p>卖了二十年豆腐的王师傅说，以前顾客挑完菜要绕半圈才能出去，现在两边都有门。</p>
+<p>管理方表示，下个月将上线电子秤溯源系统，顾客扫码就能看到商品来源。</p>""",
+    """<p>河滨公园的夜跑步道本周亮灯，全长四点二公里，每隔五十米设有一盏太阳能路灯。</p>
+<p>步道采用透水材料铺设，下雨后十几分钟路面就能恢复干爽，适合老人散步。</p>
+<p>附近居民李先生每天晚饭后都来跑两圈，他说灯光柔和，不刺眼，跑起来很舒服。</p>
+<p>园方计划明年春天在步道沿线增设三处饮水点和两个公共卫生间。</p>""",
+    """<p>区图书馆的自习室开始实行线上预约，读者可以提前三天选座，每次最长四小时。</p>
+<p>预约上线第一周，座位使用率从六成提高到九成，排队等座的情况基本消失。</p>
+<p>准备考研的大学生小陈说，过去周末一早就要来占座，现在可以安心睡到七点。</p>
+<p>馆方提醒，预约后超过三十分钟未签到的座位将自动释放给其他读者。</p>""",
+]
 
 
 def write_warc(path, records):
@@ -34,15 +49,16 @@ def test_every_bad_input_is_an_article_or_a_reject(tmp_path, crawl_files):
     (inputs / "binary.bin").write_bytes(bytes(range(256)) * 64)
     (inputs / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64)
     (inputs / "empty.html").write_bytes(b"")
-    (inputs / "gbk.html").write_bytes(NEWS.format(charset="gbk", title="老旧小区加装电梯").encode("gbk"))
+    (inputs / "gbk.html").write_bytes(NEWS.format(charset="gbk", title="老旧小区加装电梯", body=BODIES[0]).encode("gbk"))
     (inputs / "gbk_undeclared.htm").write_bytes(
-        NEWS.format(charset="", title="老旧小区加装电梯").replace('<meta charset="">', "").encode("gbk"))
-    full = NEWS.format(charset="utf-8", title="加装电梯之后").encode("utf-8")
-    (inputs / "truncated.html").write_bytes(full[: full.index("街道表示".encode())])
+        NEWS.format(charset="", title="菜市场改造", body=BODIES[1]).replace('<meta charset="">', "").encode("gbk"))
+    full = NEWS.format(charset="utf-8", title="夜跑步道亮灯", body=BODIES[2]).encode("utf-8")
+    (inputs / "truncated.html").write_bytes(full[: full.index("园方计划".encode())])
     with (inputs / "huge.html").open("wb") as f:
         f.truncate(50 * 1024 * 1024)
     write_warc(inputs / "small.warc.gz", [
-        ("https://news.example.org/a/1", "text/html; charset=utf-8", 200, NEWS.format(charset="utf-8", title="电梯").encode()),
+        ("https://news.example.org/a/1", "text/html; charset=utf-8", 200,
+         NEWS.format(charset="utf-8", title="自习室预约", body=BODIES[3]).encode()),
         ("https://news.example.org/logo.png", "image/png", 200, b"\x89PNG"),
         ("https://news.example.org/a/gone", "text/html", 404, b"<html><body>not here</body></html>"),
     ])
@@ -61,8 +77,8 @@ def test_every_bad_input_is_an_article_or_a_reject(tmp_path, crawl_files):
         f"small.warc.gz#offset={reasons_offset(rejects, 'news.example.org/a/gone')}": "not_found",
     }
     assert set(by_file) == {"gbk.html", "gbk_undeclared.htm", "truncated.html", next(k for k in by_file if k.startswith("small.warc.gz#"))}
-    assert "刘阿姨" in by_file["gbk.html"]["text"] and "刘阿姨" in by_file["gbk_undeclared.htm"]["text"]
-    assert "刘阿姨" in by_file["truncated.html"]["text"]
+    assert "刘阿姨" in by_file["gbk.html"]["text"] and "王师傅" in by_file["gbk_undeclared.htm"]["text"]
+    assert "李先生" in by_file["truncated.html"]["text"] and "园方计划" not in by_file["truncated.html"]["text"]
     warc_article = next(a for k, a in by_file.items() if k.startswith("small.warc.gz#"))
     assert warc_article["url"] == "https://news.example.org/a/1"
     huge = next(r for r in rejects if r["reason"] == "too_large")
@@ -87,9 +103,17 @@ def test_seeds_give_two_articles_of_their_paragraphs(crawl_files):
     assert len(articles) == 2
     txt = next(a for a in articles if a["fetched_from"].endswith(".txt"))
     lines = [line for line in (seeds / "sohu_style_article_with_spam.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
-    # every block is one of the document's paragraphs, or what cleaning left of one
-    assert all(b["type"] == "paragraph" for b in txt["blocks"])
-    assert all(any(is_subsequence(b["text"], line) for line in lines) for b in txt["blocks"])
+    # the whole chain: spam gone, repeats gone, the 66 distinct paragraphs once each, in order
+    texts = [b["text"] for b in txt["blocks"]]
+    assert len(texts) == 66 and len(set(texts)) == 66
+    assert all(b["type"] == "paragraph" and b["lang"] in ("zh", "en") for b in txt["blocks"])
+    assert all(any(is_subsequence(t, line) for line in lines) for t in texts)
+    assert [lines.index(t) for t in texts if t in lines] == sorted(lines.index(t) for t in texts if t in lines)
+    for spam in ("otpe6", "配资", "以下继续扩展", "masterpieces.In"):
+        assert spam not in txt["text"]
+    reasons = {r["reason"] for r in txt["removed"]}
+    assert {"link_farm", "promo", "generator_note", "duplicate_block"} <= reasons
+    assert txt["lang"] == "en" and set(txt["langs"]) == {"en", "zh"}
     md = next(a for a in articles if a["fetched_from"].endswith(".md"))
     assert md["title"].startswith("当AI开始") and len(md["blocks"]) > 20
 

@@ -29,6 +29,10 @@ class PageRejected(Reject):
     """The page yields no article (extract stage)."""
 
 
+class NearDuplicate(Reject):
+    """The article near-duplicates one already kept (dedup stage)."""
+
+
 def error_record(item, exc: BaseException) -> Rejected:
     """The rejects-feed record of an item a stage failed on with a bug."""
     return Rejected(

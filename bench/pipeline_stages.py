@@ -1,0 +1,87 @@
+"""Time of each stage of the item pipeline chain, and its share of the chain.
+
+    python bench/pipeline_stages.py [--rounds N]
+
+Runs the project's own pipeline classes, built from the project settings the
+way a crawl builds them (dedup index in memory, so every round sees the same
+pages as new), on every saved page under ../shared/corpus/real and the two
+seeds. Prints per stage: total time, share of the chain, pages/s, and checks
+the language stage's share against the 15 % target (issue 6). The peer of
+every stage is the rest of the chain, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scrapy.exceptions import DropItem  # noqa: E402
+from scrapy.utils.misc import load_object  # noqa: E402
+from scrapy.utils.project import get_project_settings  # noqa: E402
+from scrapy.statscollectors import MemoryStatsCollector  # noqa: E402
+
+from crawler.items import Page  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def inputs() -> list[Page]:
+    files = sorted((SHARED / "corpus" / "real").glob("*/*.html")) + sorted((SHARED / "seeds").glob("*"))
+    return [Page(p.as_uri(), p.as_uri(), body=p.read_bytes()) for p in files]
+
+
+def build_stages():
+    settings = get_project_settings()
+    settings.set("DEDUP_BACKEND", "memory")
+    # the pipelines read only the settings and the stats from the crawler
+    crawler = SimpleNamespace(settings=settings)
+    crawler.stats = MemoryStatsCollector(crawler)
+    order = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
+    return [(path.rsplit(".", 1)[-1], load_object(path).from_crawler(crawler)) for path, _ in order]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    pages = inputs()
+    megabytes = sum(len(p.body) for p in pages) / 1e6
+    best: dict[str, float] = {}
+    articles = 0
+    for _ in range(args.rounds):
+        stages = build_stages()  # a fresh dedup index each round
+        spent = {name: 0.0 for name, _ in stages}
+        articles = 0
+        for page in pages:
+            item = copy.copy(page)
+            for name, stage in stages:
+                start = time.perf_counter()
+                try:
+                    item = stage.process_item(item)
+                except DropItem:
+                    spent[name] += time.perf_counter() - start
+                    break
+                spent[name] += time.perf_counter() - start
+            else:
+                articles += 1
+        for name, seconds in spent.items():
+            best[name] = min(best.get(name, seconds), seconds)
+    total = sum(best.values())
+    print(f"{len(pages)} inputs ({megabytes:.1f} MB), {articles} articles; best of {args.rounds} rounds")
+    print(f"{'stage':<22}{'ms':>10}{'share':>9}{'pages/s':>10}")
+    for name, seconds in best.items():
+        print(f"{name:<22}{seconds * 1000:>10.1f}{seconds / total:>9.1%}{len(pages) / seconds:>10.0f}")
+    print(f"{'chain':<22}{total * 1000:>10.1f}{1:>9.0%}{len(pages) / total:>10.0f}  ({megabytes / total:.1f} MB/s)")
+    language = best.get("LanguagePipeline", 0.0) / total
+    print(f"language stage share {language:.1%} (target <= 15%): {'met' if language <= 0.15 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

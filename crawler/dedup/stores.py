@@ -1,0 +1,251 @@
+"""Where the near-duplicate index lives: memory, SQLite on disk, or Redis.
+
+Every store keeps, per indexed article, an id (in insertion order), its URL
+and its signature, plus (band key -> ids) rows; ``atomically`` runs a
+read-check-insert body as one transaction.
+
+- ``MemoryStore``: dictionaries; nothing survives the process (tests, one-off runs).
+- ``SqliteStore``: one SQLite file in WAL mode under a directory. Every
+  check-and-insert is its own ``BEGIN IMMEDIATE`` transaction, so a crash
+  mid-write loses at most the article being written and never corrupts the
+  file; several processes on one machine serialise on SQLite's lock.
+- ``RedisStore``: shared by crawler processes on several machines. Band rows
+  live in hash buckets (a few dozen small fields each, which Redis stores
+  compactly) instead of one key per band; check-and-insert uses optimistic
+  locking (WATCH the buckets, MULTI/EXEC, retry when another process wrote).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import defaultdict
+
+from crawler.dedup.index import KEY_BITS
+
+INDEX_FILE = "index.sqlite3"
+
+
+class MemoryStore:
+    def __init__(self):
+        self.meta: dict[str, str] = {}
+        self.docs: list[tuple[str, bytes]] = []
+        self.bands: dict[int, list[int]] = defaultdict(list)
+
+    def read_meta(self) -> dict[str, str]:
+        return dict(self.meta)
+
+    def write_meta(self, meta: dict[str, str]) -> None:
+        self.meta.update(meta)
+
+    def atomically(self, keys, body):
+        return body(self)
+
+    def candidates(self, keys: list[int]) -> list[int]:
+        return sorted({doc for key in keys for doc in self.bands.get(key, ())})
+
+    def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]:
+        return [(i, *self.docs[i]) for i in ids]
+
+    def add(self, url: str, signature: bytes, keys: list[int]) -> None:
+        self.docs.append((url, signature))
+        for key in keys:
+            self.bands[key].append(len(self.docs) - 1)
+
+    def add_many(self, rows) -> None:
+        for url, signature, keys in rows:
+            self.add(url, signature, keys)
+
+    def count(self) -> int:
+        return len(self.docs)
+
+    def close(self) -> None:
+        pass
+
+
+class SqliteStore:
+    def __init__(self, directory: str, cache_mib: int = 64):
+        os.makedirs(directory, exist_ok=True)
+        self.path = os.path.join(directory, INDEX_FILE)
+        # Autocommit mode: transactions are opened explicitly below.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
+        self.db.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+        self.db.execute("PRAGMA journal_size_limit=33554432")  # truncate the WAL to 32 MiB after checkpoints
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, url TEXT NOT NULL, sig BLOB NOT NULL)"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL,"
+            " PRIMARY KEY (key, doc)) WITHOUT ROWID"
+        )
+        self.db.execute("COMMIT")
+
+    def read_meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM meta"))
+
+    def write_meta(self, meta: dict[str, str]) -> None:
+        with_tx(self.db, lambda: self.db.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
+        ))
+
+    def atomically(self, keys, body):
+        return with_tx(self.db, lambda: body(self))
+
+    def candidates(self, keys: list[int]) -> list[int]:
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(f"SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", keys)
+        return sorted(doc for (doc,) in rows)
+
+    def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return list(self.db.execute(f"SELECT id, url, sig FROM docs WHERE id IN ({marks}) ORDER BY id", ids))
+
+    def add(self, url: str, signature: bytes, keys: list[int]) -> None:
+        doc = self.db.execute("INSERT INTO docs (url, sig) VALUES (?, ?)", (url, signature)).lastrowid
+        self.db.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", ((k, doc) for k in keys))
+
+    def add_many(self, rows) -> None:
+        def insert() -> None:
+            for url, signature, keys in rows:
+                self.add(url, signature, keys)
+
+        with_tx(self.db, insert)
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def with_tx(db: sqlite3.Connection, body):
+    """Run ``body`` in one write transaction: all of it is stored, or none."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = body()
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return result
+
+
+class RedisStore:
+    """Keys under ``prefix``: ``:meta`` (hash), ``:next`` (id counter),
+    ``:count``, ``:b:<bucket>`` (hash: rest of the band key -> comma-separated ids) and
+    ``:d:<id // 1024>`` (hash: id -> signature bytes + URL)."""
+
+    BUCKET_BITS = 20  # 1M band buckets: ~32 small fields each at 1M articles x 32 bands
+    DOC_BUCKET = 1024
+
+    def __init__(self, url: str, prefix: str = "dedup"):
+        import redis  # only this backend needs it
+
+        self.client = redis.Redis.from_url(url)
+        self.client.ping()  # fail at start, not at the first article
+        self.prefix = prefix
+        self._watch_error = redis.WatchError
+        self._read_bands = self.client.register_script(
+            "local out = {} for i, key in ipairs(KEYS) do"
+            " out[i] = redis.call('HGET', key, ARGV[i]) or false end return out"
+        )
+        self._append_id = self.client.register_script(
+            "local old = redis.call('HGET', KEYS[1], ARGV[1])"
+            " if old then redis.call('HSET', KEYS[1], ARGV[1], old .. ',' .. ARGV[2])"
+            " else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"
+        )
+        self._pending: list[tuple[str, bytes, list[int]]] = []
+        self._read: dict[tuple[str, bytes], bytes | None] = {}
+
+    def _bucket(self, key: int) -> tuple[str, bytes]:
+        """Band keys are 47-bit: the top bits choose the bucket, the rest is the field."""
+        low_bits = KEY_BITS - self.BUCKET_BITS
+        return f"{self.prefix}:b:{key >> low_bits}", (key & ((1 << low_bits) - 1)).to_bytes(4, "big")
+
+    def read_meta(self) -> dict[str, str]:
+        raw = self.client.hgetall(f"{self.prefix}:meta")
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def write_meta(self, meta: dict[str, str]) -> None:
+        # HSETNX: when two processes create the index at once, the first wins for both.
+        for key, value in meta.items():
+            self.client.hsetnx(f"{self.prefix}:meta", key, value)
+
+    def atomically(self, keys, body):
+        buckets = [self._bucket(k) for k in keys]
+        names = sorted({name for name, _ in buckets})
+        with self.client.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(*names)
+                    self._pending.clear()
+                    values = self._read_bands(keys=[n for n, _ in buckets], args=[f for _, f in buckets], client=pipe)
+                    self._read = {b: v for b, v in zip(buckets, values)}
+                    result = body(self)
+                    if not self._pending:
+                        pipe.unwatch()
+                        return result
+                    doc = int(self.client.incr(f"{self.prefix}:next"))
+                    pipe.multi()
+                    (url, signature, band_keys), = self._pending
+                    self._queue_add(pipe, doc, url, signature, band_keys)
+                    pipe.incr(f"{self.prefix}:count")
+                    pipe.execute()
+                    return result
+                except self._watch_error:
+                    continue  # another process wrote one of our buckets: redo
+
+    def candidates(self, keys: list[int]) -> list[int]:
+        ids: set[int] = set()
+        for key in keys:
+            value = self._read.get(self._bucket(key))
+            if value:
+                ids.update(int(i) for i in value.split(b","))
+        return sorted(ids)
+
+    def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]:
+        out = []
+        for doc in ids:
+            value = self.client.hget(f"{self.prefix}:d:{doc // self.DOC_BUCKET}", str(doc))
+            if value is not None:
+                size = int.from_bytes(value[:2], "big")
+                out.append((doc, value[2 + size :].decode(), value[2 : 2 + size]))
+        return out
+
+    def add(self, url: str, signature: bytes, keys: list[int]) -> None:
+        self._pending.append((url, signature, keys))  # written at EXEC, one per transaction
+
+    def _queue_add(self, pipe, doc: int, url: str, signature: bytes, keys: list[int]) -> None:
+        value = len(signature).to_bytes(2, "big") + signature + url.encode()
+        pipe.hset(f"{self.prefix}:d:{doc // self.DOC_BUCKET}", str(doc), value)
+        for key in keys:
+            name, field = self._bucket(key)
+            old = self._read.get((name, field))
+            pipe.hset(name, field, (old + b"," if old else b"") + str(doc).encode())
+
+    def add_many(self, rows) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        first = int(self.client.incrby(f"{self.prefix}:next", len(rows))) - len(rows) + 1
+        for offset, (url, signature, keys) in enumerate(rows):
+            doc = first + offset
+            value = len(signature).to_bytes(2, "big") + signature + url.encode()
+            pipe.hset(f"{self.prefix}:d:{doc // self.DOC_BUCKET}", str(doc), value)
+            for key in keys:
+                name, field = self._bucket(key)
+                self._append_id(keys=[name], args=[field, str(doc)], client=pipe)
+        pipe.incrby(f"{self.prefix}:count", len(rows))
+        pipe.execute()
+
+    def count(self) -> int:
+        value = self.client.get(f"{self.prefix}:count")
+        return int(value) if value else 0
+
+    def close(self) -> None:
+        self.client.close()
+

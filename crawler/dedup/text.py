@@ -1,0 +1,81 @@
+"""Text preparation for deduplication: normalisation, sentences, shingles.
+
+Normalisation makes two copies of a text compare equal when they differ only
+in presentation: Unicode NFKC folds full-width letters, digits and
+punctuation to their half-width forms (and ligatures, circled digits...),
+case is folded, and everything that is not a letter or a digit (whitespace,
+punctuation, symbols, emoji) is dropped. Chinese has no spaces, so shingles
+are character n-grams of the normalised text, which works the same way for
+English and for mixed text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Where a sentence ends: CJK or Latin terminal punctuation (possibly doubled,
+# possibly followed by closing quotes/brackets); a Latin full stop followed by
+# a space, a capital, a CJK character or an opening quote (the last three also
+# catch blocks glued without a space: "...masterpieces.In the surging..."); or
+# a line break. Over-splitting is harmless: a cut is only made where a whole
+# other block lines up with the boundaries.
+_SENTENCE_END = re.compile(
+    r"(?:[。！？!?；;…]+|\.(?:\.\.)?(?=[\s\"'“‘(（\[A-Z\u3400-\u9fff])|\n)"
+    r"[”’\"'）)\]」』】》]*\s*"
+)
+
+_U64 = np.uint64
+_FNV_PRIME = _U64(0x100000001B3)
+
+
+def normalize(text: str) -> str:
+    """Width, case, whitespace and punctuation folded away (see module doc)."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def sentence_bounds(text: str) -> list[int]:
+    """Offsets in ``text`` where sentences start, first 0, last ``len(text)``."""
+    bounds = [0]
+    for m in _SENTENCE_END.finditer(text):
+        if bounds[-1] < m.end() < len(text):
+            bounds.append(m.end())
+    if len(text) > 0:
+        bounds.append(len(text))
+    return bounds
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads every input bit over the 64 output bits."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> _U64(30))
+        x = x * _U64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> _U64(27))
+        x = x * _U64(0x94D049BB133111EB)
+        return x ^ (x >> _U64(31))
+
+
+def shingle_hashes(norm: str, size: int) -> np.ndarray:
+    """64-bit hashes of the character ``size``-grams of a normalised text,
+    one per position (not deduplicated), computed without a Python loop per
+    shingle: a polynomial over the code points, then mixed. A text shorter
+    than ``size`` (but not empty) is one shingle, so short blocks still hash."""
+    if not norm:
+        return np.empty(0, dtype=_U64)
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(_U64)
+    width = min(size, len(codes))
+    count = len(codes) - width + 1
+    acc = np.zeros(count, dtype=_U64)
+    with np.errstate(over="ignore"):
+        for offset in range(width):  # loop over the n-gram width, not the shingles
+            acc = acc * _FNV_PRIME + codes[offset : offset + count]
+    return mix64(acc)
+
+
+def shingle_set(norm: str, size: int) -> np.ndarray:
+    """Sorted distinct shingle hashes of a normalised text."""
+    return np.unique(shingle_hashes(norm, size))

@@ -1,0 +1,115 @@
+"""Incremental crawls: the seen-store extension and the JOBDIR resume guard.
+
+Both act only for spiders with ``incremental = True`` (the live spiders).
+
+- ``SeenExtension`` opens the spider's seen-store (``SEEN_STORE`` class,
+  ``SEEN_DIR``; ``SEEN_RESET`` empties it first) and adds the keys of every
+  exported article: its listed URL's and its own URL's. It runs after the
+  feed exporter, which has flushed the article to the feed file by then, so
+  an article is never marked exported without being in a feed.
+- ``ResumeGuard``: Scrapy writes a JOBDIR's queue state and spider state
+  only on a clean close. A run that was killed leaves them stale, and a stale
+  queue can lose or repeat requests. The guard marks a JOBDIR as in use while
+  a crawl runs; if the mark is still there when the next run opens the
+  JOBDIR, the previous run died: its queue and state are dropped, and the
+  crawl starts over from the listings (always re-read) with the seen-store
+  skipping what was exported.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.job import job_dir
+from scrapy.utils.misc import load_object
+
+from crawler.items import Article
+from crawler.urls import article_key, load_url_rules
+
+logger = logging.getLogger(__name__)
+
+
+class SeenExtension:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = None
+        self.url_rules = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("SEEN_ENABLED"):
+            raise NotConfigured
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        return extension
+
+    def spider_opened(self, spider) -> None:
+        if not getattr(spider, "incremental", False):
+            return
+        settings = self.crawler.settings
+        self.url_rules = load_url_rules(settings.getlist("URL_KEY_RULES"))
+        self.store = load_object(settings["SEEN_STORE"]).from_settings(settings, spider.name)
+        if settings.getbool("SEEN_RESET"):
+            self.store.clear()
+            logger.info("Seen-store of %s reset (SEEN_RESET)", spider.name)
+        logger.info("Seen-store of %s: %d articles exported before", spider.name, len(self.store))
+
+    def __contains__(self, key: str) -> bool:
+        return self.store is not None and key in self.store
+
+    def item_scraped(self, item, response, spider) -> None:
+        if self.store is None or not isinstance(item, Article):
+            return
+        keys = {article_key(item.url, self.url_rules)}
+        if response is not None and response.meta.get("seen_key"):
+            keys.add(response.meta["seen_key"])
+        self.store.add(keys)
+        self.crawler.stats.inc_value("seen/added")
+
+    def spider_closed(self, spider) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+class ResumeGuard:
+    MARK = "crawl.running"
+    STALE = ("requests.queue", "requests.seen", "spider.state")
+
+    def __init__(self, jobdir: Path):
+        self.mark = jobdir / self.MARK
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        jobdir = job_dir(crawler.settings)
+        if not jobdir or not getattr(crawler.spider, "incremental", False):
+            raise NotConfigured
+        guard = cls(Path(jobdir))
+        if guard.mark.exists():
+            guard.drop_stale_state(Path(jobdir))
+        guard.mark.write_text(str(os.getpid()))
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def drop_stale_state(self, jobdir: Path) -> None:
+        logger.warning(
+            "JOBDIR %s: the previous run did not close cleanly (killed?); dropping its request"
+            " queue and state, the listings are re-read and the seen-store skips exported articles",
+            jobdir,
+        )
+        for name in self.STALE:
+            path = jobdir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+    def spider_closed(self, spider) -> None:
+        self.mark.unlink(missing_ok=True)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
+from crawler.dedup.text import normalize, shingle_set
+from crawler.items import Article, Rejected
+from crawler.pipelines import NearDuplicate
+
+ACTIONS = ("reject", "label")
+
+
+class DedupPipeline:
+    """Repeated blocks out of each article; near-duplicates of articles kept
+    before (in this run or earlier ones: the index persists) rejected or labelled."""
+
+    def __init__(self, stats, hasher, index, *, block_threshold, block_min_chars, dedup_blocks_on,
+                 min_chars, action):
+        self.stats = stats
+        self.hasher = hasher
+        self.index = index  # None: cross-article dedup off
+        self.block_threshold = block_threshold
+        self.block_min_chars = block_min_chars
+        self.dedup_blocks_on = dedup_blocks_on
+        self.min_chars = min_chars
+        self.action = action
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("DEDUP_ENABLED"):
+            raise NotConfigured("DEDUP_ENABLED is off")
+        action = settings.get("DEDUP_ACTION")
+        backend = settings.get("DEDUP_BACKEND")
+        threshold = settings.getfloat("DEDUP_THRESHOLD")
+        block_threshold = settings.getfloat("DEDUP_BLOCK_THRESHOLD")
+        if action not in ACTIONS:
+            raise ValueError(f"DEDUP_ACTION must be one of {ACTIONS}, not {action!r}")
+        if backend not in BACKENDS:
+            raise ValueError(f"DEDUP_BACKEND must be one of {BACKENDS}, not {backend!r}")
+        for name, value in (("DEDUP_THRESHOLD", threshold), ("DEDUP_BLOCK_THRESHOLD", block_threshold)):
+            if not 0.0 < value < 1.0:
+                raise ValueError(f"{name} must be between 0 and 1 (exclusive), not {value}")
+        hasher = MinHasher(settings.getint("DEDUP_NUM_PERM"), settings.getint("DEDUP_SHINGLE_SIZE"))
+        index = None
+        if settings.getbool("DEDUP_ARTICLES"):
+            index = open_index(
+                backend, hasher, threshold,
+                directory=settings.get("DEDUP_DIR"),
+                redis_url=settings.get("DEDUP_REDIS_URL"),
+                redis_prefix=settings.get("DEDUP_REDIS_PREFIX"),
+            )
+        return cls(
+            crawler.stats, hasher, index,
+            block_threshold=block_threshold,
+            block_min_chars=settings.getint("DEDUP_BLOCK_MIN_CHARS"),
+            dedup_blocks_on=settings.getbool("DEDUP_BLOCKS"),
+            min_chars=settings.getint("DEDUP_MIN_CHARS"),
+            action=action,
+        )
+
+    def process_item(self, item):
+        if not isinstance(item, Article):
+            return item
+        self.stats.inc_value("dedup/articles")
+        if self.dedup_blocks_on:
+            self._dedup_blocks(item)
+        if self.index is not None:
+            self._dedup_article(item)
+        return item
+
+    def _dedup_blocks(self, item: Article) -> None:
+        result = dedup_blocks(
+            item.blocks, self.hasher, threshold=self.block_threshold, min_chars=self.block_min_chars
+        )
+        if not result.removed:
+            return
+        item.blocks = result.blocks
+        item.removed.extend(result.removed)
+        item.join_text()
+        self.stats.inc_value("dedup/blocks_removed", len(result.removed))
+        if result.split_blocks:
+            self.stats.inc_value("dedup/blocks_split", result.split_blocks)
+
+    def _dedup_article(self, item: Article) -> None:
+        norm = normalize(item.text)
+        if len(norm) < self.min_chars:
+            self.stats.inc_value("dedup/too_short")
+            return
+        signature = self.hasher.signature(shingle_set(norm, self.hasher.shingle_size))
+        match = self.index.check_and_add(item.url, signature)
+        if match is None:
+            self.stats.inc_value("dedup/indexed")
+            return
+        item.duplicate_of = match.url
+        self.stats.inc_value("dedup/near_duplicates")
+        if self.action == "reject":
+            raise NearDuplicate(Rejected(
+                fetched_from=item.fetched_from, url=item.url, reason="near_duplicate",
+                detail=f"of {match.url} (similarity {match.similarity:.2f})",
+            ))
+
+    def close_spider(self):
+        if self.index is not None:
+            self.index.close()  # SQLite: every article is already committed; this releases the file

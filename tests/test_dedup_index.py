@@ -1,0 +1,177 @@
+"""The cross-article index on every backend: semantics, persistence, crash
+safety and concurrent processes (disk and Redis)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crawler.dedup import IndexMismatch, MinHasher, open_index
+from crawler.dedup.stores import INDEX_FILE
+from tests.redis_server import redis_server
+
+REPO = Path(__file__).resolve().parents[1]
+HASHER = MinHasher(128, 5)
+
+ORIGINAL = (
+    "山区小学的孩子们每天要走一个小时山路去上学。去年秋天，一家公益组织为学校修了宿舍，"
+    "住校的学生从十几人增加到六十多人。老师们说，孩子们的成绩和精神面貌都有了明显变化。"
+    "不过，宿舍的冬季取暖仍然是个难题，学校正在和县里商量解决办法。"
+) * 3
+REPOST = "本文转载自公众号“乡村教育观察”。" + ORIGINAL.replace("六十多人", "七十多人") + "点击关注，了解更多。"
+UNRELATED = (
+    "The museum reopened after a two-year renovation, with a new glass roof over the central hall, "
+    "a children's gallery and a cafe overlooking the canal. Curators say visitor numbers doubled in the first week."
+) * 3
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    with redis_server() as url:
+        yield url
+
+
+_prefix_counter = iter(range(10**6))
+
+
+@pytest.fixture(params=["memory", "disk", "redis"])
+def make_index(request, tmp_path):
+    """A factory of indexes on one backend; calls share the same storage."""
+    backend = request.param
+    kwargs = {"directory": str(tmp_path / "dedup")}
+    if backend == "redis":
+        kwargs.update(redis_url=request.getfixturevalue("redis_url"), redis_prefix=f"t{next(_prefix_counter)}")
+    opened = []
+
+    def make(hasher=HASHER, threshold=0.5):
+        index = open_index(backend, hasher, threshold, **kwargs)
+        opened.append(index)
+        return index
+
+    make.backend = backend
+    make.kwargs = kwargs
+    yield make
+    for index in opened:
+        index.close()
+
+
+def sig(text: str) -> np.ndarray:
+    return HASHER.text_signature(text)
+
+
+def test_near_duplicate_found_and_only_originals_indexed(make_index):
+    index = make_index()
+    assert index.check_and_add("https://mp.weixin.qq.com/s/original", sig(ORIGINAL)) is None
+    assert index.check_and_add("https://example.org/unrelated", sig(UNRELATED)) is None
+    match = index.check_and_add("https://www.sohu.com/a/repost", sig(REPOST))
+    assert match is not None and match.url == "https://mp.weixin.qq.com/s/original"
+    assert 0.5 <= match.similarity < 1.0
+    assert len(index) == 2  # the repost was not added
+    # Same article under a second URL: similarity 1.
+    exact = index.check_and_add("https://mp.weixin.qq.com/s/other-url", sig(ORIGINAL))
+    assert exact.url == "https://mp.weixin.qq.com/s/original" and exact.similarity == 1.0
+    assert index.query(sig(UNRELATED)).url == "https://example.org/unrelated"
+    assert index.query(sig("The orchestra opens its season with a programme of new works by young composers.")) is None
+
+
+def test_best_candidate_is_named(make_index):
+    index = make_index()
+    index.check_and_add("a", sig(ORIGINAL))
+    index.check_and_add("b", sig(ORIGINAL[: len(ORIGINAL) // 2] + UNRELATED))
+    assert index.query(sig(ORIGINAL.replace("六十多人", "七十多人"))).url == "a"
+
+
+def test_index_persists_and_refuses_other_parameters(make_index):
+    first = make_index()
+    first.check_and_add("https://example.org/a", sig(ORIGINAL))
+    first.close()
+    again = make_index()
+    if make_index.backend == "memory":
+        assert len(again) == 0  # by design: this run only
+        return
+    assert len(again) == 1
+    assert again.check_and_add("https://example.org/b", sig(REPOST)).url == "https://example.org/a"
+    with pytest.raises(IndexMismatch, match=r"num_perm=128 \(settings: 64\)"):
+        make_index(hasher=MinHasher(64, 5))
+    # A new threshold keeps the stored bands and only changes verification.
+    strict = make_index(threshold=0.95)
+    assert (strict.bands, strict.rows) == (again.bands, again.rows)
+    assert strict.query(sig(REPOST)) is None
+
+
+# Unrelated texts (random CJK characters, fixed seeds).
+RACE_TEXTS = ["".join(map(chr, np.random.default_rng(i).integers(0x4E00, 0x9FA5, 300))) for i in range(300)]
+
+
+def _race(backend, kwargs, seed, start, results):
+    index = open_index(backend, HASHER, 0.5, **kwargs)
+    start.wait()  # both processes write at the same time
+    kept = []
+    for i in np.random.default_rng(seed).permutation(len(RACE_TEXTS)):
+        # Each process stores every article under its own URL: of each pair
+        # of copies exactly one may be kept.
+        if index.check_and_add(f"p{seed}/{i}", sig(RACE_TEXTS[i])) is None:
+            kept.append(int(i))
+    index.close()
+    results.put(kept)
+
+
+@pytest.mark.parametrize("make_index", ["disk", "redis"], indirect=True)
+def test_two_processes_never_keep_the_same_article_twice(make_index):
+    make_index().close()  # create the store and write its parameters
+    context = multiprocessing.get_context("spawn")
+    results, start = context.Queue(), context.Barrier(2)
+    workers = [context.Process(target=_race, args=(make_index.backend, make_index.kwargs, seed, start, results))
+               for seed in (1, 2)]
+    for worker in workers:
+        worker.start()
+    kept = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert sorted(kept[0] + kept[1]) == list(range(len(RACE_TEXTS)))
+    assert kept[0] and kept[1]  # they did interleave
+    assert len(make_index()) == len(RACE_TEXTS)
+
+
+_WRITER = textwrap.dedent("""
+    import sys, numpy as np
+    from crawler.dedup import MinHasher, open_index
+    index = open_index("disk", MinHasher(128, 5), 0.5, directory=sys.argv[1])
+    rng = np.random.default_rng(7)
+    for i in range(100000):
+        index.check_and_add(f"https://example.org/{i}", rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32))
+        if i == 300:
+            print("writing", flush=True)
+""")
+
+
+def test_disk_index_survives_a_kill_mid_write(tmp_path):
+    directory = tmp_path / "dedup"
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(directory)], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "writing"
+    writer.send_signal(signal.SIGKILL)  # no chance to commit or close
+    writer.wait()
+    db = sqlite3.connect(directory / INDEX_FILE)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    docs = db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+    bands = int(db.execute("SELECT value FROM meta WHERE key = 'bands'").fetchone()[0])
+    # Every stored article is whole: all its band rows are there, none without its article.
+    assert docs > 300
+    assert db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == docs * bands
+    assert db.execute("SELECT COUNT(*) FROM bands WHERE doc NOT IN (SELECT id FROM docs)").fetchone()[0] == 0
+    db.close()
+    index = open_index("disk", HASHER, 0.5, directory=str(directory))
+    rng = np.random.default_rng(7)
+    first = rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32)
+    assert index.query(first).url == "https://example.org/0"
+    index.close()

@@ -1,0 +1,67 @@
+"""Normalisation, sentence bounds, signatures and LSH parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHash
+
+from crawler.dedup.minhash import MinHasher, lsh_params, similarity
+from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set
+
+TEXT_A = ("冬天的哈尔滨，冰雕在夜色里发着光，游客们裹着厚厚的羽绒服排队进入冰雪大世界。"
+          "一位来自广州的游客说，这是她第一次见到零下二十度的天气，冷得很兴奋。") * 2
+TEXT_B = TEXT_A.replace("广州", "海口").replace("二十度", "二十五度") + "景区表示，今年接待量比去年多了三成。"
+
+
+def test_normalize_folds_width_case_space_and_punctuation():
+    assert normalize("ＡＩ 技术，２０２５年！ Hello,\u3000World…") == "ai技术2025年helloworld"
+    assert normalize("“真心”——温度。") == "真心温度"
+    assert normalize("  \n") == ""
+
+
+def test_sentence_bounds_cut_glued_sentences_but_not_numbers():
+    text = "It rose 3.5 percent. Then it fell.In the end nothing changed。下一句！最后"
+    bounds = sentence_bounds(text)
+    parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    assert parts == ["It rose 3.5 percent. ", "Then it fell.", "In the end nothing changed。", "下一句！", "最后"]
+
+
+def test_shingles_are_character_ngrams():
+    assert len(shingle_hashes("abcdef", 5)) == 2
+    assert len(shingle_hashes("abc", 5)) == 1  # short text: one shingle
+    assert len(shingle_set("abababab", 2)) == 2
+    assert shingle_set("北京欢迎你", 3).tolist() == shingle_set("北京欢迎你", 3).tolist()
+
+
+def test_batch_signatures_equal_single_ones_and_are_reproducible():
+    hasher = MinHasher(64, 5)
+    sets = [hasher.shingles(t) for t in (TEXT_A, TEXT_B, "短句子", TEXT_A * 40)]
+    batch = hasher.signatures(sets)
+    assert batch.shape == (4, 64) and batch.dtype == np.uint32
+    assert all((batch[i] == hasher.signature(s)).all() for i, s in enumerate(sets))
+    assert (MinHasher(64, 5).signatures(sets) == batch).all()  # same seed, same signatures
+    assert not (MinHasher(64, 5, seed=2).signature(sets[0]) == batch[0]).all()
+
+
+def test_similarity_estimates_jaccard_like_datasketch():
+    hasher = MinHasher(256, 5)
+    a, b = hasher.shingles(TEXT_A), hasher.shingles(TEXT_B)
+    exact = len(np.intersect1d(a, b)) / len(np.union1d(a, b))
+    ours = similarity(hasher.signature(a), hasher.signature(b)[None])[0]
+    reference = []
+    for shingles in (a, b):
+        m = MinHash(num_perm=256)
+        m.update_batch([int(h).to_bytes(8, "little") for h in shingles])
+        reference.append(m)
+    theirs = reference[0].jaccard(reference[1])
+    assert abs(ours - exact) < 0.08 and abs(theirs - exact) < 0.08
+
+
+def test_lsh_params_put_the_curve_around_the_threshold():
+    bands, rows = lsh_params(0.5, 128, fn_weight=0.9)
+    assert bands * rows <= 128
+
+    def candidate(s):
+        return 1 - (1 - s**rows) ** bands
+
+    assert candidate(0.6) > 0.95 and candidate(0.2) < 0.05
