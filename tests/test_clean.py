@@ -60,6 +60,7 @@ def test_generator_note_line_goes():
     "The casino reopened in June, and visitors can download a map from the city's website.",
     "Students can apply now for the summer loan programme run by the university.",
     "学校的老师配资料给每个学生，方便复习。",
+    "两名刚毕业的建筑系学生借着一盏台灯校准了钟楼上的大钟。",
 ])
 def test_legitimate_text_with_spam_vocabulary_is_untouched(text):
     r = clean(text)
