@@ -1,6 +1,6 @@
 """Quality of the clean stage on the labelled set (tests/data/clean).
 
-    python bench/clean_eval.py [--show 10] [--holdout]
+    python bench/clean_eval.py [--show 10] [--set main|holdout|unseen|all]
 
 Every injection of tests/data/clean/injections.toml is put into pages of
 each of its formats (plain text, Markdown, WeChat #js_content, Sohu
@@ -10,8 +10,12 @@ Prints, per kind, per format and overall: the share of injected characters
 removed (target >= 99.5%), the share of legitimate characters kept (target
 >= 99.9%), how many cases carry the expected reason, and every look-alike
 paragraph (tests/data/clean/lookalikes.toml) that did not come out intact.
-``--holdout`` scores the held-out set (tests/data/clean/holdout.toml),
-written after the rules were tuned and never used to tune them.
+``--set`` picks the set: ``main`` (the default), ``holdout``
+(tests/data/clean/holdout.toml, written after the first rules were tuned),
+``unseen`` (tests/data/clean/unseen.toml: variants and verticals the first
+rules were not written for, with its own carriers and look-alikes) or ``all``
+(each in turn; the exit status says whether every one met the targets).
+``--holdout`` is ``--set holdout``.
 The peer in the same run is a naive cleaner: one regex of the spam
 vocabulary and host names, removed wherever it matches.
 """
@@ -50,12 +54,25 @@ def naive_cleaner(rules):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", type=int, default=10, help="cases with leftovers or losses to print")
-    parser.add_argument("--holdout", action="store_true", help="score the held-out set instead")
+    parser.add_argument("--set", dest="name", default="main", choices=(*labelled.SETS, "all"),
+                        help="labelled set to score")
+    parser.add_argument("--holdout", action="store_true", help="same as --set holdout")
+    parser.add_argument("--kind", help="only the cases of this kind (e.g. promo_line, lookalike)")
     args = parser.parse_args()
     rules = load_rules()
+    names = labelled.SETS if args.name == "all" else ["holdout" if args.holdout else args.name]
+    results = []
+    for name in names:
+        print(f"==== set {name}")
+        results.append(evaluate(name, rules, args.show, args.kind))
+    return 0 if all(results) else 1
+
+
+def evaluate(name: str, rules, show: int, kind: str | None = None) -> bool:
+    """Score one set, print its table; whether it met the targets."""
     cleaner = Cleaner(rules)
     naive = naive_cleaner(rules)
-    cases = labelled.build_cases(holdout=args.holdout)
+    cases = [c for c in labelled.build_cases(name) if kind is None or c.kind == kind]
     groups: dict[str, labelled.Score] = {}
     naive_total = labelled.Score()
     broken, shown = [], 0
@@ -73,7 +90,7 @@ def main() -> int:
             groups.setdefault(key, labelled.Score()).add(score)
         kept = {b["text"] for b in article.blocks}
         broken += [(case.fmt, t) for t in case.lookalikes if (t in received or case.fmt == "text") and t not in kept]
-        if shown < args.show and (score.spam_removed < score.spam_chars or score.legit_kept < score.legit_chars):
+        if shown < show and (score.spam_removed < score.spam_chars or score.legit_kept < score.legit_chars):
             shown += 1
             print(f"-- {case.kind} / {case.fmt}: {case.item!r}")
             ops = difflib.SequenceMatcher(None, expected, article.text, autojunk=False).get_opcodes()
@@ -98,7 +115,7 @@ def main() -> int:
         print(f"   {fmt}: {text}")
     ok = total.recall >= 0.995 and total.kept >= 0.999 and not broken
     print("targets (>= 99.5% removed, >= 99.9% kept, look-alikes intact):", "met" if ok else "NOT met")
-    return 0 if ok else 1
+    return ok
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """The clean stage's labelled set: pages with known injections, and look-alikes.
 
-Built deterministically from three data files in ``tests/data/clean/``
-(invented text): ``carriers.toml`` (legitimate paragraphs), ``injections.toml``
-(spam by kind, with where to put it and the reason cleaning must give) and
-``lookalikes.toml`` (legitimate paragraphs that use spam vocabulary).
+Built deterministically from data files in ``tests/data/clean/`` (invented
+text): ``carriers.toml`` (legitimate paragraphs), ``injections.toml`` (spam by
+kind, with where to put it and the reason cleaning must give) and
+``lookalikes.toml`` (legitimate paragraphs that use spam vocabulary) make the
+main set; ``holdout.toml`` and ``unseen.toml`` are sets of their own (see
+``SETS``).
 
 Every case is rendered twice, with and without its injection, in each of its
 formats: plain text, Markdown, a WeChat page (``#js_content``) and a Sohu page
@@ -34,12 +36,25 @@ def _read(name: str) -> dict:
     return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def load_data(holdout: bool = False) -> tuple[dict, dict, list[dict]]:
-    """(carriers, injections by kind, look-alikes); ``holdout``: the held-out set."""
-    if holdout:
-        injections = _read("holdout.toml")
-        return _read("carriers.toml"), injections, injections.pop("lookalike")["items"]
-    return _read("carriers.toml"), _read("injections.toml"), _read("lookalikes.toml")["items"]
+# the sets: "main" (injections.toml + lookalikes.toml, the rules were tuned on
+# it), "holdout" and "unseen" (one file each, look-alikes under [lookalike]; a
+# [carriers] table there replaces carriers.toml)
+SETS = ("main", "holdout", "unseen", "fresh")
+
+
+def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
+    """(carriers, injections by kind, look-alikes) of the set ``name``."""
+    if name == "main":
+        return _read("carriers.toml"), _read("injections.toml"), _read("lookalikes.toml")["items"]
+    if name not in SETS:
+        raise ValueError(f"unknown labelled set {name!r} (sets: {', '.join(SETS)})")
+    injections = _read(f"{name}.toml")
+    # a set's own carriers, those of the set file it names, or carriers.toml
+    source = injections.pop("carriers_from", None)
+    carriers = injections.pop("carriers", None)
+    if carriers is None:
+        carriers = _read(source)["carriers"] if source else _read("carriers.toml")
+    return carriers, injections, injections.pop("lookalike")["items"]
 
 
 # a page is a list of blocks; a block is a list of segments:
@@ -107,9 +122,9 @@ def _compose(rng: random.Random, carriers: dict, place: str, item, css) -> list[
     return blocks
 
 
-def build_cases(holdout: bool = False) -> list[Case]:
-    """Every injection in each of its formats, then the look-alike pages."""
-    carriers, injections, lookalikes = load_data(holdout)
+def build_cases(name: str = "main") -> list[Case]:
+    """Every injection of the set ``name`` in each of its formats, then the look-alike pages."""
+    carriers, injections, lookalikes = load_data(name)
     cases: list[Case] = []
     number = 0
     for kind, spec in injections.items():

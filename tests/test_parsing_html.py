@@ -60,11 +60,32 @@ def test_whitespace_collapses_and_zero_width_goes():
         ("color:red;margin-left:-20px", None),  # a small negative margin is layout
         ("font-size:15px;visibility:visible", None),
         ("opacity:0.5", None),
+        ("font-size:1px", "font-size:0"),  # below 2px nobody reads it
+        ("font-size:0.8em", None),
+        ("height:0;overflow:hidden", "zero-size"),
+        ("max-height: 0px; overflow-y: hidden", "zero-size"),
+        ("height:0", None),  # without clipping, the content overflows into view
+        ("overflow:hidden;max-height:300px", None),
+        ("transform:scale(0)", "zero-size"),
+        ("transform:scale(0.5)", None),
+        ("position:absolute;clip:rect(0 0 0 0)", "clipped"),
+        ("clip-path: inset(50%)", "clipped"),
+        ("color:transparent", "transparent"),
+        ("color: rgba(0, 0, 0, 0)", "transparent"),
+        ("color:rgba(0,0,0,0.8)", None),
+        # gradient text: the background shows through the transparent colour
+        ("background:linear-gradient(red,blue);-webkit-background-clip:text;color:transparent", None),
         ("", None),
     ],
 )
 def test_hidden_reason(style, reason):
     assert hidden_reason(style) == reason
+
+
+def test_a_descendant_colour_shows_transparent_text_again():
+    blocks = blocks_of('<div><p>正文<span style="color:transparent">隐<b style="color:#333">显</b></span></p></div>')
+    assert blocks[0]["text"] == "正文隐显"
+    assert blocks[0]["spans"] == [[2, 3, "hidden", "transparent"]]
 
 
 def test_hidden_text_is_marked_not_dropped():

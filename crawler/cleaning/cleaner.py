@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 from crawler.cleaning import hosts
 from crawler.cleaning.rules import Rule, RuleSet
-from crawler.cleaning.textops import apply_cuts, merge_cuts, sentence_at, sentence_bounds, stitch
+from crawler.cleaning.textops import (
+    apply_cuts, fold, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
+)
 
 SAFETY_VALVE = "safety_valve"
 MAX_PASSES = 8
@@ -38,16 +40,27 @@ class CleanResult:
 
 
 class _Block:
-    """One block during a pass, with its sentence bounds computed on demand."""
+    """One block during a pass, with its sentence bounds computed on demand.
 
-    __slots__ = ("text", "type", "spans", "_sentences", "_hosts")
+    Rules see ``text``, the folded view of the block's text (``textops.fold``),
+    and its ``spans`` moved onto that view; ``raw`` is the block's own text,
+    where cuts are made (``cut_in_raw``).
+    """
+
+    __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts")
 
     def __init__(self, block: dict):
-        self.text = block["text"]
+        self.raw = block["text"]
+        self.text, self.origin = fold(self.raw)
         self.type = block.get("type", "paragraph")
-        self.spans = block.get("spans") or []
+        self.raw_spans = block.get("spans") or []
+        self.spans = self.raw_spans if self.origin is None else [
+            [to_view(self.origin, s), to_view(self.origin, e), kind, value] for s, e, kind, value in self.raw_spans]
         self._sentences = None
         self._hosts: dict[frozenset, list] = {}
+
+    def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
+        return unfold(self.raw, self.origin, start, end)
 
     def hosts(self, not_tlds: frozenset) -> list:
         if not_tlds not in self._hosts:
@@ -106,6 +119,8 @@ def _regex_cuts(rule: Rule, article: _Article, index: int):
             ce = max(ce, e)
         else:
             cs, ce = 0, len(text)
+        if p["max_lead"] is not None and s - cs > p["max_lead"]:
+            continue  # the match must open its sentence (or block)
         # "also" and the exemption look at the context without the match itself
         context = _blank(text, s, e)[cs:ce] if (c["also"] or c["unless"]) else ""
         if c["also"] is not None and not c["also"].search(context):
@@ -122,23 +137,26 @@ def _regex_cuts(rule: Rule, article: _Article, index: int):
 
 
 def _rule_cuts(rule: Rule, article: _Article, index: int):
+    """(start, end) of what the rule finds in one block: over the folded view,
+    except for ``hidden`` (over the block's own text)."""
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
     if rule.kind == "regex":
         return list(_regex_cuts(rule, article, index))
     if rule.kind == "hidden":
-        return [(s, e) for s, e, kind, _ in block.spans if kind == "hidden" and e > s]
+        # over the block's own text: a span may hold nothing but invisible characters
+        return [(s, e) for s, e, kind, _ in block.raw_spans if kind == "hidden" and e > s]
     if rule.kind == "host_run":
         return hosts.farm_cuts(block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
                                p["min_run"], p["pipe_min_run"], p["loose_min_run"])
     if rule.kind == "bare_url":
         cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
                                    c["cues_before"], c["cues_after"])
-        if c["unless"] is not None:
-            bounds = block.sentences()
-            cuts = [(s, e) for s, e in cuts
-                    if not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
-        return cuts
+        # a sentence that reports on the site keeps it, unless it was pasted into a word
+        bounds = block.sentences() if c["unless"] is not None else []
+        return [(s, e) for s, e, pasted in cuts
+                if pasted or c["unless"] is None
+                or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
     if rule.kind == "link_run":
         return hosts.link_run_cuts(block.text, block.spans, c["cues_before"], c["cues_after"],
                                    p["min_run"], p["pipe_min_run"], p["loose_min_run"])
@@ -155,12 +173,14 @@ def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
     removed: list[dict] = []
     spans = block.get("spans")
     for rule in rules:
-        if work.type not in rule.block_types or not work.text:
+        if work.type not in rule.block_types or not work.raw:
             continue
         found = _rule_cuts(rule, article, index)
         if not found:
             continue
-        text = work.text
+        text = work.raw
+        if rule.kind != "hidden":  # the others cut the folded view
+            found = [work.cut_in_raw(s, e) for s, e in found]
         cuts = merge_cuts([(*stitch(text, s, e), rule.reason, 0) for s, e in found])
         kept, pieces, spans = apply_cuts(text, cuts, spans)
         removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
@@ -168,14 +188,15 @@ def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
         article.blocks[index] = work
     if not removed:
         return block, []
-    if work.text and not any(ch.isalnum() for ch in work.text):
+    left = work.raw
+    if left and not any(ch.isalnum() for ch in left):
         # only punctuation or spaces are left: they go with the largest removal's reason
         reason = max(removed, key=lambda r: len(r["text"]))["reason"]
-        removed.append({"reason": reason, "text": work.text})
-        work.text = ""
-    if not work.text:
+        removed.append({"reason": reason, "text": left})
+        left = ""
+    if not left:
         return None, removed
-    new = dict(block, text=work.text)
+    new = dict(block, text=left)
     if spans:
         new["spans"] = spans
     else:

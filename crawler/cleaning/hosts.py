@@ -1,14 +1,17 @@
 """Host names in text: link farms (runs of hosts) and pasted spam URLs.
 
 Detects shapes, not instances: a *run* is two or more host names (any TLD,
-any depth of subdomains, with or without scheme and path) separated only by
-``|``, commas, slashes, ``、`` or spaces. A run is a link farm when
+any depth of subdomains, punycode or, after a scheme or ``www.``, ideographic
+labels; with or without scheme and path) separated only by ``|``, commas,
+slashes, ``、``, dots such as ``·`` or spaces. A run is a link farm when
 
-- it is joined by pipes and has at least ``pipe_min_run`` hosts (prose never
-  separates sites with ``|``), or
+- it is joined by pipes (or, for ``<a>`` elements, by nothing) and has at
+  least ``pipe_min_run`` hosts (prose never separates sites with ``|``), or
 - it has at least ``min_run`` hosts and either several of them share one
-  registrable domain (``un.otpe6.cn|ee.otpe6.cn``) or it is glued to the
-  letters of a word on either side (pasted into a sentence), or
+  registrable domain (``un.otpe6.cn|ee.otpe6.cn``), or it is glued to the
+  letters of a word on either side (pasted into a sentence), or it is joined
+  without list punctuation (spaces, ``·``, ``/``: prose lists sites with
+  commas or ``、``) and no citing word stands beside it, or
 - it has at least ``loose_min_run`` hosts whatever the separator.
 
 A lone URL is spam when its host holds a spam word (``peizi``, ``casino``...)
@@ -32,13 +35,26 @@ _HOST = (
     rf"(?P<host>(?:{_LABEL}\.)+(?P<tld>[a-z]{{2,24}}|xn--[a-z0-9-]{{2,59}}))(?![a-z0-9\-]|\.[a-z0-9])"
 )
 HOST = re.compile(with_first_chars(_HOST, re.IGNORECASE), re.IGNORECASE)
+# ideographic labels (http://www.葡京.com): only after a scheme or "www.", which
+# say where the host begins in text without spaces
+_IDN_LABEL = rf"(?:{_LABEL}|[\u3400-\u9fff]{{1,20}})"
+_IDN_TLD = r"(?:[a-z]{2,24}|xn--[a-z0-9-]{2,59})(?![a-z0-9\-]|\.[a-z0-9])"
+IDN_HOST = re.compile(
+    rf"(?P<scheme>(?:https?|ftp)://)(?P<host>(?:{_IDN_LABEL}\.)+{_IDN_TLD})"
+    rf"|(?<![a-z0-9@._%+\-])(?P<www>www\.(?:{_IDN_LABEL}\.)+{_IDN_TLD})",
+    re.IGNORECASE,
+)
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 # cheap test: no "x.y" anywhere, no host
 _MAYBE_HOST = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
 # port and path: ASCII URL characters only, so a URL glued to Chinese text ends
 # where the Chinese starts
 _TAIL = re.compile(r"(?::\d{1,5})?(?:[/?#][A-Za-z0-9._~%!$&*+=:@/?#\-]*)?")
 _HOSTLIKE = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,24}}$", re.IGNORECASE)
-_SEPARATOR = re.compile(r"^[ \u3000\u00a0]*(?:[|｜,，、/;；][ \u3000\u00a0]*)?$")
+_SEPARATOR = re.compile(r"^[ \u3000\u00a0]*(?:[|｜,，、/;；·•・丨︱][ \u3000\u00a0]*)?$")
+# menu separators: prose never puts them between two sites
+_PIPE = re.compile(r"[|｜·•・丨︱]")
+_LIST_PUNCT = re.compile(r"[,，、;；]")
 _SLD = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go"}
 
 
@@ -60,9 +76,7 @@ def registrable(host: str) -> str:
 def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
     """Host names in ``text``; ``name.ext`` file names (``setup.py``) are not hosts."""
     tokens: list[HostToken] = []
-    if not _MAYBE_HOST.search(text):
-        return tokens
-    pos = 0
+    pos = 0 if _MAYBE_HOST.search(text) else len(text)
     while m := HOST.search(text, pos):
         host = m.group("host").lower()
         explicit = bool(m.group("scheme")) or host.startswith("www.")
@@ -79,28 +93,57 @@ def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
         end += len(tail)
         tokens.append(HostToken(m.start(), end, host, explicit))
         pos = end
+    if _HAS_CJK.search(text) and ("://" in text or "www." in text.lower()):
+        tokens = _with_idn_hosts(text, tokens)
     return tokens
+
+
+def _with_idn_hosts(text: str, tokens: list[HostToken]) -> list[HostToken]:
+    """Add the hosts with ideographic labels; one that overlaps an ASCII host
+    found before replaces it when longer."""
+    found = []
+    for m in IDN_HOST.finditer(text):
+        host = (m.group("host") or m.group("www")).lower()
+        if not _HAS_CJK.search(host):
+            continue
+        end = m.end() + len(_TAIL.match(text, m.end()).group())
+        found.append(HostToken(m.start(), end, host, True))
+    if not found:
+        return tokens
+    kept = [t for t in tokens if not any(f.start < t.end and t.start < f.end for f in found)]
+    return sorted(kept + found)
 
 
 def _is_word_char(ch: str | None) -> bool:
     return ch is not None and (ch.isalnum() or is_cjk(ch))
 
 
-def cited(text: str, start: int, end: int, cues_before, cues_after) -> bool:
-    """A citing word right before or after ``text[start:end]`` (访问 x.com, x.com 上)."""
+def cited(text: str, start: int, end: int, cues_before, cues_after, min_cue: int = 1) -> bool:
+    """A citing word (of ``min_cue`` characters or more) right before or after
+    ``text[start:end]`` (访问 x.com, x.com 上)."""
     head = text[max(0, start - 8):start].rstrip()
     tail = text[end:end + 8].lstrip()
-    return any(head.endswith(c) for c in cues_before) or any(tail.startswith(c) for c in cues_after)
+    return (any(head.endswith(c) for c in cues_before if len(c) >= min_cue)
+            or any(tail.startswith(c) for c in cues_after if len(c) >= min_cue))
 
 
-def pasted(text: str, start: int, end: int, cues_before, cues_after) -> bool:
-    """Glued to a word on either side and not cited: pasted into a sentence."""
-    before = text[start - 1] if start else None
-    after = text[end] if end < len(text) else None
-    return (_is_word_char(before) or _is_word_char(after)) and not cited(text, start, end, cues_before, cues_after)
+def _run_cited(text: str, run: "_Run", start: int, end: int, cues_before, cues_after) -> bool:
+    """Whether a citing word stands beside a run. A list (``a.cn、b.cn等``) is
+    cited like a single site, by any cue; a run joined by spaces or dots only
+    by a word (包括, 网站), not by one of the characters that stand beside a
+    single site (在, 和, 上): those are everywhere in the prose a run is pasted into."""
+    return cited(text, start, end, cues_before, cues_after, min_cue=1 if run.listed else 2)
 
 
-def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_run: int, loose_min_run: int) -> bool:
+def _glued(text: str, start: int, end: int) -> bool:
+    """Touching the letters of a word on either side."""
+    return _is_word_char(text[start - 1] if start else None) or _is_word_char(text[end] if end < len(text) else None)
+
+
+def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_run: int, loose_min_run: int,
+            bare: bool = False) -> bool:
+    """``piped``: joined by pipes; ``glued``: pasted into a word; ``bare``:
+    joined without list punctuation and not cited."""
     n = len(hosts)
     if piped and n >= pipe_min_run:
         return True
@@ -110,22 +153,33 @@ def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_r
         return False
     distinct = set(hosts)
     by_domain = Counter(registrable(h) for h in distinct)
-    return (glued and len(distinct) >= min_run) or by_domain.most_common(1)[0][1] >= 2
+    return ((glued or bare) and len(distinct) >= min_run) or by_domain.most_common(1)[0][1] >= 2
 
 
-def host_runs(text: str, tokens: list[HostToken]) -> list[tuple[list[HostToken], bool]]:
-    """Tokens grouped into runs, each with whether a pipe joins it."""
-    runs: list[tuple[list[HostToken], bool]] = []
-    for tok in tokens:
+class _Run(NamedTuple):
+    items: list  # HostTokens, or (start, end, host) of links
+    piped: bool  # a pipe (or, between links, nothing) joins two of them
+    listed: bool  # list punctuation (commas, 、) joins two of them
+
+
+def _runs(text: str, items: list, start_of, end_of, empty_is_pipe: bool = False) -> list[_Run]:
+    """Items grouped into runs of neighbours joined by separators only."""
+    runs: list[_Run] = []
+    for item in items:
         if runs:
-            last = runs[-1][0][-1]
-            gap = text[last.end:tok.start]
-            if _SEPARATOR.match(gap):
-                piped = runs[-1][1] or "|" in gap or "｜" in gap
-                runs[-1] = (runs[-1][0] + [tok], piped)
+            gap = text[end_of(runs[-1].items[-1]):start_of(item)]
+            if start_of(item) >= end_of(runs[-1].items[-1]) and _SEPARATOR.match(gap):
+                last = runs[-1]
+                piped = last.piped or bool(_PIPE.search(gap)) or (empty_is_pipe and not gap)
+                runs[-1] = _Run(last.items + [item], piped, last.listed or bool(_LIST_PUNCT.search(gap)))
                 continue
-        runs.append(([tok], False))
+        runs.append(_Run([item], False, False))
     return runs
+
+
+def host_runs(text: str, tokens: list[HostToken]) -> list[_Run]:
+    """Host tokens grouped into runs."""
+    return _runs(text, tokens, lambda t: t.start, lambda t: t.end)
 
 
 def _with_loose_separators(text: str, start: int, end: int) -> tuple[int, int]:
@@ -141,30 +195,32 @@ def _with_loose_separators(text: str, start: int, end: int) -> tuple[int, int]:
 def farm_cuts(text: str, tokens: list[HostToken], cues_before, cues_after,
               min_run: int, pipe_min_run: int, loose_min_run: int):
     cuts = []
-    for run, piped in host_runs(text, tokens):
-        start, end = run[0].start, run[-1].end
-        glued = pasted(text, start, end, cues_before, cues_after)
-        if is_farm([t.host for t in run], piped, glued, min_run, pipe_min_run, loose_min_run):
+    for run in host_runs(text, tokens):
+        start, end = run.items[0].start, run.items[-1].end
+        is_cited = _run_cited(text, run, start, end, cues_before, cues_after)
+        glued = _glued(text, start, end) and not is_cited
+        bare = not run.listed and not is_cited
+        if is_farm([t.host for t in run.items], run.piped, glued, min_run, pipe_min_run, loose_min_run, bare):
             cuts.append(_with_loose_separators(text, start, end))
     return cuts
 
 
 def bare_url_cuts(text: str, tokens: list[HostToken], spam_words: list[str], cues_before: list[str],
-                  cues_after: list[str]) -> list[tuple[int, int]]:
+                  cues_after: list[str]) -> list[tuple[int, int, bool]]:
+    """(start, end, pasted) of the lone URLs that are spam; ``pasted``: put
+    between two ideographs with no citing word, where no report would cite a site."""
     cuts = []
     for tok in tokens:
-        if any(w in tok.host for w in spam_words):
-            cuts.append((tok.start, tok.end))
-            continue
         before = text[tok.start - 1] if tok.start else ""
         after = text[tok.end] if tok.end < len(text) else ""
-        # pasted inside a Chinese sentence, not cited: no cue word next to it
-        if not (before and after and is_cjk(before) and is_cjk(after)):
-            continue
-        if text[tok.start:tok.end] != text[tok.start:tok.end].lower():
-            continue  # "St.Louis", "Node.JS": names, not pasted hosts
-        if not cited(text, tok.start, tok.end, cues_before, cues_after):
-            cuts.append((tok.start, tok.end))
+        pasted_in = (bool(before and after and is_cjk(before) and is_cjk(after))
+                     and not cited(text, tok.start, tok.end, cues_before, cues_after))
+        # the words may stand in the host or in the path (x.cn/peizi/kaihu)
+        if any(w in text[tok.start:tok.end].lower() for w in spam_words):
+            cuts.append((tok.start, tok.end, pasted_in))
+        elif pasted_in and text[tok.start:tok.end] == text[tok.start:tok.end].lower():
+            # ("St.Louis", "Node.JS" are names, not pasted hosts)
+            cuts.append((tok.start, tok.end, True))
     return cuts
 
 
@@ -179,25 +235,22 @@ def link_run_cuts(text: str, spans: list, cues_before, cues_after,
                   min_run: int, pipe_min_run: int, loose_min_run: int):
     """Runs of ``<a>`` elements (link spans) set side by side in a sentence."""
     links = sorted((s, e, href_host(v)) for s, e, kind, v in spans if kind == "link" and e > s)
-    runs: list[tuple[list, bool]] = []
-    for link in links:
-        if runs:
-            prev = runs[-1][0][-1]
-            gap = text[prev[1]:link[0]]
-            if link[0] >= prev[1] and _SEPARATOR.match(gap):
-                runs[-1] = (runs[-1][0] + [link], runs[-1][1] or "|" in gap or "｜" in gap)
-                continue
-        runs.append(([link], False))
     cuts = []
-    for run, piped in runs:
-        start, end = run[0][0], run[-1][1]
-        anchors = [text[s:e] for s, e, _ in run]
-        glued = pasted(text, start, end, cues_before, cues_after)
+    # anchors set edge to edge are joined by nothing: as tight as a pipe
+    for run in _runs(text, links, lambda link: link[0], lambda link: link[1], empty_is_pipe=True):
+        start, end = run.items[0][0], run.items[-1][1]
+        anchors = [text[s:e] for s, e, _ in run.items]
+        is_cited = _run_cited(text, run, start, end, cues_before, cues_after)
+        glued = _glued(text, start, end) and not is_cited
+        # a row of named links (Example A Example B) may be a list of sponsors;
+        # a farm's bare row shows host names or keywords of a few characters
+        keywords = all("." in a or len(a.strip()) <= 4 for a in anchors)
+        bare = not run.listed and not is_cited and keywords
         # a farm's anchors are host names, keywords or single characters, not
         # titles, and point to several sites, not to one site's pages
         short = sum(len(a) for a in anchors) / len(anchors) <= 12
-        hosts = [h for _, _, h in run if h]
-        if short and len(hosts) == len(run) and len(set(hosts)) >= 2 and is_farm(
-                hosts, piped, glued, min_run, pipe_min_run, loose_min_run):
+        hosts = [h for _, _, h in run.items if h]
+        if short and len(hosts) == len(run.items) and len(set(hosts)) >= 2 and is_farm(
+                hosts, run.piped, glued, min_run, pipe_min_run, loose_min_run, bare):
             cuts.append(_with_loose_separators(text, start, end))
     return cuts

@@ -54,6 +54,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "unless_article": (str, None),
         "context": (str, "block"),
         "max_block_chars": (int, None),
+        "max_lead": (int, None),
         "where": (str, "any"),
         "within": (int, 3),
         "ignore_case": (bool, False),
@@ -165,6 +166,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
                 raise RuleError(f"{where}: {key!r} must be one of {', '.join(choices)} (got {params[key]!r})")
         if params["within"] < 1:
             raise RuleError(f"{where}: 'within' must be >= 1")
+        if params["max_lead"] is not None and params["max_lead"] < 0:
+            raise RuleError(f"{where}: 'max_lead' must be >= 0")
     for key in ("min_run", "pipe_min_run", "loose_min_run"):
         if key in params and params[key] < 2:
             raise RuleError(f"{where}: {key!r} must be >= 2")

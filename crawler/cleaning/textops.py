@@ -16,6 +16,13 @@ _CJK_RANGES = (
     (0x3040, 0x30FF),  # kana: Japanese text glues like Chinese
 )
 _SPACES = " \t\u3000\u00a0"
+# invisible characters spam puts between the letters of a word (配\u200b资); a
+# cut takes those at its edges, and matching never sees them (``fold``)
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_FOLDABLE = re.compile(
+    f"[{ZERO_WIDTH}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
+    "|(?<=[\u3400-\u9fff])[ \u3000\u00a0]+(?=[\u3400-\u9fff])"
+)
 # no space is kept after these, nor before the closers
 _OPENERS = set("([{（【《〈「『“‘")
 _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")
@@ -30,6 +37,54 @@ def is_cjk(ch: str) -> bool:
 
 def is_space(ch: str) -> bool:
     return ch in _SPACES
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """The text rules match on, and where each of its characters comes from.
+
+    Spam disguises its words so that a literal pattern misses them: invisible
+    characters between letters (``配\u200b资``), full-width letters and digits
+    (``ｖｘ：ｐｚ８８``, ``ｗｗｗ．ｘ．ｃｏｍ``), spaces between ideographs
+    (``配 资 平 台``; Chinese puts none there). The folded view drops the
+    invisible characters and those spaces and narrows full-width letters,
+    digits and ``．＠＿``; CJK punctuation stays as it is. Returns
+    ``(view, origin)`` where ``origin[i]`` is the offset in ``text`` of
+    ``view[i]`` (plus one entry for the end), or ``(text, None)`` when there
+    is nothing to fold.
+    """
+    if not _FOLDABLE.search(text):
+        return text, None
+    view: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _FOLDABLE.finditer(text):
+        view.append(text[pos:m.start()])
+        origin.extend(range(pos, m.start()))
+        ch = m.group()
+        if len(ch) == 1 and "\uff01" <= ch <= "\uff5e":
+            view.append(chr(ord(ch) - 0xFEE0))
+            origin.append(m.start())
+        pos = m.end()
+    view.append(text[pos:])
+    origin.extend(range(pos, len(text) + 1))
+    return "".join(view), origin
+
+
+def unfold(text: str, origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """A cut over the folded view as a cut over ``text``, with the invisible
+    characters at its edges."""
+    if origin is not None:
+        start, end = origin[start], (origin[end - 1] + 1 if end > start else origin[start])
+    while start > 0 and text[start - 1] in ZERO_WIDTH:
+        start -= 1
+    while end < len(text) and text[end] in ZERO_WIDTH:
+        end += 1
+    return start, end
+
+
+def to_view(origin: list[int] | None, pos: int) -> int:
+    """Where offset ``pos`` of the text falls in its folded view."""
+    return pos if origin is None else bisect.bisect_left(origin, pos)
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -67,22 +122,23 @@ def stitch(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a cut over the spaces at its seam so the sentence reads on.
 
     ``the core a.cn | b.cn principle`` keeps one space; ``原 a.cn 则`` none;
-    a cut at a block's edge takes the spaces beside it.
+    a cut at a block's edge takes the spaces (and invisible characters) beside it.
     """
     s, e = start, end
-    while s > 0 and is_space(text[s - 1]):
+    while s > 0 and (is_space(text[s - 1]) or text[s - 1] in ZERO_WIDTH):
         s -= 1
-    while e < len(text) and is_space(text[e]):
+    while e < len(text) and (is_space(text[e]) or text[e] in ZERO_WIDTH):
         e += 1
-    spaces = (start - s) + (e - end)
     left = text[s - 1] if s > 0 else None
     right = text[e] if e < len(text) else None
-    if spaces and _want_space(left, right):
+    before = [i for i in range(s, start) if is_space(text[i])]
+    after = [i for i in range(end, e) if is_space(text[i])]
+    if (before or after) and _want_space(left, right):
         # keep one space: the one before the cut if there was one
-        if start > s:
-            s += 1
+        if before:
+            s = before[0] + 1
         else:
-            e -= 1
+            e = after[-1]
     return s, e
 
 

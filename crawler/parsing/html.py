@@ -23,9 +23,14 @@ API
       start. ``kind`` "hidden" marks text inside a descendant hidden by CSS;
       ``value`` is one of ``HIDDEN_REASONS``: "display:none",
       "visibility:hidden" (unless a descendant sets ``visibility: visible``),
-      "font-size:0" (unless a descendant sets a size), "opacity:0",
+      "font-size:0" (below 2px, unless a descendant sets a size), "opacity:0",
       "off-screen" (left/top/right/margin/text-indent at -999px or beyond, or
-      a translate that far), "hidden-attribute" (the ``hidden`` attribute).
+      a translate that far), "hidden-attribute" (the ``hidden`` attribute),
+      "zero-size" (a height or width of at most 1px with overflow hidden, or
+      ``scale(0)``), "clipped" (``clip: rect(0 0 0 0)``, ``clip-path:
+      inset(50%)``), "transparent" (a transparent text colour, unless a
+      descendant sets a colour or the element paints its background through
+      the text: ``background-clip: text`` gradient headings).
       ``root``'s own style is never considered (WeChat's ``#js_content`` is
       ``visibility: hidden`` until its scripts run). ``kind`` "link" marks the
       text of an ``<a href>``; ``value`` is the href (resolved against
@@ -62,7 +67,7 @@ import lxml.html
 
 HIDDEN_REASONS = (
     "display:none", "visibility:hidden", "font-size:0", "opacity:0",
-    "off-screen", "hidden-attribute",
+    "off-screen", "hidden-attribute", "zero-size", "clipped", "transparent",
 )
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -93,9 +98,16 @@ _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
 _CSS = re.compile(
     r"(?:^|;)\s*(display|visibility|font-size|opacity|left|top|right|margin-left|"
-    r"margin-top|text-indent|transform)\s*:\s*([^;]*)",
+    r"margin-top|text-indent|transform|(?:max-)?(?:height|width)|overflow(?:-[xy])?|clip|clip-path|"
+    r"color|-webkit-text-fill-color|(?:-webkit-)?background-clip)\s*:\s*([^;]*)",
     re.IGNORECASE,
 )
+_SCALE_ZERO = re.compile(r"scale(?:x|y|3d)?\(\s*0*\.?0+\s*[,)]", re.IGNORECASE)
+_CLIP_NOTHING = re.compile(r"rect\(\s*0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?\s*\)"
+                           r"|inset\(\s*(?:50|100)%|circle\(\s*0", re.IGNORECASE)
+_TRANSPARENT = re.compile(r"^(?:transparent|rgba\([^)]*,\s*0*\.?0+\s*\)|hsla\([^)]*,\s*0*\.?0+\s*\)"
+                          r"|#[0-9a-f]{6}00|#[0-9a-f]{3}0)$", re.IGNORECASE)
+_TINY_FONT_PX = 2  # text smaller than this is not meant to be read
 _LENGTH = re.compile(r"(-?\d*\.?\d+)\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
 _TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem)?", re.IGNORECASE)
 _OFFSCREEN_PX = -999  # the "-9999px" family; small negative offsets are layout
@@ -120,10 +132,11 @@ def _px(value: str) -> float | None:
 class _Css(NamedTuple):
     """Hiding state inherited down the tree."""
 
-    hard: str | None = None  # display:none, opacity:0, off-screen, hidden-attribute
+    hard: str | None = None  # display:none, opacity:0, off-screen, hidden-attribute, zero-size, clipped
     visibility: bool = False  # visibility:hidden (a descendant may override)
     font_zero: bool = False  # font-size:0 (a descendant may set a size)
     indent_off: bool = False  # text-indent off-screen (inherited, overridable)
+    transparent: bool = False  # transparent text colour (a descendant may set a colour)
 
     def reason(self) -> str | None:
         if self.hard:
@@ -134,6 +147,8 @@ class _Css(NamedTuple):
             return "font-size:0"
         if self.indent_off:
             return "off-screen"
+        if self.transparent:
+            return "transparent"
         return None
 
 
@@ -142,22 +157,37 @@ _VISIBLE = _Css()
 
 def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = False) -> _Css:
     """The hiding state of an element given its ``style`` and its parent's state."""
-    hard, visibility, font_zero, indent_off = parent
+    hard, visibility, font_zero, indent_off, transparent = parent
     if hidden_attr and hard is None:
         hard = "hidden-attribute"
     if not style:
-        return _Css(hard, visibility, font_zero, indent_off) if hard != parent.hard else parent
-    for prop, value in _CSS.findall(style):
-        prop = prop.lower()
-        value = value.replace("!important", "").strip().lower()
-        if prop == "display":
+        return parent._replace(hard=hard) if hard != parent.hard else parent
+    props = [(prop.lower(), value.replace("!important", "").strip().lower()) for prop, value in _CSS.findall(style)]
+    declared = dict(props)
+    # a box of no size that clips what overflows shows nothing of its content
+    clips = any(declared.get(p) in ("hidden", "clip") for p in ("overflow", "overflow-x", "overflow-y"))
+    # gradient text paints the background through a transparent colour
+    painted = "text" in (declared.get("background-clip", ""), declared.get("-webkit-background-clip", ""))
+    for prop, value in props:
+        if prop in ("height", "max-height", "width", "max-width"):
+            size = _px(value)
+            if clips and size is not None and size <= 1 and hard is None:
+                hard = "zero-size"
+        elif prop in ("clip", "clip-path"):
+            if _CLIP_NOTHING.search(value) and hard is None:
+                hard = "clipped"
+        elif prop in ("color", "-webkit-text-fill-color"):
+            transparent = bool(_TRANSPARENT.match(value.replace(" ", ""))) and not painted
+        elif prop in ("overflow", "overflow-x", "overflow-y", "background-clip", "-webkit-background-clip"):
+            pass  # read above
+        elif prop == "display":
             if value == "none" and hard is None:
                 hard = "display:none"
         elif prop == "visibility":
             visibility = value in ("hidden", "collapse")
         elif prop == "font-size":
             size = _px(value)
-            font_zero = size is not None and size <= 0
+            font_zero = size is not None and size < _TINY_FONT_PX
         elif prop == "opacity":
             try:
                 if float(value) <= 0 and hard is None:
@@ -171,11 +201,13 @@ def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = Fa
             for number, unit in _TRANSLATE.findall(value):
                 if float(number) * _UNIT_PX.get(unit.lower(), 1) <= _OFFSCREEN_PX and hard is None:
                     hard = "off-screen"
+            if _SCALE_ZERO.search(value) and hard is None:
+                hard = "zero-size"
         else:  # left, top, right, margin-left, margin-top
             shift = _px(value)
             if shift is not None and shift <= _OFFSCREEN_PX and hard is None:
                 hard = "off-screen"
-    return _Css(hard, visibility, font_zero, indent_off)
+    return _Css(hard, visibility, font_zero, indent_off, transparent)
 
 
 def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
