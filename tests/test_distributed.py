@@ -209,3 +209,20 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redi
     assert int(done.stats["distributed/requeued"]) > 0, "the victim held requests when it died"
     exported = sorted(a["url"] for crawl in (killed, done) for a in crawl.articles)
     assert exported == bench_urls(8)
+    assert done.rejects == []
+
+
+def test_a_crawl_stopped_with_ctrl_c_is_finished_by_a_later_worker(site, client, redis_url, tmp_path):
+    settings = dist_settings(site, redis_url, tmp_path)
+    first = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "first")
+    wait_for_lines(tmp_path / "first" / "run.jsonl", 15, timeout=30)
+    first.send_signal(signal.SIGINT)  # a clean close: its leases go back on the queue
+    stopped = finish_crawl(first, tmp_path / "first", timeout=30)
+    assert stopped.close_reason == "shutdown", stopped.log[-3000:]
+    assert client.zcard("crawl:sohu:queue") > 0 and client.smembers("crawl:sohu:workers") == set()
+    later = run_workers("sohu", {"author": "bench8"}, settings, tmp_path, ["later"])["later"]
+    assert later.returncode == 0 and later.close_reason == "finished", later.log[-3000:]
+    assert "joins the crawl" in later.log
+    assert stopped.rejects == [] and later.rejects == []
+    exported = sorted(a["url"] for crawl in (stopped, later) for a in crawl.articles)
+    assert exported == bench_urls(8)
