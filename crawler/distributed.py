@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 
 LEASE = "dist_lease"  # request meta: the id the request has in the shared queue
 
+
 # What the addon fills in when DISTRIBUTED_REDIS_URL is set: the scheduler and
 # dupefilter (scrapy-redis settings), the seen-store and the dedup index.
 def distributed_settings(url: str, prefix: str) -> dict[str, Any]:
