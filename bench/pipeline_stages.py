@@ -40,6 +40,7 @@ def inputs() -> list[Page]:
 def build_stages():
     settings = get_project_settings()
     settings.set("DEDUP_BACKEND", "memory")
+    settings.set("PIPELINE_WORKERS", 0)  # each stage timed on this thread, not in a worker
     # the pipelines read only the settings and the stats from the crawler
     crawler = SimpleNamespace(settings=settings)
     crawler.stats = MemoryStatsCollector(crawler)
