@@ -261,12 +261,20 @@ class OffloadPipeline:
             raise NotConfigured("unpicklable settings") from None
         return cls(frozen, paths, workers, crawler.stats)
 
+    def open_spider(self):
+        try:
+            self._start()  # spawn now, not in the middle of the crawl's first requests
+        except RuntimeError:  # no running asyncio loop yet: started with the first item
+            pass
+
     def _start(self) -> None:
         loop = asyncio.get_running_loop()
         while len(self.workers) < self.size:
             worker = _Worker(self.settings, self.paths)
             loop.add_reader(worker.conn.fileno(), self._readable, worker)
             self.workers.append(worker)
+            logger.info("Pipeline worker %d started: %s", worker.process.pid, ", ".join(
+                path.rsplit(".", 1)[-1] for path in self.paths))
 
     def _readable(self, worker: _Worker) -> None:
         try:
