@@ -20,8 +20,11 @@ on the reactor as before. Stages after a ``commit`` run in the worker before
 that commit happened; they must not read what it sets (``duplicate_of``).
 If the commit rejects the item, what they recorded is never replayed, so
 stats and rejects are those of the chain on the reactor. Log records of the
-worker's stages are replayed in the crawl's log. A worker that dies is
-replaced, and its items are run on the reactor thread.
+worker's stages are replayed in the crawl's log. When a worker dies, the
+item it was working on (maybe what killed it) fails with ``WorkerDied``
+(reject ``error``) and a new worker takes the items it had not started.
+Items in flight are bounded by Scrapy's scraper slot (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``):
+a response stays active until its items are through the chain.
 """
 
 from __future__ import annotations
