@@ -22,7 +22,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scrapy.exceptions import DropItem  # noqa: E402
+from scrapy.exceptions import DropItem, NotConfigured  # noqa: E402
 from scrapy.utils.misc import load_object  # noqa: E402
 from scrapy.utils.project import get_project_settings  # noqa: E402
 from scrapy.statscollectors import MemoryStatsCollector  # noqa: E402
@@ -40,11 +40,18 @@ def inputs() -> list[Page]:
 def build_stages():
     settings = get_project_settings()
     settings.set("DEDUP_BACKEND", "memory")
+    settings.set("PIPELINE_WORKERS", 0)  # each stage timed on this thread, not in a worker
     # the pipelines read only the settings and the stats from the crawler
     crawler = SimpleNamespace(settings=settings)
     crawler.stats = MemoryStatsCollector(crawler)
     order = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
-    return [(path.rsplit(".", 1)[-1], load_object(path).from_crawler(crawler)) for path, _ in order]
+    stages = []
+    for path, _ in order:
+        try:
+            stages.append((path.rsplit(".", 1)[-1], load_object(path).from_crawler(crawler)))
+        except NotConfigured:  # e.g. OffloadPipeline with PIPELINE_WORKERS 0
+            continue
+    return stages
 
 
 def main() -> None:

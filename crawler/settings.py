@@ -6,12 +6,18 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- Item pipeline chain: extract -> clean -> deduplicate -> language -> export
 ITEM_PIPELINES = {
+    "crawler.pipelines.offload.OffloadPipeline": 50,
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.clean.CleanPipeline": 200,
     "crawler.pipelines.dedup.DedupPipeline": 300,
     "crawler.pipelines.language.LanguagePipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
+
+# Worker processes running the chain's CPU-bound stages off the reactor thread
+# (crawler/pipelines/offload.py; README "Performance"); 0: every stage on the reactor thread.
+# Off by default: with items waiting on a worker, start requests reach a host in a less strict order.
+PIPELINE_WORKERS = 0
 
 # --- Clean stage (crawler/cleaning; README "Cleaning")
 # Remove injected spam and platform boilerplate span by span (False: stage off).

@@ -53,6 +53,8 @@ class Match:
 class Transaction(Protocol):
     def candidates(self, keys: list[int]) -> list[int]: ...
     def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]: ...
+    def candidate_rows(self, keys: list[int]) -> list[tuple[int, str, bytes]]:
+        """``fetch(candidates(keys))``, in one step where the store can."""
     def add(self, url: str, signature: bytes, keys: list[int]) -> None: ...
 
 
@@ -109,7 +111,8 @@ class LSHIndex:
     def _best(self, signature: np.ndarray, rows: list[tuple[int, str, bytes]]) -> Match | None:
         if not rows:
             return None
-        others = np.stack([np.frombuffer(sig, dtype="<u2") for _, _, sig in rows])
+        # one buffer for all candidates: a frombuffer per row costs more than the comparison
+        others = np.frombuffer(b"".join(sig for _, _, sig in rows), dtype="<u2").reshape(len(rows), -1)
         scores = similarity(pack(signature), others)
         best = int(np.argmax(scores))  # first maximum: rows come in id order
         if scores[best] < self.threshold:
@@ -119,7 +122,7 @@ class LSHIndex:
     def query(self, signature: np.ndarray) -> Match | None:
         """The best near-duplicate already indexed, without adding anything."""
         keys = self.band_keys(signature).tolist()
-        return self.store.atomically(keys, lambda tx: self._best(signature, tx.fetch(tx.candidates(keys))))
+        return self.store.atomically(keys, lambda tx: self._best(signature, tx.candidate_rows(keys)))
 
     def check_and_add(self, url: str, signature: np.ndarray, same_url_is_duplicate: bool = True) -> Match | None:
         """Return the near-duplicate of ``signature`` if one is indexed; else
@@ -134,7 +137,7 @@ class LSHIndex:
         packed = pack(signature).tobytes()
 
         def body(tx: Transaction) -> Match | None:
-            rows = tx.fetch(tx.candidates(keys))
+            rows = tx.candidate_rows(keys)
             others = rows if same_url_is_duplicate else [row for row in rows if row[1] != url]
             match = self._best(signature, others)
             if match is None and len(others) == len(rows):

@@ -24,6 +24,9 @@ class Reject(DropItem):
         super().__init__(message, log_level="INFO")
         self.rejected = rejected
 
+    def __reduce__(self):  # pickled by pipeline workers (offload.py): rebuilt from the record
+        return type(self), (self.rejected,)
+
 
 class PageRejected(Reject):
     """The page yields no article (extract stage)."""

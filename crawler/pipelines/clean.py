@@ -4,6 +4,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.cleaning import Cleaner, load_rules
 from crawler.items import Article
+from crawler.pipelines.offload import offloadable
 
 
 class CleanPipeline:
@@ -33,6 +34,7 @@ class CleanPipeline:
         cleaner = Cleaner(rules, max_removed_share=settings.getfloat("CLEAN_MAX_REMOVED_SHARE", 0.5))
         return cls(cleaner, crawler.stats)
 
+    @offloadable
     def process_item(self, item):
         if not isinstance(item, Article):
             return item

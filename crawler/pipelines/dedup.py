@@ -6,6 +6,7 @@ from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
 from crawler.dedup.text import normalize, shingle_set
 from crawler.items import Article, Rejected
 from crawler.pipelines import NearDuplicate
+from crawler.pipelines.offload import offloadable
 
 ACTIONS = ("reject", "label")
 
@@ -15,11 +16,12 @@ class DedupPipeline:
     before (in this run or earlier ones: the index persists) rejected or labelled."""
 
     def __init__(self, stats, hasher, index, *, block_threshold, block_min_chars, dedup_blocks_on,
-                 min_chars, action, same_url_is_duplicate=True):
+                 min_chars, action, dedup_articles_on=None, same_url_is_duplicate=True):
         self.stats = stats
         self.same_url_is_duplicate = same_url_is_duplicate
         self.hasher = hasher
-        self.index = index  # None: cross-article dedup off
+        self.index = index  # None: cross-article dedup off (or, in a pipeline worker, done on the reactor)
+        self.dedup_articles_on = index is not None if dedup_articles_on is None else dedup_articles_on
         self.block_threshold = block_threshold
         self.block_min_chars = block_min_chars
         self.dedup_blocks_on = dedup_blocks_on
@@ -44,7 +46,10 @@ class DedupPipeline:
                 raise ValueError(f"{name} must be between 0 and 1 (exclusive), not {value}")
         hasher = MinHasher(settings.getint("DEDUP_NUM_PERM"), settings.getint("DEDUP_SHINGLE_SIZE"))
         index = None
-        if settings.getbool("DEDUP_ARTICLES"):
+        articles_on = settings.getbool("DEDUP_ARTICLES")
+        # A pipeline worker (crawler/pipelines/offload.py) only signs articles: the crawl process checks and
+        # indexes them right before exporting them, so a killed crawl leaves no article indexed yet unexported.
+        if articles_on and not getattr(crawler, "offload_worker", False):
             index = open_index(
                 backend, hasher, threshold,
                 directory=settings.get("DEDUP_DIR"),
@@ -58,20 +63,37 @@ class DedupPipeline:
             dedup_blocks_on=settings.getbool("DEDUP_BLOCKS"),
             min_chars=settings.getint("DEDUP_MIN_CHARS"),
             action=action,
+            dedup_articles_on=articles_on,
             # a live crawl's seen-store says what was exported: a page fetched
             # again under its own URL was not, and is no duplicate of itself
-            same_url_is_duplicate=not (getattr(crawler.spider, "incremental", False)
+            same_url_is_duplicate=not (getattr(getattr(crawler, "spider", None), "incremental", False)
                                        and settings.getbool("SEEN_ENABLED")),
         )
 
+    @offloadable
     def process_item(self, item):
+        return self.commit(*self.prepare(item))
+
+    def prepare(self, item):
+        """The work that needs no index: repeated blocks out, the article's
+        signature (None: not checked). Returns (item, signature)."""
         if not isinstance(item, Article):
-            return item
+            return item, None
         self.stats.inc_value("dedup/articles")
         if self.dedup_blocks_on:
             self._dedup_blocks(item)
-        if self.index is not None:
-            self._dedup_article(item)
+        if not self.dedup_articles_on:
+            return item, None
+        norm = normalize(item.text)
+        if len(norm) < self.min_chars:
+            self.stats.inc_value("dedup/too_short")
+            return item, None
+        return item, self.hasher.signature(shingle_set(norm, self.hasher.shingle_size))
+
+    def commit(self, item, signature):
+        """Check the signature against the index; index it if it is new."""
+        if signature is not None:
+            self._dedup_article(item, signature)
         return item
 
     def _dedup_blocks(self, item: Article) -> None:
@@ -87,12 +109,7 @@ class DedupPipeline:
         if result.split_blocks:
             self.stats.inc_value("dedup/blocks_split", result.split_blocks)
 
-    def _dedup_article(self, item: Article) -> None:
-        norm = normalize(item.text)
-        if len(norm) < self.min_chars:
-            self.stats.inc_value("dedup/too_short")
-            return
-        signature = self.hasher.signature(shingle_set(norm, self.hasher.shingle_size))
+    def _dedup_article(self, item: Article, signature) -> None:
         match = self.index.check_and_add(item.url, signature, self.same_url_is_duplicate)
         if match is None:
             self.stats.inc_value("dedup/indexed")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from crawler.items import Article
+from crawler.pipelines.offload import offloadable
 
 
 class ExportPipeline:
@@ -13,6 +14,7 @@ class ExportPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
+    @offloadable
     def process_item(self, item):
         if not isinstance(item, Article):
             return item

@@ -6,6 +6,7 @@ from crawler.errors import Rejection
 from crawler.items import Page, Rejected
 from crawler.parsing import build_site_parsers, parse_page
 from crawler.pipelines import PageRejected, error_record
+from crawler.pipelines.offload import offloadable
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ class ExtractPipeline:
         rule_files = crawler.settings.getdict("PARSING_RULES")
         return cls(crawler.stats, build_site_parsers(rule_files) if rule_files else None)
 
+    @offloadable
     def process_item(self, item):
         if not isinstance(item, Page):
             return item

@@ -5,6 +5,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import Article, Rejected
 from crawler.language import LanguageDetector, keep_blocks_of, load_rules, tag_article, wanted
 from crawler.pipelines import Reject
+from crawler.pipelines.offload import offloadable
 
 ACTIONS = ("drop", "label")
 
@@ -42,6 +43,7 @@ class LanguagePipeline:
             blocks_lang=rules.code(blocks_lang) if blocks_lang else "",
         )
 
+    @offloadable
     def process_item(self, item):
         if not isinstance(item, Article):
             return item

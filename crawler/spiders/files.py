@@ -24,7 +24,9 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 
 class FilesSpider(scrapy.Spider):
     name = "files"
-    custom_settings = {"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0}
+    # PIPELINE_WORKERS 0: in Scrapy 2.19 a graceful stop (SIGINT) never finishes closing while an
+    # item yielded by start() waits in an async pipeline (crawler/pipelines/offload.py is one).
+    custom_settings = {"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "PIPELINE_WORKERS": 0}
 
     def __init__(self, path: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)

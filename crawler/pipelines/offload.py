@@ -1,0 +1,342 @@
+"""The chain's CPU-bound work in worker processes, off the reactor thread.
+
+Scrapy runs item pipelines on the reactor thread, which also drives every
+download: a millisecond spent parsing a page is a millisecond no request
+moves. ``OffloadPipeline`` (first in the chain, ``PIPELINE_WORKERS`` > 0)
+sends each ``Page`` to a worker process, which runs the stages that follow
+in the chain there, in order, each one built from the crawl's settings; the
+item comes back with a ``Record`` of what each stage did. Then every stage
+on the reactor, reached in its turn, replays its part instead of doing the
+work again (``offloadable``): it counts the stats the worker recorded for
+it, raises the reject or error the worker met in it, or runs the part of it
+that needs state of the crawl process (the dedup index: ``commit``).
+
+A stage takes part by decorating ``process_item`` with ``offloadable``; it
+must then depend only on the item and its settings. A stage with state
+splits its work in ``prepare(item) -> (item, state)``, pure, run by the
+worker, and ``commit(item, state)``, run on the reactor. The worker stops
+before the first stage not offloadable: that stage and those after it run
+on the reactor as before. Stages after a ``commit`` run in the worker before
+that commit happened; they must not read what it sets (``duplicate_of``).
+If the commit rejects the item, what they recorded is never replayed, so
+stats and rejects are those of the chain on the reactor. Log records of the
+worker's stages are replayed in the crawl's log. When a worker dies, the
+item it was working on (maybe what killed it) fails with ``WorkerDied``
+(reject ``error``) and a new worker takes the items it had not started.
+Items in flight are bounded by Scrapy's scraper slot (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``):
+a response stays active until its items are through the chain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import pickle
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import Settings
+from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.reactor import is_asyncio_reactor_installed
+
+from crawler.items import Page
+
+logger = logging.getLogger(__name__)
+
+_RECORD = "_offload_record"  # attribute of an item carrying its Record on the reactor
+
+
+@dataclass
+class Record:
+    """What the worker's stages did to one item, per stage class name."""
+
+    stats: dict[str, list[tuple[str, str, Any]]] = field(default_factory=dict)
+    states: dict[str, Any] = field(default_factory=dict)
+    failed: str | None = None  # the stage that raised ``error``
+    error: BaseException | None = None
+    last: str = ""  # the last stage the worker ran
+    logs: list[logging.LogRecord] = field(default_factory=list)
+
+
+def offloadable(process_item):
+    """Marks a stage's ``process_item`` as safe to run in a worker, and
+    replays the worker's record on the reactor when the item carries one."""
+
+    @functools.wraps(process_item)
+    def wrapper(self, item):
+        record = getattr(item, _RECORD, None)
+        name = type(self).__name__
+        if record is None or name not in record.stats:
+            return process_item(self, item)
+        for method, key, value in record.stats[name]:
+            getattr(self.stats, method)(key, value)
+        if name == record.last or record.failed == name:
+            delattr(item, _RECORD)  # the feeds never see it
+        if record.failed == name:
+            raise record.error
+        if name in record.states:
+            try:
+                self.commit(item, record.states[name])
+            except BaseException:
+                if hasattr(item, _RECORD):
+                    delattr(item, _RECORD)  # what later stages did in the worker never happened
+                raise
+        return item
+
+    wrapper.offloadable = True
+    return wrapper
+
+
+class _StatsRecorder:
+    """Stands for the crawl's stats collector in a worker: records the calls."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, str, Any]] = []
+
+    def _record(method):  # noqa: N805 - builds the recording methods below
+        def call(self, key, value=1, *args, **kwargs):
+            self.calls.append((method, key, value))
+        return call
+
+    inc_value = _record("inc_value")
+    set_value = _record("set_value")
+    max_value = _record("max_value")
+    min_value = _record("min_value")
+
+    def get_value(self, key, default=None, *args, **kwargs):
+        return default  # the worker sees no totals; no stage reads them
+
+
+class _LogCollector(logging.Handler):
+    """Keeps a worker's log records (message and traceback made text) for the crawl's log."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg = record.getMessage()
+        record.args = ()
+        if record.exc_info:
+            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
+            record.exc_info = None
+        self.records.append(record)
+
+
+_worker: dict[str, Any] = {}  # the worker process's stages, built once by _start_worker
+
+
+def _start_worker(settings: dict, paths: list[str]) -> None:
+    crawler_settings = Settings(settings)
+    stats = _StatsRecorder()
+    # what the stages read from a crawler; offload_worker: open no crawl state (dedup index)
+    shim = type("WorkerCrawler", (), {})()
+    shim.settings, shim.stats, shim.offload_worker = crawler_settings, stats, True
+    stages = []
+    for path in paths:
+        try:
+            stages.append(build_from_crawler(load_object(path), shim))
+        except NotConfigured:
+            continue
+    collector = _LogCollector()
+    logging.getLogger().addHandler(collector)
+    logging.getLogger().setLevel(logging.getLevelName(crawler_settings.get("LOG_LEVEL", "DEBUG")))
+    _worker.update(stages=stages, stats=stats, logs=collector)
+
+
+def _worker_main(conn, settings: dict, paths: list[str]) -> None:
+    """A worker process: items in, (item, record) out, in order, until an empty message."""
+    _start_worker(settings, paths)
+    try:
+        while message := conn.recv_bytes():
+            conn.send_bytes(pickle.dumps(_run_stages(pickle.loads(message)), pickle.HIGHEST_PROTOCOL))
+    finally:
+        for stage in _worker["stages"]:
+            if hasattr(stage, "close_spider"):
+                stage.close_spider()
+
+
+def _run_stages(item):
+    """In a worker: the item through the offloaded stages, and their record."""
+    record = Record()
+    stats, logs = _worker["stats"], _worker["logs"]
+    logs.records = []
+    for stage in _worker["stages"]:
+        name = type(stage).__name__
+        stats.calls = record.stats[name] = []
+        record.last = name
+        try:
+            if hasattr(stage, "prepare"):
+                item, record.states[name] = stage.prepare(item)
+            else:
+                item = stage.process_item(item)
+        except Exception as exc:  # replayed on the reactor, where Scrapy handles it
+            record.failed, record.error = name, _picklable(exc)
+            break
+    record.logs = logs.records
+    return item, record
+
+
+def _picklable(exc: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+class WorkerDied(RuntimeError):
+    """The worker process died while it ran the stages on this item."""
+
+
+class _Worker:
+    """A worker process and the items it was given; results come back in order."""
+
+    IN_FLIGHT = 2  # items in its pipe at once: one at work, one ready, so it never waits
+
+    def __init__(self, settings: dict, paths: list[str]):
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads, sockets, SQLite handles
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_worker_main, args=(child, settings, paths), daemon=True,
+                                       name="pipeline-worker")
+        self.process.start()
+        child.close()
+        self.waiting: deque[tuple[asyncio.Future, bytes]] = deque()
+        self.sent: deque[asyncio.Future] = deque()
+
+    def load(self) -> int:
+        return len(self.waiting) + len(self.sent)
+
+    def pump(self) -> None:
+        while self.waiting and len(self.sent) < self.IN_FLIGHT:
+            future, message = self.waiting.popleft()
+            self.conn.send_bytes(message)
+            self.sent.append(future)
+
+
+class OffloadPipeline:
+    """Runs the offloadable stages of the chain in ``PIPELINE_WORKERS`` processes.
+
+    No executor thread: the workers' pipes are read by the reactor's own
+    event loop, so the crawl process's one thread never waits for a lock or
+    for the GIL of a helper thread."""
+
+    def __init__(self, settings: dict, paths: list[str], workers: int, stats=None):
+        self.settings = settings
+        self.paths = paths
+        self.size = workers
+        self.stats = stats
+        self.workers: list[_Worker] = []
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        workers = settings.getint("PIPELINE_WORKERS")
+        if workers <= 0:
+            raise NotConfigured("PIPELINE_WORKERS is 0")
+        if not is_asyncio_reactor_installed():
+            logger.warning("PIPELINE_WORKERS needs the asyncio reactor; stages run on the reactor thread")
+            raise NotConfigured("no asyncio reactor")
+        chain = sorted(
+            settings.get_component_priority_dict_with_base("ITEM_PIPELINES").items(), key=lambda kv: kv[1]
+        )
+        paths = []
+        for path, priority in chain:
+            stage = load_object(path) if isinstance(path, str) else path
+            if stage is cls or priority is None:
+                continue
+            if not getattr(getattr(stage, "process_item", None), "offloadable", False):
+                break  # this stage and those after it stay on the reactor
+            paths.append(path if isinstance(path, str) else f"{stage.__module__}.{stage.__qualname__}")
+        if not paths:
+            raise NotConfigured("no offloadable stage in ITEM_PIPELINES")
+        frozen = settings.copy_to_dict()
+        try:
+            pickle.dumps(frozen)
+        except Exception as exc:
+            logger.warning("PIPELINE_WORKERS: the settings cannot be sent to a worker (%s); stages run "
+                           "on the reactor thread", exc)
+            raise NotConfigured("unpicklable settings") from None
+        return cls(frozen, paths, workers, crawler.stats)
+
+    def open_spider(self):
+        try:
+            self._start()  # spawn now, not in the middle of the crawl's first requests
+        except RuntimeError:  # no running asyncio loop yet: started with the first item
+            pass
+
+    def _start(self) -> None:
+        loop = asyncio.get_running_loop()
+        while len(self.workers) < self.size:
+            worker = _Worker(self.settings, self.paths)
+            loop.add_reader(worker.conn.fileno(), self._readable, worker)
+            self.workers.append(worker)
+            logger.info("Pipeline worker %d started: %s", worker.process.pid, ", ".join(
+                path.rsplit(".", 1)[-1] for path in self.paths))
+
+    def _readable(self, worker: _Worker) -> None:
+        try:
+            while worker.conn.poll():
+                result = pickle.loads(worker.conn.recv_bytes())
+                future = worker.sent.popleft()
+                if not future.done():
+                    future.set_result(result)
+            worker.pump()
+        except (EOFError, OSError):
+            self._died(worker)
+
+    def _died(self, worker: _Worker) -> None:
+        """The item at work is failed (it may be what killed the worker); the others go to a new worker."""
+        asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+        self.workers.remove(worker)
+        worker.conn.close()
+        worker.process.join(5)
+        logger.error("A pipeline worker died (exit code %s); starting another", worker.process.exitcode)
+        if self.stats is not None:
+            self.stats.inc_value("offload/worker_died")
+        pending = list(worker.sent) + [future for future, _ in worker.waiting]
+        for future in pending[:1]:
+            future.set_exception(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode}"))
+        for future in pending[1:]:
+            future.set_result(None)  # not run: the caller resubmits it
+
+    async def process_item(self, item):
+        if not isinstance(item, Page):
+            return item
+        message = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+        while True:
+            self._start()
+            worker = min(self.workers, key=_Worker.load)
+            future = asyncio.get_running_loop().create_future()
+            worker.waiting.append((future, message))
+            try:
+                worker.pump()
+            except OSError:
+                self._died(worker)
+            outcome = await future
+            if outcome is not None:
+                break
+        result, record = outcome
+        for log in record.logs:
+            logging.getLogger(log.name).handle(log)
+        setattr(result, _RECORD, record)
+        return result
+
+    def close_spider(self):
+        for worker in self.workers:
+            asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            try:
+                worker.conn.send_bytes(b"")  # the worker closes its stages (the dedup index) and exits
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join(30)
+            if worker.process.is_alive():
+                worker.process.terminate()
+            worker.conn.close()
+        self.workers = []

@@ -1,0 +1,163 @@
+"""Pipeline workers (crawler/pipelines/offload.py): the chain run in a worker
+and replayed on the reactor gives what the chain gives on the reactor alone."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
+from scrapy.utils.test import get_crawler
+
+from crawler import settings as project_settings
+from crawler.items import Article, Page
+from crawler.pipelines import offload
+from crawler.pipelines.dedup import DedupPipeline
+from crawler.pipelines.offload import OffloadPipeline, WorkerDied
+
+REPO = Path(__file__).resolve().parent.parent
+STAGES = [path for path, _ in sorted(project_settings.ITEM_PIPELINES.items(), key=lambda kv: kv[1])
+          if not path.endswith("OffloadPipeline")]
+
+
+def inputs() -> list[Page]:
+    pages = []
+    for folder in sorted((REPO / "tests" / "fixtures" / "pages").iterdir()):
+        uri = (folder / "body.html").as_uri()
+        pages.append(Page(uri, f"https://example.com/{folder.name}", body=(folder / "body.html").read_bytes(),
+                          status=200, content_type="text/html; charset=utf-8"))
+    for path in sorted((REPO / "samples").rglob("*.*")):
+        pages.append(Page(path.as_uri(), path.as_uri(), body=path.read_bytes()))
+    first = pages[0]
+    pages.append(dataclasses.replace(first, fetched_from=first.fetched_from + "#again", url=first.url + "?again"))
+    pages.append(Page("https://example.com/gone", "https://example.com/gone", body=b"gone", status=404))
+    return pages
+
+
+def settings_for(tmp_path, **overrides) -> dict:
+    values = {k: v for k, v in vars(project_settings).items() if k.isupper()}
+    values.update(DEDUP_DIR=str(tmp_path / "dedup"), **overrides)
+    return values
+
+
+def chain(settings: dict):
+    crawler = get_crawler(settings_dict=settings)
+    stages = []
+    for path in STAGES:
+        try:
+            stages.append(load_object(path).from_crawler(crawler))
+        except Exception as exc:
+            if type(exc).__name__ != "NotConfigured":
+                raise
+    return stages, crawler.stats
+
+
+def outcome(stages, item):
+    try:
+        for stage in stages:
+            item = stage.process_item(item)
+    except DropItem as exc:
+        return type(exc).__name__, getattr(exc, "rejected", None)
+    return "exported", dataclasses.asdict(item)
+
+
+def run_inline(settings):
+    stages, stats = chain(settings)
+    return [outcome(stages, copy.deepcopy(page)) for page in inputs()], stats.get_stats()
+
+
+def run_offloaded(settings):
+    """The worker's part in this process (as a worker runs it), then the replay."""
+    stages, stats = chain(settings)
+    offload._start_worker(settings, STAGES)
+    results = []
+    for page in inputs():
+        item, record = offload._run_stages(copy.deepcopy(page))
+        setattr(item, offload._RECORD, record)
+        results.append(outcome(stages, item))
+        assert not hasattr(item, offload._RECORD)  # never reaches a feed
+    return results, stats.get_stats()
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"LANG_KEEP": ["en"]},  # language rejects, decided after the dedup commit
+    {"DEDUP_ACTION": "label", "DEDUP_BACKEND": "memory"},
+], ids=["defaults", "language-rejects", "label-memory-index"])
+def test_worker_then_replay_equals_the_chain_on_the_reactor(tmp_path, overrides):
+    inline, inline_stats = run_inline(settings_for(tmp_path / "inline", **overrides))
+    offloaded, offloaded_stats = run_offloaded(settings_for(tmp_path / "offloaded", **overrides))
+    assert offloaded == inline
+    kinds = [kind for kind, _ in inline]
+    assert "exported" in kinds and "PageRejected" in kinds
+    assert ("NearDuplicate" in kinds) == (overrides.get("DEDUP_ACTION") != "label")
+    if overrides.get("LANG_KEEP"):
+        assert "LanguageRejected" in kinds
+    for stats in (inline_stats, offloaded_stats):
+        stats.pop("start_time", None)
+    assert offloaded_stats == inline_stats
+    assert inline_stats["dedup/articles"] == inline_stats["clean/articles"]
+
+
+def test_worker_opens_no_dedup_index(tmp_path):
+    shim = type("WorkerCrawler", (), {})()
+    shim.settings, shim.stats, shim.offload_worker = Settings(settings_for(tmp_path)), None, True
+    stage = DedupPipeline.from_crawler(shim)
+    assert stage.index is None and stage.dedup_articles_on
+    assert not (tmp_path / "dedup").exists()
+
+
+def test_a_stage_bug_in_the_worker_is_raised_by_that_stage_on_the_reactor(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path)
+    stages, _ = chain(settings)
+    offload._start_worker(settings, STAGES)
+    language = offload._worker["stages"][3]
+
+    def broken(item):
+        raise KeyError("no such rule")
+
+    monkeypatch.setattr(language, "process_item", broken)
+    item, record = offload._run_stages(copy.deepcopy(inputs()[0]))
+    assert record.failed == "LanguagePipeline" and isinstance(record.error, KeyError)
+    setattr(item, offload._RECORD, record)
+    for stage in stages[:3]:
+        item = stage.process_item(item)  # extract, clean, dedup: replayed (the index check runs)
+    with pytest.raises(KeyError, match="no such rule"):
+        stages[3].process_item(item)
+
+
+class CrashStage:
+    """A stage that kills its worker process on pages whose URL says so."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+    @offload.offloadable
+    def process_item(self, item):
+        if isinstance(item, Page) and item.url.endswith("/crash"):
+            os._exit(3)
+        return Article(url=item.url, fetched_from=item.fetched_from, source="web")
+
+
+def test_worker_death_fails_the_item_at_work_and_a_new_worker_takes_the_rest():
+    pipeline = OffloadPipeline({"LOG_LEVEL": "INFO"}, [f"{__name__}.CrashStage"], 1)
+
+    async def scenario():
+        pages = [Page(f"https://example.com/{name}", f"https://example.com/{name}")
+                 for name in ("a", "crash", "b", "c")]
+        results = await asyncio.gather(*(pipeline.process_item(page) for page in pages), return_exceptions=True)
+        pipeline.close_spider()
+        return results
+
+    results = asyncio.run(scenario())
+    assert isinstance(results[1], WorkerDied)
+    assert [r.url for i, r in enumerate(results) if i != 1] == [
+        "https://example.com/a", "https://example.com/b", "https://example.com/c"]
+    assert all(isinstance(r, Article) for i, r in enumerate(results) if i != 1)
