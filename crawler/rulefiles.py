@@ -18,11 +18,14 @@ class RulesError(ValueError):
 
 
 def load_toml(path: str | Path | Traversable) -> dict[str, Any]:
+    """A rule file's TOML; ``RulesError`` naming the file when it cannot be read."""
     if isinstance(path, str):
         path = Path(path)
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)
+    except FileNotFoundError:
+        raise RulesError(f"{path}: rule file not found") from None
     except OSError as exc:
         raise RulesError(f"{path}: cannot read rule file ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:

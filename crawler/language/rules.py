@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from langdetect.detector_factory import PROFILES_DIRECTORY
+
+from crawler.rulefiles import RulesError, load_toml
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 DEFAULT_RULES = resources.files("crawler.language") / "rules.toml"
@@ -28,10 +29,6 @@ _DETECT_KEYS = {
     "stopword_min_hits": int, "stopword_min_share": float, "stopword_margin": float,
     "neutral_types": list,
 }
-
-
-class RulesError(ValueError):
-    """A rules file is malformed; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -79,18 +76,8 @@ def load_rules(extra_files: list[str | os.PathLike] | tuple = ()) -> Rules:
     """The default rules with ``extra_files`` merged over them, validated."""
     merged: dict[str, Any] = {"detect": {}, "aliases": {}, "script": [], "stopwords": {}}
     for path in (DEFAULT_RULES, *map(Path, extra_files)):
-        _merge(merged, _read(path), str(path))
+        _merge(merged, load_toml(path), str(path))
     return _build(merged)
-
-
-def _read(path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise RulesError(f"{path}: cannot read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path}: not valid TOML ({exc})") from None
 
 
 def _merge(merged: dict[str, Any], data: dict[str, Any], source: str) -> None:

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import re
 from importlib import resources
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from lxml.cssselect import CSSSelector
 
+from crawler.rulefiles import RulesError, load_toml
+
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 RULES_DIR = resources.files("crawler.parsing") / "rules"
-
-
-class RulesError(ValueError):
-    """A rules file is malformed."""
 
 
 # Schema leaves: "str", "regex", "css", "[str]", "[regex]", "[css]", "fraction" (0..1),
@@ -134,23 +131,13 @@ def _check(value: Any, schema: Any, where: str, site: str, key_path: tuple) -> N
                 raise RulesError(f"{where}: bad CSS selector {item!r}: {exc}") from None
 
 
-def _read(path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise RulesError(f"{path}: rules file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path}: not valid TOML: {exc}") from None
-
-
 def load_site_rules(site: str, extra: tuple[str | Path, ...] | list = ()) -> dict:
     """The validated rules of ``site`` ("wechat", "sohu"), user files merged in."""
     if site not in _SCHEMAS:
         raise RulesError(f"no rules schema for site {site!r}")
     rules: dict = {}
     for path in (RULES_DIR / f"{site}.toml", *map(Path, extra)):
-        data = _read(path)
+        data = load_toml(path)
         try:
             _check(data, _SCHEMAS[site], "", site, (site,))
         except RulesError as exc:
