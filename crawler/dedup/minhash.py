@@ -17,6 +17,7 @@ index written by one run is read by the next.
 from __future__ import annotations
 
 import numpy as np
+from datasketch.lsh import _optimal_param  # MinHashLSH's own parameter choice (pinned datasketch)
 
 from crawler.dedup.text import mix64, normalize, shingle_hashes
 
@@ -80,23 +81,12 @@ def similarity(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 
 def lsh_params(threshold: float, num_perm: int, fn_weight: float = 0.5) -> tuple[int, int]:
-    """(bands, rows) for banded LSH: the split of ``num_perm`` that minimises
-    the weighted area of false positives (below ``threshold``) and false
-    negatives (above it) under the candidate curve ``1 - (1 - s**r)**b``,
-    as MinHashLSH chooses its parameters. ``fn_weight`` in (0, 1) weighs
+    """(bands, rows) for banded LSH, chosen as datasketch's ``MinHashLSH`` does:
+    the split of ``num_perm`` that minimises the weighted area of false
+    positives (below ``threshold``) and false negatives (above it) under the
+    candidate curve ``1 - (1 - s**r)**b``. ``fn_weight`` in (0, 1) weighs
     missed duplicates against extra candidates; candidates are verified on
     their signatures afterwards, so missing is the costlier error."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be in (0, 1), not {threshold}")
-    grid_low = np.linspace(0.0, threshold, 201)
-    grid_high = np.linspace(threshold, 1.0, 201)
-    best: tuple[float, int, int] | None = None
-    for bands in range(1, num_perm + 1):
-        for rows in range(1, num_perm // bands + 1):
-            false_pos = np.trapezoid(1 - (1 - grid_low**rows) ** bands, grid_low)
-            false_neg = np.trapezoid((1 - grid_high**rows) ** bands, grid_high)
-            error = (1 - fn_weight) * false_pos + fn_weight * false_neg
-            if best is None or error < best[0]:
-                best = (error, bands, rows)
-    assert best is not None
-    return best[1], best[2]
+    return _optimal_param(threshold, num_perm, 1.0 - fn_weight, fn_weight)
