@@ -62,6 +62,11 @@ def sort_key(entry: dict) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def newest(entries: list[dict], count: int) -> list[dict]:
+    """The ``count`` most recent entries, newest first."""
+    return sorted(entries, key=sort_key, reverse=True)[:count]
+
+
 def render(title: str, feed_id: str, entries: list[dict], updated: datetime) -> bytes:
     feed = etree.Element(_q("feed"), nsmap={None: ATOM})
     etree.SubElement(feed, _q("id")).text = feed_id
@@ -86,6 +91,6 @@ def update_feed(path: str | Path, title: str, new_entries: list[dict], max_entri
     updated = updated or datetime.now(timezone.utc)
     merged = {e["id"]: e for e in read_entries(path)}
     merged.update((e["id"], e) for e in new_entries)
-    entries = sorted(merged.values(), key=sort_key, reverse=True)[:max_entries]
+    entries = newest(list(merged.values()), max_entries)
     write_atomically(path, render(title, f"urn:crawler:{title}", entries, updated))
     return entries

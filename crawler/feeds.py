@@ -87,9 +87,10 @@ class AtomFeed:
     (``ATOM_FEED_PATH``, ``%(source)s`` being ``SOURCE_NAME`` or the spider's
     name), keeping the newest ``ATOM_FEED_ENTRIES``."""
 
-    def __init__(self, path: str, max_entries: int):
+    def __init__(self, path: str, max_entries: int, source: str = ""):
         self.path = path
         self.max_entries = max_entries
+        self.source = source
         self.entries: list[dict] = []
         self.started = datetime.now(timezone.utc)
 
@@ -98,8 +99,7 @@ class AtomFeed:
         settings = crawler.settings
         if not settings.getbool("ATOM_FEED_ENABLED") or not settings.get("ATOM_FEED_PATH"):
             raise NotConfigured
-        ext = cls(settings.get("ATOM_FEED_PATH"), settings.getint("ATOM_FEED_ENTRIES"))
-        ext.source = settings.get("SOURCE_NAME")
+        ext = cls(settings.get("ATOM_FEED_PATH"), settings.getint("ATOM_FEED_ENTRIES"), settings.get("SOURCE_NAME"))
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -108,7 +108,7 @@ class AtomFeed:
         if isinstance(item, Article):
             self.entries.append(atom.entry_of(ItemAdapter(item).asdict(), self.started))
             if len(self.entries) > 2 * self.max_entries:  # bound memory on long runs
-                self.entries = sorted(self.entries, key=atom.sort_key, reverse=True)[: self.max_entries]
+                self.entries = atom.newest(self.entries, self.max_entries)
 
     def spider_closed(self, spider, reason) -> None:
         source = self.source or spider.name

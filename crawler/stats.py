@@ -18,7 +18,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.atomic import write_atomically
-from crawler.pipelines import Reject, error_record
+from crawler.pipelines import ERROR_REASON, Reject
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class CrawlStats:
             self.count_reject(exception.rejected.reason)
 
     def item_error(self, item, response, spider, failure) -> None:
-        self.count_reject(error_record(item, failure.value).reason)
+        self.count_reject(ERROR_REASON)
 
     def count_reject(self, reason: str) -> None:
         self.stats.inc_value("rejects")

@@ -36,12 +36,15 @@ class NearDuplicate(Reject):
     """The article near-duplicates one already kept (dedup stage)."""
 
 
+ERROR_REASON = "error"  # the reject reason of an item a stage failed on with a bug
+
+
 def error_record(item, exc: BaseException) -> Rejected:
     """The rejects-feed record of an item a stage failed on with a bug."""
     return Rejected(
         fetched_from=getattr(item, "fetched_from", "") or "",
         url=getattr(item, "url", None),
         status=getattr(item, "status", None),
-        reason="error",
+        reason=ERROR_REASON,
         detail=f"{type(exc).__name__}: {exc}",
     )
