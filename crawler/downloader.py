@@ -12,7 +12,10 @@
   ``request.meta["anti_crawl"]``; after ``ANTI_CRAWL_MAX_IN_ROW`` of them in
   a row from one host, the host is blocked (its requests, those already
   waiting in its download slot included, are refused: reject ``host_blocked``)
-  and the spider closes (``anti_crawl_blocked``).
+  and, with ``ANTI_CRAWL_CLOSE_SPIDER``, the crawl stops: every request still
+  queued is refused without being sent (``host_blocked``, or ``crawl_stopped``
+  for other hosts), so each is recorded as a reject, and the spider closes
+  (``anti_crawl_blocked``) when nothing is left.
 - ``BackoffRetryMiddleware``: Scrapy's retries, with the host's download slot
   held for ``Retry-After`` or an exponential backoff before the next request.
 - ``RobotsTxtMiddleware``: Scrapy's, fixed so that no request waiting for a
@@ -39,6 +42,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
+    CloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
@@ -49,7 +53,7 @@ from scrapy.exceptions import (
     UnsupportedURLSchemeError,
 )
 from scrapy.http import Request
-from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
@@ -208,13 +212,16 @@ class AntiCrawlWatch:
         self.close_spider = close_spider
         self.in_row: Counter[str] = Counter()
         self.blocked: dict[str, str] = {}  # host -> why
+        self.stopping = ""  # why the crawl stops, once a host is blocked and close_spider
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         detector = Detector(load_rules(settings.getlist("ANTI_CRAWL_RULES")))
-        return cls(crawler, detector, settings.getint("ANTI_CRAWL_MAX_IN_ROW"),
-                   settings.getbool("ANTI_CRAWL_CLOSE_SPIDER"))
+        watch = cls(crawler, detector, settings.getint("ANTI_CRAWL_MAX_IN_ROW"),
+                    settings.getbool("ANTI_CRAWL_CLOSE_SPIDER"))
+        crawler.signals.connect(watch.spider_idle, signal=signals.spider_idle)
+        return watch
 
     def inspect(self, request: Request, response) -> None:
         """Mark a verification page in ``request.meta["anti_crawl"]`` (its rule)
@@ -240,15 +247,24 @@ class AntiCrawlWatch:
             "Anti-crawl: %s served %s; no more requests to it%s",
             host, self.blocked[host], ", closing the spider" if self.close_spider else "",
         )
-        if self.close_spider:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=ANTI_CRAWL_CLOSE_REASON))
+        if self.close_spider and not self.stopping:
+            # closing now would drop the queued requests unrecorded: they are
+            # refused one by one instead (no network), then the spider closes
+            self.stopping = f"{host} served {self.blocked[host]}"
 
     def refusal(self, url: str) -> Refused | None:
-        """``Refused`` for a request to a blocked host, else None."""
+        """``Refused`` for a request to a blocked host, or any request once the
+        crawl is stopping; else None."""
         host = host_of(url)
         if host in self.blocked:
             return Refused("host_blocked", f"not requested: {host} served {self.blocked[host]}")
+        if self.stopping:
+            return Refused("crawl_stopped", f"not requested: the crawl stopped because {self.stopping}")
         return None
+
+    def spider_idle(self, spider) -> None:
+        if self.stopping:
+            raise CloseSpider(ANTI_CRAWL_CLOSE_REASON)
 
 
 class GuardedDownloadHandler(HTTP11DownloadHandler):

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from types import SimpleNamespace
 
 import pytest
+from scrapy.exceptions import CloseSpider
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.anticrawl import Detector, decoded_head, load_rules
+from crawler.downloader import ANTI_CRAWL_CLOSE_REASON, AntiCrawlWatch
 from crawler.rulefiles import RulesError
 from tests.conftest import shared_path
 
@@ -84,3 +89,19 @@ def test_bad_rules_are_refused_with_a_clear_error(tmp_path, text, message):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(RulesError, match=message):
         load_rules([bad])
+
+
+def test_a_stopping_crawl_refuses_what_is_queued_then_closes():
+    crawler = SimpleNamespace(settings=Settings())
+    crawler.stats = MemoryStatsCollector(crawler)
+    watch = AntiCrawlWatch(crawler, detector=None, max_in_row=3, close_spider=True)
+    watch.spider_idle(None)  # nothing blocked: the spider may close as usual
+    assert watch.refusal("https://mp.weixin.qq.com/s/a") is None
+    watch.in_row["mp.weixin.qq.com"] = 3
+    watch.block("mp.weixin.qq.com", "wechat_verify_page")
+    assert watch.refusal("https://mp.weixin.qq.com/s/b").reason == "host_blocked"
+    stopped = watch.refusal("https://www.sohu.com/a/1_2")
+    assert stopped.reason == "crawl_stopped" and "mp.weixin.qq.com served 3 verification pages" in stopped.detail
+    with pytest.raises(CloseSpider) as closing:
+        watch.spider_idle(None)
+    assert closing.value.reason == ANTI_CRAWL_CLOSE_REASON
