@@ -23,7 +23,7 @@ def _q(tag: str) -> str:
 
 
 def entry_of(article: dict, fetched: datetime) -> dict:
-    """The Atom entry of an exported article (a dict of the Article schema)."""
+    """The Atom entry of an exported article (a mapping of the Article schema)."""
     return {
         "id": article["url"],
         "title": article.get("title") or article["url"],

@@ -106,7 +106,7 @@ class AtomFeed:
 
     def item_scraped(self, item, spider) -> None:
         if isinstance(item, Article):
-            self.entries.append(atom.entry_of(ItemAdapter(item).asdict(), self.started))
+            self.entries.append(atom.entry_of(ItemAdapter(item), self.started))
             if len(self.entries) > 2 * self.max_entries:  # bound memory on long runs
                 self.entries = atom.newest(self.entries, self.max_entries)
 

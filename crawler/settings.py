@@ -90,7 +90,12 @@ EXTENSIONS = {
     # after the feed exporter: an article is in its feed before it is marked exported
     "crawler.incremental.SeenExtension": 100,
     "crawler.incremental.ResumeGuard": 100,
+    "crawler.gctuning.GcTuning": 0,
 }
+# Freeze what the crawl built at start out of the garbage collector's sight, and
+# collect young objects less often (crawler/gctuning.py; README "Performance").
+GC_TUNING_ENABLED = True
+GC_THRESHOLD = [20000, 20, 100]  # gc.set_threshold: generation 0, 1, 2 (Python's default: 700, 10, 10)
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 
 # --- Input limits

@@ -44,6 +44,7 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
+from crawler.gctuning import tune_gc
 from crawler.items import Page
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ def _start_worker(settings: dict, paths: list[str]) -> None:
     logging.getLogger().addHandler(collector)
     logging.getLogger().setLevel(logging.getLevelName(crawler_settings.get("LOG_LEVEL", "DEBUG")))
     _worker.update(stages=stages, stats=stats, logs=collector)
+    if crawler_settings.getbool("GC_TUNING_ENABLED"):
+        tune_gc(crawler_settings.getlist("GC_THRESHOLD"))
 
 
 def _worker_main(conn, settings: dict, paths: list[str]) -> None:
@@ -208,6 +211,7 @@ class _Worker:
         child.close()
         self.waiting: deque[tuple[asyncio.Future, bytes]] = deque()
         self.sent: deque[asyncio.Future] = deque()
+        self.watched = False  # its pipe is read by the event loop
 
     def load(self) -> int:
         return len(self.waiting) + len(self.sent)
@@ -262,22 +266,28 @@ class OffloadPipeline:
             logger.warning("PIPELINE_WORKERS: the settings cannot be sent to a worker (%s); stages run "
                            "on the reactor thread", exc)
             raise NotConfigured("unpicklable settings") from None
-        return cls(frozen, paths, workers, crawler.stats)
+        pipeline = cls(frozen, paths, workers, crawler.stats)
+        pipeline._spawn()  # the workers import and build their stages while the crawl starts
+        return pipeline
 
     def open_spider(self):
         try:
-            self._start()  # spawn now, not in the middle of the crawl's first requests
-        except RuntimeError:  # no running asyncio loop yet: started with the first item
+            self._start()  # watch the workers' pipes from now on
+        except RuntimeError:  # no running asyncio loop yet: done with the first item
             pass
 
-    def _start(self) -> None:
-        loop = asyncio.get_running_loop()
+    def _spawn(self) -> None:
         while len(self.workers) < self.size:
-            worker = _Worker(self.settings, self.paths)
-            loop.add_reader(worker.conn.fileno(), self._readable, worker)
-            self.workers.append(worker)
-            logger.info("Pipeline worker %d started: %s", worker.process.pid, ", ".join(
-                path.rsplit(".", 1)[-1] for path in self.paths))
+            self.workers.append(_Worker(self.settings, self.paths))
+
+    def _start(self) -> None:
+        self._spawn()
+        for worker in self.workers:
+            if not worker.watched:
+                asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._readable, worker)
+                worker.watched = True
+                logger.info("Pipeline worker %d started: %s", worker.process.pid, ", ".join(
+                    path.rsplit(".", 1)[-1] for path in self.paths))
 
     def _readable(self, worker: _Worker) -> None:
         try:
@@ -292,7 +302,8 @@ class OffloadPipeline:
 
     def _died(self, worker: _Worker) -> None:
         """The item at work is failed (it may be what killed the worker); the others go to a new worker."""
-        asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+        if worker.watched:
+            asyncio.get_running_loop().remove_reader(worker.conn.fileno())
         self.workers.remove(worker)
         worker.conn.close()
         worker.process.join(5)
@@ -329,7 +340,8 @@ class OffloadPipeline:
 
     def close_spider(self):
         for worker in self.workers:
-            asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            if worker.watched:
+                asyncio.get_running_loop().remove_reader(worker.conn.fileno())
             try:
                 worker.conn.send_bytes(b"")  # the worker closes its stages (the dedup index) and exits
             except OSError:
