@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.dedup.minhash import MinHasher, lsh_params, similarity
 from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set
@@ -17,6 +22,20 @@ def test_normalize_folds_width_case_space_and_punctuation():
     assert normalize("ＡＩ 技术，２０２５年！ Hello,\u3000World…") == "ai技术2025年helloworld"
     assert normalize("“真心”——温度。") == "真心温度"
     assert normalize("  \n") == ""
+
+
+# characters around which NFKC composes, decomposes or maps: full-width forms,
+# combining marks, Hangul jamo, compatibility symbols, CJK and plain ASCII
+_TRICKY = st.text(st.sampled_from(
+    "，：；！？（）％／～　ＡａＺ０９e\u0301\u0308\u3099\u309a\u1100\u1161\u11a8か゛ﾊﾟ™㎏℃①½ﬁ…。、中文 aZ9,."
+), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRICKY)
+def test_normalize_is_nfkc_casefold_and_word_characters_only(text):
+    # the definition; normalize() replaces some full-width punctuation first, which must not change it
+    assert normalize(text) == re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
 def test_sentence_bounds_cut_glued_sentences_but_not_numbers():

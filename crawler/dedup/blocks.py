@@ -43,6 +43,7 @@ _PREFILTER_CONTAINMENT = 0.6
 _MAX_PAIRS = 500
 _MAX_ROUNDS = 6
 _MATRIX_ROWS = 64  # signature rows compared at once (bounds memory for huge articles)
+_MAX_PAIR_CELLS = 4_000_000  # texts x shared shingles of the exact pair table (16 MB of float32)
 
 
 @dataclass
@@ -71,12 +72,14 @@ class _Text:
 
 class _Profiler:
     """Shingles and signatures of an article's distinct texts, computed only
-    for texts that share enough shingles with another text to take part in
-    a repeat at all: a near-duplicate at similarity t shares at least t of
-    its shingles, a block inside a glued one at least half (the seam
-    prefilter), so texts sharing fewer than min(half their shingles, half a
-    shortest block's) are left out. In most articles that is nearly every
-    block, so few signatures are computed."""
+    for texts that may take part in a repeat at all. A near-duplicate at
+    similarity t shares at least t of its shingles with the other text, a
+    block inside a glued one at least t with the glued block (verified
+    exactly, see ``_locate``); so a text is left out unless, with some one
+    other text, one of the two shares at least half of its shingles (exact
+    counts per pair; on articles too large for the pair table, shared with
+    any other text at least min(half its shingles, half a shortest block's)).
+    In most articles no text qualifies and no signature is computed."""
 
     def __init__(self, hasher: MinHasher, min_chars: int):
         self.hasher = hasher
@@ -89,9 +92,13 @@ class _Profiler:
         """The texts among ``norms`` (distinct) that may repeat or contain another."""
         if self.last is not None and self.last[0] == tuple(norms):
             return self.last[1]  # no seam was cut since the last call
-        sets, shared = _shingle_sets(norms, self.size)
+        sets, shared, pairs = _shingle_sets(norms, self.size)
         sizes = np.array([len(x) for x in sets], dtype=float)
-        wanted = np.flatnonzero((sizes > 0) & (shared >= np.minimum(0.5 * sizes, self.floor)))
+        if pairs is not None:
+            half = pairs >= 0.5 * sizes[:, None]  # [i, j]: text j holds half of text i's shingles
+            wanted = np.flatnonzero((sizes > 0) & (half.any(axis=1) | half.any(axis=0)))
+        else:
+            wanted = np.flatnonzero((sizes > 0) & (shared >= np.minimum(0.5 * sizes, self.floor)))
         fresh = [i for i in wanted if norms[i] not in self.cache]
         if fresh:
             signatures = self.hasher.signatures([sets[i] for i in fresh])
@@ -102,9 +109,11 @@ class _Profiler:
         return result
 
 
-def _shingle_sets(norms: list[str], size: int) -> tuple[list[np.ndarray], np.ndarray]:
+def _shingle_sets(norms: list[str], size: int):
     """Per text: its sorted distinct shingle hashes, and how many of them also
-    occur in another of the texts. One vectorised pass over all the texts."""
+    occur in another of the texts; and the (texts x texts) table of shingles
+    each pair shares, or None when the article is too large for it. One
+    vectorised pass over all the texts."""
     starts = np.cumsum([0] + [len(n) for n in norms])
     hashes = shingle_hashes("".join(norms), size)
     positions = np.arange(len(hashes))
@@ -123,9 +132,21 @@ def _shingle_sets(norms: list[str], size: int) -> tuple[list[np.ndarray], np.nda
     same = sorted_hashes[1:] == sorted_hashes[:-1]
     repeated[1:] |= same
     repeated[:-1] |= same
-    shared = np.bincount(owner[by_hash][repeated], minlength=len(norms))
+    shared_owner = owner[by_hash][repeated]
+    shared = np.bincount(shared_owner, minlength=len(norms))
     bounds = np.concatenate(([0], np.cumsum(counts)))
-    return [hashes[bounds[i] : bounds[i + 1]] for i in range(len(norms))], shared
+    sets = [hashes[bounds[i] : bounds[i + 1]] for i in range(len(norms))]
+    # each shingle found in several texts is a column; texts x columns, times its transpose
+    shared_hashes = sorted_hashes[repeated]
+    column = np.cumsum(np.concatenate(([True], shared_hashes[1:] != shared_hashes[:-1]))) - 1
+    columns = int(column[-1]) + 1 if len(column) else 0
+    if len(norms) * columns > _MAX_PAIR_CELLS:
+        return sets, shared, None
+    incidence = np.zeros((len(norms), columns), dtype=np.float32)  # float32: exact counts below 2**24
+    incidence[shared_owner, column] = 1.0
+    pairs = incidence @ incidence.T
+    np.fill_diagonal(pairs, 0.0)
+    return sets, shared, pairs
 
 
 def dedup_blocks(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from datasketch.lsh import _optimal_param  # MinHashLSH's own parameter choice (pinned datasketch)
 
-from crawler.dedup.text import mix64, normalize, shingle_hashes
+from crawler.dedup.text import mix64, normalize, shingle_set
 
 _U64 = np.uint64
 _MAX64 = np.iinfo(np.uint64).max
@@ -43,7 +43,7 @@ class MinHasher:
 
     def shingles(self, text: str) -> np.ndarray:
         """Distinct shingle hashes of a raw text (normalised first)."""
-        return np.unique(shingle_hashes(normalize(text), self.shingle_size))
+        return shingle_set(normalize(text), self.shingle_size)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         """Signature of one set of shingle hashes (must not be empty)."""

@@ -33,8 +33,18 @@ _U64 = np.uint64
 _FNV_PRIME = _U64(0x100000001B3)
 
 
+# Full-width punctuation of Chinese text, with what NFKC makes of each (one
+# ASCII character, whatever surrounds it). Replaced before NFKC, they leave
+# most Chinese texts already in NFKC: its quick check then passes and the
+# full pass, 3x the cost of everything else here, is skipped. Same result.
+_WIDE_PUNCTUATION = [(wide, unicodedata.normalize("NFKC", wide)) for wide in "，：；！？（）％／～　"]
+
+
 def normalize(text: str) -> str:
     """Width, case, whitespace and punctuation folded away (see module doc)."""
+    for wide, narrow in _WIDE_PUNCTUATION:
+        if wide in text:
+            text = text.replace(wide, narrow)
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
@@ -76,6 +86,16 @@ def shingle_hashes(norm: str, size: int) -> np.ndarray:
     return mix64(acc)
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d array: sort and keep each first. NumPy 2's
+    ``np.unique`` hashes first and was ~7x slower on a text's shingles."""
+    values = np.sort(values)
+    first = np.empty(len(values), dtype=bool)
+    first[:1] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
+
+
 def shingle_set(norm: str, size: int) -> np.ndarray:
     """Sorted distinct shingle hashes of a normalised text."""
-    return np.unique(shingle_hashes(norm, size))
+    return sorted_distinct(shingle_hashes(norm, size))
