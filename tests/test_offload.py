@@ -105,12 +105,17 @@ def test_worker_then_replay_equals_the_chain_on_the_reactor(tmp_path, overrides)
     assert inline_stats["dedup/articles"] == inline_stats["clean/articles"]
 
 
-def test_worker_opens_no_dedup_index(tmp_path):
+def test_worker_checks_a_shared_index_itself_and_leaves_a_memory_index_to_the_crawl(tmp_path):
     shim = type("WorkerCrawler", (), {})()
-    shim.settings, shim.stats, shim.offload_worker = Settings(settings_for(tmp_path)), None, True
+    shim.stats, shim.offload_worker = None, True
+    shim.settings = Settings(settings_for(tmp_path, DEDUP_BACKEND="memory"))
     stage = DedupPipeline.from_crawler(shim)
-    assert stage.index is None and stage.dedup_articles_on
-    assert not (tmp_path / "dedup").exists()
+    assert stage.index is None and stage.dedup_articles_on and stage.commits_in_crawl
+    shim.settings = Settings(settings_for(tmp_path))  # disk
+    stage = DedupPipeline.from_crawler(shim)
+    assert stage.index is not None and not stage.commits_in_crawl
+    assert (tmp_path / "dedup").exists()
+    stage.close_spider()
 
 
 def test_a_stage_bug_in_the_worker_is_raised_by_that_stage_on_the_reactor(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ class DedupPipeline:
         self.stats = stats
         self.same_url_is_duplicate = same_url_is_duplicate
         self.hasher = hasher
-        self.index = index  # None: cross-article dedup off (or, in a pipeline worker, done on the reactor)
+        self.index = index  # None: cross-article dedup off (or, in a pipeline worker, checked on the reactor)
         self.dedup_articles_on = index is not None if dedup_articles_on is None else dedup_articles_on
         self.block_threshold = block_threshold
         self.block_min_chars = block_min_chars
@@ -47,9 +47,9 @@ class DedupPipeline:
         hasher = MinHasher(settings.getint("DEDUP_NUM_PERM"), settings.getint("DEDUP_SHINGLE_SIZE"))
         index = None
         articles_on = settings.getbool("DEDUP_ARTICLES")
-        # A pipeline worker (crawler/pipelines/offload.py) only signs articles: the crawl process checks and
-        # indexes them right before exporting them, so a killed crawl leaves no article indexed yet unexported.
-        if articles_on and not getattr(crawler, "offload_worker", False):
+        # A pipeline worker (crawler/pipelines/offload.py) checks the shared disk or Redis index itself; an
+        # in-memory index lives in the crawl process, so there the worker only signs and the crawl checks.
+        if articles_on and not (getattr(crawler, "offload_worker", False) and backend == "memory"):
             index = open_index(
                 backend, hasher, threshold,
                 directory=settings.get("DEDUP_DIR"),
@@ -69,6 +69,11 @@ class DedupPipeline:
             same_url_is_duplicate=not (getattr(getattr(crawler, "spider", None), "incremental", False)
                                        and settings.getbool("SEEN_ENABLED")),
         )
+
+    @property
+    def commits_in_crawl(self) -> bool:
+        """In a pipeline worker without the index: ``commit`` runs in the crawl process."""
+        return self.index is None and self.dedup_articles_on
 
     @offloadable
     def process_item(self, item):

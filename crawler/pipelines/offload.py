@@ -9,12 +9,15 @@ item comes back with a ``Record`` of what each stage did. Then every stage
 on the reactor, reached in its turn, replays its part instead of doing the
 work again (``offloadable``): it counts the stats the worker recorded for
 it, raises the reject or error the worker met in it, or runs the part of it
-that needs state of the crawl process (the dedup index: ``commit``).
+that needs state only the crawl process holds (``commit``).
 
 A stage takes part by decorating ``process_item`` with ``offloadable``; it
-must then depend only on the item and its settings. A stage with state
-splits its work in ``prepare(item) -> (item, state)``, pure, run by the
-worker, and ``commit(item, state)``, run on the reactor. The worker stops
+must then depend only on the item, its settings and state shared between
+processes (the dedup index on disk or in Redis). A stage whose state only
+the crawl process holds (the dedup index in memory) says so with
+``commits_in_crawl`` and splits its work in ``prepare(item) -> (item,
+state)``, pure, run by the worker, and ``commit(item, state)``, run on the
+reactor. The worker stops
 before the first stage not offloadable: that stage and those after it run
 on the reactor as before. Stages after a ``commit`` run in the worker before
 that commit happened; they must not read what it sets (``duplicate_of``).
@@ -135,7 +138,7 @@ _worker: dict[str, Any] = {}  # the worker process's stages, built once by _star
 def _start_worker(settings: dict, paths: list[str]) -> None:
     crawler_settings = Settings(settings)
     stats = _StatsRecorder()
-    # what the stages read from a crawler; offload_worker: open no crawl state (dedup index)
+    # what the stages read from a crawler; offload_worker: open no state of the crawl process (in-memory index)
     shim = type("WorkerCrawler", (), {})()
     shim.settings, shim.stats, shim.offload_worker = crawler_settings, stats, True
     stages = []
@@ -174,7 +177,7 @@ def _run_stages(item):
         stats.calls = record.stats[name] = []
         record.last = name
         try:
-            if hasattr(stage, "prepare"):
+            if getattr(stage, "commits_in_crawl", False):
                 item, record.states[name] = stage.prepare(item)
             else:
                 item = stage.process_item(item)
