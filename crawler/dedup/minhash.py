@@ -17,7 +17,6 @@ index written by one run is read by the next.
 from __future__ import annotations
 
 import numpy as np
-from datasketch.lsh import _optimal_param  # MinHashLSH's own parameter choice (pinned datasketch)
 
 from crawler.dedup.text import mix64, normalize, shingle_set
 
@@ -89,4 +88,8 @@ def lsh_params(threshold: float, num_perm: int, fn_weight: float = 0.5) -> tuple
     their signatures afterwards, so missing is the costlier error."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be in (0, 1), not {threshold}")
+    # MinHashLSH's own parameter choice (pinned datasketch). Imported here: datasketch
+    # imports SciPy (0.6 s), and only a new index needs this
+    from datasketch.lsh import _optimal_param
+
     return _optimal_param(threshold, num_perm, 1.0 - fn_weight, fn_weight)
