@@ -230,15 +230,15 @@ def _compile(pattern: str | None, rule: Rule, key: str, lists, vars_) -> re.Patt
     return re.compile(with_first_chars(expanded, flags), flags)
 
 
-def _screen(pattern: re.Pattern, screens: dict[frozenset, Screen]) -> Screen | None:
+def _screen(pattern: re.Pattern, screens: dict[tuple, Screen]) -> Screen | None:
     """The prefilter of ``pattern``; rules needing the same literals share one
     (a block is screened once for all of them)."""
-    literals = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE)
-    if literals is None:
+    clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE)
+    if clauses is None:
         return None
-    if literals not in screens:
-        screens[literals] = Screen(literals, re.compile(alternation(literals)))
-    return screens[literals]
+    if clauses not in screens:
+        screens[clauses] = Screen(clauses, lambda clause: re.compile(alternation(clause)))
+    return screens[clauses]
 
 
 def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:
@@ -287,7 +287,7 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
     if unknown:
         raise RuleError(f"disabled rule(s) {sorted(unknown)} are not defined")
     active = [r for r in rules.values() if r.name not in set(disabled)]
-    screens: dict[frozenset, Screen] = {}
+    screens: dict[tuple, Screen] = {}
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_article"):
