@@ -263,8 +263,9 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[Clause, ...] | None
     return tuple(_minimal(clause) for clause in need) or None
 
 
-# a clause of at most this many literals is tested with ``in`` (faster than a
-# regex scan for so few: bench/clean_speed.py --screens)
+# a clause of at most this many literals is tested with ``in``: measured on the
+# mock-site blocks, 0.3-0.6 us against 0.7-1.0 us for a regex scan (one literal:
+# both 0.2 us; 100+ literals: ``in`` 20 us, the regex 1-4 us)
 MAX_IN_TESTS = 3
 
 
