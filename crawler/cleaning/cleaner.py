@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from crawler.cleaning import hosts
 from crawler.cleaning.rules import Rule, RuleSet
+from crawler.cleaning.screen import Screen
 from crawler.cleaning.textops import (
     apply_cuts, fold, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
 )
@@ -47,7 +48,7 @@ class _Block:
     where cuts are made (``cut_in_raw``).
     """
 
-    __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts")
+    __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened")
 
     def __init__(self, block: dict):
         self.raw = block["text"]
@@ -58,6 +59,7 @@ class _Block:
             [to_view(self.origin, s), to_view(self.origin, e), kind, value] for s, e, kind, value in self.raw_spans]
         self._sentences = None
         self._hosts: dict[frozenset, list] = {}
+        self._screened: dict[Screen, bool] = {}
 
     def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
         return unfold(self.raw, self.origin, start, end)
@@ -66,6 +68,14 @@ class _Block:
         if not_tlds not in self._hosts:
             self._hosts[not_tlds] = hosts.find_hosts(self.text, not_tlds)
         return self._hosts[not_tlds]
+
+    def passes(self, screen: Screen) -> bool:
+        """Whether the text holds one of the screen's literals (asked once per
+        screen: several rules share one)."""
+        passed = self._screened.get(screen)
+        if passed is None:
+            passed = self._screened[screen] = screen(self.text)
+        return passed
 
     def sentences(self):
         if self._sentences is None:
@@ -97,17 +107,25 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _regex_cuts(rule: Rule, article: _Article, index: int):
+def _regex_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
+    p = rule.params
+    block = article.blocks[index]
+    # cheapest first: most rules skip most blocks
+    if p["max_block_chars"] is not None and len(block.text) > p["max_block_chars"]:
+        return []
+    if p["where"] == "head" and index >= p["within"]:
+        return []
+    if p["where"] == "tail" and index < len(article.blocks) - p["within"]:
+        return []
+    if rule.screen is not None and not block.passes(rule.screen):
+        return []  # the text holds none of the literals every match needs
+    return list(_match_cuts(rule, article, index))
+
+
+def _match_cuts(rule: Rule, article: _Article, index: int):
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
-    count = len(article.blocks)
     text = block.text
-    if p["max_block_chars"] is not None and len(text) > p["max_block_chars"]:
-        return
-    if p["where"] == "head" and index >= p["within"]:
-        return
-    if p["where"] == "tail" and index < count - p["within"]:
-        return
     pattern = c["pattern"]
     has_cut_group = "cut" in pattern.groupindex
     for m in pattern.finditer(text):
@@ -142,7 +160,7 @@ def _rule_cuts(rule: Rule, article: _Article, index: int):
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
     if rule.kind == "regex":
-        return list(_regex_cuts(rule, article, index))
+        return _regex_cuts(rule, article, index)
     if rule.kind == "hidden":
         # over the block's own text: a span may hold nothing but invisible characters
         return [(s, e) for s, e, kind, _ in block.raw_spans if kind == "hidden" and e > s]

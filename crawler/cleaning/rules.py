@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.cleaning.firstchars import with_first_chars
+from crawler.cleaning.screen import Screen, required_literals
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
@@ -83,6 +84,8 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     # compiled by RuleSet: regex objects and resolved word lists
     compiled: dict[str, Any] = field(default_factory=dict)
+    # a regex rule's prefilter: False for a text its pattern cannot match (None: no prefilter)
+    screen: Screen | None = None
 
 
 @dataclass
@@ -227,6 +230,17 @@ def _compile(pattern: str | None, rule: Rule, key: str, lists, vars_) -> re.Patt
     return re.compile(with_first_chars(expanded, flags), flags)
 
 
+def _screen(pattern: re.Pattern, screens: dict[tuple, Screen]) -> Screen | None:
+    """The prefilter of ``pattern``; rules needing the same literals share one
+    (a block is screened once for all of them)."""
+    clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE)
+    if clauses is None:
+        return None
+    if clauses not in screens:
+        screens[clauses] = Screen(clauses, lambda clause: re.compile(alternation(clause)))
+    return screens[clauses]
+
+
 def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:
     if isinstance(value, str):
         if value not in lists:
@@ -273,11 +287,14 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
     if unknown:
         raise RuleError(f"disabled rule(s) {sorted(unknown)} are not defined")
     active = [r for r in rules.values() if r.name not in set(disabled)]
+    screens: dict[tuple, Screen] = {}
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_article"):
             if key in p:
                 rule.compiled[key] = _compile(p[key], rule, key, lists, vars_)
+        if rule.kind == "regex":
+            rule.screen = _screen(rule.compiled["pattern"], screens)
         for key in ("cues_before", "cues_after", "spam_host_words"):
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)

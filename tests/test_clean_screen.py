@@ -1,0 +1,219 @@
+"""The literal prefilter of regex rules (crawler/cleaning/screen.py): what each
+construct needs, and never a text ruled out that the pattern matches."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning.cleaner import _Block
+from crawler.cleaning.rules import alternation
+from crawler.cleaning.screen import Screen, required_literals
+
+RULES = load_rules()
+
+
+def needs(pattern: str, flags: int = 0):
+    """The clauses (in any order), or None."""
+    clauses = required_literals(pattern, flags)
+    return None if clauses is None else {frozenset(c) for c in clauses}
+
+
+def screen(pattern: str, flags: int = 0) -> Screen:
+    return Screen(required_literals(pattern, flags), lambda clause: re.compile(alternation(clause)))
+
+
+# --- one construct at a time ---------------------------------------------------
+
+def test_a_literal_run_is_needed_whole():
+    assert needs("配资") == {frozenset({"配资"})}
+
+
+def test_a_branch_needs_one_of_its_alternatives():
+    assert needs("彩票|博彩") == {frozenset({"彩票", "博彩"})}
+
+
+def test_known_strings_multiply_into_longer_literals():
+    # 股(?:票|指)网 can only be 股票网 or 股指网; the optional word adds nothing needed
+    assert needs("(?:线上)?股(?:票|指)网") == {frozenset({"股票网", "股指网"})}
+    assert needs("[甲乙]方") == {frozenset({"甲方", "乙方"})}
+
+
+def test_an_optional_or_open_part_needs_nothing():
+    assert needs("(?:股票)*") is None
+    assert needs("a?") is None
+    assert needs(r"\d+") is None  # a category
+    assert needs("[^a]") is None  # a negated class
+    assert needs(".") is None
+    assert needs(r"(?:股票){0,3}配资") == {frozenset({"配资"})}
+
+
+def test_a_repeat_that_must_match_needs_its_body():
+    assert needs("(?:彩票)+") == {frozenset({"彩票"})}
+    assert needs("(?:彩票){2,}") == {frozenset({"彩票"})}
+
+
+def test_a_sequence_needs_each_part_around_an_unknown_one():
+    # both literals are needed: a text must hold 配 and 资
+    assert needs("配.?资") == {frozenset({"配"}), frozenset({"资"})}
+
+
+def test_a_branch_distributes_over_what_its_alternatives_need():
+    # (配 and 资) or 炒股 = (配 or 炒股) and (资 or 炒股)
+    assert needs("配.?资|炒股") == {frozenset({"炒股", "资"}), frozenset({"炒股", "配"})}
+
+
+def test_the_most_selective_clauses_come_first_and_few_are_kept():
+    assert required_literals("x.*配资彩票.*ab") == (frozenset({"配资彩票"}), frozenset({"ab"}))
+
+
+def test_an_alternative_needing_nothing_makes_the_branch_need_nothing():
+    assert needs(r"配资|\d+") is None
+
+
+def test_look_arounds():
+    # a positive one needs what it looks at; zero width keeps its neighbours adjacent
+    assert needs(r"(?=.*?彩票)\w+") == {frozenset({"彩票"})}
+    assert needs("(?<=官网)(?:配资)") == {frozenset({"配资"}), frozenset({"官网"})}
+    assert needs("配(?!方)资") == {frozenset({"配资"})}  # a negative one needs nothing
+    assert needs("(?!配方)") is None
+    assert needs(r"\b配资\b") == {frozenset({"配资"})}
+
+
+def test_case():
+    # under IGNORECASE, a cased character is unknown; one without case is itself
+    assert needs("casino", re.IGNORECASE) is None
+    assert needs("casino") == {frozenset({"casino"})}
+    assert needs("(?i)casino") is None
+    assert needs("(?i:vip)配资") == {frozenset({"配资"})}
+    assert needs("配资", re.IGNORECASE) == {frozenset({"配资"})}
+    assert needs("[vV]信", re.IGNORECASE) == {frozenset({"信"})}
+
+
+def test_the_clauses_are_trimmed_and_not_implied_by_each_other():
+    # 股票 in a text already holds 股; 责任编辑 implies 任
+    assert needs("股票|股") == {frozenset({"股"})}
+    assert needs("责任编辑.*任") == {frozenset({"责任编辑"})}
+
+
+def test_groups_atomic_groups_and_back_references():
+    assert needs("(?P<cut>配资)") == {frozenset({"配资"})}
+    assert needs("(?>配资)") == {frozenset({"配资"})}
+    assert needs(r"(配)\1") == {frozenset({"配"})}
+
+
+def test_an_unparsable_pattern_gets_no_screen():
+    assert required_literals("(") is None
+
+
+def test_a_screen_asks_each_clause():
+    test = screen("配.?资|炒股")
+    assert test("他用配 资炒") and test("炒股") and not test("配方") and not test("资料")
+    many = screen("甲方|乙方|丙方|丁方|戊方")  # beyond the literals tested with `in`: a regex
+    assert many("合同的丁方") and not many("方案")
+
+
+# --- never a text ruled out that the pattern matches ---------------------------
+
+ALPHABET = "ab配资股票 .x"
+
+
+@st.composite
+def regex(draw, depth=0):
+    """A random pattern over a small alphabet, with every construct the analysis reads."""
+    leaves = [st.sampled_from(list("ab配资股")), st.just("."), st.sampled_from(["[ab]", "[^a]", r"\s", r"\w", "[股票]"]),
+              st.just(r"\b"), st.just("^"), st.just("$")]
+    if depth >= 3:
+        return draw(st.one_of(leaves))
+    inner = regex(depth + 1)
+    seq = st.lists(inner, min_size=1, max_size=3).map("".join)
+    return draw(st.one_of(
+        *leaves,
+        seq,
+        st.lists(seq, min_size=2, max_size=3).map(lambda alts: "(?:" + "|".join(alts) + ")"),
+        # unbounded repeats only innermost: nested ones backtrack for ages
+        st.tuples(seq, st.sampled_from(["?", "{2}", "{1,3}", "??"] + (["*", "+", "+?", "*+"] if depth >= 2 else []))).map(
+            lambda t: f"(?:{t[0]}){t[1]}"),
+        st.tuples(st.sampled_from(["(?=", "(?!", "(?<=", "(?<!"]), inner).map(lambda t: t[0] + t[1] + ")"),
+        seq.map(lambda s: f"(?>{s})"),
+        seq.map(lambda s: f"(?i:{s})"),
+        seq.map(lambda s: f"(?P<g>{s})(?P=g)"),
+    ))
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)  # look-behinds need a fixed width
+    except re.error:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(regex().filter(_compiles), st.lists(st.text(alphabet=ALPHABET, max_size=12), min_size=1, max_size=8))
+def test_no_text_the_pattern_matches_fails_its_screen(pattern, texts):
+    clauses = required_literals(pattern)
+    if clauses is None:
+        return
+    test = screen(pattern)
+    compiled = re.compile(pattern)
+    for text in texts:
+        if compiled.search(text):
+            assert test(text), (pattern, text, clauses)
+            assert all(any(literal in text for literal in clause) for clause in clauses)
+
+
+SCREENED = [rule for rule in RULES.rules if rule.screen is not None]
+
+
+def test_most_built_in_rules_are_screened():
+    regex_rules = [rule for rule in RULES.rules if rule.kind == "regex"]
+    assert len(SCREENED) >= 0.8 * len(regex_rules)
+
+
+@pytest.mark.parametrize("rule", SCREENED, ids=lambda rule: rule.name)
+def test_no_text_a_built_in_rule_matches_fails_its_screen(rule):
+    pattern = rule.compiled["pattern"]
+
+    # texts holding a match, built by hypothesis from the pattern itself; the
+    # same ones each run: on some texts a rule's own pattern backtracks for
+    # minutes (rules guard it with max_block_chars)
+    @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern))
+    def check(text):
+        assert pattern.search(text)
+        assert rule.screen(text), (rule.name, text)
+
+    check()
+
+
+def test_rules_needing_the_same_literals_share_one_screen_asked_once_per_block():
+    promo = {rule.name: rule.screen for rule in RULES.rules
+             if rule.name in ("promo-short-line", "promo-glued", "promo-sentence", "promo-in-latin")}
+    assert len(set(map(id, promo.values()))) == 1
+    shared = next(iter(promo.values()))
+    calls = []
+
+    class Counting(Screen):
+        __slots__ = ()
+
+        def __call__(self, text):
+            calls.append(text)
+            return super().__call__(text)
+
+    counting = Counting(shared.clauses, lambda clause: re.compile(alternation(clause)))
+    block = _Block({"type": "paragraph", "text": "他在河边修好了一台旧水车。"})
+    assert not block.passes(counting) and not block.passes(counting)
+    assert len(calls) == 1
+
+
+def test_a_screened_out_block_costs_no_match_but_a_spam_block_is_still_cleaned():
+    cleaner = Cleaner(RULES)
+    clean = [{"type": "paragraph", "text": "清晨六点，渡口的摆渡人悄悄地测量了溪水的流速。"}]
+    assert cleaner.clean_blocks(clean).removed == []
+    spam = clean + [{"type": "paragraph", "text": "我们整理了溪水的流速数据，画成了图表。正规配资平台，低息开户找我们。"}]
+    result = cleaner.clean_blocks(spam)
+    assert [r["reason"] for r in result.removed] == ["promo"]
+    assert result.blocks[1]["text"] == "我们整理了溪水的流速数据，画成了图表。"
