@@ -187,3 +187,24 @@ def test_the_same_url_again_is_a_duplicate_unless_told_otherwise(make_index):
     assert len(index) == 1, "indexed once"
     match = index.check_and_add("https://example.org/b", sig(REPOST), same_url_is_duplicate=False)
     assert match.url == "https://example.org/a"
+
+
+def test_disk_row_cache_never_keeps_a_rolled_back_article(tmp_path):
+    from crawler.dedup.stores import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "dedup"))
+    signature, keys = b"\x01" * 256, [11, 22, 33]
+
+    def add_then_fail(tx):
+        tx.add("https://example.org/rolled-back", signature, keys)
+        raise RuntimeError("crash mid-check")
+
+    with pytest.raises(RuntimeError):
+        store.atomically(keys, add_then_fail)
+    # SQLite gives the rolled-back id to the next article, here written by another process
+    other = SqliteStore(str(tmp_path / "dedup"))
+    other.atomically(keys, lambda tx: tx.add("https://example.org/kept", signature, keys))
+    assert [url for _, url, _ in store.candidate_rows(keys)] == ["https://example.org/kept"]
+    assert other.candidate_rows(keys) == store.candidate_rows(keys)
+    store.close()
+    other.close()

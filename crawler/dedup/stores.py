@@ -8,7 +8,8 @@ read-check-insert body as one transaction.
 - ``SqliteStore``: one SQLite file in WAL mode under a directory. Every
   check-and-insert is its own ``BEGIN IMMEDIATE`` transaction, so a crash
   mid-write loses at most the article being written and never corrupts the
-  file; several processes on one machine serialise on SQLite's lock.
+  file; several processes on one machine serialise on SQLite's lock. Rows
+  read or written lately are kept in memory by id (a row never changes).
 - ``RedisStore``: shared by crawler processes on several machines. Band rows
   live in hash buckets (a few dozen small fields each, which Redis stores
   compactly) instead of one key per band; check-and-insert uses optimistic
@@ -67,7 +68,14 @@ class MemoryStore:
 
 
 class SqliteStore:
+    # (url, signature) of articles read or written lately, by id: a row never
+    # changes once written, and a new article's candidates are mostly recent
+    # articles, so most checks read only ids from SQLite
+    ROW_CACHE = 50_000
+
     def __init__(self, directory: str, cache_mib: int = 64):
+        self.rows: dict[int, tuple[str, bytes]] = {}
+        self.written: list[tuple[int, str, bytes]] = []  # by the open transaction: cached once committed
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, INDEX_FILE)
         # Autocommit mode: transactions are opened explicitly below.
@@ -99,12 +107,31 @@ class SqliteStore:
         ))
 
     def atomically(self, keys, body):
-        return with_tx(self.db, lambda: body(self))
+        return self._transaction(lambda: body(self))
+
+    def _transaction(self, body):
+        # a rolled-back id is given again to the next article: cache only what was committed
+        self.written = []
+        try:
+            result = with_tx(self.db, body)
+        except BaseException:
+            self.written = []
+            raise
+        for row in self.written:
+            self._remember(*row)
+        self.written = []
+        return result
+
+    def _remember(self, doc: int, url: str, signature: bytes) -> None:
+        if len(self.rows) >= self.ROW_CACHE:
+            del self.rows[next(iter(self.rows))]  # the oldest entry
+        self.rows[doc] = (url, signature)
 
     def candidates(self, keys: list[int]) -> list[int]:
         marks = ",".join("?" * len(keys))
-        rows = self.db.execute(f"SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", keys)
-        return sorted(doc for (doc,) in rows)
+        # no DISTINCT: SQLite's temporary B-tree for it cost more than the query
+        rows = self.db.execute(f"SELECT doc FROM bands WHERE key IN ({marks})", keys)
+        return sorted({doc for (doc,) in rows})
 
     def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]:
         if not ids:
@@ -113,23 +140,24 @@ class SqliteStore:
         return list(self.db.execute(f"SELECT id, url, sig FROM docs WHERE id IN ({marks}) ORDER BY id", ids))
 
     def candidate_rows(self, keys: list[int]) -> list[tuple[int, str, bytes]]:
-        # one query: the candidate ids never pass through Python
-        marks = ",".join("?" * len(keys))
-        return self.db.execute(
-            f"SELECT id, url, sig FROM docs WHERE id IN (SELECT doc FROM bands WHERE key IN ({marks})) ORDER BY id",
-            keys,
-        ).fetchall()
+        ids = self.candidates(keys)
+        found = {doc: self.rows[doc] for doc in ids if doc in self.rows}
+        for doc, url, signature in self.fetch([doc for doc in ids if doc not in found]):
+            found[doc] = (url, signature)
+            self._remember(doc, url, signature)
+        return [(doc, *found[doc]) for doc in ids]
 
     def add(self, url: str, signature: bytes, keys: list[int]) -> None:
         doc = self.db.execute("INSERT INTO docs (url, sig) VALUES (?, ?)", (url, signature)).lastrowid
         self.db.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", ((k, doc) for k in keys))
+        self.written.append((doc, url, signature))
 
     def add_many(self, rows) -> None:
         def insert() -> None:
             for url, signature, keys in rows:
                 self.add(url, signature, keys)
 
-        with_tx(self.db, insert)
+        self._transaction(insert)
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
