@@ -16,8 +16,7 @@ ITEM_PIPELINES = {
 
 # Worker processes running the chain's CPU-bound stages off the reactor thread
 # (crawler/pipelines/offload.py; README "Performance"); 0: every stage on the reactor thread.
-# Off by default: with items waiting on a worker, start requests reach a host in a less strict order.
-PIPELINE_WORKERS = 0
+PIPELINE_WORKERS = 1
 
 # --- Clean stage (crawler/cleaning; README "Cleaning")
 # Remove injected spam and platform boilerplate span by span (False: stage off).

@@ -118,6 +118,18 @@ def test_worker_checks_a_shared_index_itself_and_leaves_a_memory_index_to_the_cr
     stage.close_spider()
 
 
+def test_a_worker_of_an_incremental_crawl_knows_a_page_fetched_again_is_no_duplicate_of_itself(tmp_path):
+    settings = settings_for(tmp_path)
+    page = inputs()[0]
+    for spider in (None, {"name": "sohu", "incremental": True}):
+        offload._start_worker(settings, STAGES, spider)
+        offload._run_stages(copy.deepcopy(page))
+        _, record = offload._run_stages(copy.deepcopy(page))  # the same page again (a re-delivered request)
+        assert (record.failed == "DedupPipeline") == (spider is None)  # near_duplicate only when not incremental
+        for stage in offload._worker["stages"]:
+            getattr(stage, "close_spider", lambda: None)()
+
+
 def test_a_stage_bug_in_the_worker_is_raised_by_that_stage_on_the_reactor(tmp_path, monkeypatch):
     settings = settings_for(tmp_path)
     stages, _ = chain(settings)
