@@ -61,6 +61,7 @@ DEDUP_SHINGLE_SIZE = 5  # characters per shingle (an index is built for one valu
 DEDUP_MIN_CHARS = 50  # shorter articles (letters/digits) are neither checked nor indexed
 DEDUP_ACTION = "reject"  # near-duplicates: "reject" (rejects feed, reason near_duplicate) or "label" (kept, duplicate_of set)
 DEDUP_BACKEND = "disk"  # index store: "disk" (SQLite in DEDUP_DIR), "redis" (shared by processes), "memory" (this run only)
+DEDUP_COMMIT_EVERY = 16  # disk index in a pipeline worker: checks per commit (also commits when idle); 1: each
 DEDUP_DIR = "state/dedup"  # directory of the disk index; delete it (crawler stopped) to reset
 DEDUP_REDIS_URL = "redis://127.0.0.1:6379/0"  # Redis server of the shared index (DEDUP_BACKEND = "redis")
 DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per prefix

@@ -4,11 +4,13 @@ safety and concurrent processes (disk and Redis)."""
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -208,3 +210,61 @@ def test_disk_row_cache_never_keeps_a_rolled_back_article(tmp_path):
     assert other.candidate_rows(keys) == store.candidate_rows(keys)
     store.close()
     other.close()
+
+
+def test_disk_batched_commits_are_seen_by_others_at_flush_and_a_failed_check_alone_is_undone(tmp_path):
+    from crawler.dedup.stores import SqliteStore
+
+    batching = SqliteStore(str(tmp_path / "dedup"), commit_every=3)
+    other = SqliteStore(str(tmp_path / "dedup"), commit_every=3)
+    signature = b"\x01" * 256
+
+    def add(url):
+        return lambda tx: tx.add(url, signature, [7])
+
+    def add_then_fail(tx):
+        tx.add("https://example.org/failed", signature, [7])
+        raise RuntimeError("crash mid-check")
+
+    batching.atomically([7], add("https://example.org/1"))
+    with pytest.raises(RuntimeError):
+        batching.atomically([7], add_then_fail)
+    batching.atomically([7], add("https://example.org/2"))
+    assert other.count() == 0, "not committed yet: two checks of three"
+    batching.flush()
+    assert [url for _, url, _ in other.candidate_rows([7])] == ["https://example.org/1", "https://example.org/2"]
+    for n in (3, 4, 5):  # the third check of a batch commits it
+        batching.atomically([7], add(f"https://example.org/{n}"))
+    assert other.count() == 5
+    batching.atomically([7], add("https://example.org/6"))
+    batching.close()  # commits what it holds
+    assert other.count() == 6
+    other.close()
+
+
+def test_a_pipeline_worker_commits_its_index_batch_when_no_item_waits(tmp_path):
+    import copy
+    import threading
+
+    from crawler import settings as project_settings
+    from crawler.items import Page
+    from crawler.pipelines import offload
+
+    settings = {k: v for k, v in vars(project_settings).items() if k.isupper()}
+    settings.update(DEDUP_DIR=str(tmp_path / "dedup"), GC_TUNING_ENABLED=False)
+    stages = [p for p, _ in sorted(project_settings.ITEM_PIPELINES.items(), key=lambda kv: kv[1]) if "Offload" not in p]
+    body = (REPO / "samples" / "sohu" / "river_cleanup_volunteers.html").read_bytes()
+    crawl, worker = multiprocessing.Pipe(duplex=True)
+    thread = threading.Thread(target=offload._worker_main, args=(worker, settings, stages, None), daemon=True)
+    thread.start()
+    page = Page("https://www.sohu.com/a/1_2", "https://www.sohu.com/a/1_2", body=body)
+    crawl.send_bytes(pickle.dumps(copy.deepcopy(page)))
+    crawl.recv_bytes()  # its result; nothing else is sent, so the worker idles and commits
+    deadline = time.monotonic() + 10
+    db = sqlite3.connect(tmp_path / "dedup" / INDEX_FILE)
+    while db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 0:
+        assert time.monotonic() < deadline, "the worker kept its batch while idle"
+        time.sleep(0.05)
+    crawl.send_bytes(b"")
+    thread.join(10)
+    db.close()

@@ -25,10 +25,12 @@ def open_index(
     directory: str = "state/dedup",
     redis_url: str = "redis://127.0.0.1:6379/0",
     redis_prefix: str = "dedup",
+    commit_every: int = 1,
 ) -> LSHIndex:
-    """The cross-article index on the chosen backend (see ``stores``)."""
+    """The cross-article index on the chosen backend (see ``stores``);
+    ``commit_every``: checks per commit on disk (see ``SqliteStore``)."""
     if backend == "disk":
-        store = SqliteStore(directory)
+        store = SqliteStore(directory, commit_every=commit_every)
     elif backend == "redis":
         store = RedisStore(redis_url, redis_prefix)
     elif backend == "memory":

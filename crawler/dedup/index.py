@@ -64,6 +64,7 @@ class Store(Protocol):
     def atomically(self, keys: list[int], body): ...
     def add_many(self, rows: list[tuple[str, bytes, list[int]]]) -> None: ...
     def count(self) -> int: ...
+    def flush(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -154,6 +155,10 @@ class LSHIndex:
 
     def __len__(self) -> int:
         return self.store.count()
+
+    def flush(self) -> None:
+        """Make every check so far durable (a store batching its commits holds some)."""
+        self.store.flush()
 
     def close(self) -> None:
         self.store.close()

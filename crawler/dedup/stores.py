@@ -63,6 +63,9 @@ class MemoryStore:
     def count(self) -> int:
         return len(self.docs)
 
+    def flush(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -73,9 +76,13 @@ class SqliteStore:
     # articles, so most checks read only ids from SQLite
     ROW_CACHE = 50_000
 
-    def __init__(self, directory: str, cache_mib: int = 64):
+    def __init__(self, directory: str, cache_mib: int = 64, commit_every: int = 1):
         self.rows: dict[int, tuple[str, bytes]] = {}
         self.written: list[tuple[int, str, bytes]] = []  # by the open transaction: cached once committed
+        # checks per commit: above 1, a check is a savepoint of a write transaction kept open
+        # until that many, or ``flush`` (a commit writes ~35 pages to the WAL: 0.2 ms)
+        self.commit_every = commit_every
+        self.pending = 0
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, INDEX_FILE)
         # Autocommit mode: transactions are opened explicitly below.
@@ -102,12 +109,39 @@ class SqliteStore:
         return dict(self.db.execute("SELECT key, value FROM meta"))
 
     def write_meta(self, meta: dict[str, str]) -> None:
+        self.flush()
         with_tx(self.db, lambda: self.db.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
         ))
 
     def atomically(self, keys, body):
-        return self._transaction(lambda: body(self))
+        if self.commit_every <= 1:
+            return self._transaction(lambda: body(self))
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+        done = len(self.written)
+        self.db.execute("SAVEPOINT check_and_add")
+        try:
+            result = body(self)
+        except BaseException:
+            self.db.execute("ROLLBACK TO check_and_add")
+            self.db.execute("RELEASE check_and_add")
+            del self.written[done:]
+            raise
+        self.db.execute("RELEASE check_and_add")
+        self.pending += 1
+        if self.pending >= self.commit_every:
+            self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Commit the checks of the open batch (none open: nothing to do)."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+            for row in self.written:
+                self._remember(*row)
+        self.written = []
+        self.pending = 0
 
     def _transaction(self, body):
         # a rolled-back id is given again to the next article: cache only what was committed
@@ -157,12 +191,15 @@ class SqliteStore:
             for url, signature, keys in rows:
                 self.add(url, signature, keys)
 
+        self.flush()
         self._transaction(insert)
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
     def close(self) -> None:
+        if self.commit_every > 1 and self.pending:
+            self.flush()
         self.db.close()
 
 
@@ -293,6 +330,9 @@ class RedisStore:
     def count(self) -> int:
         value = self.client.get(f"{self.prefix}:count")
         return int(value) if value else 0
+
+    def flush(self) -> None:
+        pass  # every check is its own MULTI/EXEC
 
     def close(self) -> None:
         self.client.close()

@@ -49,12 +49,15 @@ class DedupPipeline:
         articles_on = settings.getbool("DEDUP_ARTICLES")
         # A pipeline worker (crawler/pipelines/offload.py) checks the shared disk or Redis index itself; an
         # in-memory index lives in the crawl process, so there the worker only signs and the crawl checks.
-        if articles_on and not (getattr(crawler, "offload_worker", False) and backend == "memory"):
+        in_worker = getattr(crawler, "offload_worker", False)
+        if articles_on and not (in_worker and backend == "memory"):
             index = open_index(
                 backend, hasher, threshold,
                 directory=settings.get("DEDUP_DIR"),
                 redis_url=settings.get("DEDUP_REDIS_URL"),
                 redis_prefix=settings.get("DEDUP_REDIS_PREFIX"),
+                # a worker commits in batches, and whenever it runs out of items (``idle``)
+                commit_every=max(1, settings.getint("DEDUP_COMMIT_EVERY")) if in_worker else 1,
             )
         return cls(
             crawler.stats, hasher, index,
@@ -78,6 +81,11 @@ class DedupPipeline:
     @offloadable
     def process_item(self, item):
         return self.commit(*self.prepare(item))
+
+    def idle(self) -> None:
+        """No item waits (called by a pipeline worker): commit the index's open batch."""
+        if self.index is not None:
+            self.index.flush()
 
     def prepare(self, item):
         """The work that needs no index: repeated blocks out, the article's

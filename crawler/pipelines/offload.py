@@ -21,6 +21,8 @@ reactor. The worker stops
 before the first stage not offloadable: that stage and those after it run
 on the reactor as before. Stages after a ``commit`` run in the worker before
 that commit happened; they must not read what it sets (``duplicate_of``).
+A stage may define ``idle()``: the worker calls it whenever no item waits
+(the dedup stage then commits the index checks it batches).
 If the commit rejects the item, what they recorded is never replayed, so
 stats and rejects are those of the chain on the reactor. Log records of the
 worker's stages are replayed in the crawl's log. When a worker dies, the
@@ -163,8 +165,15 @@ def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) 
 def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) -> None:
     """A worker process: items in, (item, record) out, in order, until an empty message."""
     _start_worker(settings, paths, spider)
+    idle = [stage.idle for stage in _worker["stages"] if hasattr(stage, "idle")]
     try:
-        while message := conn.recv_bytes():
+        while True:
+            if idle and not conn.poll():  # nothing waits: stages finish what they batch (index commits)
+                for hook in idle:
+                    hook()
+            message = conn.recv_bytes()
+            if not message:
+                break
             conn.send_bytes(pickle.dumps(_run_stages(pickle.loads(message)), pickle.HIGHEST_PROTOCOL))
     finally:
         for stage in _worker["stages"]:
