@@ -92,10 +92,11 @@ EXTENSIONS = {
     "crawler.incremental.ResumeGuard": 100,
     "crawler.gctuning.GcTuning": 0,
 }
-# Freeze what the crawl built at start out of the garbage collector's sight, and
-# collect young objects less often (crawler/gctuning.py; README "Performance").
+# Freeze what the crawl built at start out of the garbage collector's sight
+# (crawler/gctuning.py; README "Performance").
 GC_TUNING_ENABLED = True
-GC_THRESHOLD = [20000, 20, 100]  # gc.set_threshold: generation 0, 1, 2 (Python's default: 700, 10, 10)
+# gc.set_threshold for generations 0, 1, 2 (e.g. "20000,20,100"); empty: Python's (700, 10, 10).
+GC_THRESHOLD = []
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 
 # --- Input limits
