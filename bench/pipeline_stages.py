@@ -32,6 +32,15 @@ from crawler.items import Page  # noqa: E402
 SHARED = ROOT.parent / "shared"
 
 
+def mock_pages(count: int) -> list[Page]:
+    """The Sohu article pages the crawl bench (bench/crawl_speed.py) fetches from the mock site."""
+    from tests.mocksite import sohu_page
+
+    urls = [f"https://www.sohu.com/a/{n}_8000" for n in range(800000000, 800000000 + count)]
+    return [Page(url, url, body=sohu_page(int(url.rsplit("/", 1)[1].split("_")[0]), 8000, "https://www.sohu.com"))
+            for url in urls]
+
+
 def inputs() -> list[Page]:
     files = sorted((SHARED / "corpus" / "real").glob("*/*.html")) + sorted((SHARED / "seeds").glob("*"))
     return [Page(p.as_uri(), p.as_uri(), body=p.read_bytes()) for p in files]
@@ -57,8 +66,10 @@ def build_stages():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--mock", type=int, default=0, metavar="N",
+                        help="time the N mock-site pages of bench/crawl_speed.py instead of the real ones")
     args = parser.parse_args()
-    pages = inputs()
+    pages = mock_pages(args.mock) if args.mock else inputs()
     megabytes = sum(len(p.body) for p in pages) / 1e6
     best: dict[str, float] = {}
     articles = 0
