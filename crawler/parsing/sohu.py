@@ -22,6 +22,7 @@ import re
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml.cssselect import CSSSelector
 
 from crawler.errors import Rejection
 from crawler.items import Article
@@ -31,6 +32,7 @@ from crawler.parsing.rules import compile_patterns, compile_selectors, load_site
 from crawler.parsing.wechat import china_time
 
 _SPACE = re.compile(r"\s+")
+_TITLE_BADGES = CSSSelector(".article-tag")  # label badges inside the h1 (compiled once, not per page)
 
 
 def _aes_ecb_decrypt(data: str, key: str) -> str | None:
@@ -176,7 +178,7 @@ class SohuParser:
     def _title(self, doc, data: dict, meta: dict) -> str | None:
         heading = self._first(doc, "title")
         if heading is not None:
-            for tag in heading.cssselect(".article-tag"):  # label badges inside the h1
+            for tag in _TITLE_BADGES(heading):
                 tag.drop_tree()
             if title := _clean(element_text(heading)):
                 return title
