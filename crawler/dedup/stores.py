@@ -138,9 +138,7 @@ class SqliteStore:
         """Commit the checks of the open batch (none open: nothing to do)."""
         if self.db.in_transaction:
             self.db.execute("COMMIT")
-            for row in self.written:
-                self._remember(*row)
-        self.written = []
+        self._cache_written()
         self.pending = 0
 
     def _transaction(self, body):
@@ -151,10 +149,14 @@ class SqliteStore:
         except BaseException:
             self.written = []
             raise
+        self._cache_written()
+        return result
+
+    def _cache_written(self) -> None:
+        """The rows the transaction just committed go to the row cache."""
         for row in self.written:
             self._remember(*row)
         self.written = []
-        return result
 
     def _remember(self, doc: int, url: str, signature: bytes) -> None:
         if len(self.rows) >= self.ROW_CACHE:
@@ -198,7 +200,7 @@ class SqliteStore:
         return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
     def close(self) -> None:
-        if self.commit_every > 1 and self.pending:
+        if self.pending:  # checks of an open batch
             self.flush()
         self.db.close()
 
