@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.cleaning import Cleaner, load_rules
-from crawler.cleaning.cleaner import _Block
+from crawler.cleaning.cleaner import _Article, _Block
 from crawler.cleaning.rules import alternation
 from crawler.cleaning.screen import Screen, required_literals
 
@@ -217,3 +217,19 @@ def test_a_screened_out_block_costs_no_match_but_a_spam_block_is_still_cleaned()
     result = cleaner.clean_blocks(spam)
     assert [r["reason"] for r in result.removed] == ["promo"]
     assert result.blocks[1]["text"] == "我们整理了溪水的流速数据，画成了图表。"
+
+
+def test_a_screen_failing_on_the_whole_article_skips_its_rules_yet_a_cut_brings_them_back(tmp_path):
+    # rule "tag" removes a marker; only then does "promo" find its literal, in the same pass
+    path = tmp_path / "mine.toml"
+    path.write_text('[[rules]]\nname = "tag"\nreason = "boilerplate"\npattern = "【广告】"\n\n'
+                    '[[rules]]\nname = "promo"\nreason = "promo"\npattern = "配资平台"\n', encoding="utf-8")
+    cleaner = Cleaner(load_rules([path], defaults=False))
+    blocks = [{"type": "paragraph", "text": "渡口的摆渡人测量了溪水的流速。"},
+              {"type": "paragraph", "text": "他说起了配资【广告】平台的事。"}]
+    article = _Article([_Block(b) for b in blocks])
+    assert cleaner._live_rules(article, None) == [True, False]  # no block holds 配资平台 yet
+    assert cleaner._live_rules(article, {0}) == [False, False]
+    out, removed, _ = cleaner._pass(blocks, None)  # one pass: the promo rule saw the text the tag rule left
+    assert [r["reason"] for r in removed] == ["boilerplate", "promo"]
+    assert out[1]["text"] == "他说起了的事。"

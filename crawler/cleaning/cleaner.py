@@ -181,17 +181,20 @@ def _rule_cuts(rule: Rule, article: _Article, index: int):
     raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
 
 
-def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
+def _clean_block(rules: list[Rule], live: list[bool], article: _Article, index: int, block: dict):
     """Run the rules in order over one block, each on the text the previous left.
 
-    Returns the new block (None when nothing is left) and the removals, or
-    (block, []) when nothing was found.
+    ``live``: per rule, whether it may find something in the block as it was
+    when the pass began (``_live_rules``); once a cut changes the block, every
+    later rule is tried. Returns the new block (None when nothing is left) and
+    the removals, or (block, []) when nothing was found.
     """
     work = article.blocks[index]
     removed: list[dict] = []
     spans = block.get("spans")
-    for rule in rules:
-        if work.type not in rule.block_types or not work.raw:
+    changed = False
+    for rule, may_find in zip(rules, live):
+        if not (may_find or changed) or work.type not in rule.block_types or not work.raw:
             continue
         found = _rule_cuts(rule, article, index)
         if not found:
@@ -204,6 +207,7 @@ def _clean_block(rules: list[Rule], article: _Article, index: int, block: dict):
         removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
         work = _Block({"type": work.type, "text": kept, "spans": spans})
         article.blocks[index] = work
+        changed = True
     if not removed:
         return block, []
     left = work.raw
@@ -270,6 +274,7 @@ class Cleaner:
         a word an article-wide exemption counts.
         """
         article = _Article([_Block(b) for b in blocks])
+        live = self._live_rules(article, todo)
         out: list[dict] = []
         removed: list[dict] = []
         changed: set[int] = set()
@@ -279,7 +284,7 @@ class Cleaner:
                 out.append(block)
                 continue
             original = block["text"]
-            new, found = _clean_block(self.rules, article, i, block)
+            new, found = _clean_block(self.rules, live, article, i, block)
             if not found:
                 out.append(block)
                 continue
@@ -296,6 +301,22 @@ class Cleaner:
             changed |= set(range(min(self._window, len(out))))
             changed |= set(range(max(len(out) - self._window, 0), len(out)))
         return out, removed, changed
+
+    def _live_rules(self, article: _Article, todo: set[int] | None) -> list[bool]:
+        """Per rule, whether it may find something in a block of this pass.
+
+        A screen that fails on all the blocks joined fails on each of them, so
+        its rules are ruled out with one scan of the article instead of one
+        per block (joining can only add matches, across a seam).
+        """
+        text = "\x00".join(b.text for i, b in enumerate(article.blocks) if todo is None or i in todo)
+        verdicts: dict[Screen, bool] = {}
+        live = []
+        for rule in self.rules:
+            if rule.screen is not None and rule.screen not in verdicts:
+                verdicts[rule.screen] = rule.screen(text)
+            live.append(rule.screen is None or verdicts[rule.screen])
+        return live
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""
