@@ -1,9 +1,12 @@
 import codecs
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.errors import Rejection
-from crawler.parsing.decode import decode_html, declared_charset
+from crawler.parsing.decode import decode_html, declared_charset, looks_garbled
 
 PAGE = "<html><head>{meta}<title>标题</title></head><body><p>城市图书馆的夜读时光，读者很多。</p></body></html>"
 
@@ -59,3 +62,27 @@ def test_binary_is_bad_encoding():
     with pytest.raises(Rejection) as err:
         decode_html(b"<html><body>" + noise)
     assert err.value.reason == "bad_encoding"
+
+
+# looks_garbled counts on the page's Latin-1 characters only (speed); it must
+# say what the plain definition over the whole text says
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+_MOJIBAKE = re.compile("[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
+
+
+def garbled_by_definition(text: str) -> bool:
+    return bool(text) and (len(_CONTROL.findall(text)) > max(8, len(text) // 200)
+                           or len(_MOJIBAKE.findall(text)) > max(8, len(text) // 100))
+
+
+_ODD = ["\x00", "\x01", "\x0b", "\x1f", "\ufffd", "\u00ff", "\u0080", "\u00a9",  # alone
+        "\u00c2\u00a9", "\u00c3\u0153", "\u00e6\u2019", "\u00ef\u0178", "\u00c2\u0080", "\u00ef\u00bf"]  # pairs
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab 中文，。\n\t©·"), max_size=600), st.lists(st.sampled_from(_ODD), min_size=1, max_size=2),
+       st.integers(0, 40))
+def test_garbage_is_told_as_the_definition_says(normal, odd, every):
+    # normal text with one or two kinds of odd characters every ``every`` characters (0: none)
+    text = "".join(odd[i % len(odd)] if every and i % every == 0 else ch for i, ch in enumerate(normal))
+    assert looks_garbled(text) == garbled_by_definition(text)

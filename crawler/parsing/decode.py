@@ -34,7 +34,11 @@ _WIDER = {
 }
 # UTF-8 bytes read as Latin-1/CP1252 ("æ–‡ç« "): the signature of mojibake.
 _MOJIBAKE = re.compile("[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+# Both signatures are made of Latin-1 characters (but U+FFFD and the CP1252
+# second halves), a few in a Chinese page: they are counted on the page's
+# Latin-1 characters alone, a string a fraction of its size.
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MOJIBAKE_LEAD = re.compile(rb"[\xc2-\xef]")
 
 
 def _normalise(label: str | None) -> str | None:
@@ -66,8 +70,11 @@ def looks_garbled(text: str) -> bool:
     sample = text[:200_000]
     if not sample:
         return False
-    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 200):
+    latin = sample.encode("latin-1", "ignore")
+    if len(_CONTROL_BYTE.findall(latin)) + sample.count("\ufffd") > max(8, len(sample) // 200):
         return True
+    if _MOJIBAKE_LEAD.search(latin) is None:
+        return False
     return len(_MOJIBAKE.findall(sample)) > max(8, len(sample) // 100)
 
 
