@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -84,3 +88,23 @@ def test_lsh_params_put_the_curve_around_the_threshold():
         return 1 - (1 - s**rows) ** bands
 
     assert candidate(0.6) > 0.95 and candidate(0.2) < 0.05
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 128, 256])
+def test_lsh_params_are_datasketchs_choice(num_perm):
+    from datasketch.lsh import _optimal_param
+
+    for threshold in (0.1, 0.3, 0.45, 0.5, 0.7, 0.85, 0.95):
+        for fn_weight in (0.1, 0.5, 0.9):
+            assert lsh_params(threshold, num_perm, fn_weight) == _optimal_param(
+                threshold, num_perm, 1 - fn_weight, fn_weight), (threshold, fn_weight)
+
+
+def test_a_new_index_does_not_import_scipy(tmp_path):
+    # SciPy (via datasketch) would cost each crawl process and pipeline worker ~45 MB and 0.6 s
+    code = ("import sys; from crawler.dedup import MinHasher, open_index; "
+            f"open_index('disk', MinHasher(), 0.5, directory={str(tmp_path)!r}).close(); "
+            "print('scipy' in sys.modules, 'datasketch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["False", "False"]
