@@ -117,6 +117,14 @@ def test_scripts_tell_japanese_korean_and_traditional_chinese(detector):
     ) == ["ja", "ko", "zh"]
 
 
+def test_characters_beyond_the_basic_plane_count_for_their_script(detector):
+    # CJK extension B (U+20000...): rare characters, outside the detector's translate table
+    rare = "".join(chr(0x20000 + i) for i in range(0, 400, 17))
+    assert detector.guess(rare).lang == "zh"
+    assert detector.guess("the river " + rare).lang == "zh"
+    assert detector.guess("\U0001F600" * 10).method == "none"  # emoji: no script
+
+
 def test_latin_languages_are_told_apart(detector):
     assert tags(
         detector,

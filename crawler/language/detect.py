@@ -70,9 +70,11 @@ class LanguageDetector:
     def __init__(self, rules: Rules):
         self.rules = rules
         self._scripts = rules.scripts
-        self._chars = [re.compile(_char_class(s)) for s in rules.scripts]
         self._runs = [re.compile(_char_class(s) + "+") for s in rules.scripts]
-        self._index = {s.name: i for i, s in enumerate(rules.scripts)}
+        index = {s.name: i for i, s in enumerate(rules.scripts)}
+        self._absorbing = [(i, index[s.absorbs], s.absorb_share) for i, s in enumerate(rules.scripts)
+                           if s.absorbs and s.absorbs in index]
+        self._tags = _script_tags(rules.scripts)
         self._factories: dict[str, DetectorFactory] = {}  # built on first use, per script
 
     # -- one text -------------------------------------------------------------
@@ -81,22 +83,21 @@ class LanguageDetector:
         if block_type in self.rules.neutral_types:
             return _NEUTRAL
         sample = _language_only(_window(text, self.rules.scan_chars))
-        # Which scripts occur, probed on the distinct characters (a few dozen),
-        # so that only those are counted over the whole sample.
-        distinct = "".join(set(sample))
-        runs = [self._runs[i].findall(sample) if chars.search(distinct) else []
-                for i, chars in enumerate(self._chars)]
-        counts = [sum(map(len, found)) for found in runs]
-        units = [float(len(found)) if s.words else n * s.weight
-                 for found, n, s in zip(runs, counts, self._scripts)]
-        for i, script in enumerate(self._scripts):
-            j = self._index.get(script.absorbs) if script.absorbs else None
-            if j is not None and counts[i] and counts[i] >= script.absorb_share * (counts[i] + counts[j]):
+        # only the scripts that occur are counted over the whole sample
+        present = self._scripts_in(sample)
+        if not present:
+            return _NOTHING
+        runs = {i: self._runs[i].findall(sample) for i in present}
+        counts = {i: sum(map(len, runs[i])) for i in present}
+        units = {i: float(len(runs[i])) if self._scripts[i].words else counts[i] * self._scripts[i].weight
+                 for i in present}
+        for i, j, share in self._absorbing:
+            if counts.get(i) and j in counts and counts[i] >= share * (counts[i] + counts[j]):
                 counts[i] += counts[j]
                 units[i] += units[j]
                 counts[j] = 0
                 units[j] = 0.0
-        best = max(range(len(units)), key=lambda i: (units[i], -i))
+        best = max(present, key=lambda i: (units[i], -i))
         if units[best] == 0:
             return _NOTHING
         script = self._scripts[best]
@@ -108,11 +109,23 @@ class LanguageDetector:
         words = runs[best]
         return self._by_stopwords(words, languages) or self._by_langdetect(script, words, languages)
 
-    def _short(self, counts: list[int], units: list[float]) -> Guess:
+    def _scripts_in(self, text: str) -> list[int]:
+        """Indices of the scripts whose characters occur in the text, ascending:
+        its distinct characters translated to script tags in one C call."""
+        found = set()
+        for tag in set("".join(set(text)).translate(self._tags)):
+            code = ord(tag)
+            if code <= len(self._scripts):
+                found.add(code - 1)
+            else:  # beyond the table: left as it was
+                found.update(i for i, s in enumerate(self._scripts) if any(lo <= code <= hi for lo, hi in s.ranges))
+        return sorted(found)
+
+    def _short(self, counts: dict[int, int], units: dict[int, float]) -> Guess:
         """Too little text to tell: any language of the scripts present may come
         from the context ("微信号 gcdyweixin" in a Chinese article is Chinese);
         alone, the strongest script that tells a language gives it, else und."""
-        present = sorted((i for i, n in enumerate(counts) if n), key=lambda i: (-units[i], i))
+        present = sorted((i for i, n in counts.items() if n), key=lambda i: (-units[i], i))
         languages = tuple(dict.fromkeys(
             lang for i in present for lang in self._scripts[i].languages(self.rules.aliases)))
         own = next((self._scripts[i].lang for i in present if self._scripts[i].lang), UNDETERMINED)
@@ -194,6 +207,22 @@ class LanguageDetector:
             order = (following[i], previous[i]) if block.get("type") == "heading" else (previous[i], following[i])
             block["lang"] = next((lang for lang in (*order, main) if lang in guess.compatible), guess.lang)
         return guesses
+
+
+_TABLE_SIZE = 0x10000  # the Basic Multilingual Plane: other characters are rare, and looked up in the ranges
+
+
+def _script_tags(scripts) -> list[str]:
+    """A ``str.translate`` table: per code point, ``chr(1 + index)`` of its
+    script, or "" (dropped) when it belongs to none (ranges never overlap)."""
+    table = [""] * _TABLE_SIZE
+    for index, script in enumerate(scripts):
+        tag = chr(1 + index)
+        for start, end in script.ranges:
+            stop = min(end + 1, _TABLE_SIZE)
+            if start < stop:
+                table[start:stop] = [tag] * (stop - start)
+    return table
 
 
 def _window(text: str, limit: int) -> str:
