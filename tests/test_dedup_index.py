@@ -249,6 +249,8 @@ def test_disk_row_cache_slot_keeps_the_newest_id(tmp_path):
     assert list(store.candidates([1]).urls) == ["https://example.org/1"]  # read from SQLite
     assert store.cache.ids.tolist() == [2, 3], "an older id does not evict a newer one"
     assert [url for url, _ in _rows(store, [9])] == [f"https://example.org/{n}" for n in (1, 2, 3)]
+    store.cache, store.FETCH_IDS = RowCache(4), 2  # nothing cached: rows read two ids a query
+    assert _rows(store, [9]) == [(f"https://example.org/{n}", bytes([n]) * 256) for n in (1, 2, 3)]
     store.close()
 
 

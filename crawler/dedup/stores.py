@@ -103,6 +103,7 @@ class SqliteStore:
     # article's candidates are mostly recent articles, so most checks read only ids
     # from SQLite (50,000 x 128 permutations: 13 MB)
     ROW_CACHE = 50_000
+    FETCH_IDS = 10_000  # ids per query reading rows missing from the cache
 
     def __init__(self, directory: str, cache_mib: int = 64, commit_every: int = 1):
         self.cache = RowCache(self.ROW_CACHE)
@@ -224,8 +225,13 @@ class SqliteStore:
         return ids[first]
 
     def _fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]:
-        marks = ",".join("?" * len(ids))
-        return list(self.db.execute(f"SELECT id, url, sig FROM docs WHERE id IN ({marks}) ORDER BY id", ids))
+        """Rows of the sorted ``ids``, in that order."""
+        rows = []
+        for start in range(0, len(ids), self.FETCH_IDS):  # SQLite takes at most 32,766 parameters
+            chunk = ids[start : start + self.FETCH_IDS]
+            marks = ",".join("?" * len(chunk))
+            rows += self.db.execute(f"SELECT id, url, sig FROM docs WHERE id IN ({marks}) ORDER BY id", chunk)
+        return rows
 
     def add(self, url: str, signature: bytes, keys: list[int]) -> None:
         doc = self.db.execute("INSERT INTO docs (url, sig) VALUES (?, ?)", (url, signature)).lastrowid
