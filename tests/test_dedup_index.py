@@ -189,6 +189,11 @@ def test_the_same_url_again_is_a_duplicate_unless_told_otherwise(make_index):
     assert len(index) == 1, "indexed once"
     match = index.check_and_add("https://example.org/b", sig(REPOST), same_url_is_duplicate=False)
     assert match.url == "https://example.org/a"
+    # The page's own earlier copy is passed over, not the other near-duplicates.
+    index.add_many(["https://example.org/copy"], np.stack([sig(ORIGINAL)]))
+    match = index.check_and_add("https://example.org/a", sig(REPOST), same_url_is_duplicate=False)
+    assert match.url == "https://example.org/copy"
+    assert len(index) == 2
 
 
 def test_disk_row_cache_never_keeps_a_rolled_back_article(tmp_path):
@@ -206,9 +211,108 @@ def test_disk_row_cache_never_keeps_a_rolled_back_article(tmp_path):
     # SQLite gives the rolled-back id to the next article, here written by another process
     other = SqliteStore(str(tmp_path / "dedup"))
     other.atomically(keys, lambda tx: tx.add("https://example.org/kept", signature, keys))
-    assert [url for _, url, _ in store.candidate_rows(keys)] == ["https://example.org/kept"]
-    assert other.candidate_rows(keys) == store.candidate_rows(keys)
+    assert list(store.candidates(keys).urls) == ["https://example.org/kept"]
+    assert list(other.candidates(keys).urls) == ["https://example.org/kept"]
     store.close()
+    other.close()
+
+
+def _rows(store, keys):
+    found = store.candidates(keys)
+    return [(url, bytes(signature)) for url, signature in zip(found.urls, found.signatures)]
+
+
+def test_disk_row_cache_serves_its_rows_with_those_another_process_wrote(tmp_path):
+    from crawler.dedup.stores import SqliteStore
+
+    store, other = SqliteStore(str(tmp_path / "dedup")), SqliteStore(str(tmp_path / "dedup"))
+    keys = [5, 6]
+    for n, writer in enumerate([store, other, store, other]):
+        writer.atomically(keys, lambda tx, n=n: tx.add(f"https://example.org/{n}", bytes([n]) * 256, keys))
+    assert store.cache.ids[1:5].tolist() == [1, -1, 3, -1], "its own committed rows only"
+    expected = [(f"https://example.org/{n}", bytes([n]) * 256) for n in range(4)]
+    assert _rows(store, keys) == expected  # cached and read rows merged in id order
+    assert store.cache.ids[1:5].tolist() == [1, 2, 3, 4]
+    assert _rows(store, keys) == expected == _rows(other, keys)
+    store.close()
+    other.close()
+
+
+def test_disk_row_cache_slot_keeps_the_newest_id(tmp_path):
+    from crawler.dedup.stores import RowCache, SqliteStore
+
+    store = SqliteStore(str(tmp_path / "dedup"))
+    store.cache = RowCache(2)  # ids 1 and 3 share a slot
+    for n in (1, 2, 3):
+        store.atomically([n], lambda tx, n=n: tx.add(f"https://example.org/{n}", bytes([n]) * 256, [n, 9]))
+    assert store.cache.ids.tolist() == [2, 3]
+    assert list(store.candidates([1]).urls) == ["https://example.org/1"]  # read from SQLite
+    assert store.cache.ids.tolist() == [2, 3], "an older id does not evict a newer one"
+    assert [url for url, _ in _rows(store, [9])] == [f"https://example.org/{n}" for n in (1, 2, 3)]
+    store.cache, store.FETCH_IDS = RowCache(4), 2  # nothing cached: rows read two ids a query
+    assert _rows(store, [9]) == [(f"https://example.org/{n}", bytes([n]) * 256) for n in (1, 2, 3)]
+    store.close()
+
+
+def test_disk_batch_caches_its_rows_only_once_committed(tmp_path):
+    from crawler.dedup.stores import SqliteStore
+
+    batching = SqliteStore(str(tmp_path / "dedup"), commit_every=10)
+    signature = b"\x01" * 256
+    batching.atomically([7], lambda tx: tx.add("https://example.org/1", signature, [7]))
+    # a later check of the same batch reads the row from the open transaction, uncached
+    assert list(batching.candidates([7]).urls) == ["https://example.org/1"]
+    assert (batching.cache.ids == -1).all()
+
+    def add_then_fail(tx):
+        tx.add("https://example.org/failed", signature, [7])
+        assert list(tx.candidates([7]).urls) == ["https://example.org/1", "https://example.org/failed"]
+        raise RuntimeError("crash mid-check")
+
+    with pytest.raises(RuntimeError):
+        batching.atomically([7], add_then_fail)
+    batching.atomically([7], lambda tx: tx.add("https://example.org/2", signature, [7]))  # the failed check's id
+    batching.flush()
+    assert batching.cache.ids[1:3].tolist() == [1, 2]
+    assert list(batching.candidates([7]).urls) == ["https://example.org/1", "https://example.org/2"]
+    batching.close()
+
+
+class _CommitFails:
+    """A connection whose COMMIT fails the way SQLite's does on a full disk:
+    the transaction is rolled back."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            self.db.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(sql, *args)
+
+    @property
+    def in_transaction(self):
+        return self.db.in_transaction
+
+
+def test_disk_batch_rolled_back_by_a_failed_commit_is_never_cached(tmp_path):
+    from crawler.dedup.stores import SqliteStore
+
+    batching = SqliteStore(str(tmp_path / "dedup"), commit_every=10)
+    batching.atomically([7], lambda tx: tx.add("https://example.org/lost", b"\x01" * 256, [7]))
+    db, batching.db = batching.db, _CommitFails(batching.db)
+    with pytest.raises(sqlite3.OperationalError):
+        batching.flush()
+    batching.db = db
+    # the lost article's id goes to another process's article
+    other = SqliteStore(str(tmp_path / "dedup"))
+    other.atomically([7], lambda tx: tx.add("https://example.org/kept", b"\x02" * 256, [7]))
+    batching.atomically([7], lambda tx: tx.candidates([7]))
+    batching.flush()
+    assert _rows(batching, [7]) == [("https://example.org/kept", b"\x02" * 256)]
+    assert batching.cache.urls[1] == "https://example.org/kept"
+    batching.close()
     other.close()
 
 
@@ -232,7 +336,7 @@ def test_disk_batched_commits_are_seen_by_others_at_flush_and_a_failed_check_alo
     batching.atomically([7], add("https://example.org/2"))
     assert other.count() == 0, "not committed yet: two checks of three"
     batching.flush()
-    assert [url for _, url, _ in other.candidate_rows([7])] == ["https://example.org/1", "https://example.org/2"]
+    assert list(other.candidates([7]).urls) == ["https://example.org/1", "https://example.org/2"]
     for n in (3, 4, 5):  # the third check of a batch commits it
         batching.atomically([7], add(f"https://example.org/{n}"))
     assert other.count() == 5

@@ -20,7 +20,7 @@ store built with another signature scheme, whose keys would never match.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -50,11 +50,27 @@ class Match:
     similarity: float
 
 
+class Candidates(NamedTuple):
+    """What a check reads: its candidates in id order, as one matrix of packed
+    signatures (a row each) and an array of URLs, so that verifying them is
+    vectorised rather than a Python object per candidate."""
+
+    signatures: np.ndarray  # (n, width) "<u2"
+    urls: np.ndarray  # (n,) object: str
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, str, bytes]]) -> Candidates:
+        """From (id, url, packed signature) rows in id order."""
+        urls = np.empty(len(rows), dtype=object)
+        urls[:] = [url for _, url, _ in rows]
+        # one buffer for all rows: a frombuffer per row costs more than the comparison
+        joined = np.frombuffer(b"".join(signature for _, _, signature in rows), dtype="<u2")
+        return cls(joined.reshape(len(rows), -1) if rows else joined.reshape(0, 0), urls)
+
+
 class Transaction(Protocol):
-    def candidates(self, keys: list[int]) -> list[int]: ...
-    def fetch(self, ids: list[int]) -> list[tuple[int, str, bytes]]: ...
-    def candidate_rows(self, keys: list[int]) -> list[tuple[int, str, bytes]]:
-        """``fetch(candidates(keys))``, in one step where the store can."""
+    def candidates(self, keys: list[int]) -> Candidates:
+        """The indexed articles sharing at least one band key with ``keys``."""
     def add(self, url: str, signature: bytes, keys: list[int]) -> None: ...
 
 
@@ -95,6 +111,7 @@ class LSHIndex:
         self.bands = int(meta["bands"])
         self.rows = int(meta["rows"])
         self.built_threshold = float(meta["threshold"])
+        self._band_seeds = mix64(np.arange(self.bands, dtype=_U64) + _U64(0x51ED2701))  # the band numbers, hashed
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """A 47-bit key per band, shape (..., bands): band number and the
@@ -102,28 +119,30 @@ class LSHIndex:
         47 bits fit SQLite's 6-byte integers (2 bytes a row less than 64);
         a chance collision only adds a candidate that verification drops."""
         width = self.bands * self.rows
-        values = signatures[..., :width].reshape(*signatures.shape[:-1], self.bands, self.rows)
-        keys = mix64(np.arange(self.bands, dtype=_U64) + _U64(0x51ED2701))
+        values = signatures[..., :width].reshape(*signatures.shape[:-1], self.bands, self.rows).astype(_U64)
+        keys = self._band_seeds
         with np.errstate(over="ignore"):
             for column in range(self.rows):
-                keys = mix64(keys * _U64(0x100000001B3) + values[..., column].astype(_U64))
+                keys = mix64(keys * _U64(0x100000001B3) + values[..., column])
         return (keys >> _U64(64 - KEY_BITS)).astype(np.int64)
 
-    def _best(self, signature: np.ndarray, rows: list[tuple[int, str, bytes]]) -> Match | None:
-        if not rows:
+    def _best(self, packed: np.ndarray, found: Candidates, skipped: np.ndarray | None = None) -> Match | None:
+        """The candidate most similar to the ``packed`` signature (not one of
+        ``skipped``), if it reaches the threshold."""
+        if not len(found.urls):
             return None
-        # one buffer for all candidates: a frombuffer per row costs more than the comparison
-        others = np.frombuffer(b"".join(sig for _, _, sig in rows), dtype="<u2").reshape(len(rows), -1)
-        scores = similarity(pack(signature), others)
-        best = int(np.argmax(scores))  # first maximum: rows come in id order
+        scores = similarity(packed, found.signatures)
+        if skipped is not None:
+            scores[skipped] = -1.0
+        best = int(np.argmax(scores))  # first maximum: candidates come in id order
         if scores[best] < self.threshold:
             return None
-        return Match(url=rows[best][1], similarity=float(scores[best]))
+        return Match(url=found.urls[best], similarity=float(scores[best]))
 
     def query(self, signature: np.ndarray) -> Match | None:
         """The best near-duplicate already indexed, without adding anything."""
         keys = self.band_keys(signature).tolist()
-        return self.store.atomically(keys, lambda tx: self._best(signature, tx.candidate_rows(keys)))
+        return self.store.atomically(keys, lambda tx: self._best(pack(signature), tx.candidates(keys)))
 
     def check_and_add(self, url: str, signature: np.ndarray, same_url_is_duplicate: bool = True) -> Match | None:
         """Return the near-duplicate of ``signature`` if one is indexed; else
@@ -135,14 +154,14 @@ class LSHIndex:
         exported: a crawl killed between indexing a page and exporting it
         fetches it again, and must then export it."""
         keys = self.band_keys(signature).tolist()
-        packed = pack(signature).tobytes()
+        packed = pack(signature)
 
         def body(tx: Transaction) -> Match | None:
-            rows = tx.candidate_rows(keys)
-            others = rows if same_url_is_duplicate else [row for row in rows if row[1] != url]
-            match = self._best(signature, others)
-            if match is None and len(others) == len(rows):
-                tx.add(url, packed, keys)
+            found = tx.candidates(keys)
+            same_url = None if same_url_is_duplicate else found.urls == url
+            match = self._best(packed, found, same_url)
+            if match is None and (same_url is None or not same_url.any()):
+                tx.add(url, packed.tobytes(), keys)
             return match
 
         return self.store.atomically(keys, body)
