@@ -80,13 +80,29 @@ def _first_item(op, av) -> tuple[set[str], bool]:
     raise _Unbounded  # ANY, NOT_LITERAL, CATEGORY, GROUPREF...
 
 
-def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
-    """The characters every match of ``pattern`` starts with, or None if unbounded."""
+def parse(pattern: str, flags: int = 0):
+    """``re``'s parse tree of ``pattern``, or None when it does not parse (or
+    the parser module is missing)."""
     if P is None:
         return None
     try:
-        chars, nullable = _first_seq(P.parse(pattern, flags))
-    except (_Unbounded, re.error, TypeError, ValueError):
+        return P.parse(pattern, flags)
+    except (re.error, TypeError, ValueError):
+        return None
+
+
+def first_chars(pattern: str, flags: int = 0, parsed=None) -> set[str] | None:
+    """The characters every match of ``pattern`` starts with, or None if unbounded.
+
+    ``parsed``: the pattern's parse tree, when the caller has it already.
+    """
+    if parsed is None:
+        parsed = parse(pattern, flags)
+        if parsed is None:
+            return None
+    try:
+        chars, nullable = _first_seq(parsed)
+    except _Unbounded:
         return None
     if nullable or not chars or len(chars) > MAX_CHARS:
         return None
@@ -95,10 +111,25 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
 
 def with_first_chars(pattern: str, flags: int = 0) -> str:
     """``pattern`` prefixed with a lookahead on its first characters, when they are bounded."""
-    chars = first_chars(pattern, flags)
+    return prefixed(pattern, flags)[0]
+
+
+def prefixed(pattern: str, flags: int = 0):
+    """``with_first_chars(pattern, flags)`` and the parse tree of that result,
+    from one parse of ``pattern`` (a parse costs as much as the analyses
+    that use it). The tree is None when ``pattern`` does not parse."""
+    parsed = parse(pattern, flags)
+    # global inline flags (``(?i)...``) must open the pattern: no lookahead before them
+    if parsed is None or parsed.state.flags != P.fix_flags(pattern, flags):
+        return pattern, parsed
+    chars = first_chars(pattern, flags, parsed)
     if chars is None:
-        return pattern
-    return f"(?=[{_char_class(chars)}])(?:{pattern})"
+        return pattern, parsed
+    lookahead = f"(?=[{_char_class(chars)}])"
+    # what the parser makes of ``lookahead(?:pattern)``: the lookahead's items, then
+    # the group holding ``pattern``'s tree (a non-capturing group numbers no group)
+    tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, (C.SUBPATTERN, (None, 0, 0, parsed))])
+    return f"{lookahead}(?:{pattern})", tree
 
 
 def _char_class(chars: set[str]) -> str:

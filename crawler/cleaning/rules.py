@@ -29,7 +29,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from crawler.cleaning.firstchars import with_first_chars
+from crawler.cleaning.firstchars import prefixed
 from crawler.cleaning.screen import Screen, required_literals
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
@@ -218,22 +218,29 @@ def _expand(pattern: str, lists: dict[str, list[str]], vars_: dict[str, str], wh
     return _REF.sub(sub, pattern)
 
 
-def _compile(pattern: str | None, rule: Rule, key: str, lists, vars_) -> re.Pattern | None:
+def _compile(pattern: str | None, rule: Rule, key: str, lists, vars_):
+    """The compiled pattern and its parse tree (None if unknown), or (None, None)."""
     if pattern is None:
-        return None
+        return None, None
     expanded = _expand(pattern, lists, vars_, f"{rule.source} {key!r}")
     flags = re.IGNORECASE if rule.params.get("ignore_case") else 0
+    fast, tree = prefixed(expanded, flags)
     try:
-        re.compile(expanded, flags)
+        return re.compile(fast, flags), tree
+    except re.error:
+        pass
+    # the error is told about the pattern as written, not the prefixed one (which
+    # fails too); a prefix that alone fails leaves the pattern as written
+    try:
+        return re.compile(expanded, flags), None
     except re.error as exc:
         raise RuleError(f"{rule.source}: {key!r} is not a valid regex: {exc}") from None
-    return re.compile(with_first_chars(expanded, flags), flags)
 
 
-def _screen(pattern: re.Pattern, screens: dict[tuple, Screen]) -> Screen | None:
-    """The prefilter of ``pattern``; rules needing the same literals share one
-    (a block is screened once for all of them)."""
-    clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE)
+def _screen(pattern: re.Pattern, tree, screens: dict[tuple, Screen]) -> Screen | None:
+    """The prefilter of ``pattern`` (``tree``: its parse tree, None to parse it);
+    rules needing the same literals share one (a block is screened once for all of them)."""
+    clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE, tree)
     if clauses is None:
         return None
     if clauses not in screens:
@@ -292,9 +299,9 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_article"):
             if key in p:
-                rule.compiled[key] = _compile(p[key], rule, key, lists, vars_)
-        if rule.kind == "regex":
-            rule.screen = _screen(rule.compiled["pattern"], screens)
+                rule.compiled[key], tree = _compile(p[key], rule, key, lists, vars_)
+                if key == "pattern" and rule.kind == "regex":
+                    rule.screen = _screen(rule.compiled[key], tree, screens)
         for key in ("cues_before", "cues_after", "spam_host_words"):
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)

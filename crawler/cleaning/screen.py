@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import re
 
-try:  # the parser module is private and moved in 3.11; without it, no screen
-    from re import _constants as C
-    from re import _parser as P
-except ImportError:  # pragma: no cover
-    P = C = None
+# re's private parser, as first characters use it (without it, no screen)
+from crawler.cleaning.firstchars import C, parse
+
 try:  # how re itself decides whether a character has case
     from _sre import ascii_iscased, unicode_iscased
 except ImportError:  # pragma: no cover
@@ -85,7 +83,8 @@ def _clause(strings: frozenset[str] | None) -> Clause | None:
 
 def _implies(a: Clause, b: Clause) -> bool:
     """Whether a text meeting clause ``a`` meets ``b``."""
-    return all(any(y in x for y in b) for x in a)
+    # a literal of both holds itself: only the others are searched (often none)
+    return all(any(y in x for y in b) for x in a - b)
 
 
 def _minimal(clause: Clause) -> Clause:
@@ -112,25 +111,34 @@ class _Analysis:
 
     def __init__(self):
         self._costs: dict[Clause, float] = {}
+        self._literal_costs: dict[str, float] = {}
 
     def cost(self, clause: Clause) -> float:
         """Expected occurrences per character of text: lower screens out more."""
         cost = self._costs.get(clause)
         if cost is None:
             cost = 0.0
-            for s in clause:
-                p = 1.0
-                for ch in s:
-                    p *= _P_WORD if ch.isalnum() else _P_OTHER
-                cost += p
+            for literal in clause:
+                cost += self._literal_cost(literal)
             self._costs[clause] = cost
+        return cost
+
+    def _literal_cost(self, literal: str) -> float:
+        cost = self._literal_costs.get(literal)
+        if cost is None:
+            cost = 1.0
+            for ch in literal:
+                cost *= _P_WORD if ch.isalnum() else _P_OTHER
+            self._literal_costs[literal] = cost
         return cost
 
     def best(self, clauses) -> tuple[Clause, ...]:
         """The MAX_CLAUSES most selective of ``clauses`` (None ones left out),
         none implied by a kept one."""
-        kept: list[Clause] = []
         candidates = {c for c in clauses if c is not None}
+        if len(candidates) < 2:  # most calls (a word list's trie is a tree of one-clause branches)
+            return tuple(candidates)
+        kept: list[Clause] = []
         for clause in sorted(candidates, key=lambda c: (self.cost(c), len(c), min(c), max(c))):
             if not any(_implies(k, clause) for k in kept):
                 kept.append(clause)
@@ -244,15 +252,16 @@ def _repeat(exact: frozenset[str] | None, low: int, high: int) -> frozenset[str]
     return strings if len(strings) <= MAX_STRINGS else None
 
 
-def required_literals(pattern: str, flags: int = 0) -> tuple[Clause, ...] | None:
+def required_literals(pattern: str, flags: int = 0, parsed=None) -> tuple[Clause, ...] | None:
     """Clauses (sets of literals) such that wherever ``pattern`` matches in a
-    text, the text holds a literal of each; None when the analysis finds none."""
-    if P is None:
-        return None
-    try:
-        parsed = P.parse(pattern, flags)
-    except (re.error, TypeError, ValueError):
-        return None
+    text, the text holds a literal of each; None when the analysis finds none.
+
+    ``parsed``: the pattern's parse tree, when the caller has it already.
+    """
+    if parsed is None:
+        parsed = parse(pattern, flags)
+        if parsed is None:
+            return None
     if parsed.state.flags & re.LOCALE:
         return None
     analysis = _Analysis()
