@@ -28,6 +28,7 @@ users' rules may be in any language).
 
 from __future__ import annotations
 
+import math
 import re
 
 # re's private parser, as first characters use it (without it, no screen)
@@ -117,10 +118,9 @@ class _Analysis:
         """Expected occurrences per character of text: lower screens out more."""
         cost = self._costs.get(clause)
         if cost is None:
-            cost = 0.0
-            for literal in clause:
-                cost += self._literal_cost(literal)
-            self._costs[clause] = cost
+            # fsum: the same float whatever order the set yields its literals in
+            # (the choice of clauses must not depend on the process's hash seed)
+            cost = self._costs[clause] = math.fsum(map(self._literal_cost, clause))
         return cost
 
     def _literal_cost(self, literal: str) -> float:
@@ -135,7 +135,7 @@ class _Analysis:
     def best(self, clauses) -> tuple[Clause, ...]:
         """The MAX_CLAUSES most selective of ``clauses`` (None ones left out),
         none implied by a kept one."""
-        candidates = {c for c in clauses if c is not None}
+        candidates = dict.fromkeys(c for c in clauses if c is not None)  # ties keep this order
         if len(candidates) < 2:  # most calls (a word list's trie is a tree of one-clause branches)
             return tuple(candidates)
         kept: list[Clause] = []
