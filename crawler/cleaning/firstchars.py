@@ -104,7 +104,7 @@ def parse(pattern: str, flags: int = 0):
         return None
     try:
         return P.parse(pattern, flags)
-    except (re.error, TypeError, ValueError):
+    except (re.error, TypeError, ValueError, OverflowError):
         return None
 
 
