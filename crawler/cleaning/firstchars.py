@@ -151,8 +151,8 @@ def prefixed(pattern: str, flags: int = 0):
         return pattern, parsed
     lookahead = f"(?=[{_char_class(ranges)}])"
     # what the parser makes of ``lookahead(?:pattern)``: the lookahead's items, then
-    # the group holding ``pattern``'s tree (a non-capturing group numbers no group)
-    tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, (C.SUBPATTERN, (None, 0, 0, parsed))])
+    # ``pattern``'s (re unpacks a group without name or flags into the sequence)
+    tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, *parsed.data])
     return f"{lookahead}(?:{pattern})", tree
 
 

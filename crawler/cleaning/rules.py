@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.cleaning.firstchars import prefixed
-from crawler.cleaning.screen import Screen, required_literals
+from crawler.cleaning.screen import Analysis, Screen, required_literals
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
@@ -213,6 +213,7 @@ class _Compiler:
         self._expansions: dict[tuple[str, int], str] = {}  # (list or var, depth) -> regex
         self._patterns: dict[tuple[str, int], tuple[re.Pattern, Any]] = {}  # (regex, flags) -> compiled, tree
         self._screens: dict[tuple, Screen] = {}  # clauses -> the screen of every rule needing them
+        self._analysis = Analysis()
 
     def expand(self, pattern: str, where: str, depth: int = 0) -> str:
         if depth > 10:
@@ -262,7 +263,7 @@ class _Compiler:
     def screen(self, pattern: re.Pattern, tree) -> Screen | None:
         """The prefilter of ``pattern`` (``tree``: its parse tree, None to parse it);
         rules needing the same literals share one (a block is screened once for all of them)."""
-        clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE, tree)
+        clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE, tree, self._analysis)
         if clauses is None:
             return None
         if clauses not in self._screens:

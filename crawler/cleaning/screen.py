@@ -22,7 +22,7 @@ clause tells. The analysis:
   nothing gets no screen: its rule runs as before.
 
 Of the clauses found, the ``MAX_CLAUSES`` least likely to be met by chance
-are kept (``_Analysis.cost``: a guess from the literals' lengths alone, as
+are kept (``Analysis.cost``: a guess from the literals' lengths alone, as
 users' rules may be in any language).
 """
 
@@ -107,12 +107,54 @@ def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
     return frozenset(x + y for x in a for y in b)
 
 
-class _Analysis:
-    """One pattern's analysis (with its memo of clause costs)."""
+_ATOMIC_GROUP = getattr(C, "ATOMIC_GROUP", None)
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) if C else ()
+
+
+class Analysis:
+    """The analysis of patterns, with its memos: one can serve all the patterns
+    of a rule set, whose word lists and vars recur across rules (the same
+    sub-pattern, wherever it is, is analysed once)."""
 
     def __init__(self):
         self._costs: dict[Clause, float] = {}
         self._literal_costs: dict[str, float] = {}
+        self._shapes: dict[tuple, int] = {}  # a sequence's structure -> its number
+        self._infos: dict[tuple[int, bool], _Info] = {}  # (structure number, ignore case) -> what it matches
+        self._numbers: dict[int, int] = {}  # id of a sequence of the tree in hand -> its structure number
+
+    def needs_of(self, parsed) -> tuple[Clause, ...]:
+        """All that the pattern of parse tree ``parsed`` needs."""
+        try:
+            self._number(parsed.data)
+            return self.needs(self.seq(parsed.data, bool(parsed.state.flags & re.IGNORECASE)))
+        finally:
+            self._numbers.clear()  # ids of this tree's parts, reused once it is freed
+
+    def _number(self, items) -> int:
+        """Number ``items`` and the sequences in it by structure, as far as
+        ``item`` reads it (equal structures, one number); returns its number."""
+        shape = []
+        for op, av in items:
+            if op is C.LITERAL:
+                shape.append((op, av))
+            elif op is C.IN:
+                shape.append((op, tuple(av)))
+            elif op is C.BRANCH:
+                shape.append((op, tuple(self._number(seq) for seq in av[1])))
+            elif op is C.SUBPATTERN:
+                shape.append((op, av[1], av[2], self._number(av[3])))
+            elif op is _ATOMIC_GROUP:
+                shape.append((op, self._number(av)))
+            elif op in _REPEATS:
+                shape.append((op, av[0], av[1], self._number(av[2])))
+            elif op is C.ASSERT:
+                shape.append((op, self._number(av[1])))
+            else:  # what ``item`` reads no further
+                shape.append((op,))
+        number = self._shapes.setdefault(tuple(shape), len(self._shapes))
+        self._numbers[id(items)] = number
+        return number
 
     def cost(self, clause: Clause) -> float:
         """Expected occurrences per character of text: lower screens out more."""
@@ -161,8 +203,16 @@ class _Analysis:
         return result
 
     def seq(self, items, ignore_case: bool) -> _Info:
-        """A sequence: its exact strings if every item has them; it needs what
-        each item needs, and a string of each run of exact items."""
+        """A sequence (numbered by ``_number``): its exact strings if every
+        item has them; it needs what each item needs, and a string of each run
+        of exact items."""
+        key = (self._numbers[id(items)], ignore_case)
+        info = self._infos.get(key)
+        if info is None:
+            info = self._infos[key] = self._seq(items, ignore_case)
+        return info
+
+    def _seq(self, items, ignore_case: bool) -> _Info:
         clauses: list[Clause | None] = []
         run: frozenset[str] = _EMPTY  # product of the current run of exact items
         whole: frozenset[str] | None = _EMPTY  # product of all items, while known
@@ -203,9 +253,9 @@ class _Analysis:
             if del_flags & re.IGNORECASE:
                 ignore_case = False
             return self.seq(seq, ignore_case)
-        if op is getattr(C, "ATOMIC_GROUP", None):
+        if op is _ATOMIC_GROUP:
             return self.seq(av, ignore_case)
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        if op in _REPEATS:
             low, high, seq = av
             body = self.seq(seq, ignore_case)
             return _Info(_repeat(body.exact, low, high), self.needs(body) if low >= 1 else ())
@@ -252,11 +302,13 @@ def _repeat(exact: frozenset[str] | None, low: int, high: int) -> frozenset[str]
     return strings if len(strings) <= MAX_STRINGS else None
 
 
-def required_literals(pattern: str, flags: int = 0, parsed=None) -> tuple[Clause, ...] | None:
+def required_literals(pattern: str, flags: int = 0, parsed=None,
+                      analysis: Analysis | None = None) -> tuple[Clause, ...] | None:
     """Clauses (sets of literals) such that wherever ``pattern`` matches in a
     text, the text holds a literal of each; None when the analysis finds none.
 
-    ``parsed``: the pattern's parse tree, when the caller has it already.
+    ``parsed``: the pattern's parse tree, when the caller has it already;
+    ``analysis``: one shared with other patterns (their common parts analysed once).
     """
     if parsed is None:
         parsed = parse(pattern, flags)
@@ -264,9 +316,8 @@ def required_literals(pattern: str, flags: int = 0, parsed=None) -> tuple[Clause
             return None
     if parsed.state.flags & re.LOCALE:
         return None
-    analysis = _Analysis()
     try:
-        need = analysis.needs(analysis.seq(parsed.data, bool(parsed.state.flags & re.IGNORECASE)))
+        need = (analysis or Analysis()).needs_of(parsed)
     except RecursionError:
         return None
     return tuple(_minimal(clause) for clause in need) or None
