@@ -217,4 +217,3 @@ def test_a_screened_out_block_costs_no_match_but_a_spam_block_is_still_cleaned()
     result = cleaner.clean_blocks(spam)
     assert [r["reason"] for r in result.removed] == ["promo"]
     assert result.blocks[1]["text"] == "我们整理了溪水的流速数据，画成了图表。"
-

@@ -122,6 +122,14 @@ class Analysis:
         self._shapes: dict[tuple, int] = {}  # a sequence's structure -> its number
         self._infos: dict[tuple[int, bool], _Info] = {}  # (structure number, ignore case) -> what it matches
         self._numbers: dict[int, int] = {}  # id of a sequence of the tree in hand -> its structure number
+        self._trimmed: dict[Clause, Clause] = {}  # clause -> _minimal(clause)
+
+    def minimal(self, clause: Clause) -> Clause:
+        """``_minimal(clause)``, once per clause (the final clauses of patterns sharing a var recur)."""
+        trimmed = self._trimmed.get(clause)
+        if trimmed is None:
+            trimmed = self._trimmed[clause] = _minimal(clause)
+        return trimmed
 
     def needs_of(self, parsed) -> tuple[Clause, ...]:
         """All that the pattern of parse tree ``parsed`` needs."""
@@ -135,7 +143,7 @@ class Analysis:
         """Number ``items`` and the sequences in it by structure, as far as
         ``item`` reads it (equal structures, one number); returns its number."""
         shape = []
-        for op, av in items:
+        for op, av in getattr(items, "data", items):  # a SubPattern's list: no Python call per item
             if op is C.LITERAL:
                 shape.append((op, av))
             elif op is C.IN:
@@ -216,7 +224,7 @@ class Analysis:
         clauses: list[Clause | None] = []
         run: frozenset[str] = _EMPTY  # product of the current run of exact items
         whole: frozenset[str] | None = _EMPTY  # product of all items, while known
-        for op, av in items:
+        for op, av in getattr(items, "data", items):
             info = self.item(op, av, ignore_case)
             clauses += info.need
             whole = _product(whole, info.exact) if whole is not None and info.exact is not None else None
@@ -316,11 +324,12 @@ def required_literals(pattern: str, flags: int = 0, parsed=None,
             return None
     if parsed.state.flags & re.LOCALE:
         return None
+    analysis = analysis or Analysis()
     try:
-        need = (analysis or Analysis()).needs_of(parsed)
+        need = analysis.needs_of(parsed)
     except RecursionError:
         return None
-    return tuple(_minimal(clause) for clause in need) or None
+    return tuple(map(analysis.minimal, need)) or None
 
 
 # a clause of at most this many literals is tested with ``in``: measured on the
