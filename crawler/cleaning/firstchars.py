@@ -26,44 +26,49 @@ class _Unbounded(Exception):
     pass
 
 
-def _class_chars(items) -> set[str]:
-    chars: set[str] = set()
+# first characters are kept as ranges of code points, (first, last): classes
+# such as [\u3400-\u9fff] hold tens of thousands of characters
+Ranges = list[tuple[int, int]]
+
+
+def _class_ranges(items) -> Ranges:
+    ranges: Ranges = []
     for op, av in items:
         if op is C.LITERAL:
-            chars.add(chr(av))
+            ranges.append((av, av))
         elif op is C.RANGE:
             lo, hi = av
             if hi - lo > MAX_CHARS:
                 raise _Unbounded
-            chars.update(chr(c) for c in range(lo, hi + 1))
+            ranges.append((lo, hi))
         else:  # NEGATE, CATEGORY (\w, \s, ...)
             raise _Unbounded
-    return chars
+    return ranges
 
 
-def _first_seq(items) -> tuple[set[str], bool]:
+def _first_seq(items) -> tuple[Ranges, bool]:
     """(possible first characters, whether the sequence can match empty)."""
-    chars: set[str] = set()
+    ranges: Ranges = []
     for op, av in items:
         first, nullable = _first_item(op, av)
-        chars |= first
+        ranges += first
         if not nullable:
-            return chars, False
-    return chars, True
+            return ranges, False
+    return ranges, True
 
 
-def _first_item(op, av) -> tuple[set[str], bool]:
+def _first_item(op, av) -> tuple[Ranges, bool]:
     if op is C.LITERAL:
-        return {chr(av)}, False
+        return [(av, av)], False
     if op is C.IN:
-        return _class_chars(av), False
+        return _class_ranges(av), False
     if op is C.BRANCH:
-        chars, nullable = set(), False
+        ranges, nullable = [], False
         for seq in av[1]:
             first, empty = _first_seq(seq)
-            chars |= first
+            ranges += first
             nullable = nullable or empty
-        return chars, nullable
+        return ranges, nullable
     if op is C.SUBPATTERN:
         _group, add_flags, del_flags, seq = av
         if add_flags or del_flags:  # inline flags change how characters match
@@ -76,45 +81,85 @@ def _first_item(op, av) -> tuple[set[str], bool]:
     if op is getattr(C, "ATOMIC_GROUP", None):
         return _first_seq(av)
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-        return set(), True  # zero width: the next item consumes the first character
+        return [], True  # zero width: the next item consumes the first character
     raise _Unbounded  # ANY, NOT_LITERAL, CATEGORY, GROUPREF...
 
 
-def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
-    """The characters every match of ``pattern`` starts with, or None if unbounded."""
+def _merged(ranges: Ranges) -> Ranges:
+    """``ranges`` sorted, overlapping and adjacent ones joined: the runs of consecutive code points."""
+    merged: Ranges = []
+    for lo, hi in sorted(ranges):
+        if merged and lo <= merged[-1][1] + 1:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def parse(pattern: str, flags: int = 0):
+    """``re``'s parse tree of ``pattern``, or None when it does not parse (or
+    the parser module is missing)."""
     if P is None:
         return None
     try:
-        chars, nullable = _first_seq(P.parse(pattern, flags))
-    except (_Unbounded, re.error, TypeError, ValueError):
+        return P.parse(pattern, flags)
+    except (re.error, TypeError, ValueError, OverflowError):
         return None
-    if nullable or not chars or len(chars) > MAX_CHARS:
+
+
+def first_chars(pattern: str, flags: int = 0, parsed=None) -> set[str] | None:
+    """The characters every match of ``pattern`` starts with, or None if unbounded.
+
+    ``parsed``: the pattern's parse tree, when the caller has it already.
+    """
+    ranges = _first_ranges(pattern, flags, parsed)
+    return None if ranges is None else {chr(code) for lo, hi in ranges for code in range(lo, hi + 1)}
+
+
+def _first_ranges(pattern: str, flags: int, parsed) -> Ranges | None:
+    """``first_chars`` as merged ranges."""
+    if parsed is None:
+        parsed = parse(pattern, flags)
+        if parsed is None:
+            return None
+    try:
+        ranges, nullable = _first_seq(parsed)
+    except _Unbounded:
         return None
-    return chars
+    ranges = _merged(ranges)
+    if nullable or not ranges or sum(hi - lo + 1 for lo, hi in ranges) > MAX_CHARS:
+        return None
+    return ranges
 
 
 def with_first_chars(pattern: str, flags: int = 0) -> str:
     """``pattern`` prefixed with a lookahead on its first characters, when they are bounded."""
-    chars = first_chars(pattern, flags)
-    if chars is None:
-        return pattern
-    return f"(?=[{_char_class(chars)}])(?:{pattern})"
+    return prefixed(pattern, flags)[0]
 
 
-def _char_class(chars: set[str]) -> str:
-    """The body of ``[...]`` for ``chars``, consecutive code points as ranges."""
-    codes = sorted(ord(ch) for ch in chars)
-    parts = []
-    start = prev = codes[0]
-    for code in codes[1:] + [None]:
-        if code is not None and code == prev + 1:
-            prev = code
-            continue
-        lo, hi = _escape(start), _escape(prev)
-        parts.append(lo if start == prev else f"{lo}{hi}" if prev == start + 1 else f"{lo}-{hi}")
-        if code is not None:
-            start = prev = code
-    return "".join(parts)
+def prefixed(pattern: str, flags: int = 0):
+    """``with_first_chars(pattern, flags)`` and the parse tree of that result,
+    from one parse of ``pattern`` (a parse costs as much as the analyses
+    that use it). The tree is None when ``pattern`` does not parse."""
+    parsed = parse(pattern, flags)
+    # global inline flags (``(?i)...``) must open the pattern: no lookahead before them
+    if parsed is None or parsed.state.flags != P.fix_flags(pattern, flags):
+        return pattern, parsed
+    ranges = _first_ranges(pattern, flags, parsed)
+    if ranges is None:
+        return pattern, parsed
+    lookahead = f"(?=[{_char_class(ranges)}])"
+    # what the parser makes of ``lookahead(?:pattern)``: the lookahead's items, then
+    # ``pattern``'s (re unpacks a group without name or flags into the sequence)
+    tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, *parsed.data])
+    return f"{lookahead}(?:{pattern})", tree
+
+
+def _char_class(ranges: Ranges) -> str:
+    """The body of ``[...]`` for merged ``ranges``."""
+    return "".join(_escape(lo) if lo == hi else f"{_escape(lo)}{_escape(hi)}" if hi == lo + 1
+                   else f"{_escape(lo)}-{_escape(hi)}" for lo, hi in ranges)
 
 
 def _escape(code: int) -> str:

@@ -29,8 +29,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from crawler.cleaning.firstchars import with_first_chars
-from crawler.cleaning.screen import Screen, required_literals
+from crawler.cleaning.firstchars import prefixed
+from crawler.cleaning.screen import Analysis, Screen, required_literals
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
@@ -203,42 +203,72 @@ def alternation(words) -> str:
     return build(trie) if trie else "(?!)"
 
 
-def _expand(pattern: str, lists: dict[str, list[str]], vars_: dict[str, str], where: str, depth: int = 0) -> str:
-    if depth > 10:
-        raise RuleError(f"{where}: vars refer to each other in a loop")
+class _Compiler:
+    """The patterns of one load: each list's and var's expansion, and each
+    distinct pattern's compiling and analysis, done once (rules share them)."""
 
-    def sub(m: re.Match) -> str:
-        name = m.group(1)
-        if name in lists:
-            return "(?:" + alternation(lists[name]) + ")"
-        if name in vars_:
-            return "(?:" + _expand(vars_[name], lists, vars_, where, depth + 1) + ")"
-        raise RuleError(f"{where}: {{{{{name}}}}} is neither a list nor a var")
+    def __init__(self, lists: dict[str, list[str]], vars_: dict[str, str]):
+        self.lists = lists
+        self.vars = vars_
+        self._expansions: dict[tuple[str, int], str] = {}  # (list or var, depth) -> regex
+        self._patterns: dict[tuple[str, int], tuple[re.Pattern, Any]] = {}  # (regex, flags) -> compiled, tree
+        self._screens: dict[tuple, Screen] = {}  # clauses -> the screen of every rule needing them
+        self._analysis = Analysis()
 
-    return _REF.sub(sub, pattern)
+    def expand(self, pattern: str, where: str, depth: int = 0) -> str:
+        if depth > 10:
+            raise RuleError(f"{where}: vars refer to each other in a loop")
 
+        def sub(m: re.Match) -> str:
+            name = m.group(1)
+            if name not in self.lists and name not in self.vars:
+                raise RuleError(f"{where}: {{{{{name}}}}} is neither a list nor a var")
+            # depth too: a var nested too deep fails where it is, whatever ran before
+            known = self._expansions.get((name, depth))
+            if known is None:
+                if name in self.lists:
+                    known = "(?:" + alternation(self.lists[name]) + ")"
+                else:
+                    known = "(?:" + self.expand(self.vars[name], where, depth + 1) + ")"
+                self._expansions[name, depth] = known
+            return known
 
-def _compile(pattern: str | None, rule: Rule, key: str, lists, vars_) -> re.Pattern | None:
-    if pattern is None:
-        return None
-    expanded = _expand(pattern, lists, vars_, f"{rule.source} {key!r}")
-    flags = re.IGNORECASE if rule.params.get("ignore_case") else 0
-    try:
-        re.compile(expanded, flags)
-    except re.error as exc:
-        raise RuleError(f"{rule.source}: {key!r} is not a valid regex: {exc}") from None
-    return re.compile(with_first_chars(expanded, flags), flags)
+        return _REF.sub(sub, pattern)
 
+    def compile(self, pattern: str | None, rule: Rule, key: str):
+        """The compiled pattern and its parse tree (None if unknown), or (None, None)."""
+        if pattern is None:
+            return None, None
+        expanded = self.expand(pattern, f"{rule.source} {key!r}")
+        flags = re.IGNORECASE if rule.params.get("ignore_case") else 0
+        known = self._patterns.get((expanded, flags))
+        if known is None:
+            known = self._patterns[expanded, flags] = self._compile(expanded, flags, rule, key)
+        return known
 
-def _screen(pattern: re.Pattern, screens: dict[tuple, Screen]) -> Screen | None:
-    """The prefilter of ``pattern``; rules needing the same literals share one
-    (a block is screened once for all of them)."""
-    clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE)
-    if clauses is None:
-        return None
-    if clauses not in screens:
-        screens[clauses] = Screen(clauses, lambda clause: re.compile(alternation(clause)))
-    return screens[clauses]
+    @staticmethod
+    def _compile(expanded: str, flags: int, rule: Rule, key: str):
+        fast, tree = prefixed(expanded, flags)
+        try:
+            return re.compile(fast, flags), tree
+        except (re.error, OverflowError):
+            pass
+        # the error is told about the pattern as written, not the prefixed one (which
+        # fails too); a prefix that alone fails leaves the pattern as written
+        try:
+            return re.compile(expanded, flags), None
+        except (re.error, OverflowError) as exc:
+            raise RuleError(f"{rule.source}: {key!r} is not a valid regex: {exc}") from None
+
+    def screen(self, pattern: re.Pattern, tree) -> Screen | None:
+        """The prefilter of ``pattern`` (``tree``: its parse tree, None to parse it);
+        rules needing the same literals share one (a block is screened once for all of them)."""
+        clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE, tree, self._analysis)
+        if clauses is None:
+            return None
+        if clauses not in self._screens:
+            self._screens[clauses] = Screen(clauses, lambda clause: re.compile(alternation(clause)))
+        return self._screens[clauses]
 
 
 def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:
@@ -287,14 +317,14 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
     if unknown:
         raise RuleError(f"disabled rule(s) {sorted(unknown)} are not defined")
     active = [r for r in rules.values() if r.name not in set(disabled)]
-    screens: dict[tuple, Screen] = {}
+    compiler = _Compiler(lists, vars_)
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_article"):
             if key in p:
-                rule.compiled[key] = _compile(p[key], rule, key, lists, vars_)
-        if rule.kind == "regex":
-            rule.screen = _screen(rule.compiled["pattern"], screens)
+                rule.compiled[key], tree = compiler.compile(p[key], rule, key)
+                if key == "pattern" and rule.kind == "regex":
+                    rule.screen = compiler.screen(rule.compiled[key], tree)
         for key in ("cues_before", "cues_after", "spam_host_words"):
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)

@@ -22,19 +22,18 @@ clause tells. The analysis:
   nothing gets no screen: its rule runs as before.
 
 Of the clauses found, the ``MAX_CLAUSES`` least likely to be met by chance
-are kept (``_Analysis.cost``: a guess from the literals' lengths alone, as
+are kept (``Analysis.cost``: a guess from the literals' lengths alone, as
 users' rules may be in any language).
 """
 
 from __future__ import annotations
 
+import math
 import re
 
-try:  # the parser module is private and moved in 3.11; without it, no screen
-    from re import _constants as C
-    from re import _parser as P
-except ImportError:  # pragma: no cover
-    P = C = None
+# re's private parser, as first characters use it (without it, no screen)
+from crawler.cleaning.firstchars import C, parse
+
 try:  # how re itself decides whether a character has case
     from _sre import ascii_iscased, unicode_iscased
 except ImportError:  # pragma: no cover
@@ -85,7 +84,8 @@ def _clause(strings: frozenset[str] | None) -> Clause | None:
 
 def _implies(a: Clause, b: Clause) -> bool:
     """Whether a text meeting clause ``a`` meets ``b``."""
-    return all(any(y in x for y in b) for x in a)
+    # a literal of both holds itself: only the others are searched (often none)
+    return all(any(y in x for y in b) for x in a - b)
 
 
 def _minimal(clause: Clause) -> Clause:
@@ -107,30 +107,88 @@ def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
     return frozenset(x + y for x in a for y in b)
 
 
-class _Analysis:
-    """One pattern's analysis (with its memo of clause costs)."""
+_ATOMIC_GROUP = getattr(C, "ATOMIC_GROUP", None)
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) if C else ()
+
+
+class Analysis:
+    """The analysis of patterns, with its memos: one can serve all the patterns
+    of a rule set, whose word lists and vars recur across rules (the same
+    sub-pattern, wherever it is, is analysed once)."""
 
     def __init__(self):
         self._costs: dict[Clause, float] = {}
+        self._literal_costs: dict[str, float] = {}
+        self._shapes: dict[tuple, int] = {}  # a sequence's structure -> its number
+        self._infos: dict[tuple[int, bool], _Info] = {}  # (structure number, ignore case) -> what it matches
+        self._numbers: dict[int, int] = {}  # id of a sequence of the tree in hand -> its structure number
+        self._trimmed: dict[Clause, Clause] = {}  # clause -> _minimal(clause)
+
+    def minimal(self, clause: Clause) -> Clause:
+        """``_minimal(clause)``, once per clause (the final clauses of patterns sharing a var recur)."""
+        trimmed = self._trimmed.get(clause)
+        if trimmed is None:
+            trimmed = self._trimmed[clause] = _minimal(clause)
+        return trimmed
+
+    def needs_of(self, parsed) -> tuple[Clause, ...]:
+        """All that the pattern of parse tree ``parsed`` needs."""
+        try:
+            self._number(parsed.data)
+            return self.needs(self.seq(parsed.data, bool(parsed.state.flags & re.IGNORECASE)))
+        finally:
+            self._numbers.clear()  # ids of this tree's parts, reused once it is freed
+
+    def _number(self, items) -> int:
+        """Number ``items`` and the sequences in it by structure, as far as
+        ``item`` reads it (equal structures, one number); returns its number."""
+        shape = []
+        for op, av in getattr(items, "data", items):  # a SubPattern's list: no Python call per item
+            if op is C.LITERAL:
+                shape.append((op, av))
+            elif op is C.IN:
+                shape.append((op, tuple(av)))
+            elif op is C.BRANCH:
+                shape.append((op, tuple(self._number(seq) for seq in av[1])))
+            elif op is C.SUBPATTERN:
+                shape.append((op, av[1], av[2], self._number(av[3])))
+            elif op is _ATOMIC_GROUP:
+                shape.append((op, self._number(av)))
+            elif op in _REPEATS:
+                shape.append((op, av[0], av[1], self._number(av[2])))
+            elif op is C.ASSERT:
+                shape.append((op, self._number(av[1])))
+            else:  # what ``item`` reads no further
+                shape.append((op,))
+        number = self._shapes.setdefault(tuple(shape), len(self._shapes))
+        self._numbers[id(items)] = number
+        return number
 
     def cost(self, clause: Clause) -> float:
         """Expected occurrences per character of text: lower screens out more."""
         cost = self._costs.get(clause)
         if cost is None:
-            cost = 0.0
-            for s in clause:
-                p = 1.0
-                for ch in s:
-                    p *= _P_WORD if ch.isalnum() else _P_OTHER
-                cost += p
-            self._costs[clause] = cost
+            # fsum: the same float whatever order the set yields its literals in
+            # (the choice of clauses must not depend on the process's hash seed)
+            cost = self._costs[clause] = math.fsum(map(self._literal_cost, clause))
+        return cost
+
+    def _literal_cost(self, literal: str) -> float:
+        cost = self._literal_costs.get(literal)
+        if cost is None:
+            cost = 1.0
+            for ch in literal:
+                cost *= _P_WORD if ch.isalnum() else _P_OTHER
+            self._literal_costs[literal] = cost
         return cost
 
     def best(self, clauses) -> tuple[Clause, ...]:
         """The MAX_CLAUSES most selective of ``clauses`` (None ones left out),
         none implied by a kept one."""
+        candidates = dict.fromkeys(c for c in clauses if c is not None)  # ties keep this order
+        if len(candidates) < 2:  # most calls (a word list's trie is a tree of one-clause branches)
+            return tuple(candidates)
         kept: list[Clause] = []
-        candidates = {c for c in clauses if c is not None}
         for clause in sorted(candidates, key=lambda c: (self.cost(c), len(c), min(c), max(c))):
             if not any(_implies(k, clause) for k in kept):
                 kept.append(clause)
@@ -153,12 +211,20 @@ class _Analysis:
         return result
 
     def seq(self, items, ignore_case: bool) -> _Info:
-        """A sequence: its exact strings if every item has them; it needs what
-        each item needs, and a string of each run of exact items."""
+        """A sequence (numbered by ``_number``): its exact strings if every
+        item has them; it needs what each item needs, and a string of each run
+        of exact items."""
+        key = (self._numbers[id(items)], ignore_case)
+        info = self._infos.get(key)
+        if info is None:
+            info = self._infos[key] = self._seq(items, ignore_case)
+        return info
+
+    def _seq(self, items, ignore_case: bool) -> _Info:
         clauses: list[Clause | None] = []
         run: frozenset[str] = _EMPTY  # product of the current run of exact items
         whole: frozenset[str] | None = _EMPTY  # product of all items, while known
-        for op, av in items:
+        for op, av in getattr(items, "data", items):
             info = self.item(op, av, ignore_case)
             clauses += info.need
             whole = _product(whole, info.exact) if whole is not None and info.exact is not None else None
@@ -195,9 +261,9 @@ class _Analysis:
             if del_flags & re.IGNORECASE:
                 ignore_case = False
             return self.seq(seq, ignore_case)
-        if op is getattr(C, "ATOMIC_GROUP", None):
+        if op is _ATOMIC_GROUP:
             return self.seq(av, ignore_case)
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        if op in _REPEATS:
             low, high, seq = av
             body = self.seq(seq, ignore_case)
             return _Info(_repeat(body.exact, low, high), self.needs(body) if low >= 1 else ())
@@ -244,23 +310,26 @@ def _repeat(exact: frozenset[str] | None, low: int, high: int) -> frozenset[str]
     return strings if len(strings) <= MAX_STRINGS else None
 
 
-def required_literals(pattern: str, flags: int = 0) -> tuple[Clause, ...] | None:
+def required_literals(pattern: str, flags: int = 0, parsed=None,
+                      analysis: Analysis | None = None) -> tuple[Clause, ...] | None:
     """Clauses (sets of literals) such that wherever ``pattern`` matches in a
-    text, the text holds a literal of each; None when the analysis finds none."""
-    if P is None:
-        return None
-    try:
-        parsed = P.parse(pattern, flags)
-    except (re.error, TypeError, ValueError):
-        return None
+    text, the text holds a literal of each; None when the analysis finds none.
+
+    ``parsed``: the pattern's parse tree, when the caller has it already;
+    ``analysis``: one shared with other patterns (their common parts analysed once).
+    """
+    if parsed is None:
+        parsed = parse(pattern, flags)
+        if parsed is None:
+            return None
     if parsed.state.flags & re.LOCALE:
         return None
-    analysis = _Analysis()
+    analysis = analysis or Analysis()
     try:
-        need = analysis.needs(analysis.seq(parsed.data, bool(parsed.state.flags & re.IGNORECASE)))
+        need = analysis.needs_of(parsed)
     except RecursionError:
         return None
-    return tuple(_minimal(clause) for clause in need) or None
+    return tuple(map(analysis.minimal, need)) or None
 
 
 # a clause of at most this many literals is tested with ``in``: measured on the
