@@ -214,7 +214,8 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redi
 
 def test_a_crawl_stopped_with_ctrl_c_is_finished_by_a_later_worker(site, client, redis_url, tmp_path):
     settings = dist_settings(site, redis_url, tmp_path)
-    first = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "first")
+    # fetching slower than the chain exports, so that the stop lands with requests still queued
+    first = start_crawl("sohu", {"author": "bench8"}, {**settings, "DOWNLOAD_DELAY": "0.05"}, tmp_path / "first")
     wait_for_lines(tmp_path / "first" / "run.jsonl", 15, timeout=30)
     first.send_signal(signal.SIGINT)  # a clean close: its leases go back on the queue
     stopped = finish_crawl(first, tmp_path / "first", timeout=30)
