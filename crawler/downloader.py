@@ -20,6 +20,8 @@
   held for ``Retry-After`` or an exponential backoff before the next request.
 - ``RobotsTxtMiddleware``: Scrapy's, fixed so that no request waiting for a
   host's robots.txt goes out unchecked.
+- ``Downloader``: Scrapy's, fixed so that a slot's concurrency
+  (``CONCURRENT_REQUESTS_PER_DOMAIN``) holds at zero download delay.
 
 A refused request fails with ``Refused``, whose ``reason`` becomes the
 reject reason of the page (see ``failure_reason``).
@@ -37,6 +39,8 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.core.downloader import Downloader as ScrapyDownloader
+from scrapy.core.downloader import Slot
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
@@ -53,7 +57,7 @@ from scrapy.exceptions import (
     UnsupportedURLSchemeError,
 )
 from scrapy.http import Request
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
@@ -372,3 +376,25 @@ class BackoffRetryMiddleware(RetryMiddleware):
         slot = self.crawler.engine.downloader.slots.get(key)
         if slot is not None:
             slot.delay, slot.jitter = delay, jitter
+
+
+class Downloader(ScrapyDownloader):
+    """Scrapy's downloader, with each slot's concurrency kept at zero delay.
+
+    Scrapy 2.19 counts a request as transferring only when the task that
+    downloads it starts, after the loop that fills the slot: at zero delay
+    that loop sent a host's whole queue at once (up to ``CONCURRENT_REQUESTS``),
+    whatever ``CONCURRENT_REQUESTS_PER_DOMAIN`` said, and the connections
+    beyond the pool's one per host were closed after each use (a new
+    connection for nearly every request). Here a request counts as soon as
+    it leaves the queue; with a delay, Scrapy's loop sends one at a time anyway.
+    """
+
+    def _process_queue(self, slot: Slot) -> None:
+        if slot.latercall or slot.download_delay():
+            return super()._process_queue(slot)
+        while slot.queue and slot.free_transfer_slots() > 0:
+            slot.lastseen = time.monotonic()
+            request, queue_dfd = slot.queue.popleft()
+            slot.transferring.add(request)  # counted now; ``_download`` adds it again (a set) and removes it
+            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))

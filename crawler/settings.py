@@ -107,6 +107,8 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # --- Politeness defaults
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Scrapy's downloader, keeping CONCURRENT_REQUESTS_PER_DOMAIN at DOWNLOAD_DELAY = 0 too (crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.Downloader"
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 # AutoThrottle's first delay per host (it never goes below DOWNLOAD_DELAY).

@@ -348,6 +348,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.server.log.append({
                     "path": self.path, "host": self.headers.get("Host"), "status": status,
                     "start": started, "end": time.time(), "ua": self.headers.get("User-Agent"),
+                    "client_port": self.client_address[1],  # one per connection
                 })
 
     def _log(self, parts):

@@ -171,6 +171,18 @@ def test_sohu_since_and_max_articles(fresh, tmp_path):
     assert sum("author-articles" in p for p in log) == 1  # no listing page read past the budget
 
 
+def test_one_request_at_a_time_per_host_even_with_no_delay(fresh, tmp_path):
+    # Scrapy 2.19 alone sends a host's whole queue at once at zero delay (crawler.downloader.Downloader)
+    site = fresh
+    done = crawl("sohu", {"author": "bench2"}, settings_for(site, tmp_path, DOWNLOAD_DELAY="0"), tmp_path, "nodelay")
+    assert done.close_reason == "finished" and len(done.articles) == 2 * M.BENCH_PAGE
+    served = site.log(clear=True)
+    assert len(served) == 2 * M.BENCH_PAGE + 4  # robots.txt, 3 listing pages, the articles
+    # never two at once, so the one kept-alive connection serves them all (the
+    # pool keeps one per host: each request beyond it had a connection of its own)
+    assert len({r["client_port"] for r in served}) == 1
+
+
 FAILURES = {  # listed path -> (reject reason, status), None for an article
     "/x/429/a": None,  # 429 with Retry-After, then the page
     "/x/503/b": None,  # 503 once, then the page
