@@ -7,12 +7,14 @@ nothing parsed), with the project's full pipeline chain in one worker
 process (``PIPELINE_WORKERS=1``, the default), and with the chain on the
 reactor thread (``PIPELINE_WORKERS=0``). The variants take turns, ``--repeat`` times each,
 and the median of each is reported. No download delay, no AutoThrottle, a
-fresh seen-store and dedup index each time. Prints pages/s of each (pages =
+fresh seen-store and dedup index each time; one request at a time to the mock
+site, the project's ``CONCURRENT_REQUESTS_PER_DOMAIN`` (``--per-host N``: N
+at once, which makes the crawl CPU-bound on a small machine). Prints pages/s of each (pages =
 responses received, over the crawl's own elapsed time), the share of
 throughput the chain costs, and peak RSS: of the crawl process, and of the
 crawl with its pipeline workers (sampled every 50 ms).
 
-    python bench/crawl_speed.py [--pages 100] [--repeat 3]
+    python bench/crawl_speed.py [--pages 100] [--repeat 3] [--per-host 1]
 
 Targets: the chain costs <= 20% of throughput; peak RSS <= 300 MB.
 """
@@ -95,15 +97,19 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100, help="listing pages of 20 articles (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="crawls per variant, taking turns; the median is kept")
     parser.add_argument("--no-reactor", action="store_true", help="leave out the PIPELINE_WORKERS=0 variant")
+    parser.add_argument("--per-host", type=int, default=None,
+                        help="requests at once to the mock site (default: CONCURRENT_REQUESTS_PER_DOMAIN, 1)")
     options = parser.parse_args()
-    variants = {k: v for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
+    per_host = {} if options.per_host is None else {"CONCURRENT_REQUESTS_PER_DOMAIN": str(options.per_host)}
+    variants = {k: {**v, **per_host} for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
     results: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     with MockSite() as site, tempfile.TemporaryDirectory() as tmp:
         for attempt in range(options.repeat):
             for name, extra in variants.items():
                 slug = name.replace(" ", "_").replace(",", "")
                 results[name].append(run(site, Path(tmp), f"{slug}{attempt}", options.pages, extra))
-    print(f"crawl of sohu author bench{options.pages} from the mock site, no delay "
+    print(f"crawl of sohu author bench{options.pages} from the mock site, no delay, "
+          f"{options.per_host or 1} request(s) at a time "
           f"({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}); "
           f"median of {options.repeat}")
     print(f"{'variant':<16} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'(runs)':>20}"

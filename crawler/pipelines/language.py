@@ -36,13 +36,10 @@ class LanguagePipeline:
         rules = load_rules(settings.getlist("LANG_RULES"))
         keep = tuple(dict.fromkeys(rules.code(code) for code in settings.getlist("LANG_KEEP") if code.strip()))
         blocks_lang = (settings.get("LANG_BLOCKS") or "").strip()
-        detector = LanguageDetector(rules)
-        # profiles (~20 MB) loaded now where the stage runs; a crawl whose pipeline
-        # workers run it only replays it, and loads them only if it ever detects
-        if getattr(crawler, "offload_worker", False) or settings.getint("PIPELINE_WORKERS") <= 0:
-            detector.prepare()
+        # langdetect's profiles (~20 MB, 0.3 s) are loaded on first need: script
+        # and function words settle Chinese text, so a Chinese crawl may never load them
         return cls(
-            crawler.stats, detector, keep=keep,
+            crawler.stats, LanguageDetector(rules), keep=keep,
             min_share=settings.getfloat("LANG_KEEP_MIN_SHARE", 0.15),
             action=(settings.get("LANG_ACTION") or "drop").strip().lower(),
             blocks_lang=rules.code(blocks_lang) if blocks_lang else "",

@@ -21,8 +21,10 @@ reactor. The worker stops
 before the first stage not offloadable: that stage and those after it run
 on the reactor as before. Stages after a ``commit`` run in the worker before
 that commit happened; they must not read what it sets (``duplicate_of``).
-A stage may define ``idle()``: the worker calls it whenever no item waits
-(the dedup stage then commits the index checks it batches).
+A stage may define ``idle()``: the worker calls it when no item has come for
+``IDLE_AFTER`` seconds (the dedup stage then commits the index checks it
+batches; a crawl fetching one page at a time would otherwise commit nearly
+every check alone).
 If the commit rejects the item, what they recorded is never replayed, so
 stats and rejects are those of the chain on the reactor. Log records of the
 worker's stages are replayed in the crawl's log. When a worker dies, the
@@ -138,6 +140,7 @@ class _LogCollector(logging.Handler):
 
 
 _worker: dict[str, Any] = {}  # the worker process's stages, built once by _start_worker
+IDLE_AFTER = 0.05  # seconds without an item before a worker's stages finish what they batch
 
 
 def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) -> None:
@@ -168,7 +171,7 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
     idle = [stage.idle for stage in _worker["stages"] if hasattr(stage, "idle")]
     try:
         while True:
-            if idle and not conn.poll():  # nothing waits: stages finish what they batch (index commits)
+            if idle and not conn.poll(IDLE_AFTER):  # nothing came for a while: stages finish what they batch
                 for hook in idle:
                     hook()
             message = conn.recv_bytes()
