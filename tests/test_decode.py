@@ -75,7 +75,7 @@ def garbled_by_definition(text: str) -> bool:
                            or len(_MOJIBAKE.findall(text)) > max(8, len(text) // 100))
 
 
-_ODD = ["\x00", "\x01", "\x0b", "\x1f", "\ufffd", "\u00ff", "\u0080", "\u00a9",  # alone
+_ODD = ["\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ufffd", "\u00ff", "\u0080", "\u00a9",  # alone
         "\u00c2\u00a9", "\u00c3\u0153", "\u00e6\u2019", "\u00ef\u0178", "\u00c2\u0080", "\u00ef\u00bf"]  # pairs
 
 
@@ -86,3 +86,11 @@ def test_garbage_is_told_as_the_definition_says(normal, odd, every):
     # normal text with one or two kinds of odd characters every ``every`` characters (0: none)
     text = "".join(odd[i % len(odd)] if every and i % every == 0 else ch for i, ch in enumerate(normal))
     assert looks_garbled(text) == garbled_by_definition(text)
+
+
+@pytest.mark.parametrize("odd", _ODD)
+def test_each_kind_of_garbage_alone_is_told_as_the_definition_says(odd):
+    for every in (2, 5, 20, 60, 150):
+        for size in (50, 400, 3000):
+            text = "".join(odd if i % every == 0 else "文" for i in range(size))
+            assert looks_garbled(text) == garbled_by_definition(text), (every, size)

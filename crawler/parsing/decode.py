@@ -39,6 +39,7 @@ _MOJIBAKE = re.compile("[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]
 # Latin-1 characters alone, a string a fraction of its size.
 _CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MOJIBAKE_LEAD = re.compile(rb"[\xc2-\xef]")
+_ORDINARY_BYTES = bytes(b for b in range(256) if not (_CONTROL_BYTE.match(bytes([b])) or _MOJIBAKE_LEAD.match(bytes([b]))))
 
 
 def _normalise(label: str | None) -> str | None:
@@ -70,10 +71,11 @@ def looks_garbled(text: str) -> bool:
     sample = text[:200_000]
     if not sample:
         return False
-    latin = sample.encode("latin-1", "ignore")
-    if len(_CONTROL_BYTE.findall(latin)) + sample.count("\ufffd") > max(8, len(sample) // 200):
+    # the suspect Latin-1 characters alone (a C pass each), usually none
+    suspects = sample.encode("latin-1", "ignore").translate(None, _ORDINARY_BYTES)
+    if len(_CONTROL_BYTE.findall(suspects)) + sample.count("\ufffd") > max(8, len(sample) // 200):
         return True
-    if _MOJIBAKE_LEAD.search(latin) is None:
+    if _MOJIBAKE_LEAD.search(suspects) is None:
         return False
     return len(_MOJIBAKE.findall(sample)) > max(8, len(sample) // 100)
 
