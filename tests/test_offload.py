@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
@@ -178,3 +178,23 @@ def test_worker_death_fails_the_item_at_work_and_a_new_worker_takes_the_rest():
     assert [r.url for i, r in enumerate(results) if i != 1] == [
         "https://example.com/a", "https://example.com/b", "https://example.com/c"]
     assert all(isinstance(r, Article) for i, r in enumerate(results) if i != 1)
+
+
+def test_workers_start_with_the_extensions_and_the_pipeline_takes_them_over(monkeypatch):
+    monkeypatch.setattr(offload, "is_reactor_installed", lambda: True)
+    monkeypatch.setattr(offload, "is_asyncio_reactor_installed", lambda: True)
+    chain = {"crawler.pipelines.offload.OffloadPipeline": 50, f"{__name__}.CrashStage": 100}
+    crawler = get_crawler(settings_dict={"ITEM_PIPELINES": chain, "PIPELINE_WORKERS": 1})
+    with pytest.raises(NotConfigured):  # an extension with nothing left to do
+        offload.StartWorkers.from_crawler(crawler)
+    pipeline = OffloadPipeline.from_crawler(crawler)
+    try:
+        assert len(pipeline.workers) == 1 and pipeline.workers[0].process.is_alive()
+        assert OffloadPipeline.from_crawler(crawler) is pipeline  # no second set of workers
+    finally:
+        pipeline.close_spider()
+    # without the pipeline in the chain, nothing starts
+    idle = get_crawler(settings_dict={"ITEM_PIPELINES": {f"{__name__}.CrashStage": 100}, "PIPELINE_WORKERS": 1})
+    with pytest.raises(NotConfigured):
+        offload.StartWorkers.from_crawler(idle)
+    assert getattr(idle, offload._PIPELINE, None) is None

@@ -50,7 +50,7 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler, load_object
-from scrapy.utils.reactor import is_asyncio_reactor_installed
+from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
 from crawler.gctuning import tune_gc
 from crawler.items import Page
@@ -58,6 +58,7 @@ from crawler.items import Page
 logger = logging.getLogger(__name__)
 
 _RECORD = "_offload_record"  # attribute of an item carrying its Record on the reactor
+_PIPELINE = "_offload_pipeline"  # attribute of the crawler holding its OffloadPipeline, once built
 # what a worker's stages may read of ``crawler.spider`` (the dedup stage: ``incremental``)
 SPIDER_FACTS = ("name", "incremental")
 
@@ -262,6 +263,8 @@ class OffloadPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if (built := getattr(crawler, _PIPELINE, None)) is not None:
+            return built  # started early by StartWorkers
         settings = crawler.settings
         workers = settings.getint("PIPELINE_WORKERS")
         if workers <= 0:
@@ -293,6 +296,7 @@ class OffloadPipeline:
         facts = {name: getattr(spider, name) for name in SPIDER_FACTS if hasattr(spider, name)}
         pipeline = cls(frozen, paths, workers, crawler.stats, facts)
         pipeline._spawn()  # the workers import and build their stages while the crawl starts
+        setattr(crawler, _PIPELINE, pipeline)
         return pipeline
 
     def open_spider(self):
@@ -377,3 +381,19 @@ class OffloadPipeline:
                 worker.process.terminate()
             worker.conn.close()
         self.workers = []
+
+
+class StartWorkers:
+    """Extension: the pipeline workers start as soon as the crawl's extensions
+    are built, not when the item pipelines are (the downloader and middlewares
+    come between, ~0.2 s), so that they are ready about when the spider opens:
+    a worker that starts late holds every item back. ``OffloadPipeline`` takes
+    them over. Nothing starts unless it is in ``ITEM_PIPELINES``."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        chain = crawler.settings.get_component_priority_dict_with_base("ITEM_PIPELINES")
+        if is_reactor_installed() and any(
+                priority is not None and load_object(path) is OffloadPipeline for path, priority in chain.items()):
+            OffloadPipeline.from_crawler(crawler)
+        raise NotConfigured("nothing to do once the workers are started")
