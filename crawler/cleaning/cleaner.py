@@ -171,7 +171,7 @@ def _rule_cuts(rule: Rule, article: _Article, index: int):
         cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
                                    c["cues_before"], c["cues_after"])
         # a sentence that reports on the site keeps it, unless it was pasted into a word
-        bounds = block.sentences() if c["unless"] is not None else []
+        bounds = block.sentences() if cuts and c["unless"] is not None else []
         return [(s, e) for s, e, pasted in cuts
                 if pasted or c["unless"] is None
                 or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
