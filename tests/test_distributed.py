@@ -153,7 +153,9 @@ def bench_urls(pages: int) -> list[str]:
 
 
 def test_two_workers_share_a_sohu_author_each_article_once_then_nothing_new(site, client, redis_url, tmp_path):
-    settings = dist_settings(site, redis_url, tmp_path)
+    # fetching slowly enough (~8 s for one worker) that a worker which starts
+    # a few seconds late on a loaded machine still finds requests to take
+    settings = dist_settings(site, redis_url, tmp_path, DOWNLOAD_DELAY="0.1")
     crawls = run_workers("sohu", {"author": "bench4"}, settings, tmp_path, ["a", "b"])
     for crawl in crawls.values():
         assert crawl.returncode == 0 and crawl.close_reason == "finished", crawl.log[-3000:]
@@ -198,7 +200,9 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redi
     settings = dist_settings(site, redis_url, tmp_path)
     started = time.monotonic()
     victim = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "victim")
-    survivor = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "survivor")
+    # the survivor fetches slower, so that the victim has its 15 articles even if it starts late
+    survivor = start_crawl("sohu", {"author": "bench8"}, {**settings, "DOWNLOAD_DELAY": "0.05"},
+                           tmp_path / "survivor")
     wait_for_lines(tmp_path / "victim" / "run.jsonl", 15, timeout=30)
     victim.send_signal(signal.SIGKILL)  # no chance to acknowledge, re-queue or close
     victim.wait(timeout=10)
