@@ -197,13 +197,14 @@ def test_two_workers_share_wechat_feeds_and_albums(site, client, redis_url, tmp_
 
 
 def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redis_url, tmp_path):
-    settings = dist_settings(site, redis_url, tmp_path)
+    # fetching slowly (~8 s for the whole crawl), and the survivor starts once the victim has
+    # exported 15 articles: the victim is killed holding requests, with the other at work
+    settings = dist_settings(site, redis_url, tmp_path, DOWNLOAD_DELAY="0.05")
     started = time.monotonic()
     victim = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "victim")
-    # the survivor fetches slower, so that the victim has its 15 articles even if it starts late
-    survivor = start_crawl("sohu", {"author": "bench8"}, {**settings, "DOWNLOAD_DELAY": "0.05"},
-                           tmp_path / "survivor")
     wait_for_lines(tmp_path / "victim" / "run.jsonl", 15, timeout=30)
+    survivor = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "survivor")
+    wait_for_lines(tmp_path / "survivor" / "run.jsonl", 1, timeout=30)
     victim.send_signal(signal.SIGKILL)  # no chance to acknowledge, re-queue or close
     victim.wait(timeout=10)
     killed = finish_crawl(victim, tmp_path / "victim")
