@@ -290,3 +290,37 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(fresh, tmp_path, sig):
         assert re.search(r"Progress: \d+ pages \(\d+/min\), \d+ articles \(\d+/min\), 0 rejects", first.log)
     else:
         assert "did not close cleanly" in second.log
+
+
+def test_no_spider_callback_is_a_generator_returning_a_value():
+    """What Scrapy's WARN_ON_GENERATOR_RETURN_VALUE checks at every response, which the
+    project turns off for speed (crawler/settings.py): checked here once instead. A
+    helper consumed with ``yield from`` returns its value on purpose."""
+    import inspect
+
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    assert project_settings.WARN_ON_GENERATOR_RETURN_VALUE is False
+    loader = SpiderLoader(Settings({"SPIDER_MODULES": project_settings.SPIDER_MODULES}))
+    checked, helpers = [], set()
+    for name in loader.list():
+        spider = loader.load(name)
+        source = "".join(inspect.getsource(cls) for cls in spider.__mro__ if cls.__module__.startswith("crawler."))
+        for attr, member in inspect.getmembers(spider, inspect.isfunction):
+            if not (inspect.isgeneratorfunction(member) or inspect.isasyncgenfunction(member)):
+                continue
+            if is_generator_with_return_value(member):
+                assert f"yield from self.{attr}(" in source, f"{name}.{attr} is a callback returning a value"
+                helpers.add(attr)
+            else:
+                checked.append(f"{name}.{attr}")
+    assert {"sohu.parse_article", "wechat.parse_article", "files.start"} <= set(checked), checked
+    assert helpers == {"follow_listing"}
+
+    def callback():  # the check itself finds what it is for
+        yield 1
+        return 2
+
+    assert is_generator_with_return_value(callback)
