@@ -13,15 +13,19 @@
   URI ends in ``.gz`` is gzipped anyway.
 - Feed files are flushed after each item, so what the seen-store records as
   exported is in the file even if the crawl is killed.
+- ``JsonLinesExporter`` writes the project's items as Scrapy's exporter does,
+  faster.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 
 from crawler import atom
@@ -80,6 +84,31 @@ class FeedExporter(ScrapyFeedExporter):
 
     def item_error(self, item, response, spider, failure) -> None:
         self.item_scraped(error_record(item, failure.value), spider)
+
+
+def _plain_fields(cls) -> tuple[str, ...]:
+    """The fields of an item dataclass, in order, none with a ``serializer``."""
+    fields = dataclasses.fields(cls)
+    assert not any("serializer" in f.metadata for f in fields), f"{cls.__name__} has a field serializer"
+    return tuple(f.name for f in fields)
+
+
+class JsonLinesExporter(JsonLinesItemExporter):
+    """Scrapy's JSON-lines exporter (``FEED_EXPORTERS``: ``jsonlines``, ``jl``) with
+    a fast path for the project's items: their fields are all set and have no
+    serializer, so with no ``fields_to_export`` the line is the fields as they
+    are, the same bytes as Scrapy's, which looks up and serialises each field
+    through ItemAdapter (a fifth of the crawl process's time with the chain)."""
+
+    FIELDS = {cls: _plain_fields(cls) for cls in (Article, Rejected)}
+
+    def export_item(self, item) -> None:
+        names = self.FIELDS.get(type(item))
+        if names is None or self.fields_to_export is not None \
+                or type(self).serialize_field is not BaseItemExporter.serialize_field:
+            return super().export_item(item)
+        line = self.encoder.encode({name: getattr(item, name) for name in names}) + "\n"
+        self.file.write(line.encode(self.encoding or "utf-8"))
 
 
 class AtomFeed:

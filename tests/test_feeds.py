@@ -43,3 +43,34 @@ def test_o_replaces_default_feeds_and_rejects_still_written(tmp_path):
 def test_missing_path_is_a_clear_error(tmp_path):
     proc = run_scrapy("crawl", "files", "-a", f"path={tmp_path / 'nope'}", cwd=tmp_path, check=False)
     assert "no such file or directory" in proc.stderr
+
+
+def test_the_fast_jsonlines_exporter_writes_scrapys_bytes():
+    from io import BytesIO
+
+    from scrapy.exporters import JsonLinesItemExporter
+
+    from crawler import settings as project_settings
+    from crawler.feeds import JsonLinesExporter
+    from crawler.items import Article, Rejected
+
+    assert project_settings.FEED_EXPORTERS == {"jsonlines": "crawler.feeds.JsonLinesExporter",
+                                               "jl": "crawler.feeds.JsonLinesExporter"}
+    article = Article(url="https://www.sohu.com/a/1_2", fetched_from="http://h/a/1_2", source="sohu",
+                      title="标题 \"quoted\"\n", blocks=[{"type": "paragraph", "text": "第一段。\u2028", "lang": "zh"}],
+                      text="第一段。\u2028", langs={"zh": 1.0}, removed=[{"reason": "spam", "text": "x.cn"}])
+    items = [article, Rejected(fetched_from="f", url=None, reason="empty", status=404), {"free": "form", "n": 1}]
+
+    def export(cls, **options) -> bytes:
+        out = BytesIO()
+        exporter = cls(out, **options)
+        exporter.start_exporting()
+        for item in items:
+            exporter.export_item(item)
+        exporter.finish_exporting()
+        return out.getvalue()
+
+    for options in ({"encoding": "utf-8"}, {}, {"encoding": "utf-8", "fields_to_export": ["url", "reason"]},
+                    {"encoding": "utf-8", "indent": 2}):
+        assert export(JsonLinesExporter, **options) == export(JsonLinesItemExporter, **options), options
+    assert "标题".encode() in export(JsonLinesExporter, encoding="utf-8")

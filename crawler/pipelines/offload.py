@@ -319,12 +319,13 @@ class OffloadPipeline:
                     path.rsplit(".", 1)[-1] for path in self.paths))
 
     def _readable(self, worker: _Worker) -> None:
+        # One result per call, without asking the pipe first (a system call per
+        # item): the event loop calls again while the pipe has more.
         try:
-            while worker.conn.poll():
-                result = pickle.loads(worker.conn.recv_bytes())
-                future = worker.sent.popleft()
-                if not future.done():
-                    future.set_result(result)
+            result = pickle.loads(worker.conn.recv_bytes())
+            future = worker.sent.popleft()
+            if not future.done():
+                future.set_result(result)
             worker.pump()
         except (EOFError, OSError):
             self._died(worker)
