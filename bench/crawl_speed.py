@@ -11,8 +11,9 @@ fresh seen-store and dedup index each time; one request at a time to the mock
 site, the project's ``CONCURRENT_REQUESTS_PER_DOMAIN`` (``--per-host N``: N
 at once, which makes the crawl CPU-bound on a small machine). Prints pages/s of each (pages =
 responses received, over the crawl's own elapsed time), the share of
-throughput the chain costs, and peak RSS: of the crawl process, and of the
-crawl with its pipeline workers (sampled every 50 ms).
+throughput the chain costs, peak RSS (of the crawl process, and of the crawl
+with its pipeline workers, sampled every 50 ms) and the CPU time per page of
+the crawl process, its workers and the mock site, which share the machine.
 
     python bench/crawl_speed.py [--pages 100] [--repeat 3] [--per-host 1]
 
@@ -38,14 +39,30 @@ CHAIN_COST_TARGET = 0.20
 RSS_TARGET_MB = 300
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the pipeline workers), MB."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, IndexError):
+        return None
+
+
+def tree_sample(pid: int, cpu: dict[int, float]) -> float:
+    """Resident memory of a process and its children (the pipeline workers), MB;
+    records the CPU time of each of them in ``cpu``."""
     total, pids = 0, [pid]
     while pids:
         current = pids.pop()
         try:
             with open(f"/proc/{current}/status") as status:
                 total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+            if (seconds := cpu_seconds(current)) is not None:
+                cpu[current] = seconds
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pids += [int(child) for child in children.read().split()]
@@ -60,13 +77,15 @@ def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, s
         "TELNETCONSOLE_ENABLED": "0", "LOG_LEVEL": "INFO",
         "SEEN_DIR": str(workdir / name / "seen"), "DEDUP_DIR": str(workdir / name / "dedup"), **extra,
     }
+    site_cpu = cpu_seconds(site.proc.pid) or 0.0
     proc = start_crawl("sohu", {"author": f"bench{pages}"}, settings, workdir / name, "crawl")
     peak_tree = [0.0]
+    cpu: dict[int, float] = {}  # pid -> CPU seconds, last seen
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.05):
-            peak_tree[0] = max(peak_tree[0], tree_rss_mb(proc.pid))
+            peak_tree[0] = max(peak_tree[0], tree_sample(proc.pid, cpu))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -74,6 +93,8 @@ def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, s
     _, status, usage = os.wait4(proc.pid, 0)
     done.set()
     sampler.join()
+    site_cpu = (cpu_seconds(site.proc.pid) or 0.0) - site_cpu
+    workers_cpu = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
     proc.returncode = os.waitstatus_to_exitcode(status)
     crawl = finish_crawl(proc, workdir / name, "crawl")
     if crawl.returncode != 0 or crawl.close_reason != "finished":
@@ -82,7 +103,10 @@ def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, s
     seconds = float(crawl.stats["elapsed_time_seconds"])
     return {"pages": responses, "seconds": seconds, "pages_per_s": responses / seconds,
             "articles": len(crawl.articles), "rss_mb": usage.ru_maxrss / 1024,
-            "tree_rss_mb": max(peak_tree[0], usage.ru_maxrss / 1024)}
+            "tree_rss_mb": max(peak_tree[0], usage.ru_maxrss / 1024),
+            # CPU ms per page over the whole run, start-up included
+            "crawl_cpu": (usage.ru_utime + usage.ru_stime) / responses * 1000,
+            "workers_cpu": workers_cpu / responses * 1000, "site_cpu": site_cpu / responses * 1000}
 
 
 VARIANTS = {
@@ -121,6 +145,9 @@ def main() -> None:
         each = "/".join(f"{x['pages_per_s']:.0f}" for x in runs)
         print(f"{name:<16} {r['pages']:>6.0f} {r['articles']:>8.0f} {r['seconds']:>8.2f} {r['pages_per_s']:>8.1f}"
               f" {each:>20} {max(x['rss_mb'] for x in runs):>7.0f} {max(x['tree_rss_mb'] for x in runs):>9.0f}")
+    print("CPU ms per page (whole run, start-up included): "
+          + "; ".join(f"{name}: crawl {r['crawl_cpu']:.2f}, workers {r['workers_cpu']:.2f}, "
+                      f"mock site {r['site_cpu']:.2f}" for name, r in median.items()))
     base = median["no pipelines"]["pages_per_s"]
     for name in [name for name in variants if name != "no pipelines"]:
         cost = 1 - median[name]["pages_per_s"] / base

@@ -94,7 +94,7 @@ def _plain_fields(cls) -> tuple[str, ...]:
 
 
 class JsonLinesExporter(JsonLinesItemExporter):
-    """Scrapy's JSON-lines exporter (``FEED_EXPORTERS``: ``jsonlines``, ``jl``) with
+    """Scrapy's JSON-lines exporter (``FEED_EXPORTERS``: ``jsonlines``, ``jsonl``, ``jl``) with
     a fast path for the project's items: their fields are all set and have no
     serializer, so with no ``fields_to_export`` the line is the fields as they
     are, the same bytes as Scrapy's, which looks up and serialises each field

@@ -69,7 +69,7 @@ DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy's JSON-lines exporter with a fast path for the project's items (crawler/feeds.py).
-FEED_EXPORTERS = {"jsonlines": "crawler.feeds.JsonLinesExporter", "jl": "crawler.feeds.JsonLinesExporter"}
+FEED_EXPORTERS = {name: "crawler.feeds.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")}
 # Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
 DEFAULT_FEEDS = {
     "exports/%(name)s/%(name)s-%(time)s.jsonl": {"format": "jsonlines"},
