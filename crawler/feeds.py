@@ -86,21 +86,21 @@ class FeedExporter(ScrapyFeedExporter):
         self.item_scraped(error_record(item, failure.value), spider)
 
 
-def _plain_fields(cls) -> tuple[str, ...]:
-    """The fields of an item dataclass, in order, none with a ``serializer``."""
-    fields = dataclasses.fields(cls)
-    assert not any("serializer" in f.metadata for f in fields), f"{cls.__name__} has a field serializer"
-    return tuple(f.name for f in fields)
+def _plain_fields(*classes) -> dict[type, tuple[str, ...]]:
+    """The field names, in order, of those item dataclasses whose fields have no ``serializer``."""
+    fields = {cls: dataclasses.fields(cls) for cls in classes}
+    return {cls: tuple(f.name for f in own) for cls, own in fields.items()
+            if not any("serializer" in f.metadata for f in own)}
 
 
 class JsonLinesExporter(JsonLinesItemExporter):
     """Scrapy's JSON-lines exporter (``FEED_EXPORTERS``: ``jsonlines``, ``jsonl``, ``jl``) with
     a fast path for the project's items: their fields are all set and have no
     serializer, so with no ``fields_to_export`` the line is the fields as they
-    are, the same bytes as Scrapy's, which looks up and serialises each field
-    through ItemAdapter (a fifth of the crawl process's time with the chain)."""
+    are, the same bytes as Scrapy's exporter, which looks up and serialises
+    each field through ItemAdapter (three times as long in a crawl's profile)."""
 
-    FIELDS = {cls: _plain_fields(cls) for cls in (Article, Rejected)}
+    FIELDS = _plain_fields(Article, Rejected)
 
     def export_item(self, item) -> None:
         names = self.FIELDS.get(type(item))

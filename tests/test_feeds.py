@@ -60,6 +60,7 @@ def test_the_fast_jsonlines_exporter_writes_scrapys_bytes():
     assert {name for name, path in default_settings.FEED_EXPORTERS_BASE.items() if path.endswith(".JsonLinesItemExporter")} \
         == set(project_settings.FEED_EXPORTERS)
     assert set(project_settings.FEED_EXPORTERS.values()) == {"crawler.feeds.JsonLinesExporter"}
+    assert set(JsonLinesExporter.FIELDS) == {Article, Rejected}, "both take the fast path"
     article = Article(url="https://www.sohu.com/a/1_2", fetched_from="http://h/a/1_2", source="sohu",
                       title="标题 \"quoted\"\n", blocks=[{"type": "paragraph", "text": "第一段。\u2028", "lang": "zh"}],
                       text="第一段。\u2028", langs={"zh": 1.0}, removed=[{"reason": "spam", "text": "x.cn"}])
