@@ -109,6 +109,33 @@ def test_index_persists_and_refuses_other_parameters(make_index):
     assert strict.query(sig(REPOST)) is None
 
 
+def test_an_index_two_processes_create_at_once_keeps_the_first_ones_parameters(make_index):
+    """The second process read no parameters before the first stored its own: it
+    must use the stored ones (not its own, nor a mix), and leave them as they are."""
+    from crawler.dedup.index import LSHIndex
+    from crawler.dedup.stores import MemoryStore
+
+    first = make_index(threshold=0.5)
+    stored = first.store.read_meta()
+
+    class ReadBeforeTheFirstWrote:
+        def __init__(self, store):
+            self.store, self.reads = store, 0
+
+        def read_meta(self):
+            self.reads += 1
+            return {} if self.reads == 1 else self.store.read_meta()
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    second = LSHIndex(ReadBeforeTheFirstWrote(first.store), HASHER, 0.9)
+    assert (second.bands, second.rows, second.built_threshold) == (first.bands, first.rows, 0.5)
+    own = LSHIndex(MemoryStore(), HASHER, 0.9)
+    assert (own.bands, own.rows) != (first.bands, first.rows), "the second's own parameters would differ"
+    assert first.store.read_meta() == stored
+
+
 # Unrelated texts (random CJK characters, fixed seeds).
 RACE_TEXTS = ["".join(map(chr, np.random.default_rng(i).integers(0x4E00, 0x9FA5, 300))) for i in range(300)]
 

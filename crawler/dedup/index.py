@@ -76,7 +76,9 @@ class Transaction(Protocol):
 
 class Store(Protocol):
     def read_meta(self) -> dict[str, str]: ...
-    def write_meta(self, meta: dict[str, str]) -> None: ...
+    def create_meta(self, meta: dict[str, str]) -> dict[str, str]:
+        """Stores ``meta`` unless the index has some, in one atomic step; returns
+        the index's meta (that of another process, if it created the index first)."""
     def atomically(self, keys: list[int], body): ...
     def add_many(self, rows: list[tuple[str, bytes, list[int]]]) -> None: ...
     def count(self) -> int: ...
@@ -98,8 +100,7 @@ class LSHIndex:
         meta = store.read_meta()
         if not meta:
             bands, rows = lsh_params(threshold, hasher.num_perm, _FN_WEIGHT)
-            meta = {**wanted, "bands": str(bands), "rows": str(rows), "threshold": str(threshold)}
-            store.write_meta(meta)
+            meta = store.create_meta({**wanted, "bands": str(bands), "rows": str(rows), "threshold": str(threshold)})
         differing = [k for k, v in wanted.items() if meta.get(k) != v]
         if differing:
             found = ", ".join(f"{k}={meta.get(k)} (settings: {wanted[k]})" for k in differing)

@@ -40,8 +40,10 @@ class MemoryStore:
     def read_meta(self) -> dict[str, str]:
         return dict(self.meta)
 
-    def write_meta(self, meta: dict[str, str]) -> None:
-        self.meta.update(meta)
+    def create_meta(self, meta: dict[str, str]) -> dict[str, str]:
+        if not self.meta:
+            self.meta.update(meta)
+        return dict(self.meta)
 
     def atomically(self, keys, body):
         return body(self)
@@ -141,11 +143,15 @@ class SqliteStore:
     def read_meta(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, value FROM meta"))
 
-    def write_meta(self, meta: dict[str, str]) -> None:
+    def create_meta(self, meta: dict[str, str]) -> dict[str, str]:
         self.flush()
-        with_tx(self.db, lambda: self.db.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
-        ))
+
+        def create() -> dict[str, str]:
+            if not self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchone():
+                self.db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+            return self.read_meta()
+
+        return with_tx(self.db, create)
 
     def atomically(self, keys, body):
         if self.commit_every <= 1:
@@ -291,6 +297,12 @@ class RedisStore:
             " if old then redis.call('HSET', KEYS[1], ARGV[1], old .. ',' .. ARGV[2])"
             " else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"
         )
+        # all of the meta or none, and only if there is none: two processes creating the
+        # index at once must not read it half written, nor mix their values
+        self._create_meta = self.client.register_script(
+            "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end"
+            " return redis.call('HGETALL', KEYS[1])"
+        )
         self._pending: list[tuple[str, bytes, list[int]]] = []
         self._read: dict[tuple[str, bytes], bytes | None] = {}
 
@@ -303,10 +315,9 @@ class RedisStore:
         raw = self.client.hgetall(f"{self.prefix}:meta")
         return {k.decode(): v.decode() for k, v in raw.items()}
 
-    def write_meta(self, meta: dict[str, str]) -> None:
-        # HSETNX: when two processes create the index at once, the first wins for both.
-        for key, value in meta.items():
-            self.client.hsetnx(f"{self.prefix}:meta", key, value)
+    def create_meta(self, meta: dict[str, str]) -> dict[str, str]:
+        raw = self._create_meta(keys=[f"{self.prefix}:meta"], args=[x for pair in meta.items() for x in pair])
+        return {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
 
     def atomically(self, keys, body):
         buckets = [self._bucket(k) for k in keys]
