@@ -132,7 +132,8 @@ def parse_stats(log: str) -> dict[str, str]:
 def wait_for_lines(path: Path, count: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if path.exists() and path.read_text(encoding="utf-8").count("\n") >= count:
+        # bytes: the crawl may be mid-way through a line, and a character
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
             return
         time.sleep(0.05)
     raise TimeoutError(f"{path} did not reach {count} lines")
