@@ -301,7 +301,6 @@ class RedisStore:
         # index at once must not read it half written, nor mix their values
         self._create_meta = self.client.register_script(
             "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end"
-            " return redis.call('HGETALL', KEYS[1])"
         )
         self._pending: list[tuple[str, bytes, list[int]]] = []
         self._read: dict[tuple[str, bytes], bytes | None] = {}
@@ -316,8 +315,8 @@ class RedisStore:
         return {k.decode(): v.decode() for k, v in raw.items()}
 
     def create_meta(self, meta: dict[str, str]) -> dict[str, str]:
-        raw = self._create_meta(keys=[f"{self.prefix}:meta"], args=[x for pair in meta.items() for x in pair])
-        return {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
+        self._create_meta(keys=[f"{self.prefix}:meta"], args=[x for pair in meta.items() for x in pair])
+        return self.read_meta()  # whoever created it: meta never changes once there
 
     def atomically(self, keys, body):
         buckets = [self._bucket(k) for k in keys]
