@@ -166,13 +166,13 @@ def main() -> None:
           + "; ".join(f"{name}: {r['crawling_cpu']:.2f} ms, {r['cpus_busy']:.2f} of {os.cpu_count()}"
                       for name, r in median.items()))
     base = median["no pipelines"]["pages_per_s"]
-    # on this machine, the target's pages/s leave this much CPU per page, all processes together
-    budget = os.cpu_count() / ((1 - CHAIN_COST_TARGET) * base) * 1000
+    target_rate = (1 - CHAIN_COST_TARGET) * base
+    budget = os.cpu_count() / target_rate * 1000  # CPU ms per page the target leaves, all processes together
     for name in [name for name in variants if name != "no pipelines"]:
         cost = 1 - median[name]["pages_per_s"] / base
         print(f"{name}: the chain costs {cost:.0%} of throughput (target <= {CHAIN_COST_TARGET:.0%}): "
               f"{'met' if cost <= CHAIN_COST_TARGET else 'NOT met'}; the target's "
-              f"{(1 - CHAIN_COST_TARGET) * base:.0f} pages/s on {os.cpu_count()} CPUs allow at most "
+              f"{target_rate:.0f} pages/s on {os.cpu_count()} CPUs allow at most "
               f"{budget:.2f} ms of CPU per page, it used {median[name]['crawling_cpu']:.2f}")
     peak = max(x["tree_rss_mb"] for runs in results.values() for x in runs)
     print(f"peak RSS, workers included: {peak:.0f} MB (target <= {RSS_TARGET_MB} MB): "
