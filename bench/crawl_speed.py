@@ -17,7 +17,7 @@ the crawl process, its workers and the mock site, which share the machine;
 and the CPU all three used per page from the spider's opening to the end,
 against what the target's pages/s would leave on this machine's CPUs.
 
-    python bench/crawl_speed.py [--pages 100] [--repeat 3] [--per-host 1]
+    python bench/crawl_speed.py [--pages 100] [--repeat 3] [--per-host 1] [--set NAME=VALUE]
 
 Targets: the chain costs <= 20% of throughput; peak RSS <= 300 MB.
 """
@@ -137,9 +137,13 @@ def main() -> None:
     parser.add_argument("--no-reactor", action="store_true", help="leave out the PIPELINE_WORKERS=0 variant")
     parser.add_argument("--per-host", type=int, default=None,
                         help="requests at once to the mock site (default: CONCURRENT_REQUESTS_PER_DOMAIN, 1)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for every variant (a variant's own settings win), e.g. CLEAN_ENABLED=0; repeatable")
     options = parser.parse_args()
-    per_host = {} if options.per_host is None else {"CONCURRENT_REQUESTS_PER_DOMAIN": str(options.per_host)}
-    variants = {k: {**v, **per_host} for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
+    extra = dict(setting.split("=", 1) for setting in options.set)
+    if options.per_host is not None:
+        extra["CONCURRENT_REQUESTS_PER_DOMAIN"] = str(options.per_host)
+    variants = {k: {**extra, **v} for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
     results: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     with MockSite() as site, tempfile.TemporaryDirectory() as tmp:
         for attempt in range(options.repeat):
@@ -147,7 +151,7 @@ def main() -> None:
                 slug = name.replace(" ", "_").replace(",", "")
                 results[name].append(run(site, Path(tmp), f"{slug}{attempt}", options.pages, extra))
     print(f"crawl of sohu author bench{options.pages} from the mock site, no delay, "
-          f"{options.per_host or 1} request(s) at a time "
+          f"{options.per_host or 1} request(s) at a time{''.join(f', {s}' for s in options.set)} "
           f"({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}); "
           f"median of {options.repeat}")
     print(f"{'variant':<16} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'(runs)':>20}"
