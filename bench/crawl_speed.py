@@ -140,10 +140,12 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for every variant (a variant's own settings win), e.g. CLEAN_ENABLED=0; repeatable")
     options = parser.parse_args()
-    extra = dict(setting.split("=", 1) for setting in options.set)
+    if malformed := [setting for setting in options.set if "=" not in setting]:
+        parser.error(f"--set takes NAME=VALUE, not {', '.join(malformed)}")
+    common = dict(setting.split("=", 1) for setting in options.set)
     if options.per_host is not None:
-        extra["CONCURRENT_REQUESTS_PER_DOMAIN"] = str(options.per_host)
-    variants = {k: {**extra, **v} for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
+        common["CONCURRENT_REQUESTS_PER_DOMAIN"] = str(options.per_host)
+    variants = {k: {**common, **v} for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
     results: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     with MockSite() as site, tempfile.TemporaryDirectory() as tmp:
         for attempt in range(options.repeat):
