@@ -5,7 +5,11 @@ Runs ``scrapy crawl sohu -a author=benchN`` against the mock site
 this one run: with ``ITEM_PIPELINES={}`` (pages fetched and handed over,
 nothing parsed), with the project's full pipeline chain in one worker
 process (``PIPELINE_WORKERS=1``, the default), and with the chain on the
-reactor thread (``PIPELINE_WORKERS=0``). The variants take turns, ``--repeat`` times each,
+reactor thread (``PIPELINE_WORKERS=0``); with ``--neighbour``, also
+without pipelines beside a busy neighbour: a process running the chain's
+stages on mock pages in a loop (a worker's work, with no crawl to feed it),
+which shows what one busy process costs the crawl on this machine whatever
+the crawl does with it. The variants take turns, ``--repeat`` times each,
 and the median of each is reported. No download delay, no AutoThrottle, a
 fresh seen-store and dedup index each time; one request at a time to the mock
 site, the project's ``CONCURRENT_REQUESTS_PER_DOMAIN`` (``--per-host N``: N
@@ -17,7 +21,7 @@ the crawl process, its workers and the mock site, which share the machine;
 and the CPU all three used per page from the spider's opening to the end,
 against what the target's pages/s would leave on this machine's CPUs.
 
-    python bench/crawl_speed.py [--pages 100] [--repeat 3] [--per-host 1] [--set NAME=VALUE]
+    python bench/crawl_speed.py [--pages 100] [--repeat 3] [--per-host 1] [--set NAME=VALUE] [--neighbour]
 
 Targets: the chain costs <= 20% of throughput; peak RSS <= 300 MB.
 """
@@ -25,6 +29,7 @@ Targets: the chain costs <= 20% of throughput; peak RSS <= 300 MB.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -73,12 +78,42 @@ def tree_sample(pid: int, cpu: dict[int, float]) -> float:
     return total / 1024
 
 
+def busy_neighbour(ready, stop, workdir: str) -> None:
+    """The chain's stages on mock pages, over and over, until ``stop`` is set."""
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.items import Page
+    from crawler.pipelines import offload
+    from tests.mocksite import sohu_page
+
+    settings = get_project_settings()
+    settings.set("DEDUP_DIR", workdir)
+    chain = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
+    offload._start_worker(settings.copy_to_dict(), [path for path, _ in chain if "Offload" not in path],
+                          {"name": "sohu", "incremental": True})
+    bodies = [sohu_page(news_id, 8000, "http://127.0.0.1") for news_id in range(900000000, 900000500)]
+    ready.set()
+    while not stop.is_set():
+        for news_id, body in enumerate(bodies):
+            url = f"http://127.0.0.1/a/{news_id}_8000"
+            offload._run_stages(Page(url, url, body=body))
+
+
 def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, str]) -> dict[str, float]:
     settings = {
         **endpoint_settings(site), "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0",
         "TELNETCONSOLE_ENABLED": "0", "LOG_LEVEL": "INFO",
         "SEEN_DIR": str(workdir / name / "seen"), "DEDUP_DIR": str(workdir / name / "dedup"), **extra,
     }
+    neighbour = None
+    if settings.pop(NEIGHBOUR, None):
+        context = multiprocessing.get_context("spawn")
+        ready, stop = context.Event(), context.Event()
+        neighbour = context.Process(target=busy_neighbour, args=(ready, stop, str(workdir / name / "neighbour")))
+        neighbour.start()
+        if not ready.wait(120):
+            neighbour.kill()
+            raise SystemExit(f"{name}: the busy neighbour did not start (exit code {neighbour.exitcode})")
     site_cpu = cpu_seconds(site.proc.pid) or 0.0
     proc = start_crawl("sohu", {"author": f"bench{pages}"}, settings, workdir / name, "crawl")
     peak_tree = [0.0]
@@ -100,6 +135,9 @@ def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, s
     _, status, usage = os.wait4(proc.pid, 0)
     done.set()
     sampler.join()
+    if neighbour is not None:
+        stop.set()
+        neighbour.join(30)
     site_end = cpu_seconds(site.proc.pid) or 0.0
     site_cpu = site_end - site_cpu
     workers_cpu = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
@@ -123,10 +161,12 @@ def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, s
             "crawling_cpu": crawling / responses * 1000, "cpus_busy": crawling / seconds}
 
 
+NEIGHBOUR = "neighbour"  # a variant's flag: run the crawl beside busy_neighbour
 VARIANTS = {
     "no pipelines": {"ITEM_PIPELINES": "{}"},
     "chain, 1 worker": {"PIPELINE_WORKERS": "1"},  # the default
     "chain on reactor": {"PIPELINE_WORKERS": "0"},
+    "no pipelines, busy neighbour": {"ITEM_PIPELINES": "{}", NEIGHBOUR: "1"},
 }
 
 
@@ -137,6 +177,8 @@ def main() -> None:
     parser.add_argument("--no-reactor", action="store_true", help="leave out the PIPELINE_WORKERS=0 variant")
     parser.add_argument("--per-host", type=int, default=None,
                         help="requests at once to the mock site (default: CONCURRENT_REQUESTS_PER_DOMAIN, 1)")
+    parser.add_argument("--neighbour", action="store_true",
+                        help="add a crawl without pipelines beside a process running the chain's stages in a loop")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for every variant (a variant's own settings win), e.g. CLEAN_ENABLED=0; repeatable")
     options = parser.parse_args()
@@ -145,7 +187,8 @@ def main() -> None:
     common = dict(setting.split("=", 1) for setting in options.set)
     if options.per_host is not None:
         common["CONCURRENT_REQUESTS_PER_DOMAIN"] = str(options.per_host)
-    variants = {k: {**common, **v} for k, v in VARIANTS.items() if not (options.no_reactor and "reactor" in k)}
+    variants = {k: {**common, **v} for k, v in VARIANTS.items()
+                if not (options.no_reactor and "reactor" in k) and (options.neighbour or NEIGHBOUR not in v)}
     results: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     with MockSite() as site, tempfile.TemporaryDirectory() as tmp:
         for attempt in range(options.repeat):
@@ -156,14 +199,14 @@ def main() -> None:
           f"{options.per_host or 1} request(s) at a time{''.join(f', {s}' for s in options.set)} "
           f"({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}); "
           f"median of {options.repeat}")
-    print(f"{'variant':<16} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'(runs)':>20}"
+    print(f"{'variant':<28} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'(runs)':>20}"
           f" {'RSS MB':>7} {'+workers':>9}")
     median: dict[str, dict[str, float]] = {}
     for name, runs in results.items():
         median[name] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         r = median[name]
         each = "/".join(f"{x['pages_per_s']:.0f}" for x in runs)
-        print(f"{name:<16} {r['pages']:>6.0f} {r['articles']:>8.0f} {r['seconds']:>8.2f} {r['pages_per_s']:>8.1f}"
+        print(f"{name:<28} {r['pages']:>6.0f} {r['articles']:>8.0f} {r['seconds']:>8.2f} {r['pages_per_s']:>8.1f}"
               f" {each:>20} {max(x['rss_mb'] for x in runs):>7.0f} {max(x['tree_rss_mb'] for x in runs):>9.0f}")
     print("CPU ms per page (whole run, start-up included): "
           + "; ".join(f"{name}: crawl {r['crawl_cpu']:.2f}, workers {r['workers_cpu']:.2f}, "
@@ -176,6 +219,9 @@ def main() -> None:
     budget = os.cpu_count() / target_rate * 1000  # CPU ms per page the target leaves, all processes together
     for name in [name for name in variants if name != "no pipelines"]:
         cost = 1 - median[name]["pages_per_s"] / base
+        if NEIGHBOUR in variants[name]:
+            print(f"{name}: the neighbour alone costs the crawl {cost:.0%} of throughput")
+            continue
         print(f"{name}: the chain costs {cost:.0%} of throughput (target <= {CHAIN_COST_TARGET:.0%}): "
               f"{'met' if cost <= CHAIN_COST_TARGET else 'NOT met'}; the target's "
               f"{target_rate:.0f} pages/s on {os.cpu_count()} CPUs allow at most "
