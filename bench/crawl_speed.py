@@ -7,7 +7,8 @@ nothing parsed), with the project's full pipeline chain in one worker
 process (``PIPELINE_WORKERS=1``, the default), and with the chain on the
 reactor thread (``PIPELINE_WORKERS=0``); with ``--neighbour``, also
 without pipelines beside a busy neighbour: a process running the chain's
-stages on mock pages in a loop (a worker's work, with no crawl to feed it),
+stages on the same mock pages in a loop (a worker's work, with no crawl to
+feed it; ``bench/pipeline_stages.py``'s stages),
 which shows what one busy process costs the crawl on this machine whatever
 the crawl does with it. The variants take turns, ``--repeat`` times each,
 and the median of each is reported. No download delay, no AutoThrottle, a
@@ -29,6 +30,7 @@ Targets: the chain costs <= 20% of throughput; peak RSS <= 300 MB.
 from __future__ import annotations
 
 import argparse
+import copy
 import multiprocessing
 import os
 import statistics
@@ -78,25 +80,26 @@ def tree_sample(pid: int, cpu: dict[int, float]) -> float:
     return total / 1024
 
 
-def busy_neighbour(ready, stop, workdir: str) -> None:
-    """The chain's stages on mock pages, over and over, until ``stop`` is set."""
-    from scrapy.utils.project import get_project_settings
+def busy_neighbour(ready, stop) -> None:
+    """The chain's stages on the crawl's mock pages, round after round (each
+    with a fresh in-memory dedup index, so no page turns duplicate), until
+    ``stop`` is set."""
+    from pipeline_stages import build_stages, mock_pages  # bench/, this script's directory
+    from scrapy.exceptions import DropItem
 
-    from crawler.items import Page
-    from crawler.pipelines import offload
-    from tests.mocksite import sohu_page
-
-    settings = get_project_settings()
-    settings.set("DEDUP_DIR", workdir)
-    chain = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
-    offload._start_worker(settings.copy_to_dict(), [path for path, _ in chain if "Offload" not in path],
-                          {"name": "sohu", "incremental": True})
-    bodies = [sohu_page(news_id, 8000, "http://127.0.0.1") for news_id in range(900000000, 900000500)]
+    pages = mock_pages(1000)
     ready.set()
-    while not stop.is_set():
-        for news_id, body in enumerate(bodies):
-            url = f"http://127.0.0.1/a/{news_id}_8000"
-            offload._run_stages(Page(url, url, body=body))
+    while True:
+        stages = build_stages()
+        for page in pages:
+            if stop.is_set():
+                return
+            item = copy.copy(page)
+            for _, stage in stages:
+                try:
+                    item = stage.process_item(item)
+                except DropItem:
+                    break
 
 
 def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, str]) -> dict[str, float]:
@@ -109,7 +112,7 @@ def run(site: MockSite, workdir: Path, name: str, pages: int, extra: dict[str, s
     if settings.pop(NEIGHBOUR, None):
         context = multiprocessing.get_context("spawn")
         ready, stop = context.Event(), context.Event()
-        neighbour = context.Process(target=busy_neighbour, args=(ready, stop, str(workdir / name / "neighbour")))
+        neighbour = context.Process(target=busy_neighbour, args=(ready, stop))
         neighbour.start()
         if not ready.wait(120):
             neighbour.kill()
