@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.cleaning import Cleaner, load_rules  # noqa: E402
-from tests import clean_labelled as labelled  # noqa: E402
+from crawler.testing import clean_labelled as labelled  # noqa: E402
 
 
 def naive_cleaner(rules):

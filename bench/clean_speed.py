@@ -14,7 +14,7 @@ of --rounds runs is kept (the machine is shared) for:
   (``re.sub``), the least a cleaner could do.
 
 Also a group "mock": --mock articles of the mock site the crawl bench crawls
-(tests/mocksite.py, about 8 paragraphs of invented Chinese).
+(crawler/testing/mocksite.py, about 8 paragraphs of invented Chinese).
 
 Prints articles/s and MB/s (UTF-8 bytes of article text) for each, and the
 ratios clean/parse, clean/naive and unscreened/clean.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.cleaning import Cleaner, load_rules  # noqa: E402
 from crawler.errors import Rejection  # noqa: E402
 from crawler.parsing import parse_page  # noqa: E402
-from tests.mocksite import sohu_page  # noqa: E402
+from crawler.testing.mocksite import sohu_page  # noqa: E402
 
 
 def best(fn, rounds: int) -> float:

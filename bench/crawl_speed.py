@@ -1,7 +1,7 @@
 """Crawl throughput of a live spider with and without the item pipelines.
 
 Runs ``scrapy crawl sohu -a author=benchN`` against the mock site
-(tests/mocksite.py; N listing pages of 20 articles, N*20 + N + 1 pages) in
+(crawler/testing/mocksite.py; N listing pages of 20 articles, N*20 + N + 1 pages) in
 this one run: with ``ITEM_PIPELINES={}`` (pages fetched and handed over,
 nothing parsed), with the project's full pipeline chain in one worker
 process (``PIPELINE_WORKERS=1``, the default), and with the chain on the
@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
+from crawler.testing.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
 
 CHAIN_COST_TARGET = 0.20
 RSS_TARGET_MB = 300

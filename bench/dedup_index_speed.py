@@ -4,7 +4,7 @@ each backend, with the digests that show two versions give the same results.
 Workloads (signatures computed before timing, as the dedup stage does:
 ``normalize`` + ``shingle_set`` + ``MinHasher``):
 - mock: ``--mock`` Sohu pages of the crawl bench's mock site
-  (``tests.mocksite.sohu_page(n, 8000, host)``) parsed with ``parse_page``.
+  (``crawler.testing.mocksite.sohu_page(n, 8000, host)``) parsed with ``parse_page``.
   Their invented texts share many shingles: each check meets ~100-300 LSH
   candidates, the worst case for the per-candidate work.
 - real: the real pages under ../shared (as bench/dedup_speed.py), cycled
@@ -38,7 +38,7 @@ from crawler.dedup import MinHasher, open_index  # noqa: E402
 from crawler.dedup.stores import INDEX_FILE  # noqa: E402
 from crawler.dedup.text import normalize, shingle_set  # noqa: E402
 from crawler.parsing import parse_page  # noqa: E402
-from tests.mocksite import sohu_page  # noqa: E402
+from crawler.testing.mocksite import sohu_page  # noqa: E402
 
 THRESHOLD = 0.5
 WORKER_COMMIT_EVERY = 16  # DEDUP_COMMIT_EVERY's default

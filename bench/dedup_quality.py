@@ -1,5 +1,5 @@
 """Precision and recall of near-duplicate detection on the labelled set
-(tests/dedup_labelled.py): per category at the default settings, then a
+(crawler/testing/dedup_labelled.py): per category at the default settings, then a
 sweep over shingle size, num_perm and threshold (how the defaults were chosen).
 
     python bench/dedup_quality.py [--no-sweep]
@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 from crawler import settings  # noqa: E402
 from crawler.dedup import MinHasher, open_index  # noqa: E402
 from crawler.dedup.text import normalize, shingle_set  # noqa: E402
-from tests import dedup_labelled as labelled  # noqa: E402
+from crawler.testing import dedup_labelled as labelled  # noqa: E402
 
 
 def run(articles, num_perm: int, shingle: int, threshold: float):

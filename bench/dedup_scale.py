@@ -138,7 +138,7 @@ def bench_datasketch(checkpoints: list[int], seed: int, bands: int, rows: int) -
 
 def bench_redis(checkpoints: list[int], seed: int) -> None:
     import redis
-    from tests.redis_server import redis_server
+    from crawler.testing.redis_server import redis_server
 
     print("Redis backend (throwaway redis-server): used memory")
     print(f"{'articles':>10} {'used MiB':>9} {'load/s':>9} {'query ms':>9} {'p99 ms':>7}")

@@ -1,11 +1,11 @@
 """Throughput of a distributed crawl: one process vs two sharing the crawl.
 
 Runs ``scrapy crawl sohu -a author=benchN`` against the mock site
-(tests/mocksite.py; N listing pages of 20 articles, N*20 + N + 1 pages) with
+(crawler/testing/mocksite.py; N listing pages of 20 articles, N*20 + N + 1 pages) with
 the full pipeline chain and no AutoThrottle, three ways: one embedded
 process (no Redis: the peer), one distributed process and two distributed
 processes started together, on a throwaway redis-server
-(tests/redis_server.py), each crawl with its own fresh queue, seen-store and
+(crawler/testing/redis_server.py), each crawl with its own fresh queue, seen-store and
 dedup index. Twice: with no download delay (CPU-bound), and with a delay
 per request (``--delay``, I/O-bound, as a polite crawl is). Prints pages/s
 (responses received by all processes over the longest process's crawl
@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
-from tests.redis_server import redis_server  # noqa: E402
+from crawler.testing.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
+from crawler.testing.redis_server import redis_server  # noqa: E402
 
 
 def run(site: MockSite, redis_url: str | None, workdir: Path, name: str, pages: int, processes: int,

@@ -100,8 +100,7 @@ def report(title: str, figures: dict[str, float]) -> None:
 
 
 def labelled_accuracy(detector, peer) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_language import read_labelled, tag_labelled
+    from crawler.testing.language_labelled import read_labelled, tag_labelled
 
     ours = [(e, g) for e, g, t in tag_labelled(detector) if len(t) >= 20]
     rows = [(e, t) for _, article in read_labelled() for e, _, t in article if len(t) >= 20]

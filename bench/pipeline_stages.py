@@ -34,7 +34,7 @@ SHARED = ROOT.parent / "shared"
 
 def mock_pages(count: int) -> list[Page]:
     """The Sohu article pages the crawl bench (bench/crawl_speed.py) fetches from the mock site."""
-    from tests.mocksite import sohu_page
+    from crawler.testing.mocksite import sohu_page
 
     urls = [f"https://www.sohu.com/a/{n}_8000" for n in range(800000000, 800000000 + count)]
     return [Page(url, url, body=sohu_page(int(url.rsplit("/", 1)[1].split("_")[0]), 8000, "https://www.sohu.com"))

@@ -34,7 +34,7 @@ from typing import Any
 
 from croniter import croniter
 
-from crawler.atomic import write_atomically
+from crawler.output.atomic import write_atomically
 
 logger = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ LANG_BLOCKS = ""
 # Extra rules files (TOML) merged over crawler/language/rules.toml, in order.
 LANG_RULES = []
 
-# --- Deduplication (crawler/dedup; README "Deduplication"). Defaults measured on tests/dedup_labelled.py.
+# --- Deduplication (crawler/dedup; README "Deduplication"). Defaults measured on crawler/testing/dedup_labelled.py.
 DEDUP_ENABLED = True  # run the dedup stage at all
 DEDUP_BLOCKS = True  # remove repeated blocks inside each article, splitting glued blocks at seams
 DEDUP_BLOCK_THRESHOLD = 0.8  # MinHash similarity at which a block repeats an earlier block
@@ -68,8 +68,8 @@ DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per 
 
 # --- Feeds
 FEED_EXPORT_ENCODING = "utf-8"
-# Scrapy's JSON-lines exporter with a fast path for the project's items (crawler/feeds.py).
-FEED_EXPORTERS = {name: "crawler.feeds.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")}
+# Scrapy's JSON-lines exporter with a fast path for the project's items (crawler/output/feeds.py).
+FEED_EXPORTERS = {name: "crawler.output.feeds.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")}
 # Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
 DEFAULT_FEEDS = {
     "exports/%(name)s/%(name)s-%(time)s.jsonl": {"format": "jsonlines"},
@@ -84,24 +84,24 @@ ATOM_FEED_PATH = "exports/atom/%(source)s.xml"  # a local path; %(source)s: SOUR
 ATOM_FEED_ENTRIES = 50
 EXTENSIONS = {
     "scrapy.extensions.feedexport.FeedExporter": None,
-    "crawler.feeds.FeedExporter": 0,
+    "crawler.output.feeds.FeedExporter": 0,
     "scrapy.extensions.logstats.LogStats": None,
-    "crawler.stats.CrawlStats": 0,
-    "crawler.feeds.AtomFeed": 0,
-    "crawler.downloader.AntiCrawlWatch": 0,
+    "crawler.runtime.stats.CrawlStats": 0,
+    "crawler.output.feeds.AtomFeed": 0,
+    "crawler.fetching.downloader.AntiCrawlWatch": 0,
     # after the feed exporter: an article is in its feed before it is marked exported
-    "crawler.incremental.SeenExtension": 100,
-    "crawler.incremental.ResumeGuard": 100,
-    "crawler.gctuning.GcTuning": 0,
+    "crawler.state.incremental.SeenExtension": 100,
+    "crawler.state.incremental.ResumeGuard": 100,
+    "crawler.runtime.gctuning.GcTuning": 0,
     # first: pipeline workers start while the rest of the crawl is built
     "crawler.pipelines.offload.StartWorkers": -100,
 }
 # Freeze what the crawl built at start out of the garbage collector's sight
-# (crawler/gctuning.py; README "Performance").
+# (crawler/runtime/gctuning.py; README "Performance").
 GC_TUNING_ENABLED = True
 # gc.set_threshold for generations 0, 1, 2 (e.g. "20000,20,100"); empty: Python's (700, 10, 10).
 GC_THRESHOLD = []
-LOG_FORMATTER = "crawler.logformatter.LogFormatter"
+LOG_FORMATTER = "crawler.runtime.logformatter.LogFormatter"
 
 # --- Input limits
 # Largest page read, for live downloads and files alike (larger: reject too_large).
@@ -111,8 +111,8 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # --- Politeness defaults
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-# Scrapy's downloader, keeping CONCURRENT_REQUESTS_PER_DOMAIN at DOWNLOAD_DELAY = 0 too (crawler/downloader.py).
-DOWNLOADER = "crawler.downloader.Downloader"
+# Scrapy's downloader, keeping CONCURRENT_REQUESTS_PER_DOMAIN at DOWNLOAD_DELAY = 0 too (crawler/fetching/downloader.py).
+DOWNLOADER = "crawler.fetching.downloader.Downloader"
 # Items (and requests) of one response handled at once. Scrapy starts that many tasks
 # per response (default 100); a page yields one item, a listing page a few dozen
 # requests: 8 took ~25% more pages/s on a CPU-bound crawl (README "Performance").
@@ -174,13 +174,13 @@ ANTI_CRAWL_CLOSE_SPIDER = True
 SEEN_ENABLED = True  # skip articles exported by an earlier run (seen-store)
 SEEN_DIR = "state/seen"  # directory of the embedded seen-store (one SQLite file per spider)
 SEEN_RESET = False  # empty the spider's seen-store before crawling
-SEEN_STORE = "crawler.seen.SqliteSeenStore"  # store class (from_settings(settings, spider name))
+SEEN_STORE = "crawler.state.seen.SqliteSeenStore"  # store class (from_settings(settings, spider name))
 # Extra rule files (TOML, like crawler/data/urls.toml) for the seen-store key of a URL.
 URL_KEY_RULES = []
-SEEN_REDIS_URL = ""  # Redis server of crawler.seen.RedisSeenStore (set by DISTRIBUTED_REDIS_URL)
+SEEN_REDIS_URL = ""  # Redis server of crawler.state.seen.RedisSeenStore (set by DISTRIBUTED_REDIS_URL)
 SEEN_REDIS_PREFIX = "seen"  # its keys: <prefix>:<spider>, one set of article keys per spider
 
-# --- Distributed mode (crawler/distributed.py; README "Distributed mode")
+# --- Distributed mode (crawler/state/distributed.py; README "Distributed mode")
 # Set to a Redis URL: every process crawling with it shares one reliable request
 # queue, dupefilter, seen-store and dedup index (the DistributedMode addon fills
 # SCHEDULER, DUPEFILTER_CLASS, REDIS_URL, SEEN_STORE, SEEN_REDIS_URL, DEDUP_BACKEND, DEDUP_REDIS_URL).
@@ -188,20 +188,20 @@ DISTRIBUTED_REDIS_URL = ""
 DISTRIBUTED_PREFIX = "crawl"  # queue keys: <prefix>:<spider>:...; one shared crawl per prefix and spider
 DISTRIBUTED_WORKER_TTL = 30.0  # seconds without a heartbeat after which a worker's requests are re-queued
 DISTRIBUTED_POLL_INTERVAL = 1.0  # seconds between heartbeats, checks for dead workers and queue polls
-ADDONS = {"crawler.distributed.DistributedMode": 0}
+ADDONS = {"crawler.state.distributed.DistributedMode": 0}
 
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): an off-site host is not even asked for robots.txt
-    "crawler.downloader.GuardMiddleware": 40,
+    "crawler.fetching.downloader.GuardMiddleware": 40,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.downloader.RobotsTxtMiddleware": 100,
+    "crawler.fetching.downloader.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.downloader.BackoffRetryMiddleware": 550,
+    "crawler.fetching.downloader.BackoffRetryMiddleware": 550,
 }
-# The HTTP handler with the anti-crawl watch (crawler.downloader).
+# The HTTP handler with the anti-crawl watch (crawler.fetching.downloader).
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.downloader.GuardedDownloadHandler",
-    "https": "crawler.downloader.GuardedDownloadHandler",
+    "http": "crawler.fetching.downloader.GuardedDownloadHandler",
+    "https": "crawler.fetching.downloader.GuardedDownloadHandler",
 }
 
 # --- Scheduled crawls (scrapy schedule)

@@ -12,10 +12,10 @@ from scrapy.exceptions import CloseSpider
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.anticrawl import Detector, decoded_head, load_rules
-from crawler.downloader import ANTI_CRAWL_CLOSE_REASON, AntiCrawlWatch
+from crawler.fetching.anticrawl import Detector, decoded_head, load_rules
+from crawler.fetching.downloader import ANTI_CRAWL_CLOSE_REASON, AntiCrawlWatch
 from crawler.rulefiles import RulesError
-from tests.conftest import shared_path
+from tests.support import shared_path
 
 DETECTOR = Detector(load_rules())
 

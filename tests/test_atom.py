@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from crawler.atom import ATOM, entry_of, read_entries, update_feed
+from crawler.output.atom import ATOM, entry_of, read_entries, update_feed
 
 FETCHED = datetime(2026, 3, 1, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ the same targets.
 
 import pytest
 
-from tests import clean_labelled as labelled
+from crawler.testing import clean_labelled as labelled
 from crawler.cleaning import Cleaner, load_rules
 
 CLEANER = Cleaner(load_rules())

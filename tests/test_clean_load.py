@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from crawler.cleaning import RuleError, load_rules
 from crawler.cleaning.firstchars import prefixed, with_first_chars
 from crawler.cleaning.screen import Analysis, required_literals
-from tests.conftest import REPO
+from tests.support import REPO
 from tests.test_clean_screen import regex
 
 RULES = load_rules()

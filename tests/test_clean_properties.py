@@ -5,7 +5,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.clean_labelled import load_data
+from crawler.testing.clean_labelled import load_data
 from crawler.cleaning import Cleaner, load_rules
 
 # the main and the unseen sets: the latter brings zero-width and full-width

@@ -18,7 +18,7 @@ import pytest
 
 from crawler.dedup import IndexMismatch, MinHasher, open_index
 from crawler.dedup.stores import INDEX_FILE
-from tests.redis_server import redis_server
+from crawler.testing.redis_server import redis_server
 
 REPO = Path(__file__).resolve().parents[1]
 HASHER = MinHasher(128, 5)

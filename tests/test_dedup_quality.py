@@ -1,5 +1,5 @@
 """Near-duplicate detection at the default settings on the labelled set
-(tests/dedup_labelled.py): the targets of the issue, and checks that the
+(crawler/testing/dedup_labelled.py): the targets of the issue, and checks that the
 set is what it claims to be. Figures per category: bench/dedup_quality.py."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from crawler import settings
 from crawler.dedup import MinHasher, open_index
 from crawler.dedup.text import normalize, shingle_set
-from tests import dedup_labelled as labelled
+from crawler.testing import dedup_labelled as labelled
 
 
 @pytest.fixture(scope="module")

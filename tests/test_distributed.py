@@ -14,11 +14,11 @@ import scrapy
 from scrapy.http import Request
 from scrapy.utils.request import request_from_dict
 
-from crawler.distributed import LEASE, JsonRequestCodec, LeasedQueue
-from crawler.seen import RedisSeenStore
-from tests import mocksite as M
-from tests.livecrawl import FAST, MockSite, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
-from tests.redis_server import redis_server
+from crawler.state.distributed import LEASE, JsonRequestCodec, LeasedQueue
+from crawler.state.seen import RedisSeenStore
+from crawler.testing import mocksite as M
+from crawler.testing.livecrawl import FAST, MockSite, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing.redis_server import redis_server
 
 
 @pytest.fixture(scope="module")

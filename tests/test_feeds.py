@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import read_jsonl, run_scrapy, shared_path
+from tests.support import read_jsonl, run_scrapy, shared_path
 
 
 def test_default_feeds_without_o_and_gzip(tmp_path):
@@ -51,7 +51,7 @@ def test_the_fast_jsonlines_exporter_writes_scrapys_bytes():
     from scrapy.exporters import JsonLinesItemExporter
 
     from crawler import settings as project_settings
-    from crawler.feeds import JsonLinesExporter
+    from crawler.output.feeds import JsonLinesExporter
     from crawler.items import Article, Rejected
 
     from scrapy.settings import default_settings
@@ -59,7 +59,7 @@ def test_the_fast_jsonlines_exporter_writes_scrapys_bytes():
     # every name Scrapy gives its JSON-lines exporter (-O out.jsonl picks "jsonl")
     assert {name for name, path in default_settings.FEED_EXPORTERS_BASE.items() if path.endswith(".JsonLinesItemExporter")} \
         == set(project_settings.FEED_EXPORTERS)
-    assert set(project_settings.FEED_EXPORTERS.values()) == {"crawler.feeds.JsonLinesExporter"}
+    assert set(project_settings.FEED_EXPORTERS.values()) == {"crawler.output.feeds.JsonLinesExporter"}
     assert set(JsonLinesExporter.FIELDS) == {Article, Rejected}, "both take the fast path"
     article = Article(url="https://www.sohu.com/a/1_2", fetched_from="http://h/a/1_2", source="sohu",
                       title="标题 \"quoted\"\n", blocks=[{"type": "paragraph", "text": "第一段。\u2028", "lang": "zh"}],

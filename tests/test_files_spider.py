@@ -8,7 +8,7 @@ import json
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.conftest import REPO, read_jsonl, run_scrapy, shared_path
+from tests.support import REPO, read_jsonl, run_scrapy, shared_path
 
 NEWS = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title></head>
 <body><header><nav><a href="/">首页</a> <a href="/news">新闻</a></nav></header>

@@ -4,7 +4,7 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.gctuning import GcTuning
+from crawler.runtime.gctuning import GcTuning
 
 
 @pytest.fixture

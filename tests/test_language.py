@@ -19,33 +19,10 @@ from crawler.language import (
     LanguageDetector, RulesError, keep_blocks_of, language_shares, load_rules, tag_article, wanted,
 )
 from crawler.parsing import parse_page
+from crawler.testing.language_labelled import read_labelled, tag_labelled
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELLED = ROOT / "tests" / "data" / "language_blocks.txt"
 SEED = ROOT.parent / "shared" / "seeds" / "sohu_style_article_with_spam.txt"
-
-
-def read_labelled(path: Path = LABELLED) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """[(article name, [(expected lang, block type, text), ...]), ...]"""
-    articles: list[tuple[str, list[tuple[str, str, str]]]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith("## "):
-            articles.append((line[3:].strip(), []))
-        elif line.strip() and not line.startswith("#"):
-            expected, block_type, text = line.split("|", 2)
-            assert articles, f"line {number}: block before the first article"
-            articles[-1][1].append((expected, block_type, text))
-    return articles
-
-
-def tag_labelled(detector: LanguageDetector) -> list[tuple[str, str, str]]:
-    """[(expected, got, text)] over the labelled set, each article as context."""
-    results = []
-    for _, rows in read_labelled():
-        blocks = [{"type": block_type, "text": text} for _, block_type, text in rows]
-        detector.tag_blocks(blocks)
-        results += [(expected, block["lang"], text) for (expected, _, text), block in zip(rows, blocks)]
-    return results
 
 
 DETECTOR = LanguageDetector(load_rules())
@@ -185,7 +162,7 @@ import json, langdetect
 from langdetect import DetectorFactory
 DetectorFactory.seed = 12345  # another module's global choice must not matter
 langdetect.detect("warm up the global factory")
-from tests.test_language import tag_labelled
+from crawler.testing.language_labelled import tag_labelled
 from crawler.language import LanguageDetector, load_rules
 print(json.dumps([got for _, got, _ in tag_labelled(LanguageDetector(load_rules()))]))
 """

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.listings import (
+from crawler.fetching.listings import (
     Entry,
     ListingError,
     from_unix,

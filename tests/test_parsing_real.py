@@ -15,7 +15,7 @@ import pytest
 from crawler.errors import Rejection
 from crawler.evaluation import text_f1
 from crawler.parsing import SITE_PARSERS, parse_page
-from tests.conftest import shared_path
+from tests.support import shared_path
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 

@@ -4,7 +4,7 @@ import pytest
 
 from crawler.errors import Rejection
 from crawler.parsing import parse_page
-from tests.conftest import REPO as REPO_ROOT
+from tests.support import REPO as REPO_ROOT
 
 WECHAT_BODY = """<html><head><title>t</title></head><body>
 <h1 id="activity-name">镜像里的文章</h1>

@@ -5,7 +5,7 @@ import re
 from scrapy.settings import default_settings
 
 from crawler import settings as project_settings
-from tests.conftest import REPO
+from tests.support import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

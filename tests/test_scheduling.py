@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.scheduling import Scheduler, Source, SourcesError, crawl_command, load_sources
-from tests.conftest import REPO, read_jsonl, scrapy_env
+from tests.support import REPO, read_jsonl, scrapy_env
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)
 

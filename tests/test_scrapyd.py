@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, read_jsonl
+from tests.support import REPO, read_jsonl
 
 
 def free_port() -> int:

@@ -13,8 +13,8 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 
-from crawler.downloader import Refused, failure_reason, retry_after_seconds
-from crawler.seen import SqliteSeenStore
+from crawler.fetching.downloader import Refused, failure_reason, retry_after_seconds
+from crawler.state.seen import SqliteSeenStore
 
 
 def test_keys_persist_across_reopening_and_clear_empties(tmp_path):

@@ -1,5 +1,5 @@
 """The live spiders end to end: real ``scrapy crawl wechat|sohu`` processes
-against the mock site (tests/mocksite.py), output checked item by item.
+against the mock site (crawler/testing/mocksite.py), output checked item by item.
 
 The checks are on what the spiders decide: which pages are fetched and
 exported (``fetched_from``), reject reasons and statuses, listing metadata
@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from crawler import settings as project_settings
-from tests import mocksite as M
-from tests.livecrawl import FAST, MockSite, crawl, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing import mocksite as M
+from crawler.testing.livecrawl import FAST, MockSite, crawl, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +172,7 @@ def test_sohu_since_and_max_articles(fresh, tmp_path):
 
 
 def test_one_request_at_a_time_per_host_even_with_no_delay(fresh, tmp_path):
-    # Scrapy 2.19 alone sends a host's whole queue at once at zero delay (crawler.downloader.Downloader)
+    # Scrapy 2.19 alone sends a host's whole queue at once at zero delay (crawler.fetching.downloader.Downloader)
     site = fresh
     done = crawl("sohu", {"author": "bench2"}, settings_for(site, tmp_path, DOWNLOAD_DELAY="0"), tmp_path, "nodelay")
     assert done.close_reason == "finished" and len(done.articles) == 2 * M.BENCH_PAGE

@@ -1,7 +1,7 @@
 from crawler.errors import Rejection
 from crawler.parsing import parse_page
 from crawler.parsing.text import parse_markdown, parse_plain_text
-from tests.conftest import shared_path
+from tests.support import shared_path
 
 import pytest
 

@@ -1,11 +1,11 @@
-"""Seen-store keys, host mapping and address safety (crawler.urls)."""
+"""Seen-store keys, host mapping and address safety (crawler.fetching.urls)."""
 
 from __future__ import annotations
 
 import pytest
 
 from crawler.rulefiles import RulesError
-from crawler.urls import article_key, clean_url, is_public_address, load_url_rules, map_host
+from crawler.fetching.urls import article_key, clean_url, is_public_address, load_url_rules, map_host
 
 RULES = load_url_rules()
 

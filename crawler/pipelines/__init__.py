@@ -5,8 +5,8 @@ deduplicate -> language -> export. Each stage reads its settings in
 ``from_crawler`` (raising ``NotConfigured`` when its ``*_ENABLED`` flag is
 off), passes anything that is not an ``Article`` through untouched, counts
 its stats, and rejects an item by raising a ``Reject`` subclass, which the
-``crawler.feeds.FeedExporter`` writes to the rejects feed and
-``crawler.stats.CrawlStats`` counts per reason.
+``crawler.output.feeds.FeedExporter`` writes to the rejects feed and
+``crawler.runtime.stats.CrawlStats`` counts per reason.
 """
 
 from scrapy.exceptions import DropItem

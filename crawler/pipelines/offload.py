@@ -52,7 +52,7 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
-from crawler.gctuning import tune_gc
+from crawler.runtime.gctuning import tune_gc
 from crawler.items import Page
 
 logger = logging.getLogger(__name__)

@@ -23,11 +23,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request, Response
 
-from crawler.downloader import failure_reason
-from crawler.incremental import SeenExtension
+from crawler.fetching.downloader import failure_reason
+from crawler.state.incremental import SeenExtension
 from crawler.items import Page
-from crawler.listings import CHINA_TZ, ListingError, parse_feed, published_before
-from crawler.urls import article_key, clean_url, host_of, load_url_rules, map_host
+from crawler.fetching.listings import CHINA_TZ, ListingError, parse_feed, published_before
+from crawler.fetching.urls import article_key, clean_url, host_of, load_url_rules, map_host
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 class LiveSpider(scrapy.Spider):
-    incremental = True  # seen-store and JOBDIR resume guard (crawler.incremental)
+    incremental = True  # seen-store and JOBDIR resume guard (crawler.state.incremental)
     source_hosts: tuple[str, ...] = ()  # the site's own hosts
     endpoint_settings: tuple[str, ...] = ()  # settings holding the URL templates it requests
     host_map_setting: str | None = None  # setting mapping hosts to fetch from instead

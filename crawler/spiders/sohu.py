@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from crawler.listings import parse_sohu_author, parse_sohu_feed
+from crawler.fetching.listings import parse_sohu_author, parse_sohu_feed
 from crawler.spiders.live import LiveSpider, split_arg
 
 

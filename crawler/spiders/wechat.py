@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
 
-from crawler.listings import parse_wechat_album
+from crawler.fetching.listings import parse_wechat_album
 from crawler.spiders.live import LiveSpider, split_arg
 
 

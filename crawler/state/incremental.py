@@ -29,7 +29,7 @@ from scrapy.utils.job import job_dir
 from scrapy.utils.misc import load_object
 
 from crawler.items import Article
-from crawler.urls import article_key, load_url_rules
+from crawler.fetching.urls import article_key, load_url_rules
 
 logger = logging.getLogger(__name__)
 

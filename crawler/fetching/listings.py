@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.urls import clean_url
+from crawler.fetching.urls import clean_url
 
 # WeChat and Sohu timestamps are Unix times; their articles are dated in China time.
 CHINA_TZ = timezone(timedelta(hours=8), "CST")

@@ -24,11 +24,11 @@ import html
 import random
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from crawler.parsing import parse_page
+from crawler.testing.process import REPO
 
-DATA = Path(__file__).with_name("data") / "clean"
+DATA = REPO / "tests" / "data" / "clean"
 TEXT_FORMATS = ("text", "wechat", "sohu")
 
 

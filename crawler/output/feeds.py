@@ -28,7 +28,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 
-from crawler import atom
+from crawler.output import atom
 from crawler.items import Article, Rejected
 from crawler.pipelines import Reject, error_record
 

@@ -1,6 +1,6 @@
 """A throwaway redis-server on 127.0.0.1 for tests of the Redis backend.
 
-A missing ``redis-server`` binary is a failure, not a skip: CI installs it
+A missing ``redis-server`` binary is an error, not a skip: CI installs it
 (``apt-get install redis-server``) and the Redis backend must be tested."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import subprocess
 import tempfile
 import time
 
-import pytest
+
+class RedisServerError(RuntimeError):
+    """The server could not be started: a test using it fails."""
 
 
 def _free_port() -> int:
@@ -26,7 +28,7 @@ def redis_server():
     """Yield the URL of a fresh redis-server; stop it afterwards."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.fail("redis-server not found: install it (apt-get install -y redis-server)")
+        raise RedisServerError("redis-server not found: install it (apt-get install -y redis-server)")
     import redis
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -45,10 +47,10 @@ def redis_server():
                     break
                 except redis.ConnectionError:
                     if process.poll() is not None:
-                        pytest.fail(f"redis-server exited with {process.returncode}")
+                        raise RedisServerError(f"redis-server exited with {process.returncode}")
                     time.sleep(0.02)
             else:
-                pytest.fail("redis-server did not answer")
+                raise RedisServerError("redis-server did not answer")
             client.close()
             yield url
         finally:

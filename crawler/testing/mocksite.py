@@ -1,5 +1,5 @@
 """A mock of the WeChat and Sohu sites on 127.0.0.1, for the spider tests and
-the crawl bench. ``python tests/mocksite.py`` prints the port, then serves
+the crawl bench. ``python -m crawler.testing.mocksite`` prints the port, then serves
 until killed (Scrapy's own tests start their mock server the same way).
 
 It serves, with article text invented here (no real page is copied):

@@ -8,7 +8,7 @@
   ``ALLOW_PRIVATE_ADDRESSES``.
 - ``AntiCrawlWatch`` (an extension) with ``GuardedDownloadHandler`` (the
   HTTP handler): each response is checked for a verification page
-  (``crawler.anticrawl``) as it arrives, marked in
+  (``crawler.fetching.anticrawl``) as it arrives, marked in
   ``request.meta["anti_crawl"]``; after ``ANTI_CRAWL_MAX_IN_ROW`` of them in
   a row from one host, the host is blocked (its requests, those already
   waiting in its download slot included, are refused: reject ``host_blocked``)
@@ -63,8 +63,8 @@ from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from crawler.anticrawl import Detector, load_rules
-from crawler.urls import host_of, ip_literal, is_public_address
+from crawler.fetching.anticrawl import Detector, load_rules
+from crawler.fetching.urls import host_of, ip_literal, is_public_address
 
 logger = logging.getLogger(__name__)
 

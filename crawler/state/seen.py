@@ -1,6 +1,6 @@
 """The seen-store: keys of the articles already exported. Plain Python.
 
-Live spiders skip an article whose key (``crawler.urls.article_key``) is in
+Live spiders skip an article whose key (``crawler.fetching.urls.article_key``) is in
 the store, and the keys of an article are added when it is exported, so a
 re-run fetches only what is new. Rejects are never added: they are retried.
 

@@ -1,5 +1,5 @@
 """Helpers to run real ``scrapy crawl`` processes against the mock site
-(tests/mocksite.py): used by the spider tests and by bench/crawl_speed.py."""
+(crawler/testing/mocksite.py): used by the spider tests and by bench/crawl_speed.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import REPO, read_jsonl, scrapy_env
+from crawler.testing.process import REPO, read_jsonl, scrapy_env
 
 
 class MockSite:
@@ -20,7 +20,7 @@ class MockSite:
 
     def __init__(self):
         self.proc = subprocess.Popen(
-            [sys.executable, str(REPO / "tests" / "mocksite.py")],
+            [sys.executable, "-m", "crawler.testing.mocksite"], cwd=REPO,
             stdout=subprocess.PIPE, text=True,
         )
         self.port = int(self.proc.stdout.readline())

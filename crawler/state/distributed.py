@@ -64,13 +64,13 @@ LEASE = "dist_lease"  # request meta: the id the request has in the shared queue
 # dupefilter (scrapy-redis settings), the seen-store and the dedup index.
 def distributed_settings(url: str, prefix: str) -> dict[str, Any]:
     return {
-        "SCHEDULER": "crawler.distributed.ReliableScheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.LeasedQueue",
+        "SCHEDULER": "crawler.state.distributed.ReliableScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.state.distributed.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
-        "DUPEFILTER_CLASS": "crawler.distributed.SharedDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.state.distributed.SharedDupeFilter",
         "REDIS_URL": url,
-        "SEEN_STORE": "crawler.seen.RedisSeenStore",
+        "SEEN_STORE": "crawler.state.seen.RedisSeenStore",
         "SEEN_REDIS_URL": url,
         "DEDUP_BACKEND": "redis",
         "DEDUP_REDIS_URL": url,
@@ -286,7 +286,7 @@ class LeasedQueue(RedisQueueBase):
 
 class SharedDupeFilter(RFPDupeFilter):
     """scrapy-redis's shared request filter, keyed on the article key
-    (``meta["seen_key"]``, see ``crawler.urls.article_key``) when a request
+    (``meta["seen_key"]``, see ``crawler.fetching.urls.article_key``) when a request
     has one, so one article listed under two URLs is fetched once by the
     whole crawl. It lives as long as the crawl: the scheduler clears it."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from crawler.atomic import write_atomically
+from crawler.output.atomic import write_atomically
 
 ATOM = "http://www.w3.org/2005/Atom"
 _FIELDS = ("id", "title", "link", "updated", "author", "content")

@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.atomic import write_atomically
+from crawler.output.atomic import write_atomically
 from crawler.pipelines import ERROR_REASON, Reject
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Output: feeds routed by item class, the Atom feed, atomic file writes."""

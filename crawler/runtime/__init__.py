@@ -1,0 +1,1 @@
+"""The crawl process itself: stats and progress, log lines, the garbage collector."""
