@@ -1,4 +1,4 @@
-"""Scrapy settings of the crawler. Every custom setting is documented in README.md."""
+"""Scrapy settings of the crawler. Every custom setting is documented in docs/settings.md."""
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -15,10 +15,10 @@ ITEM_PIPELINES = {
 }
 
 # Worker processes running the chain's CPU-bound stages off the reactor thread
-# (crawler/pipelines/offload.py; README "Performance"); 0: every stage on the reactor thread.
+# (crawler/pipelines/offload.py; docs/architecture.md, docs/benchmarks.md); 0: every stage on the reactor thread.
 PIPELINE_WORKERS = 1
 
-# --- Clean stage (crawler/cleaning; README "Cleaning")
+# --- Clean stage (crawler/cleaning; docs/cleaning.md)
 # Remove injected spam and platform boilerplate span by span (False: stage off).
 CLEAN_ENABLED = True
 # Extra rule files or directories (TOML/JSON), read after the built-in rules, in order.
@@ -35,7 +35,7 @@ CLEAN_MAX_REMOVED_SHARE = 0.5
 # crawler/parsing/rules/<site>.toml, e.g. {"wechat": ["my_wechat.toml"]}.
 PARSING_RULES = {}
 
-# --- Language stage (crawler/language; README "Language")
+# --- Language stage (crawler/language; docs/language.md)
 # Tag every block and article with its language (off: no lang, no langs).
 LANG_ENABLED = True
 # Languages to keep (ISO 639-1, e.g. ["zh"]); empty: all.
@@ -49,7 +49,7 @@ LANG_BLOCKS = ""
 # Extra rules files (TOML) merged over crawler/language/rules.toml, in order.
 LANG_RULES = []
 
-# --- Deduplication (crawler/dedup; README "Deduplication"). Defaults measured on crawler/testing/dedup_labelled.py.
+# --- Deduplication (crawler/dedup; docs/dedup.md). Defaults measured on crawler/testing/dedup_labelled.py.
 DEDUP_ENABLED = True  # run the dedup stage at all
 DEDUP_BLOCKS = True  # remove repeated blocks inside each article, splitting glued blocks at seams
 DEDUP_BLOCK_THRESHOLD = 0.8  # MinHash similarity at which a block repeats an earlier block
@@ -97,7 +97,7 @@ EXTENSIONS = {
     "crawler.pipelines.offload.StartWorkers": -100,
 }
 # Freeze what the crawl built at start out of the garbage collector's sight
-# (crawler/runtime/gctuning.py; README "Performance").
+# (crawler/runtime/gctuning.py; docs/architecture.md, docs/benchmarks.md).
 GC_TUNING_ENABLED = True
 # gc.set_threshold for generations 0, 1, 2 (e.g. "20000,20,100"); empty: Python's (700, 10, 10).
 GC_THRESHOLD = []
@@ -115,7 +115,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOADER = "crawler.fetching.downloader.Downloader"
 # Items (and requests) of one response handled at once. Scrapy starts that many tasks
 # per response (default 100); a page yields one item, a listing page a few dozen
-# requests: 8 took ~25% more pages/s on a CPU-bound crawl (README "Performance").
+# requests: 8 took ~25% more pages/s on a CPU-bound crawl (docs/architecture.md, docs/benchmarks.md).
 CONCURRENT_ITEMS = 8
 # Scrapy's check that a generator callback returns no value re-reads and parses the
 # callback's source for nearly every response (its cache is keyed weakly on the bound
@@ -180,7 +180,7 @@ URL_KEY_RULES = []
 SEEN_REDIS_URL = ""  # Redis server of crawler.state.seen.RedisSeenStore (set by DISTRIBUTED_REDIS_URL)
 SEEN_REDIS_PREFIX = "seen"  # its keys: <prefix>:<spider>, one set of article keys per spider
 
-# --- Distributed mode (crawler/state/distributed.py; README "Distributed mode")
+# --- Distributed mode (crawler/state/distributed.py; docs/operations.md)
 # Set to a Redis URL: every process crawling with it shares one reliable request
 # queue, dupefilter, seen-store and dedup index (the DistributedMode addon fills
 # SCHEDULER, DUPEFILTER_CLASS, REDIS_URL, SEEN_STORE, SEEN_REDIS_URL, DEDUP_BACKEND, DEDUP_REDIS_URL).
