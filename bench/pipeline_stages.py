@@ -17,17 +17,14 @@ import copy
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scrapy.exceptions import DropItem, NotConfigured  # noqa: E402
-from scrapy.utils.misc import load_object  # noqa: E402
-from scrapy.utils.project import get_project_settings  # noqa: E402
-from scrapy.statscollectors import MemoryStatsCollector  # noqa: E402
+from scrapy.exceptions import DropItem  # noqa: E402
 
 from crawler.items import Page  # noqa: E402
+from crawler.testing.chain import build_stages  # noqa: E402  (bench/crawl_speed.py imports it from here)
 
 SHARED = ROOT.parent / "shared"
 
@@ -44,23 +41,6 @@ def mock_pages(count: int) -> list[Page]:
 def inputs() -> list[Page]:
     files = sorted((SHARED / "corpus" / "real").glob("*/*.html")) + sorted((SHARED / "seeds").glob("*"))
     return [Page(p.as_uri(), p.as_uri(), body=p.read_bytes()) for p in files]
-
-
-def build_stages():
-    settings = get_project_settings()
-    settings.set("DEDUP_BACKEND", "memory")
-    settings.set("PIPELINE_WORKERS", 0)  # each stage timed on this thread, not in a worker
-    # the pipelines read only the settings and the stats from the crawler
-    crawler = SimpleNamespace(settings=settings)
-    crawler.stats = MemoryStatsCollector(crawler)
-    order = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
-    stages = []
-    for path, _ in order:
-        try:
-            stages.append((path.rsplit(".", 1)[-1], load_object(path).from_crawler(crawler)))
-        except NotConfigured:  # e.g. OffloadPipeline with PIPELINE_WORKERS 0
-            continue
-    return stages
 
 
 def main() -> None:
