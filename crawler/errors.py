@@ -1,12 +1,12 @@
 """Errors of the plain-Python libraries (no Scrapy here)."""
 
+from crawler.reasons import Reason
+
 
 class Rejection(Exception):
-    """A page yields no article. ``reason`` is a stable string from the schema
-    (deleted, violation, unavailable, expired, anti_crawl, not_article,
-    not_found, http_error, empty, too_large, bad_encoding, unsupported, ...)."""
+    """A page yields no article, for ``reason`` (one of ``crawler.reasons.Reason``)."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: Reason, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail

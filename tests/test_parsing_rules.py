@@ -27,7 +27,7 @@ def test_default_rules_load():
         ('[detect]\nmarkers = "not a list"\n', "detect.markers: expected an array"),
         ("[detect]\nunknown = []\n", "detect.unknown: unknown key"),
         ("[[special]]\nphrases = ['x']\n", "special[0]: missing required key 'reason'"),
-        ("[[special]]\nreason = 'x'\nurl_patterns = ['(']\n", "bad regular expression"),
+        ("[[special]]\nreason = 'deleted'\nurl_patterns = ['(']\n", "bad regular expression"),
         ("[special_pages]\nmessage_selectors = ['div[']\n", "bad CSS selector"),
         ("[body_trim]\nmin_link_share = 2\n", "expected a number from 0 to 1"),
         ("this is = = not toml", "not valid TOML"),

@@ -65,6 +65,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.fetching.anticrawl import Detector, load_rules
 from crawler.fetching.urls import host_of, ip_literal, is_public_address
+from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +83,13 @@ class Refused(IgnoreRequest):
 
 # Failures of a download -> reject reason, most specific first.
 _FAILURE_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
-    (DownloadCancelledError, "too_large"),  # DOWNLOAD_MAXSIZE exceeded
-    ((DownloadTimeoutError, twisted_error.TimeoutError), "timeout"),
-    ((CannotResolveHostError, twisted_error.DNSLookupError), "dns_error"),
-    (ResponseDataLossError, "truncated"),
+    (DownloadCancelledError, Reason.TOO_LARGE),  # DOWNLOAD_MAXSIZE exceeded
+    ((DownloadTimeoutError, twisted_error.TimeoutError), Reason.TIMEOUT),
+    ((CannotResolveHostError, twisted_error.DNSLookupError), Reason.DNS_ERROR),
+    (ResponseDataLossError, Reason.TRUNCATED),
     ((DownloadConnectionRefusedError, DownloadFailedError, twisted_error.ConnectError,
-      twisted_error.ConnectionLost, twisted_error.ConnectionDone), "connection_error"),
-    ((UnsupportedURLSchemeError, NotSupported), "unsupported"),
+      twisted_error.ConnectionLost, twisted_error.ConnectionDone), Reason.CONNECTION_ERROR),
+    ((UnsupportedURLSchemeError, NotSupported), Reason.UNSUPPORTED),
 )
 
 
@@ -97,11 +98,11 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, Refused):
         return exc.reason, exc.detail
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
-        return "robots_disallowed", "forbidden by robots.txt"
+        return Reason.ROBOTS_DISALLOWED, "forbidden by robots.txt"
     for types, reason in _FAILURE_REASONS:
         if isinstance(exc, types):
             return reason, f"{type(exc).__name__}: {exc}".rstrip(": ")
-    return "download_error", f"{type(exc).__name__}: {exc}".rstrip(": ")
+    return Reason.DOWNLOAD_ERROR, f"{type(exc).__name__}: {exc}".rstrip(": ")
 
 
 def _is_robots_request(request: Request) -> bool:
@@ -159,14 +160,14 @@ class GuardMiddleware:
             return None
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
-            raise self._refuse(Refused("unsupported", f"scheme {parts.scheme!r} is not fetched"))
+            raise self._refuse(Refused(Reason.UNSUPPORTED, f"scheme {parts.scheme!r} is not fetched"))
         host = host_of(request.url)
         # robots.txt of a host about to be asked: it may redirect elsewhere
         # (crawlers follow that), but never to a private address
         if (not _is_robots_request(request) and host not in trusted
                 and host != request.meta.get("listed_host")):
             raise self._refuse(Refused(
-                "off_site", f"{host} is not a source host, a mirror, or the host of a listed link"))
+                Reason.OFF_SITE, f"{host} is not a source host, a mirror, or the host of a listed link"))
         if self.allow_private or host in trusted:
             return None
         if host not in self.addresses:
@@ -189,13 +190,13 @@ class GuardMiddleware:
             try:
                 infos = await _getaddrinfo(host)
             except OSError as exc:
-                return Refused("dns_error", f"cannot resolve {host}: {exc}")
+                return Refused(Reason.DNS_ERROR, f"cannot resolve {host}: {exc}")
             addresses = sorted({info[4][0] for info in infos})
         for address in addresses:
             if not is_public_address(address):
                 where = "is" if address == literal else f"resolves to {address},"
                 return Refused(
-                    "unsafe_address",
+                    Reason.UNSAFE_ADDRESS,
                     f"{host} {where} a private, loopback or link-local address"
                     " (ALLOW_PRIVATE_ADDRESSES allows it)")
         return addresses[0]
@@ -261,9 +262,9 @@ class AntiCrawlWatch:
         crawl is stopping; else None."""
         host = host_of(url)
         if host in self.blocked:
-            return Refused("host_blocked", f"not requested: {host} served {self.blocked[host]}")
+            return Refused(Reason.HOST_BLOCKED, f"not requested: {host} served {self.blocked[host]}")
         if self.stopping:
-            return Refused("crawl_stopped", f"not requested: the crawl stopped because {self.stopping}")
+            return Refused(Reason.CRAWL_STOPPED, f"not requested: the crawl stopped because {self.stopping}")
         return None
 
     def spider_idle(self, spider) -> None:

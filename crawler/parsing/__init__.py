@@ -20,6 +20,7 @@ from crawler.parsing.sohu import SohuParser
 from crawler.parsing.special import special_reason
 from crawler.parsing.text import parse_markdown, parse_plain_text
 from crawler.parsing.wechat import WechatParser
+from crawler.reasons import Reason
 
 
 class SiteParser(NamedTuple):
@@ -85,7 +86,7 @@ def decode_text(body: bytes, content_type: str | None = None) -> str:
             continue
         if not looks_garbled(text):
             return text
-    raise Rejection("bad_encoding", "text is neither UTF-8 nor GB18030")
+    raise Rejection(Reason.BAD_ENCODING, "text is neither UTF-8 nor GB18030")
 
 
 def parse_html(
@@ -117,10 +118,10 @@ def parse_page(
     """
     fetched_from = fetched_from or url
     if not body.strip():
-        raise Rejection("empty", "no bytes")
+        raise Rejection(Reason.EMPTY, "no bytes")
     kind = kind_of(name or url, content_type, body)
     if kind is None:
-        raise Rejection("unsupported", f"not HTML, text or Markdown ({content_type or 'unknown type'})")
+        raise Rejection(Reason.UNSUPPORTED, f"not HTML, text or Markdown ({content_type or 'unknown type'})")
     if kind == "html":
         article = parse_html(decode_html(body, content_type), url, fetched_from, parsers)
     else:
@@ -128,5 +129,5 @@ def parse_page(
         parse = parse_markdown if kind == "markdown" else parse_plain_text
         article = parse(text, url, fetched_from)
     if not article.blocks:
-        raise Rejection("empty", "no text in the article")
+        raise Rejection(Reason.EMPTY, "no text in the article")
     return article

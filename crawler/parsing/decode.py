@@ -15,6 +15,7 @@ import codecs
 import re
 
 from crawler.errors import Rejection
+from crawler.reasons import Reason
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -81,7 +82,7 @@ def looks_garbled(text: str) -> bool:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Return the page as text, or raise ``Rejection("bad_encoding")``."""
+    """Return the page as text, or raise ``Rejection(Reason.BAD_ENCODING)``."""
     candidates = []
     declared = declared_charset(body, content_type)
     if declared:
@@ -101,6 +102,6 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             # candidate would make sense of it
             break
     raise Rejection(
-        "bad_encoding",
+        Reason.BAD_ENCODING,
         f"not decodable as {', '.join(candidates)} without garbage",
     )

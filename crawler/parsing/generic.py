@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from crawler.errors import Rejection
 from crawler.items import Article
+from crawler.reasons import Reason
 
 # trafilatura's XML body element -> our block type
 _BLOCK_TAGS = {
@@ -65,10 +66,10 @@ def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Artic
         include_comments=False, include_tables=True, output_format="python",
     )
     if doc is None or doc.body is None:
-        raise Rejection("not_article", "no main content found")
+        raise Rejection(Reason.NOT_ARTICLE, "no main content found")
     blocks, images = _blocks(doc.body)
     if not blocks:
-        raise Rejection("empty", "main content has no text")
+        raise Rejection(Reason.EMPTY, "main content has no text")
     article = Article(
         url=doc.url or url,
         fetched_from=fetched_from or url,

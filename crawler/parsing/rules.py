@@ -19,13 +19,15 @@ from typing import Any
 
 from lxml.cssselect import CSSSelector
 
+from crawler.reasons import Reason
 from crawler.rulefiles import RulesError, load_toml
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 RULES_DIR = resources.files("crawler.parsing") / "rules"
+_REASONS = tuple(Reason)
 
 
-# Schema leaves: "str", "regex", "css", "[str]", "[regex]", "[css]", "fraction" (0..1),
+# Schema leaves: "str", "reason" (a crawler.reasons.Reason), "regex", "css", "[str]", "[regex]", "[css]", "fraction" (0..1),
 # "count" (int >= 0), or a dict (a table)
 # or a one-item list holding a dict (an array of tables). "{str}" is a str->str table.
 _SCHEMAS: dict[str, dict] = {
@@ -44,7 +46,7 @@ _SCHEMAS: dict[str, dict] = {
         "post_types": "{str}",
         "url": {"host": "str", "identity": "[str]"},
         "special_pages": {"message_selectors": "[css]"},
-        "special": [{"reason": "str", "phrases": "[str]", "markers": "[str]", "url_patterns": "[regex]"}],
+        "special": [{"reason": "reason", "phrases": "[str]", "markers": "[str]", "url_patterns": "[regex]"}],
     },
     "sohu": {
         "detect": {"hosts": "[str]", "markers": "[str]"},
@@ -111,6 +113,10 @@ def _check(value: Any, schema: Any, where: str, site: str, key_path: tuple) -> N
     if schema == "{str}":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise RulesError(f"{where}: expected a table of strings")
+        return
+    if schema == "reason":
+        if value not in _REASONS:
+            raise RulesError(f"{where}: unknown reject reason {value!r} (known: {', '.join(_REASONS)})")
         return
     items = value if schema.startswith("[") else [value]
     if schema.startswith("[") and not isinstance(value, list):

@@ -30,6 +30,7 @@ from crawler.parsing.html import element_text, flatten, remove_range
 from crawler.parsing.jsdata import object_literal
 from crawler.parsing.rules import compile_patterns, compile_selectors, load_site_rules
 from crawler.parsing.wechat import china_time
+from crawler.reasons import Reason
 
 _SPACE = re.compile(r"\s+")
 _TITLE_BADGES = CSSSelector(".article-tag")  # label badges inside the h1 (compiled once, not per page)
@@ -88,10 +89,10 @@ class SohuParser:
         try:
             doc = lxml.html.fromstring(html)
         except (ValueError, lxml.etree.ParserError) as exc:
-            raise Rejection("not_article", f"unparsable HTML: {exc}") from None
+            raise Rejection(Reason.NOT_ARTICLE, f"unparsable HTML: {exc}") from None
         body = self._first(doc, "body")
         if body is None:
-            raise Rejection("not_article", "no Sohu article body (article#mp-editor)")
+            raise Rejection(Reason.NOT_ARTICLE, "no Sohu article body (article#mp-editor)")
         removed: list[dict] = []
         self._drop_injections(body, removed)
         self._resolve_images(body)

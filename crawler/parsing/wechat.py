@@ -37,6 +37,7 @@ from crawler.parsing.html import element_text, flatten, fragment, slice_element
 from crawler.parsing.jsdata import object_literal, script_vars
 from crawler.parsing.rules import compile_selectors, load_site_rules
 from crawler.parsing.special import special_reason, title_phrase
+from crawler.reasons import Reason
 
 CHINA = timezone(timedelta(hours=8))
 _SCRIPT_VARS = (
@@ -129,7 +130,7 @@ class WechatParser:
             if special:
                 raise Rejection(*special)
             if page.body is None and page.share is None:
-                raise Rejection("not_article", "no WeChat article body in the page")
+                raise Rejection(Reason.NOT_ARTICLE, "no WeChat article body in the page")
         title = page.title(blocks)
         removed: list[dict] = []
         # share posts take their title from their own first line: nothing repeats

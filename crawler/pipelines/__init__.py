@@ -12,6 +12,7 @@ its stats, and rejects an item by raising a ``Reject`` subclass, which the
 from scrapy.exceptions import DropItem
 
 from crawler.items import Rejected
+from crawler.reasons import Reason
 
 
 class Reject(DropItem):
@@ -36,7 +37,7 @@ class NearDuplicate(Reject):
     """The article near-duplicates one already kept (dedup stage)."""
 
 
-ERROR_REASON = "error"  # the reject reason of an item a stage failed on with a bug
+ERROR_REASON = Reason.ERROR  # the reject reason of an item a stage failed on with a bug
 
 
 def error_record(item, exc: BaseException) -> Rejected:

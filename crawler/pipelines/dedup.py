@@ -7,6 +7,7 @@ from crawler.dedup.text import normalize, shingle_set
 from crawler.items import Article, Rejected
 from crawler.pipelines import NearDuplicate
 from crawler.pipelines.offload import offloadable
+from crawler.reasons import Reason
 
 ACTIONS = ("reject", "label")
 
@@ -131,7 +132,7 @@ class DedupPipeline:
         self.stats.inc_value("dedup/near_duplicates")
         if self.action == "reject":
             raise NearDuplicate(Rejected(
-                fetched_from=item.fetched_from, url=item.url, reason="near_duplicate",
+                fetched_from=item.fetched_from, url=item.url, reason=Reason.NEAR_DUPLICATE,
                 detail=f"of {match.url} (similarity {match.similarity:.2f})",
             ))
 

@@ -7,6 +7,7 @@ from crawler.items import Page, Rejected
 from crawler.parsing import build_site_parsers, parse_page
 from crawler.pipelines import PageRejected, error_record
 from crawler.pipelines.offload import offloadable
+from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class ExtractPipeline:
             if item.error:
                 raise Rejection(item.error, item.detail)
             if item.status and item.status >= 400:
-                reason = "not_found" if item.status in (404, 410) else "http_error"
+                reason = Reason.NOT_FOUND if item.status in (404, 410) else Reason.HTTP_ERROR
                 raise Rejection(reason, f"HTTP {item.status}")
             article = parse_page(
                 item.body, item.url, fetched_from=item.fetched_from,

@@ -6,6 +6,7 @@ from crawler.items import Article, Rejected
 from crawler.language import LanguageDetector, keep_blocks_of, load_rules, tag_article, wanted
 from crawler.pipelines import Reject
 from crawler.pipelines.offload import offloadable
+from crawler.reasons import Reason
 
 ACTIONS = ("drop", "label")
 
@@ -69,5 +70,5 @@ class LanguagePipeline:
 
     def _reject(self, item: Article, detail: str):
         raise LanguageRejected(Rejected(
-            fetched_from=item.fetched_from, url=item.url, reason="language", detail=detail,
+            fetched_from=item.fetched_from, url=item.url, reason=Reason.LANGUAGE, detail=detail,
         ))

@@ -18,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.items import Page
+from crawler.reasons import Reason
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -61,10 +62,10 @@ def file_page(path: Path, max_bytes: int) -> Page:
     try:
         size = path.stat().st_size
         if max_bytes and size > max_bytes:
-            return Page(uri, uri, error="too_large", detail=f"{size} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
+            return Page(uri, uri, error=Reason.TOO_LARGE, detail=f"{size} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
         return Page(uri, uri, body=path.read_bytes())
     except OSError as exc:
-        return Page(uri, uri, error="unreadable", detail=str(exc))
+        return Page(uri, uri, error=Reason.UNREADABLE, detail=str(exc))
 
 
 def warc_pages(path: Path, max_bytes: int):
@@ -74,7 +75,7 @@ def warc_pages(path: Path, max_bytes: int):
     try:
         with path.open("rb") as stream:
             if not _looks_like_warc(stream):
-                yield Page(uri, uri, error="malformed", detail="not a WARC file")
+                yield Page(uri, uri, error=Reason.MALFORMED, detail="not a WARC file")
                 return
             records = ArchiveIterator(stream)
             for record in records:
@@ -91,15 +92,15 @@ def warc_pages(path: Path, max_bytes: int):
                 body = b"" if max_bytes and length > max_bytes else record.content_stream().read()
                 where = f"{uri}#offset={records.get_record_offset()}"
                 if max_bytes and length > max_bytes:
-                    yield Page(where, target, status=status, error="too_large",
+                    yield Page(where, target, status=status, error=Reason.TOO_LARGE,
                                detail=f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
                 else:
                     yield Page(where, target, body=body, status=status, content_type=content_type)
     except (ArchiveLoadFailed, OSError, ValueError, EOFError, TypeError) as exc:
-        yield Page(uri, uri, error="malformed", detail=f"WARC: {exc}")
+        yield Page(uri, uri, error=Reason.MALFORMED, detail=f"WARC: {exc}")
         return
     if not found:
-        yield Page(uri, uri, error="empty", detail="WARC has no HTML response record")
+        yield Page(uri, uri, error=Reason.EMPTY, detail="WARC has no HTML response record")
 
 
 def _looks_like_warc(stream) -> bool:

@@ -28,6 +28,7 @@ from crawler.state.incremental import SeenExtension
 from crawler.items import Page
 from crawler.fetching.listings import CHINA_TZ, ListingError, parse_feed, published_before
 from crawler.fetching.urls import article_key, clean_url, host_of, load_url_rules, map_host
+from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ class LiveSpider(scrapy.Spider):
         except ValueError:  # e.g. a broken IPv6 literal
             fetchable = False
         if not fetchable:
-            return Page(url, url, error="bad_url", detail="not an http(s) URL", source_hint=self.name)
+            return Page(url, url, error=Reason.BAD_URL, detail="not an http(s) URL", source_hint=self.name)
         key = article_key(url, self.url_rules)
         if key in self.requested_keys:
             stats.inc_value("articles/listed_twice")
@@ -204,7 +205,7 @@ class LiveSpider(scrapy.Spider):
             hints=response.meta["hints"],
         )
         if rule := response.meta.get("anti_crawl"):
-            page.body, page.error = b"", "anti_crawl"
+            page.body, page.error = b"", Reason.ANTI_CRAWL
             page.detail = f"verification page ({rule}) at {response.url}"
         yield page
 
@@ -227,7 +228,7 @@ class LiveSpider(scrapy.Spider):
         """A ``Page`` rejecting a listing response that is no listing."""
         self.crawler.stats.inc_value("listing/pages")
         if rule := response.meta.get("anti_crawl"):
-            return Page(response.url, response.url, error="anti_crawl", source_hint=self.name,
+            return Page(response.url, response.url, error=Reason.ANTI_CRAWL, source_hint=self.name,
                         detail=f"verification page ({rule}) instead of a listing")
         if response.status >= 400:
             return Page(response.url, response.url, status=response.status, source_hint=self.name,
@@ -258,7 +259,7 @@ class LiveSpider(scrapy.Spider):
             entries, extra = parse(response)
         except ListingError as exc:
             logger.warning("Unreadable listing %s: %s", response.url, exc)
-            yield Page(response.url, response.url, status=response.status, error="listing_error",
+            yield Page(response.url, response.url, status=response.status, error=Reason.LISTING_ERROR,
                        detail=str(exc), source_hint=self.name)
             return False, None
         stats = self.crawler.stats

@@ -1,0 +1,77 @@
+"""The reject reasons: every input that yields no article ends with one of these.
+
+One registry for the whole crawl. The plain libraries raise
+``crawler.errors.Rejection(reason, detail)``; the spiders put a reason in
+``Page.error``; the downloader refuses a request with
+``crawler.fetching.downloader.Refused``; the pipeline stages drop an item with a
+``crawler.pipelines.Reject`` carrying its ``crawler.items.Rejected`` record,
+which the rejects feed writes and the stats count as ``rejects/<reason>``.
+The special-page rule files (``crawler/parsing/rules/*.toml``) name reasons
+too; their loader accepts only these.
+
+``Reason`` is a ``StrEnum``: a member *is* its string (``Reason.EMPTY ==
+"empty"``), so feeds, stats keys and pickles read the same as before. The
+reasons table of the docs (docs/output.md) is generated from ``describe()``
+and a test checks it matches.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """A stable reject reason, with what it means (``.doc``) and who gives it (``.given_by``)."""
+
+    doc: str
+    given_by: str
+
+    def __new__(cls, value: str, given_by: str, doc: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.given_by = given_by
+        member.doc = doc
+        return member
+
+    # special pages (parsing rule files)
+    DELETED = "deleted", "parser", "the publisher deleted the article"
+    VIOLATION = "violation", "parser", "the platform removed the article for breaking its rules"
+    UNAVAILABLE = "unavailable", "parser", "the article cannot be viewed (withdrawn, restricted)"
+    EXPIRED = "expired", "parser", "the link has expired"
+    ANTI_CRAWL = "anti_crawl", "parser, spider", "a verification page instead of the article (`detail` names the rule)"
+    # parsing
+    NOT_ARTICLE = "not_article", "parser", "no article body (a profile, history or about page; unparsable HTML)"
+    EMPTY = "empty", "parser, spider", "no bytes, or no text in the article"
+    BAD_ENCODING = "bad_encoding", "parser", "not decodable without garbage (UTF-8, GB18030, the declared charset)"
+    UNSUPPORTED = "unsupported", "parser, downloader", "not HTML, text or Markdown, or a URL scheme that is not fetched"
+    # responses
+    NOT_FOUND = "not_found", "extract", "HTTP 404 or 410 (`status` set)"
+    HTTP_ERROR = "http_error", "extract", "another 4xx/5xx status after the retries (`status` set)"
+    TOO_LARGE = "too_large", "spider, downloader", "larger than `DOWNLOAD_MAXSIZE`"
+    # files
+    UNREADABLE = "unreadable", "spider", "a file that cannot be read"
+    MALFORMED = "malformed", "spider", "a malformed archive (WARC)"
+    # downloads
+    TIMEOUT = "timeout", "downloader", "no response in time, after the retries"
+    DNS_ERROR = "dns_error", "downloader", "the host name does not resolve"
+    CONNECTION_ERROR = "connection_error", "downloader", "the connection failed or was lost, after the retries"
+    TRUNCATED = "truncated", "downloader", "fewer bytes than announced"
+    DOWNLOAD_ERROR = "download_error", "downloader", "any other failed download"
+    ROBOTS_DISALLOWED = "robots_disallowed", "downloader", "forbidden by the host's robots.txt"
+    OFF_SITE = "off_site", "downloader", "not a source host, a mirror, or the host of a listed link"
+    UNSAFE_ADDRESS = "unsafe_address", "downloader", "the host is or resolves to a private, loopback or link-local address"
+    BAD_URL = "bad_url", "spider", "not an http(s) link"
+    HOST_BLOCKED = "host_blocked", "downloader", "not requested: its host was blocked for serving verification pages"
+    CRAWL_STOPPED = "crawl_stopped", "downloader", "not requested: the crawl was stopping after a host was blocked"
+    LISTING_ERROR = "listing_error", "spider", "a feed or API page that is not what it should be (bad JSON, API error code)"
+    # pipeline stages
+    NEAR_DUPLICATE = "near_duplicate", "dedup", "near-duplicates an article already kept (`DEDUP_ACTION = \"reject\"`)"
+    LANGUAGE = "language", "language", "not in a kept language, or no block of `LANG_BLOCKS`' language"
+    ERROR = "error", "any stage", "a stage failed on the item: a bug to report (the traceback is in the log)"
+
+
+def describe() -> str:
+    """The Markdown table of the reasons, as the docs hold it."""
+    rows = ["| reason | given by | when |", "| --- | --- | --- |"]
+    rows += [f"| `{r.value}` | {r.given_by} | {r.doc} |" for r in Reason]
+    return "\n".join(rows) + "\n"
