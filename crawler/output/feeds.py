@@ -13,6 +13,11 @@
   URI ends in ``.gz`` is gzipped anyway.
 - Feed files are flushed after each item, so what the seen-store records as
   exported is in the file even if the crawl is killed.
+- A feed write that fails (disk full, I/O error) stops the crawl (close
+  reason ``feed_error``, a failed exit status): nothing more is written to
+  any feed, ``failure`` says why, so the seen-store marks nothing more and
+  the distributed queue acknowledges nothing more; a plain file is cut back
+  at close to its last whole item.
 - ``JsonLinesExporter`` writes the project's items as Scrapy's exporter does,
   faster.
 """
@@ -20,6 +25,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import logging
+import os
 from datetime import datetime, timezone
 
 from itemadapter import ItemAdapter
@@ -27,12 +35,17 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
+from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.utils.defer import _schedule_coro
 
 from crawler.output import atom
 from crawler.items import Article, Rejected
 from crawler.pipelines import Reject, error_record
 
+logger = logging.getLogger(__name__)
+
 GZIP = "scrapy.extensions.postprocessing.GzipPlugin"
+FEED_ERROR = "feed_error"  # close reason of a crawl whose feed could not be written
 
 
 def _with_gzip(uri: str, options: dict) -> tuple[str, dict]:
@@ -43,6 +56,11 @@ def _with_gzip(uri: str, options: dict) -> tuple[str, dict]:
 
 
 class FeedExporter(ScrapyFeedExporter):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.failure = ""  # why the feeds stopped being written; empty while they are
+        self.whole: dict[str, int] = {}  # plain feed file -> its size after its last whole item
+
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
@@ -70,12 +88,49 @@ class FeedExporter(ScrapyFeedExporter):
         return exporter
 
     def item_scraped(self, item, spider) -> None:
-        super().item_scraped(item, spider)
-        # The seen-store marks an article exported right after this: it must be
-        # in the file then, not in a buffer a killed process loses.
-        for slot in self.slots:
-            if slot.file is not None:
-                slot.file.flush()
+        if self.failure:  # nothing is written after a failed write: no item half-written past it
+            self.crawler.stats.inc_value("feeds/not_written")
+            return
+        try:
+            for slot in self.slots:
+                if slot.file is None and slot.filter.accepts(item):  # opened now: its size before any item
+                    slot.start_exporting()
+                    self._written(slot)
+            super().item_scraped(item, spider)
+            # The seen-store marks an article exported right after this: it must be
+            # in the file then, not in a buffer a killed process loses.
+            for slot in self.slots:
+                if slot.file is not None:
+                    slot.file.flush()
+                    self._written(slot)
+        except OSError as exc:
+            self.fail(exc)
+
+    def _written(self, slot) -> None:
+        if isinstance(slot.file, io.BufferedWriter) and isinstance(slot.storage, FileFeedStorage):
+            self.whole[slot.storage.path] = slot.file.tell()
+
+    def fail(self, exc: OSError) -> None:
+        self.failure = f"{type(exc).__name__}: {exc}"
+        self.crawler.stats.inc_value("feeds/not_written")
+        self.crawler.stats.set_value("feeds/error", self.failure)
+        logger.error("A feed write failed (%s): the crawl stops (%s); nothing more is written to the feeds"
+                     " nor marked exported, so the next run fetches it again", self.failure, FEED_ERROR)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            _schedule_coro(engine.close_spider_async(reason=FEED_ERROR))
+
+    async def close_spider(self, spider) -> None:
+        await super().close_spider(spider)
+        if not self.failure:
+            return
+        for path, size in self.whole.items():  # a line half written when the disk filled up
+            try:
+                if os.path.getsize(path) > size:
+                    os.truncate(path, size)
+                    logger.warning("Feed %s cut back to its last whole item (%d bytes)", path, size)
+            except OSError as exc:
+                logger.error("Feed %s may end in a partial line: %s", path, exc)
 
     def item_dropped(self, item, response, exception, spider) -> None:
         if isinstance(exception, Reject):

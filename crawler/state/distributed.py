@@ -19,7 +19,8 @@ from queuing it again. Here (``ReliableScheduler`` and ``LeasedQueue``):
   errback output was consumed, every item of it reached the end of the
   pipeline (exported or dropped), and the requests it yielded were queued.
   Retries and redirects are queued (with a new lease) before the request
-  they replace is acknowledged;
+  they replace is acknowledged. Once a feed write failed, nothing more is
+  acknowledged: the crawl stops (``feed_error``) and puts its leases back;
 - every worker keeps a heartbeat key with a TTL (``DISTRIBUTED_WORKER_TTL``)
   and, every ``DISTRIBUTED_POLL_INTERVAL``, puts back on the queue the
   leases of workers whose heartbeat expired (killed, or cut off);
@@ -54,6 +55,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet import task
+
+from crawler.output.feeds import FeedExporter
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +320,7 @@ class ReliableScheduler(RedisScheduler):
         scheduler.held: set[str] = set()  # leases this worker holds
         scheduler.waiting = False  # idle, kept open by other workers' leases
         scheduler.loop = None
+        scheduler.feeds = crawler.get_extension(FeedExporter)
         return scheduler
 
     # --- lifecycle
@@ -393,10 +397,14 @@ class ReliableScheduler(RedisScheduler):
 
     def finished(self, request: Request) -> None:
         lease = request.meta.get(LEASE)
-        if lease in self.held:
+        if lease in self.held and self.may_ack():
             self.held.discard(lease)
             self.queue.ack(lease)
             self.stats.inc_value("distributed/acked")
+
+    def may_ack(self) -> bool:
+        """Whether what a request yielded reached the feeds: not after a feed write failed."""
+        return self.feeds is None or not self.feeds.failure
 
     # --- liveness
 
@@ -423,7 +431,7 @@ class ReliableScheduler(RedisScheduler):
 
     def spider_idle(self, spider) -> None:
         # The engine is idle: whatever this worker popped is handled by now.
-        for lease in list(self.held):
+        for lease in list(self.held) if self.may_ack() else ():
             self.held.discard(lease)
             self.queue.ack(lease)
         self.requeue_dead()

@@ -6,7 +6,8 @@ Both act only for spiders with ``incremental = True`` (the live spiders).
   ``SEEN_DIR``; ``SEEN_RESET`` empties it first) and adds the keys of every
   exported article: its listed URL's and its own URL's. It runs after the
   feed exporter, which has flushed the article to the feed file by then, so
-  an article is never marked exported without being in a feed.
+  an article is never marked exported without being in a feed; once a feed
+  write failed (``FeedExporter.failure``), nothing more is marked.
 - ``ResumeGuard``: Scrapy writes a JOBDIR's queue state and spider state
   only on a clean close. A run that was killed leaves them stale, and a stale
   queue can lose or repeat requests. The guard marks a JOBDIR as in use while
@@ -29,6 +30,7 @@ from scrapy.utils.job import job_dir
 from scrapy.utils.misc import load_object
 
 from crawler.items import Article
+from crawler.output.feeds import FeedExporter
 from crawler.fetching.urls import article_key, load_url_rules
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class SeenExtension:
         self.crawler = crawler
         self.store = None
         self.url_rules = None
+        self.feeds: FeedExporter | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -55,6 +58,7 @@ class SeenExtension:
             return
         settings = self.crawler.settings
         self.url_rules = load_url_rules(settings.getlist("URL_KEY_RULES"))
+        self.feeds = self.crawler.get_extension(FeedExporter)
         self.store = load_object(settings["SEEN_STORE"]).from_settings(settings, spider.name)
         if settings.getbool("SEEN_RESET"):
             self.store.clear()
@@ -66,6 +70,9 @@ class SeenExtension:
 
     def item_scraped(self, item, response, spider) -> None:
         if self.store is None or not isinstance(item, Article):
+            return
+        if self.feeds is not None and self.feeds.failure:  # not in the feed: fetched again next run
+            self.crawler.stats.inc_value("seen/not_marked")
             return
         keys = {article_key(item.url, self.url_rules)}
         if response is not None and response.meta.get("seen_key"):

@@ -1,0 +1,49 @@
+"""``scrapy crawl`` with an exit status that tells whether the crawl did its job.
+
+Scrapy's ``crawl`` exits 0 whatever the close reason. Here it exits 1 when
+the crawl closed for a reason in ``FAILED_CLOSE_REASONS`` (its output is
+incomplete and the next run must make up for it), or when a feed could not
+be written or stored, so a scheduled job can tell.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+logger = logging.getLogger(__name__)
+
+# feed_error: a feed write failed (crawler/output/feeds.py);
+# redis_unavailable: the Redis server of the crawl was lost (crawler/state/redis.py)
+FAILED_CLOSE_REASONS = frozenset({"feed_error", "redis_unavailable"})
+
+
+def crawl_failure(stats: dict) -> str:
+    """Why a crawl with these final stats failed; empty if it did not."""
+    reason = stats.get("finish_reason")
+    if reason in FAILED_CLOSE_REASONS:
+        return f"closed ({reason})"
+    if error := stats.get("feeds/error"):
+        return f"a feed write failed ({error})"
+    if failed := sum(value for key, value in stats.items() if key.startswith("feedexport/failed_count/")):
+        return f"{failed} feed(s) could not be stored"
+    return ""
+
+
+class Command(ScrapyCrawlCommand):
+    def __init__(self) -> None:
+        super().__init__()
+        self.crawlers = []
+
+    def _create_crawler(self, spidercls):
+        crawler = super()._create_crawler(spidercls)
+        self.crawlers.append(crawler)
+        return crawler
+
+    def run(self, args, opts) -> None:
+        super().run(args, opts)
+        for crawler in self.crawlers:
+            if why := crawl_failure(crawler.stats.get_stats()):
+                logger.error("The crawl failed: %s; exit status 1", why)
+                self.exitcode = 1

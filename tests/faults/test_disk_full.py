@@ -1,0 +1,47 @@
+"""The disk of the feeds fills up mid-crawl."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from crawler.testing import livecrawl as L
+from crawler.fetching.urls import article_key, load_url_rules
+from tests.faults.conftest import full_file, settings_for, small_disk, whole_lines
+
+ARTICLES = 200  # author bench10: 10 pages of 20
+
+
+def crawl_to(feed, settings, workdir, run):
+    """A sohu crawl exporting to ``feed`` (anywhere), bounded in time."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = L.crawl_command("sohu", {"author": "bench10"}, settings, workdir, run)
+    command[command.index("-O") + 1] = str(feed)
+    proc = L.subprocess.Popen(command, cwd=workdir, env=L.scrapy_env(), stdout=L.subprocess.DEVNULL,
+                              stderr=L.subprocess.PIPE, text=True)
+    return L.finish_crawl(proc, workdir, run, timeout=120)
+
+
+def seen_keys(workdir) -> set[str]:
+    db = sqlite3.connect(workdir / "seen" / "sohu.sqlite3")
+    try:
+        return {key for (key,) in db.execute("SELECT key FROM seen")}
+    finally:
+        db.close()
+
+
+def test_a_full_disk_stops_the_crawl_and_marks_only_what_was_written(site, tmp_path):
+    settings = settings_for(site, tmp_path)
+    with small_disk(tmp_path / "disk", "300k") as mounted:  # room for ~30 of the 200 articles
+        feed = full_file(tmp_path / "disk", "articles.jsonl", mounted)
+        full = crawl_to(feed, settings, tmp_path, "full")
+        written = whole_lines(feed)
+    assert (full.returncode, full.close_reason) == (1, "feed_error"), full.log[-3000:]
+    assert len(written) < ARTICLES
+    # marked exported: exactly the articles in the feed (under their own and their listed URL)
+    assert {article_key(a["url"], load_url_rules([])) for a in written} <= seen_keys(tmp_path)
+    assert len(seen_keys(tmp_path)) == 2 * len(written)
+    # with room again, the next run exports exactly the others
+    again = crawl_to(tmp_path / "again.jsonl", settings, tmp_path, "again")
+    assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
+    urls = [a["url"] for a in written + again.articles]
+    assert len(urls) == len(set(urls)) == ARTICLES and again.rejects == []
