@@ -24,13 +24,13 @@ def kept(result):
 def test_host_farm_inside_a_chinese_word_is_cut_and_the_word_rejoined():
     r = clean("城市更新的关键在于保留原k1.zq8w.cn|k2.zq8w.cn|k3.zq8w.cn|k4.zq8w.cn有的街巷肌理。")
     assert kept(r) == ["城市更新的关键在于保留原有的街巷肌理。"]
-    assert r.removed == [{"reason": "link_farm", "text": "k1.zq8w.cn|k2.zq8w.cn|k3.zq8w.cn|k4.zq8w.cn"}]
+    assert r.removed == [{"reason": "link_farm", "signal": "host_run", "text": "k1.zq8w.cn|k2.zq8w.cn|k3.zq8w.cn|k4.zq8w.cn"}]
 
 
 def test_chinese_promo_glued_into_an_english_sentence():
     r = clean("By next spring线上配资平台, the ferry will run every hour.")
     assert kept(r) == ["By next spring, the ferry will run every hour."]
-    assert r.removed == [{"reason": "promo", "text": "线上配资平台"}]
+    assert r.removed == [{"reason": "promo", "signal": "lexicon", "text": "线上配资平台"}]
 
 
 def test_brand_margin_footer_line_goes():
@@ -42,7 +42,7 @@ def test_brand_margin_footer_line_goes():
 def test_generator_note_line_goes():
     r = clean("渡轮每天往返两次。", "（以下继续扩写，确保全文超过2000字，便于平台审核。）")
     assert kept(r) == ["渡轮每天往返两次。"]
-    assert r.removed == [{"reason": "generator_note", "text": "（以下继续扩写，确保全文超过2000字，便于平台审核。）"}]
+    assert r.removed == [{"reason": "generator_note", "signal": "pattern", "text": "（以下继续扩写，确保全文超过2000字，便于平台审核。）"}]
 
 
 # -- precision -------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def test_the_same_term_in_an_unrelated_article_is_spam():
 def test_a_promo_term_takes_its_call_to_action_with_it():
     r = clean("市里已开始为雨水桶提供小额补配资开户找我们贴，并计划在明年春天前完成。")
     assert kept(r) == ["市里已开始为雨水桶提供小额补贴，并计划在明年春天前完成。"]
-    assert r.removed == [{"reason": "promo", "text": "配资开户找我们"}]
+    assert r.removed == [{"reason": "promo", "signal": "lexicon", "text": "配资开户找我们"}]
 
 
 def test_a_promo_with_a_hotline_pasted_mid_sentence_leaves_the_sentence():
@@ -131,7 +131,7 @@ def test_a_follow_prompt_with_more_words_at_the_tail_is_boilerplate():
     body = ["图书馆把夜读活动延长到了晚上十点。", "读者可以在借阅台登记参加。"]
     r = clean(*body, "点击上方蓝字关注我们，每周为你推荐好书")
     assert kept(r) == body
-    assert r.removed == [{"reason": "boilerplate", "text": "点击上方蓝字关注我们，每周为你推荐好书"}]
+    assert r.removed == [{"reason": "boilerplate", "signal": "pattern", "text": "点击上方蓝字关注我们，每周为你推荐好书"}]
 
 
 @pytest.mark.parametrize("tail", [
@@ -185,7 +185,7 @@ def test_hidden_spans_go_and_other_spans_move():
         [3, 7, "hidden", "display:none"], [11, 15, "link", "https://example.org/a"]]}
     r = clean(block)
     assert kept(r) == ["看得见继续阅读链接文字结束"]
-    assert r.removed == [{"reason": "hidden", "text": "隐藏的字"}]
+    assert r.removed == [{"reason": "hidden", "signal": "inline_style", "text": "隐藏的字"}]
     (out,) = r.blocks
     assert out["spans"] == [[7, 11, "link", "https://example.org/a"]]
     assert out["text"][7:11] == "链接文字"
@@ -207,7 +207,7 @@ def test_link_elements_run_is_a_farm():
     spans = [[start + 2 * i, start + 2 * i + 2, "link", f"http://{c}.mn3p.top/"] for i, c in enumerate("abcd")]
     r = clean({"type": "paragraph", "text": text, "lang": None, "spans": spans})
     assert kept(r) == ["保留原有的街巷。"]
-    assert r.removed == [{"reason": "link_farm", "text": "首页新闻体育财经"}]
+    assert r.removed == [{"reason": "link_farm", "signal": "link_run", "text": "首页新闻体育财经"}]
 
 
 def test_links_to_one_sites_pages_with_titles_are_not_a_farm():
@@ -236,8 +236,26 @@ def test_safety_valve_keeps_the_article_and_flags_it():
     r = clean(*blocks, max_removed_share=0.5)
     assert r.valve
     assert kept(r) == blocks
-    assert r.removed == [{"reason": SAFETY_VALVE, "text": "", "share": pytest.approx(r.removed[0]["share"])}]
-    assert r.removed[0]["share"] > 0.5
+    [flag] = r.removed
+    assert flag["reason"] == flag["signal"] == SAFETY_VALVE and flag["text"] == ""
+    assert flag["share"] > 0.5
+    # the doubtful removals it skipped, each with its reason and signal
+    assert [(s["reason"], s["signal"], s["text"]) for s in flag["skipped"]] == [
+        ("boilerplate", "pattern", text) for text in blocks[1:]]
+
+
+def test_safety_valve_keeps_the_strong_removals():
+    hidden = {"type": "paragraph", "text": "渡口的早晨很安静。股票配资平台", "lang": None,
+              "spans": [[9, 15, "hidden", "style-rule display:none"]]}
+    farm = "a1.kq7.cn|b2.kq7.cn|c3.kq7.cn"
+    r = clean(hidden, farm + "配资开户找我们加微信pz8866", "点击上方蓝字关注我们", max_removed_share=0.3)
+    assert r.valve
+    # hidden text and the host run go; the lexicon's and the patterns' finds stay
+    assert kept(r) == ["渡口的早晨很安静。", "配资开户找我们加微信pz8866", "点击上方蓝字关注我们"]
+    assert [(x["signal"], x["text"]) for x in r.removed[:-1]] == [("style_class", "股票配资平台"), ("host_run", farm)]
+    skipped = r.removed[-1]["skipped"]
+    assert {x["signal"] for x in skipped} == {"lexicon", "pattern"}
+    assert "点击上方蓝字关注我们" in [x["text"] for x in skipped]
 
 
 def test_clean_article_updates_text_and_appends_removals():
@@ -249,7 +267,7 @@ def test_clean_article_updates_text_and_appends_removals():
     CLEANER.clean(article)
     assert article.text == "渡轮每天往返两次。"
     assert article.removed == [{"reason": "title_repeat", "text": "标题"},
-                               {"reason": "boilerplate", "text": "返回搜狐，查看更多"}]
+                               {"reason": "boilerplate", "signal": "pattern", "text": "返回搜狐，查看更多"}]
 
 
 def test_flagged_article_is_not_cleaned_again():

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from crawler.testing.clean_labelled import load_data
 from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning.rules import STRONG_SIGNALS
 
 # the main and the unseen sets: the latter brings zero-width and full-width
 # disguises, which cleaning matches on a folded view and cuts in the original
@@ -82,8 +83,9 @@ def test_removed_plus_kept_is_the_input(blocks, share):
     gone = Counter("".join(r["text"] for r in result.removed))
     assert after + gone == before
     assert result.removed_chars == sum(gone.values())
-    if result.valve:
-        assert result.blocks == blocks
+    if result.valve:  # only strong signals cut; the doubtful finds are listed, not made
+        assert all(r["signal"] in STRONG_SIGNALS for r in result.removed[:-1])
+        assert result.removed[-1]["reason"] == "safety_valve"
 
 
 @common

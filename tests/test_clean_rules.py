@@ -64,7 +64,7 @@ def test_user_list_extends_a_builtin_vocabulary(tmp_path):
     assert Cleaner(load_rules()).clean_blocks([paragraph(text)]).removed == []
     user = write(tmp_path, "more.toml", '[lists]\ngambling_terms = ["飞鹰娱乐场"]\n')
     result = Cleaner(load_rules([user])).clean_blocks([paragraph(text)])
-    assert result.removed == [{"reason": "promo", "text": "飞鹰娱乐场"}]
+    assert result.removed == [{"reason": "promo", "signal": "lexicon", "text": "飞鹰娱乐场"}]
     assert result.blocks[0]["text"] == "海边的渡轮每天往返两次，港口新开了，乘客可以在甲板上看日落。"
 
 

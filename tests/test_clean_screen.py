@@ -228,8 +228,8 @@ def test_a_screen_failing_on_the_whole_article_skips_its_rules_yet_a_cut_brings_
     blocks = [{"type": "paragraph", "text": "渡口的摆渡人测量了溪水的流速。"},
               {"type": "paragraph", "text": "他说起了配资【广告】平台的事。"}]
     article = _Article([_Block(b) for b in blocks])
-    assert cleaner._live_rules(article, None) == [True, False]  # no block holds 配资平台 yet
-    assert cleaner._live_rules(article, {0}) == [False, False]
-    out, removed, _ = cleaner._pass(blocks, None)  # one pass: the promo rule saw the text the tag rule left
+    assert cleaner._live_rules(article, None, cleaner.rules) == [True, False]  # no block holds 配资平台 yet
+    assert cleaner._live_rules(article, {0}, cleaner.rules) == [False, False]
+    out, removed, _ = cleaner._pass(blocks, None, cleaner.rules)  # one pass: the promo rule saw the text the tag rule left
     assert [r["reason"] for r in removed] == ["boilerplate", "promo"]
     assert out[1]["text"] == "他说起了的事。"

@@ -5,9 +5,13 @@ rules before it left (so a sentence rule never fires on hidden text already
 gone); each cut widens over the spaces at its seam so the sentence reads on,
 and a block left with no letter or digit goes whole. Passes repeat until nothing more is found (a removal can
 bring two pieces of spam together), so cleaning a clean article changes
-nothing. If everything found would remove more than ``max_removed_share`` of
-the article's characters, or all of them, the article is left as it was and
-flagged instead (never emptied).
+nothing. Every removal names its reason and the signal that fired.
+
+If everything found would remove more than ``max_removed_share`` of the
+article's characters, or all of them, only the removals of strong signals
+(``rules.STRONG_SIGNALS``: hidden text, runs of hosts or links, learned
+templates) are made, and the article is flagged with the doubtful ones it
+skipped; when even those would empty it, it is left as it was (never emptied).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import copy
 from dataclasses import dataclass, field
 
 from crawler.cleaning import hosts
-from crawler.cleaning.rules import Rule, RuleSet
+from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen
 from crawler.cleaning.textops import (
     apply_cuts, fold, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
@@ -29,10 +33,10 @@ MAX_PASSES = 8
 @dataclass
 class CleanResult:
     blocks: list[dict]
-    removed: list[dict]  # {"reason", "text"} in document order
+    removed: list[dict]  # {"reason", "signal", "text"} in document order
     input_chars: int
     removed_chars: int
-    valve: bool = False  # too much would have gone: blocks are the input's
+    valve: bool = False  # too much would have gone: only the strong removals were made
     by_reason: dict[str, list[int]] = field(default_factory=dict)  # reason -> [count, chars]
 
     @property
@@ -154,30 +158,44 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
             return
 
 
-def _rule_cuts(rule: Rule, article: _Article, index: int):
-    """(start, end) of what the rule finds in one block: over the folded view,
-    except for ``hidden`` (over the block's own text)."""
+def hidden_signal(value: str) -> str:
+    """The signal of a hidden span, from the parser's note of how it was hidden."""
+    if value.startswith("style-rule"):
+        return "style_class"
+    if value == "hidden-attribute":
+        return "hidden_attribute"
+    if value == "same-colour":
+        return "same_colour"
+    return "inline_style"
+
+
+def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of what the rule finds in one block: over the
+    folded view, except for ``hidden`` (over the block's own text)."""
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
+    signal = rule.signal
     if rule.kind == "regex":
-        return _regex_cuts(rule, article, index)
+        return [(s, e, signal) for s, e in _regex_cuts(rule, article, index)]
     if rule.kind == "hidden":
         # over the block's own text: a span may hold nothing but invisible characters
-        return [(s, e) for s, e, kind, _ in block.raw_spans if kind == "hidden" and e > s]
+        return [(s, e, hidden_signal(value)) for s, e, kind, value in block.raw_spans if kind == "hidden" and e > s]
     if rule.kind == "host_run":
-        return hosts.farm_cuts(block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
-                               p["min_run"], p["pipe_min_run"], p["loose_min_run"])
+        return [(s, e, signal) for s, e in hosts.farm_cuts(
+            block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
+            p["min_run"], p["pipe_min_run"], p["loose_min_run"])]
     if rule.kind == "bare_url":
         cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
                                    c["cues_before"], c["cues_after"])
         # a sentence that reports on the site keeps it, unless it was pasted into a word
         bounds = block.sentences() if cuts and c["unless"] is not None else []
-        return [(s, e) for s, e, pasted in cuts
+        return [(s, e, signal) for s, e, pasted in cuts
                 if pasted or c["unless"] is None
                 or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
     if rule.kind == "link_run":
-        return hosts.link_run_cuts(block.text, block.spans, c["cues_before"], c["cues_after"],
-                                   p["min_run"], p["pipe_min_run"], p["loose_min_run"])
+        return [(s, e, signal) for s, e in hosts.link_run_cuts(
+            block.text, block.spans, c["cues_before"], c["cues_after"],
+            p["min_run"], p["pipe_min_run"], p["loose_min_run"])]
     raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
 
 
@@ -201,10 +219,10 @@ def _clean_block(rules: list[Rule], live: list[bool], article: _Article, index: 
             continue
         text = work.raw
         if rule.kind != "hidden":  # the others cut the folded view
-            found = [work.cut_in_raw(s, e) for s, e in found]
-        cuts = merge_cuts([(*stitch(text, s, e), rule.reason, 0) for s, e in found])
+            found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
+        cuts = merge_cuts([(*stitch(text, s, e), (rule.reason, signal), 0) for s, e, signal in found])
         kept, pieces, spans = apply_cuts(text, cuts, spans)
-        removed += [{"reason": reason, "text": piece} for reason, piece in pieces]
+        removed += [{"reason": reason, "signal": signal, "text": piece} for (reason, signal), piece in pieces]
         work = _Block({"type": work.type, "text": kept, "spans": spans})
         article.blocks[index] = work
         changed = True
@@ -213,8 +231,8 @@ def _clean_block(rules: list[Rule], live: list[bool], article: _Article, index: 
     left = work.raw
     if left and not any(ch.isalnum() for ch in left):
         # only punctuation or spaces are left: they go with the largest removal's reason
-        reason = max(removed, key=lambda r: len(r["text"]))["reason"]
-        removed.append({"reason": reason, "text": left})
+        largest = max(removed, key=lambda r: len(r["text"]))
+        removed.append({"reason": largest["reason"], "signal": largest["signal"], "text": left})
         left = ""
     if not left:
         return None, removed
@@ -234,6 +252,7 @@ class Cleaner:
             raise ValueError("max_removed_share must be in (0, 1]")
         self.rules = ruleset.rules
         self.max_removed_share = max_removed_share
+        self._strong = [r for r in self.rules if r.strong]
         self._article_patterns = [r.compiled["unless_article"] for r in self.rules
                                   if r.compiled.get("unless_article") is not None]
         # blocks this close to either end depend on their position (rules with "where")
@@ -243,29 +262,51 @@ class Cleaner:
     def clean_blocks(self, blocks: list[dict]) -> CleanResult:
         """Clean a list of blocks; the input is not modified."""
         input_chars = sum(len(b["text"]) for b in blocks)
+        current, removed = self._run(blocks, self.rules)
+        removed_chars = sum(len(r["text"]) for r in removed)
+        if input_chars and (removed_chars / input_chars > self.max_removed_share or not current):
+            return self._valve(blocks, removed, round(removed_chars / input_chars, 4))
+        return self._result(current, removed, input_chars)
+
+    def _run(self, blocks: list[dict], rules: list[Rule]) -> tuple[list[dict], list[dict]]:
+        """Passes of ``rules`` until nothing more is found: (blocks, removals)."""
         current = [dict(b) for b in blocks]
         removed: list[dict] = []
         todo = None  # block indices to look at; None: all
         for _ in range(MAX_PASSES):
-            current, found, todo = self._pass(current, todo)
+            current, found, todo = self._pass(current, todo, rules)
             if not found:
                 break
             removed += found
-        removed_chars = sum(len(r["text"]) for r in removed)
-        if input_chars and (removed_chars / input_chars > self.max_removed_share or not current):
-            # too much would go (or everything): a rule is more likely wrong than the page
-            share = round(removed_chars / input_chars, 4)
-            flag = {"reason": SAFETY_VALVE, "text": "", "share": share}
-            return CleanResult(copy.deepcopy(blocks), [flag], input_chars, 0, valve=True,
-                               by_reason={SAFETY_VALVE: [1, 0]})
+        return current, removed
+
+    def _valve(self, blocks: list[dict], removed: list[dict], share: float) -> CleanResult:
+        """Too much would go (or everything): a doubtful signal is more likely
+        wrong than the page. The strong removals alone are kept (hidden text,
+        runs of hosts, templates), unless they too would empty the article;
+        the flag records the share and what was skipped."""
+        input_chars = sum(len(b["text"]) for b in blocks)
+        kept_blocks, kept = self._run(blocks, self._strong) if self._strong else (blocks, [])
+        if not kept or not kept_blocks:
+            kept_blocks, kept = copy.deepcopy(blocks), []
+        skipped = [r for r in removed if not kept or r["signal"] not in STRONG_SIGNALS]
+        flag = {"reason": SAFETY_VALVE, "signal": SAFETY_VALVE, "text": "", "share": share,
+                "skipped": [{"reason": r["reason"], "signal": r["signal"], "text": r["text"]} for r in skipped]}
+        result = self._result(kept_blocks, kept + [flag], input_chars)
+        result.valve = True
+        return result
+
+    @staticmethod
+    def _result(blocks: list[dict], removed: list[dict], input_chars: int) -> CleanResult:
         by_reason: dict[str, list[int]] = {}
         for r in removed:
             tally = by_reason.setdefault(r["reason"], [0, 0])
             tally[0] += 1
             tally[1] += len(r["text"])
-        return CleanResult(current, removed, input_chars, removed_chars, by_reason=by_reason)
+        removed_chars = sum(len(r["text"]) for r in removed)
+        return CleanResult(blocks, removed, input_chars, removed_chars, by_reason=by_reason)
 
-    def _pass(self, blocks: list[dict], todo: set[int] | None):
+    def _pass(self, blocks: list[dict], todo: set[int] | None, rules: list[Rule]):
         """One pass over ``blocks`` (only those in ``todo`` when given).
 
         Returns the new blocks, the removals, and what the next pass must look
@@ -274,7 +315,7 @@ class Cleaner:
         a word an article-wide exemption counts.
         """
         article = _Article([_Block(b) for b in blocks])
-        live = self._live_rules(article, todo)
+        live = self._live_rules(article, todo, rules)
         out: list[dict] = []
         removed: list[dict] = []
         changed: set[int] = set()
@@ -284,7 +325,7 @@ class Cleaner:
                 out.append(block)
                 continue
             original = block["text"]
-            new, found = _clean_block(self.rules, live, article, i, block)
+            new, found = _clean_block(rules, live, article, i, block)
             if not found:
                 out.append(block)
                 continue
@@ -302,7 +343,7 @@ class Cleaner:
             changed |= set(range(max(len(out) - self._window, 0), len(out)))
         return out, removed, changed
 
-    def _live_rules(self, article: _Article, todo: set[int] | None) -> list[bool]:
+    def _live_rules(self, article: _Article, todo: set[int] | None, rules: list[Rule]) -> list[bool]:
         """Per rule, whether it may find something in a block of this pass.
 
         A screen that fails on all the blocks joined fails on each of them, so
@@ -312,7 +353,7 @@ class Cleaner:
         text = "\x00".join(b.text for i, b in enumerate(article.blocks) if todo is None or i in todo)
         verdicts: dict[Screen, bool] = {}
         live = []
-        for rule in self.rules:
+        for rule in rules:
             if rule.screen is not None and rule.screen not in verdicts:
                 verdicts[rule.screen] = rule.screen(text)
             live.append(rule.screen is None or verdicts[rule.screen])

@@ -39,7 +39,15 @@ SCOPES = ("span", "sentence", "block")
 CONTEXTS = ("sentence", "block")
 WHERE = ("any", "head", "tail")
 
-_COMMON = {"name", "kind", "reason", "enabled", "description", "block_types"}
+_COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
+# what fired, recorded with each removal: a rule's ``signal`` (default by kind;
+# a hidden span names its own, see ``hidden_signal``)
+DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
+                   "link_run": "link_run", "hidden": "inline_style"}
+# removals that stand whatever share of the article they take: text the page
+# hid, runs of hosts or links, templates learned across articles
+STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
+                            "host_run", "link_run", "template"})
 # a list parameter: inline words, or the name of a list of the rule files
 _WORDS = (str, list)
 _CUES = {"cues_before": (_WORDS, "url_cues_before"), "cues_after": (_WORDS, "url_cues_after")}
@@ -80,10 +88,16 @@ class Rule:
     kind: str
     reason: str
     source: str  # file it came from, for messages
+    signal: str = "lexicon"  # what fired, recorded with each removal
     block_types: tuple[str, ...] = _DEFAULT_TYPES
     params: dict[str, Any] = field(default_factory=dict)
     # compiled by RuleSet: regex objects and resolved word lists
     compiled: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def strong(self) -> bool:
+        """Whether its removals stand when the safety valve trips."""
+        return self.signal in STRONG_SIGNALS or (self.kind == "hidden")
     # a regex rule's prefilter: False for a text its pattern cannot match (None: no prefilter)
     screen: Screen | None = None
 
@@ -174,7 +188,10 @@ def _check_rule(raw: Any, where: str) -> Rule:
     for key in ("min_run", "pipe_min_run", "loose_min_run"):
         if key in params and params[key] < 2:
             raise RuleError(f"{where}: {key!r} must be >= 2")
-    return Rule(name=name, kind=kind, reason=reason, source=where,
+    signal = raw.get("signal", DEFAULT_SIGNALS[kind])
+    if not isinstance(signal, str) or not _REASON.match(signal):
+        raise RuleError(f"{where}: 'signal' must be a lowercase word like 'lexicon' (got {signal!r})")
+    return Rule(name=name, kind=kind, reason=reason, source=where, signal=signal,
                 block_types=tuple(types), params=params)
 
 
