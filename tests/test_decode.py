@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.errors import Rejection
-from crawler.parsing.decode import decode_html, declared_charset, looks_garbled
+from crawler.parsing.decode import decode, decode_html, declared_charset, looks_garbled, undecodable_limit
 
 PAGE = "<html><head>{meta}<title>标题</title></head><body><p>城市图书馆的夜读时光，读者很多。</p></body></html>"
 
@@ -94,3 +94,20 @@ def test_each_kind_of_garbage_alone_is_told_as_the_definition_says(odd):
         for size in (50, 400, 3000):
             text = "".join(odd if i % every == 0 else "文" for i in range(size))
             assert looks_garbled(text) == garbled_by_definition(text), (every, size)
+
+
+def test_a_few_bad_sequences_are_dropped_and_counted():
+    text = "<html><body><p>" + "城市图书馆的夜读时光，读者很多。" * 200 + "</p></body></html>"
+    body = text[:500].encode("gbk") + b"\xff" + text[500:900].encode("gbk") + b"\xff" + text[900:].encode("gbk")
+    decoded = decode(body)
+    assert decoded.encoding == "gb18030" and decoded.undecodable == 2
+    assert "\ufffd" not in decoded.text and decoded.text.count("夜读时光") == 200
+
+
+def test_past_the_limit_of_bad_sequences_is_bad_encoding():
+    good = page().encode("gbk")
+    body = good + b"\xff" * (undecodable_limit(len(page())) + 1)
+    with pytest.raises(Rejection) as err:
+        decode(body)
+    assert err.value.reason == "bad_encoding"
+    assert decode(good + b"\xff" * undecodable_limit(len(page()))).undecodable == undecodable_limit(len(page()))

@@ -8,12 +8,13 @@ generic extractor.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from crawler.errors import Rejection
 from crawler.items import Article
-from crawler.parsing.decode import decode_html, looks_garbled
+from crawler.parsing.decode import decode, looks_garbled
 from crawler.parsing.generic import parse_generic
 from crawler.parsing.rules import load_site_rules
 from crawler.parsing.sohu import SohuParser
@@ -51,6 +52,9 @@ SITE_PARSERS: list[SiteParser] = build_site_parsers()
 # Pages of other sites that carry no article (verification pages...).
 WEB_SPECIAL_PAGES: list[dict] = load_site_rules("web")["special"]
 
+# Article.removed reason: byte sequences the page's encoding could not read,
+# dropped by decoding; the entry's "count" says how many.
+UNDECODABLE = "undecodable_bytes"
 _TEXT_TYPES = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -72,9 +76,21 @@ def kind_of(name: str, content_type: str | None, body: bytes) -> str | None:
     head = body[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<body")):
         return "html"
-    if not mime and b"<html" in body[:65536].lower():
+    if not mime and (b"<html" in body[:65536].lower() or _looks_like_markup(body)):
         return "html"
     return None
+
+
+# Elements that make a fragment (a saved body, a page starting with a script
+# or a comment) HTML rather than text that merely opens with a "<".
+_HTML_ELEMENT = re.compile(rb"<(?:p|div|br|span|a|table|td|script|style|form|img|h[1-6]|ul|li|font|center|title)[\s/>]", re.IGNORECASE)
+
+
+def _looks_like_markup(body: bytes) -> bool:
+    """An HTML fragment: opens with a tag or comment and holds common elements."""
+    head = body[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
+    opens_with_tag = head[:1] == b"<" and (head[1:2].isalpha() or head[1:2] == b"!")
+    return opens_with_tag and _HTML_ELEMENT.search(head) is not None
 
 
 def decode_text(body: bytes, content_type: str | None = None) -> str:
@@ -123,7 +139,10 @@ def parse_page(
     if kind is None:
         raise Rejection(Reason.UNSUPPORTED, f"not HTML, text or Markdown ({content_type or 'unknown type'})")
     if kind == "html":
-        article = parse_html(decode_html(body, content_type), url, fetched_from, parsers)
+        decoded = decode(body, content_type)
+        article = parse_html(decoded.text, url, fetched_from, parsers)
+        if decoded.undecodable:
+            article.removed.append({"reason": UNDECODABLE, "text": "", "count": decoded.undecodable})
     else:
         text = decode_text(body, content_type)
         parse = parse_markdown if kind == "markdown" else parse_plain_text

@@ -5,17 +5,28 @@ the charset the server declared, a ``<meta charset>`` in the first bytes, then
 UTF-8, then GB18030 (a superset of GBK and GB2312, the usual legacy encodings
 of Chinese pages). A declared charset that fails to decode, or decodes to
 garbage, is not trusted: the next candidate is tried, as mislabelled Chinese
-pages are common. Bytes that are valid UTF-8 yet read as garbage (text
-encoded twice) are refused rather than guessed at.
+pages are common. When no candidate decodes cleanly, the one with the fewest
+undecodable byte sequences is used if they are few (``undecodable_limit``:
+one per 1,000 characters, at least 8), dropped and counted. Bytes that are
+valid UTF-8 yet read as garbage (text encoded twice) are refused rather than
+guessed at.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from crawler.errors import Rejection
 from crawler.reasons import Reason
+
+# A page may hold a few byte sequences its encoding cannot read (a truncated
+# character, a stray byte): up to one per CHARS_PER_UNDECODABLE characters,
+# and never fewer than MIN_UNDECODABLE, are dropped and counted; more, and
+# the page is refused as bad_encoding.
+CHARS_PER_UNDECODABLE = 1000
+MIN_UNDECODABLE = 8
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -81,27 +92,58 @@ def looks_garbled(text: str) -> bool:
     return len(_MOJIBAKE.findall(sample)) > max(8, len(sample) // 100)
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Return the page as text, or raise ``Rejection(Reason.BAD_ENCODING)``."""
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    undecodable: int  # byte sequences the encoding could not read, dropped
+
+
+def undecodable_limit(chars: int) -> int:
+    """Most undecodable byte sequences a page of ``chars`` characters may have."""
+    return max(MIN_UNDECODABLE, chars // CHARS_PER_UNDECODABLE)
+
+
+def decode(body: bytes, content_type: str | None = None) -> Decoded:
+    """The page as text with the encoding used; raise ``Rejection(Reason.BAD_ENCODING)``.
+
+    A candidate that decodes cleanly wins in the order above. When none
+    does, the candidate with the fewest undecodable byte sequences is used,
+    those sequences dropped (a browser shows each as U+FFFD) and counted, as
+    long as they stay within ``undecodable_limit`` and the rest is not garbage.
+    """
     candidates = []
     declared = declared_charset(body, content_type)
     if declared:
         candidates.append(declared)
     candidates += [c for c in ("utf-8", "gb18030") if c not in candidates]
+    tolerant = []
     for encoding in candidates:
         try:
             text = body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except LookupError:
             continue
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        except UnicodeDecodeError:
+            text = body.decode(encoding, "replace")
+            tolerant.append((text.count("\ufffd"), encoding, text))
+            continue
+        text = text.removeprefix("\ufeff")
         if not looks_garbled(text):
-            return text
+            return Decoded(text, encoding, 0)
         if encoding.startswith("utf-"):
             # valid UTF-8 that reads as garbage is double-encoded: no other
             # candidate would make sense of it
             break
+    else:
+        for bad, encoding, text in sorted(tolerant, key=lambda t: t[0]):
+            text = text.removeprefix("\ufeff").replace("\ufffd", "")
+            if bad <= undecodable_limit(len(text)) and not looks_garbled(text):
+                return Decoded(text, encoding, bad)
     raise Rejection(
         Reason.BAD_ENCODING,
         f"not decodable as {', '.join(candidates)} without garbage",
     )
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Return the page as text (see ``decode``), or raise ``Rejection(Reason.BAD_ENCODING)``."""
+    return decode(body, content_type).text

@@ -4,7 +4,7 @@ import logging
 
 from crawler.errors import Rejection
 from crawler.items import Page, Rejected
-from crawler.parsing import build_site_parsers, parse_page
+from crawler.parsing import UNDECODABLE, build_site_parsers, parse_page
 from crawler.pipelines import PageRejected, error_record
 from crawler.pipelines.offload import offloadable
 from crawler.reasons import Reason
@@ -49,6 +49,10 @@ class ExtractPipeline:
         except Exception as exc:  # a parser bug must not lose the page
             logger.exception("Parser failed on %s", item.fetched_from)
             raise PageRejected(error_record(item, exc)) from None
+        for entry in article.removed:
+            if entry["reason"] == UNDECODABLE:
+                self.stats.inc_value("extract/undecodable_pages")
+                self.stats.inc_value("extract/undecodable_bytes", entry["count"])
         for key, value in item.hints.items():  # listing metadata fills gaps only
             if getattr(article, key, None) in (None, "") and value:
                 setattr(article, key, value)
