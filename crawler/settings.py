@@ -214,5 +214,11 @@ SCHEDULE_TICK = 1.0  # seconds between checks of what is due
 SOURCE_NAME = ""  # set by the scheduler for each run; names the Atom feed
 RUN_STATS_FILE = ""  # where a run writes its final stats (JSON), for the run log
 
+# --- Safe by default (docs/operations.md, "Threat model")
+# Scrapy's telnet console and its RemoteControl HTTP endpoint (Scrapy 2.19) both
+# run Python sent to them: off unless turned on.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -57,6 +57,7 @@ from scrapy.exceptions import (
     UnsupportedURLSchemeError,
 )
 from scrapy.http import Request
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_error
@@ -99,6 +100,10 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
         return exc.reason, exc.detail
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return Reason.ROBOTS_DISALLOWED, "forbidden by robots.txt"
+    if isinstance(exc, IgnoreRequest) and isinstance(exc.__cause__, _DecompressionMaxSizeExceeded):
+        # Scrapy 2.19's HttpCompressionMiddleware: a body over DOWNLOAD_MAXSIZE once
+        # inflated (a gzip bomb) is an IgnoreRequest raised from this private error
+        return Reason.TOO_LARGE, str(exc)
     for types, reason in _FAILURE_REASONS:
         if isinstance(exc, types):
             return reason, f"{type(exc).__name__}: {exc}".rstrip(": ")
@@ -299,7 +304,7 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, not to float()
         return float(text)
     try:
         when = parsedate_to_datetime(text)
@@ -314,8 +319,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Retries (429, 5xx, network errors) that wait before asking the host again.
 
     The wait is the response's ``Retry-After`` (capped at ``RETRY_AFTER_MAX``;
-    longer and the request is not retried: it is rejected and a later run
-    retries it), else ``RETRY_BACKOFF_BASE * 2**retries`` capped at
+    longer and the request is not retried, nor its host held: it is rejected
+    and a later run retries it), else ``RETRY_BACKOFF_BASE * 2**retries`` capped at
     ``RETRY_BACKOFF_MAX``. It holds the host's download slot, so no request
     goes to that host meanwhile; the slot's own delay comes back with the
     next good response.
@@ -343,8 +348,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         key = request.meta.get("download_slot")
         if response.status in self.retry_http_codes and not request.meta.get("dont_retry"):
             asked = retry_after_seconds(response.headers.get("Retry-After"))
-            wait = self.backoff(request) if asked is None else min(asked, self.retry_after_max)
-            self.hold(key, wait)
+            if asked is not None and asked > self.retry_after_max:
+                return  # rejected now (process_response), for a later run: nothing to wait for
+            self.hold(key, self.backoff(request) if asked is None else asked)
         elif key in self.held:
             self.release(key)
 

@@ -18,7 +18,9 @@ It serves, with article text invented here (no real page is copied):
 - Misbehaviour under ``/x/KIND/CODE``: ``429`` (once, ``Retry-After: 1``),
   ``503`` (once), ``500`` (always), ``404``, ``slow`` (1.6 s), ``truncated``
   (closes before the promised length), ``big`` (1 MB), ``redirect`` (same host),
-  ``redirect-off`` (to ``localhost``), ``slowok`` (0.2 s then the article);
+  ``redirect-off`` (to ``localhost``), ``slowok`` (0.2 s then the article),
+  ``429-long`` (always, ``Retry-After: 3600``), ``429-odd`` (once,
+  ``Retry-After: ²``), ``gzip-bomb`` (4 MB of zeros gzipped to 4 KB);
   ``/private/…`` is disallowed by ``/robots.txt``.
 - ``/_log``: the requests served so far (JSON; ``?clear=1`` empties it).
 
@@ -28,6 +30,8 @@ compare crawl output with.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import json
 import random
@@ -300,6 +304,11 @@ VERIFY_PAGE = """<!DOCTYPE html>
 <script>var PAGE_MID='mmbizwap:secitptpage/verify.html';</script>
 </body></html>""".encode()
 
+@functools.cache
+def _gzip_bomb() -> bytes:
+    return gzip.compress(b"\0" * 4_000_000)
+
+
 # --- server -------------------------------------------------------------------
 
 
@@ -514,6 +523,12 @@ class Handler(BaseHTTPRequestHandler):
         article = f"/s/{code}"
         if kind == "429" and hits == 1:
             return self.send(429, b"slow down", "text/plain", {"Retry-After": "1"})
+        if kind == "429-long":
+            return self.send(429, b"come back in an hour", "text/plain", {"Retry-After": "3600"})
+        if kind == "429-odd" and hits == 1:
+            return self.send(429, b"slow down", "text/plain", {"Retry-After": "\u00b2"})
+        if kind == "gzip-bomb":
+            return self.send(200, _gzip_bomb(), headers={"Content-Encoding": "gzip"})
         if kind == "503" and hits == 1:
             return self.send(503, b"busy", "text/plain")
         if kind == "500":

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.testing.livecrawl import FAST, MockSite, endpoint_settings
+from crawler.testing import livecrawl
+from crawler.testing.livecrawl import FAST, Crawl, MockSite, endpoint_settings
+
+EXIT_WITHIN = 120  # seconds: a scenario's crawl that runs longer hangs
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,6 +31,21 @@ def pytest_collection_modifyitems(config, items):
 def site():
     with MockSite() as mock:
         yield mock
+
+
+def bounded(proc: subprocess.Popen, workdir: Path, run: str = "run", timeout: float = EXIT_WITHIN) -> Crawl:
+    """The crawl's outcome; a crawl still running after ``timeout`` is killed and the test fails."""
+    try:
+        return livecrawl.finish_crawl(proc, workdir, run, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        crawl = livecrawl.finish_crawl(proc, workdir, run, timeout=30)
+        pytest.fail(f"the crawl did not exit within {timeout} s:\n{crawl.log[-3000:]}")
+
+
+def crawl(spider: str, args: dict[str, str], settings: dict[str, str], workdir: Path, run: str = "run",
+          timeout: float = EXIT_WITHIN) -> Crawl:
+    return bounded(livecrawl.start_crawl(spider, args, settings, workdir, run), workdir, run, timeout)
 
 
 def settings_for(site: MockSite, workdir: Path, **extra) -> dict[str, str]:
