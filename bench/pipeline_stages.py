@@ -60,13 +60,13 @@ def main() -> None:
         for page in pages:
             item = copy.copy(page)
             for name, stage in stages:
-                start = time.perf_counter()
+                start = time.process_time()
                 try:
                     item = stage.process_item(item)
                 except DropItem:
-                    spent[name] += time.perf_counter() - start
+                    spent[name] += time.process_time() - start
                     break
-                spent[name] += time.perf_counter() - start
+                spent[name] += time.process_time() - start
             else:
                 articles += 1
         for name, seconds in spent.items():

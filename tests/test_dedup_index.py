@@ -109,6 +109,21 @@ def test_index_persists_and_refuses_other_parameters(make_index):
     assert strict.query(sig(REPOST)) is None
 
 
+def test_an_index_of_another_hash_family_must_be_rebuilt(make_index):
+    if make_index.backend == "memory":
+        return  # nothing outlives the run
+    first = make_index()
+    first.check_and_add("https://example.org/a", sig(ORIGINAL))
+    first.close()
+
+    class OldFamily(MinHasher):
+        family = "minhash-ms64"  # the NumPy multiply-shift family of earlier versions
+
+    with pytest.raises(IndexMismatch, match=r"another signature scheme \(rensa-rminhash-v\d+-b16-k47-v1; "
+                       r"this version signs with minhash-ms64-b16-k47-v1\).*Rebuild it"):
+        make_index(hasher=OldFamily(128, 5))
+
+
 def test_an_index_two_processes_create_at_once_keeps_the_first_ones_parameters(make_index):
     """The second process read no parameters before the first stored its own: it
     must use the stored ones (not its own, nor a mix), and leave them as they are."""

@@ -66,6 +66,15 @@ def test_batch_signatures_equal_single_ones_and_are_reproducible():
     assert not (MinHasher(64, 5, seed=2).signature(sets[0]) == batch[0]).all()
 
 
+def test_the_hash_family_gives_the_values_an_index_holds():
+    # Stored signatures are only comparable with new ones while these values hold:
+    # a rensa upgrade or platform that changes them must change FAMILY too (indexes then ask to be rebuilt).
+    hasher = MinHasher(128, 5)
+    assert hasher.family == "rensa-rminhash-v2"
+    signature = hasher.signature(np.arange(1, 1001, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    assert signature[:6].tolist() == [240145837, 54214011, 196633033, 5842651, 191655138, 93943809]
+
+
 def test_similarity_estimates_jaccard_like_datasketch():
     hasher = MinHasher(256, 5)
     a, b = hasher.shingles(TEXT_A), hasher.shingles(TEXT_B)

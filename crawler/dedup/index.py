@@ -14,7 +14,8 @@ store cannot both keep the same article.
 
 The store (``stores.py``) only keeps band keys, packed signatures and URLs; the
 index writes its parameters into the store the first time and refuses a
-store built with another signature scheme, whose keys would never match.
+store built with another signature scheme (hash family, see ``minhash.FAMILY``),
+whose keys would never match, saying it must be rebuilt.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ class LSHIndex:
         self.hasher = hasher
         self.threshold = threshold
         wanted = {
-            "scheme": "minhash-ms64-b16-k47-v1",
+            # the hash family, the stored form (b16) and the band keys (k47)
+            "scheme": f"{hasher.family}-b16-k47-v1",
             "num_perm": str(hasher.num_perm),
             "shingle_size": str(hasher.shingle_size),
             "seed": str(hasher.seed),
@@ -102,6 +104,13 @@ class LSHIndex:
             bands, rows = lsh_params(threshold, hasher.num_perm, _FN_WEIGHT)
             meta = store.create_meta({**wanted, "bands": str(bands), "rows": str(rows), "threshold": str(threshold)})
         differing = [k for k, v in wanted.items() if meta.get(k) != v]
+        if "scheme" in differing:
+            raise IndexMismatch(
+                f"the dedup index was built with another signature scheme ({meta.get('scheme')}; this "
+                f"version signs with {wanted['scheme']}): its signatures can never match new ones, so "
+                "every article would look new. Rebuild it: delete its directory (DEDUP_DIR) or Redis "
+                "prefix (DEDUP_REDIS_PREFIX), or point the setting elsewhere, and recrawl what it should hold"
+            )
         if differing:
             found = ", ".join(f"{k}={meta.get(k)} (settings: {wanted[k]})" for k in differing)
             raise IndexMismatch(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
+from threadpoolctl import threadpool_limits
 
 from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
 from crawler.dedup.text import normalize, shingle_set
@@ -46,6 +47,10 @@ class DedupPipeline:
             if not 0.0 < value < 1.0:
                 raise ValueError(f"{name} must be between 0 and 1 (exclusive), not {value}")
         hasher = MinHasher(settings.getint("DEDUP_NUM_PERM"), settings.getint("DEDUP_SHINGLE_SIZE"))
+        # The block dedup's (texts x shared shingles) products are small and per article: OpenBLAS's
+        # threads spin more CPU on them than they save (the stage's CPU halved on large articles).
+        # For the whole process: its other work is per item too, and workers give the parallelism.
+        threadpool_limits(1, user_api="blas")
         index = None
         articles_on = settings.getbool("DEDUP_ARTICLES")
         # A pipeline worker (crawler/pipelines/offload.py) checks the shared disk or Redis index itself; an
