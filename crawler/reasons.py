@@ -41,16 +41,20 @@ class Reason(StrEnum):
     ANTI_CRAWL = "anti_crawl", "parser, spider", "a verification page instead of the article (`detail` names the rule)"
     # parsing
     NOT_ARTICLE = "not_article", "parser", "no article body (a profile, history or about page; unparsable HTML)"
-    EMPTY = "empty", "parser, spider", "no bytes, or no text in the article"
+    EMPTY = "empty", "parser, spider", "no bytes, no text in the article, or a record with neither HTML nor text"
     BAD_ENCODING = "bad_encoding", "parser", "not decodable without garbage (UTF-8, GB18030, the declared charset)"
-    UNSUPPORTED = "unsupported", "parser, downloader", "not HTML, text or Markdown, or a URL scheme that is not fetched"
+    UNSUPPORTED = "unsupported", "parser, downloader, spider", (
+        "not HTML, text or Markdown, a URL scheme that is not fetched, or not a regular file"
+        " (FIFO, device, socket; a directory symlink loop): never opened")
     # responses
     NOT_FOUND = "not_found", "extract", "HTTP 404 or 410 (`status` set)"
     HTTP_ERROR = "http_error", "extract", "another 4xx/5xx status after the retries (`status` set)"
     TOO_LARGE = "too_large", "spider, downloader", "larger than `DOWNLOAD_MAXSIZE`"
     # files
-    UNREADABLE = "unreadable", "spider", "a file that cannot be read"
-    MALFORMED = "malformed", "spider", "a malformed archive (WARC)"
+    UNREADABLE = "unreadable", "spider", "a file or directory that cannot be read (permissions, a dangling symlink)"
+    MALFORMED = "malformed", "spider", (
+        "a malformed archive or record: a damaged WARC, gzip or Parquet file, a WARC record cut short,"
+        " a broken JSON line, a record field of the wrong type")
     # downloads
     TIMEOUT = "timeout", "downloader", "no response in time, after the retries"
     DNS_ERROR = "dns_error", "downloader", "the host name does not resolve"

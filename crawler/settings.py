@@ -108,6 +108,20 @@ LOG_FORMATTER = "crawler.runtime.logformatter.LogFormatter"
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
+# --- The files spider (crawler/spiders/files.py; docs/operations.md "Existing corpora")
+# Field names of a JSON-lines or Parquet record: the page's HTML, else its plain text; its URL;
+# optional metadata filling what the page lacks (date: published_at).
+FILES_HTML_FIELD = "html"
+FILES_TEXT_FIELD = "text"
+FILES_URL_FIELD = "url"
+FILES_TITLE_FIELD = "title"
+FILES_DATE_FIELD = "date"
+FILES_ACCOUNT_FIELD = "account"
+# A .gz input inflating past this many times its size is cut there (reject too_large); 0: no cap.
+FILES_MAX_INFLATE_RATIO = 100.0
+# Rows of a Parquet file per unit of work (whole row groups); 0: a file is one unit.
+FILES_SLICE_ROWS = 100_000
+
 # --- Politeness defaults
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1

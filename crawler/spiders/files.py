@@ -1,116 +1,115 @@
-"""``scrapy crawl files -a path=PATH``: saved pages from disk through the chain.
+"""``scrapy crawl files -a path=PATH``: pages and corpora from disk through the chain.
 
-Reads one file or a directory tree (sorted, so runs are repeatable): HTML,
-plain text and Markdown files are pages; ``.warc``/``.warc.gz`` archives give
-one page per HTML response record, with its original URL. Files that cannot
-be pages (too large, unreadable, malformed archives) still become ``Page``
-items carrying the reject reason, so every input is accounted for.
+Reads one file or a directory tree (sorted): HTML, plain text and Markdown
+files are pages; ``.warc``/``.warc.gz`` archives give one page per HTML
+response record; JSON-lines dumps (``.jsonl``, ``.jsonl.gz``) one per line
+and Parquet files one per row (``FILES_*_FIELD`` name the fields). Inputs
+that cannot be pages (too large, unreadable, malformed, not regular files)
+still become ``Page`` items carrying the reject reason, so every input is
+accounted for (crawler/fetching/corpus.py reads them).
+
+Each file, or slice of ``FILES_SLICE_ROWS`` rows of a Parquet file, is one
+request (a unit of work) that ``UnitHandler`` answers without reading; the
+callback reads the unit and yields its pages. So the files go through
+Scrapy's scheduler: in the distributed mode (crawler/state/distributed.py)
+processes share them through the Redis queue, a killed process's units are
+re-delivered, and ``FilesDone`` skips the records of a re-delivered unit
+that reached a feed already. Items come from callbacks, which Scrapy
+consumes ``CONCURRENT_ITEMS`` at a time: a large file is read as the chain
+takes its pages, never ahead of it.
 """
 
 from __future__ import annotations
 
-import os
-import zlib
+import logging
 from pathlib import Path
 
 import scrapy
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from scrapy import signals
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 
+from crawler.fetching.corpus import Entry, Fields, Limits, Unit, read_unit, units, walk
 from crawler.items import Page
 from crawler.reasons import Reason
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
+logger = logging.getLogger(__name__)
+UNIT = "files_unit"  # request meta: the unit (a dict of Unit's fields, or of Entry's)
+UNFINISHED = "unit_unfinished"  # request meta: the unit was left before its end (crawl stopping)
 
 
 class FilesSpider(scrapy.Spider):
     name = "files"
-    # PIPELINE_WORKERS 0: in Scrapy 2.19 a graceful stop (SIGINT) never finishes closing while an
-    # item yielded by start() waits in an async pipeline (crawler/pipelines/offload.py is one).
-    custom_settings = {"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "PIPELINE_WORKERS": 0}
+    custom_settings = {
+        "ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "DOWNLOAD_HANDLERS": {"file": "crawler.spiders.files.UnitHandler"},
+        # units in the order of the walk (Scrapy's memory queue is last in, first out)
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+        # a unit's response is empty (counted 1 KiB): about 16 units read at once
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 16 * 1024,
+    }
 
     def __init__(self, path: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not path:
             raise ValueError("the files spider needs -a path=FILE_OR_DIRECTORY")
         self.path = Path(path).expanduser()
-        if not self.path.exists():
+        if not self.path.exists() and not self.path.is_symlink():
             raise ValueError(f"-a path={path}: no such file or directory")
 
-    def files(self):
-        if self.path.is_file():
-            yield self.path.resolve()
-            return
-        for root, dirs, names in os.walk(self.path):
-            dirs.sort()
-            for name in sorted(names):
-                yield (Path(root) / name).resolve()
+    def limits(self) -> Limits:
+        settings = self.settings
+        fields = Fields(**{name: settings.get(f"FILES_{name.upper()}_FIELD") for name in Fields.__dataclass_fields__})
+        return Limits(settings.getint("DOWNLOAD_MAXSIZE"), settings.getfloat("FILES_MAX_INFLATE_RATIO"), fields)
 
     async def start(self):
-        max_bytes = self.settings.getint("DOWNLOAD_MAXSIZE")
-        for path in self.files():
-            self.crawler.stats.inc_value("files/read")
-            if path.name.lower().endswith(WARC_SUFFIXES):
-                for page in warc_pages(path, max_bytes):
-                    yield page
-            else:
-                yield file_page(path, max_bytes)
+        slice_rows = self.settings.getint("FILES_SLICE_ROWS")
+        for entry in walk(self.path):
+            if isinstance(entry, Entry):
+                yield self.unit_request(entry.path, {"entry": vars(entry)})
+                continue
+            for unit in units(entry, slice_rows):
+                yield self.unit_request(unit.key, {"unit": vars(unit)})
 
+    def unit_request(self, key: str, what: dict) -> scrapy.Request:
+        url = key if key.startswith("file:") else Path(key).as_uri()
+        # seen_key: the shared dupefilter of the distributed mode queues each unit once
+        return scrapy.Request(url, callback=self.read, errback=self.failed, dont_filter=True,
+                              meta={UNIT: what, "seen_key": url})
 
-def file_page(path: Path, max_bytes: int) -> Page:
-    uri = path.as_uri()
-    try:
-        size = path.stat().st_size
-        if max_bytes and size > max_bytes:
-            return Page(uri, uri, error=Reason.TOO_LARGE, detail=f"{size} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
-        return Page(uri, uri, body=path.read_bytes())
-    except OSError as exc:
-        return Page(uri, uri, error=Reason.UNREADABLE, detail=str(exc))
-
-
-def warc_pages(path: Path, max_bytes: int):
-    """One ``Page`` per HTML response record; other records are not pages."""
-    uri = path.as_uri()
-    found = False
-    try:
-        with path.open("rb") as stream:
-            if not _looks_like_warc(stream):
-                yield Page(uri, uri, error=Reason.MALFORMED, detail="not a WARC file")
+    def read(self, response: Response):
+        what = response.meta[UNIT]
+        self.crawler.stats.inc_value("files/read")
+        if "entry" in what:
+            yield Entry(**what["entry"]).page()
+            return
+        done = getattr(self, "done_records", None)
+        skip = done(response.url) if done is not None else ()
+        engine = self.crawler.engine
+        for page in read_unit(Unit(**what["unit"]), self.limits()):
+            if not engine.running:  # stopping (Ctrl-C): the rest of the unit is left for a later run
+                response.meta[UNFINISHED] = True
+                self.crawler.stats.inc_value("files/units_unfinished")
                 return
-            records = ArchiveIterator(stream)
-            for record in records:
-                if record.rec_type != "response" or not record.http_headers:
-                    continue
-                content_type = record.http_headers.get_header("Content-Type") or ""
-                if "html" not in content_type.lower():
-                    continue
-                found = True
-                target = record.rec_headers.get_header("WARC-Target-URI")
-                status = int(record.http_headers.get_statuscode() or 0) or None
-                length = int(record.rec_headers.get_header("Content-Length") or 0)
-                # read the payload before asking for the offset: that reads the record to its end
-                body = b"" if max_bytes and length > max_bytes else record.content_stream().read()
-                where = f"{uri}#offset={records.get_record_offset()}"
-                if max_bytes and length > max_bytes:
-                    yield Page(where, target, status=status, error=Reason.TOO_LARGE,
-                               detail=f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
-                else:
-                    yield Page(where, target, body=body, status=status, content_type=content_type)
-    except (ArchiveLoadFailed, OSError, ValueError, EOFError, TypeError) as exc:
-        yield Page(uri, uri, error=Reason.MALFORMED, detail=f"WARC: {exc}")
-        return
-    if not found:
-        yield Page(uri, uri, error=Reason.EMPTY, detail="WARC has no HTML response record")
+            if page.fetched_from in skip:
+                self.crawler.stats.inc_value("files/records_skipped")
+                continue
+            yield page
+
+    def failed(self, failure):
+        request = failure.request
+        uri = request.url
+        logger.error("Unit %s failed: %s", uri, failure.value)
+        yield Page(uri, uri, error=Reason.ERROR, detail=f"{type(failure.value).__name__}: {failure.value}")
 
 
-def _looks_like_warc(stream) -> bool:
-    """A WARC (plain or gzipped) starts with a ``WARC/`` record header line
-    naming a record type; warcio reads other bytes without complaint."""
-    head = stream.read(4096)
-    stream.seek(0)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            head = zlib.decompressobj(31).decompress(head)
-        except zlib.error:
-            return False
-    return head.startswith(b"WARC/") and b"WARC-Type:" in head
+class UnitHandler(BaseDownloadHandler):
+    """Answers a unit's request with an empty response: the callback reads the unit."""
+
+    async def download_request(self, request):
+        if UNIT not in request.meta:
+            raise NotConfigured(f"{request.url}: the files spider reads only the units it queued")
+        return Response(url=request.url, request=request)

@@ -1,0 +1,465 @@
+"""Inputs users already hold, read from disk as ``Page`` items. Plain Python, no Scrapy.
+
+- ``walk(path)``: every entry of a file or directory tree, sorted, as a
+  ``Unit`` to read or an ``Entry`` refused with its reason. Symlinks are
+  named by their own path; a symlinked directory is followed once (a loop
+  is refused); FIFOs, devices and sockets are refused without being opened;
+  an unreadable directory or a dangling symlink is refused.
+- ``units(entry, ...)``: the units of work of one file: the whole file, or
+  for a Parquet file slices of its row groups (a unit a distributed crawl
+  hands to one process).
+- ``read_unit(unit, limits)``: the unit's pages: a page or text file is one
+  page, a WARC one per HTML response record, a JSON-lines dump (``.jsonl``,
+  ``.jsonl.gz``) one per line, a Parquet file one per row. Large files are
+  streamed: a line, a record or a batch of rows at a time.
+
+Every input ends as a ``Page``; those that cannot be pages carry the reject
+reason in ``error`` (``too_large``, ``unreadable``, ``unsupported``,
+``malformed``, ``empty``), so the extract stage rejects them with it.
+Decompressed sizes are bounded: a record, a line or a cell over
+``max_bytes`` is ``too_large``; a ``.gz`` input inflating past ``max_ratio``
+times its size is cut there (``too_large``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import stat
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.items import Page
+from crawler.reasons import Reason
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jl", ".jl.gz", ".ndjson", ".ndjson.gz")
+PARQUET_SUFFIXES = (".parquet",)
+PARQUET_BATCH_ROWS = 64  # rows converted to Python at once (a batch's pages are in memory together)
+_LINE_CHUNK = 1 << 20  # bytes skipped at a time past an overlong line
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Field names of a record (JSON-lines object, Parquet column)."""
+
+    html: str = "html"
+    text: str = "text"
+    url: str = "url"
+    title: str = "title"
+    date: str = "date"
+    account: str = "account"
+
+    def columns(self) -> list[str]:
+        return [self.html, self.text, self.url, self.title, self.date, self.account]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 16 * 1024 * 1024  # a page, record, line or cell; 0: none
+    max_ratio: float = 100.0  # a .gz input inflates to at most this many times its size; 0: no cap
+    fields: Fields = field(default_factory=Fields)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A file to read, or the rows [start, stop) of a Parquet file."""
+
+    path: str  # absolute, symlinks not resolved: the name the user gave
+    start: int = 0
+    stop: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Names the unit in a shared queue."""
+        uri = Path(self.path).as_uri()
+        return uri if self.stop is None else f"{uri}#rows={self.start}-{self.stop}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A directory entry refused without reading."""
+
+    path: str
+    reason: str
+    detail: str
+
+    def page(self) -> Page:
+        uri = Path(self.path).as_uri()
+        return Page(uri, uri, error=self.reason, detail=self.detail)
+
+
+# --- the walk ---------------------------------------------------------------
+
+def walk(path: str | os.PathLike) -> Iterator[Unit | Entry]:
+    """Every entry under ``path`` (sorted by name), readable files as
+    ``Unit``, the others as ``Entry`` with their reject reason."""
+    top = os.path.abspath(os.fspath(path))
+    yield from _visit(top, set())
+
+
+def _visit(path: str, seen: set[tuple[int, int]]) -> Iterator[Unit | Entry]:
+    try:
+        info = os.stat(path)  # follows symlinks: what a reader would open
+    except OSError as exc:
+        yield _refused_link(path, exc)
+        return
+    if stat.S_ISREG(info.st_mode):
+        yield Unit(path)
+    elif stat.S_ISDIR(info.st_mode):
+        yield from _visit_dir(path, info, seen)
+    else:
+        yield Entry(path, Reason.UNSUPPORTED, f"not a regular file ({_kind(info.st_mode)}): not read")
+
+
+def _visit_dir(path: str, info: os.stat_result, seen: set[tuple[int, int]]) -> Iterator[Unit | Entry]:
+    identity = (info.st_dev, info.st_ino)
+    if identity in seen:
+        yield Entry(path, Reason.UNSUPPORTED, f"symlink loop: {os.path.realpath(path)} is already being read")
+        return
+    try:
+        with os.scandir(path) as listing:
+            names = sorted(entry.name for entry in listing)
+    except OSError as exc:
+        yield Entry(path, Reason.UNREADABLE, f"directory: {exc.strerror or exc}")
+        return
+    seen = seen | {identity}
+    for name in names:
+        yield from _visit(os.path.join(path, name), seen)
+
+
+def _refused_link(path: str, exc: OSError) -> Entry:
+    if os.path.islink(path):
+        target = os.readlink(path)
+        what = "symlink loop" if exc.errno == 40 else "dangling symlink"
+        return Entry(path, Reason.UNREADABLE, f"{what} to {target}: {exc.strerror or exc}")
+    return Entry(path, Reason.UNREADABLE, exc.strerror or str(exc))
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def open_regular(path: str):
+    """Open a file for reading only if it is (still) a regular file: never
+    blocks on a FIFO that replaced it, never reads a device."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise IsADirectoryError(f"not a regular file ({_kind(mode)})") if not stat.S_ISDIR(mode) \
+                else IsADirectoryError("a directory")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+# --- units of work ----------------------------------------------------------
+
+def suffix_of(path: str) -> str:
+    name = path.lower()
+    for suffix in WARC_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    return ""
+
+
+def units(unit: Unit, slice_rows: int = 0) -> list[Unit | Entry]:
+    """``unit`` cut into slices of about ``slice_rows`` rows (whole row
+    groups) when it is a Parquet file; any other file is one unit."""
+    if not slice_rows or suffix_of(unit.path) not in PARQUET_SUFFIXES:
+        return [unit]
+    import pyarrow.parquet as pq
+
+    try:
+        with open_regular(unit.path) as stream:
+            meta = pq.ParquetFile(stream).metadata
+            groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    except Exception:  # read_unit rejects it with its reason
+        return [unit]
+    slices, start, size = [], 0, 0
+    for rows in groups:
+        size += rows
+        if size >= slice_rows:
+            slices.append(Unit(unit.path, start, start + size))
+            start, size = start + size, 0
+    if size or not slices:
+        slices.append(Unit(unit.path, start, start + size))
+    return slices if len(slices) > 1 else [unit]
+
+
+def read_unit(unit: Unit, limits: Limits) -> Iterator[Page]:
+    suffix = suffix_of(unit.path)
+    if suffix in WARC_SUFFIXES:
+        return warc_pages(unit.path, limits.max_bytes)
+    if suffix in JSONL_SUFFIXES:
+        return jsonl_pages(unit.path, limits)
+    if suffix in PARQUET_SUFFIXES:
+        return parquet_pages(unit, limits)
+    return iter([file_page(unit.path, limits.max_bytes)])
+
+
+# --- one page per file ------------------------------------------------------
+
+def file_page(path: str, max_bytes: int) -> Page:
+    uri = Path(path).as_uri()
+    try:
+        with open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if max_bytes and size > max_bytes:
+                return Page(uri, uri, error=Reason.TOO_LARGE, detail=f"{size} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
+            body = stream.read(max_bytes + 1) if max_bytes else stream.read()
+        if max_bytes and len(body) > max_bytes:  # it grew while read
+            return Page(uri, uri, error=Reason.TOO_LARGE, detail=f"over DOWNLOAD_MAXSIZE {max_bytes}")
+        return Page(uri, uri, body=body)
+    except OSError as exc:
+        return Page(uri, uri, error=Reason.UNREADABLE, detail=exc.strerror or str(exc))
+
+
+# --- records: JSON lines and Parquet ----------------------------------------
+
+def record_page(record: Any, where: str, limits: Limits) -> Page:
+    """A page (or text) from one record; a reject when it holds none or
+    holds values of the wrong type."""
+    names = limits.fields
+    if not isinstance(record, dict):
+        return Page(where, where, error=Reason.MALFORMED, detail=f"record is a JSON {type(record).__name__}, not an object")
+    url = record.get(names.url)
+    if url is not None and not isinstance(url, str):
+        return _wrong_type(where, names.url, url)
+    url = url or where
+    hints = {}
+    for key, name in (("title", names.title), ("published_at", names.date), ("account", names.account)):
+        value = record.get(name)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        if value is not None and not isinstance(value, str):
+            return _wrong_type(where, name, value, url)
+        if value:
+            hints[key] = value
+    for name, content_type in ((names.html, "text/html"), (names.text, "text/plain")):
+        value = record.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            body, content_type = value.encode("utf-8", "surrogatepass"), content_type + "; charset=utf-8"
+        elif isinstance(value, bytes):  # raw page bytes (a Parquet binary column): charset sniffed
+            body = value
+        else:
+            return _wrong_type(where, name, value, url)
+        if limits.max_bytes and len(body) > limits.max_bytes:
+            return Page(where, url, error=Reason.TOO_LARGE,
+                        detail=f"field {name}: {len(body)} bytes > DOWNLOAD_MAXSIZE {limits.max_bytes}")
+        return Page(where, url, body=body, content_type=content_type, hints=hints)
+    return Page(where, url, error=Reason.EMPTY, detail=f"record has no {names.html} nor {names.text}")
+
+
+def _wrong_type(where: str, name: str, value: Any, url: str | None = None) -> Page:
+    return Page(where, url or where, error=Reason.MALFORMED, detail=f"field {name} is a {type(value).__name__}")
+
+
+class _Capped:
+    """A readable stream that ends (``exceeded`` set) past ``cap`` bytes."""
+
+    def __init__(self, stream, cap: int):
+        self.stream, self.cap, self.read_bytes, self.exceeded = stream, cap, 0, False
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.cap and self.read_bytes >= self.cap:
+            self.exceeded = True
+            return b""
+        limit = size if size >= 0 else _LINE_CHUNK
+        if self.cap:
+            limit = min(limit, self.cap - self.read_bytes + 1)
+        line = self.stream.readline(limit)
+        self.read_bytes += len(line)
+        return line
+
+
+def jsonl_pages(path: str, limits: Limits) -> Iterator[Page]:
+    """One page per line of a JSON-lines file (gzipped when it ends in ``.gz``)."""
+    uri = Path(path).as_uri()
+    number = 0
+    try:
+        with open_regular(path) as raw:
+            size = os.fstat(raw.fileno()).st_size
+            gzipped = path.lower().endswith(".gz")
+            stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+            capped = _Capped(stream, int(limits.max_ratio * max(size, 1 << 20)) if gzipped and limits.max_ratio else 0)
+            while True:
+                line, too_long = _read_line(capped, limits.max_bytes)
+                if not line and not too_long:
+                    break
+                number += 1
+                where = f"{uri}#line={number}"
+                if too_long:
+                    yield Page(where, where, error=Reason.TOO_LARGE, detail=f"line over DOWNLOAD_MAXSIZE {limits.max_bytes}")
+                elif line.strip():
+                    yield _json_record(line, where, limits)
+            if capped.exceeded:
+                yield Page(f"{uri}#line={number + 1}", uri, error=Reason.TOO_LARGE,
+                           detail=f"gzip inflates past {limits.max_ratio:g} times its {size} bytes: rest not read")
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)) or number:
+            yield Page(f"{uri}#line={number + 1}", uri, error=Reason.MALFORMED,
+                       detail=f"after line {number}: {type(exc).__name__}: {exc}")
+        else:
+            yield Page(uri, uri, error=Reason.UNREADABLE, detail=exc.strerror or str(exc))
+
+
+def _read_line(stream: _Capped, max_bytes: int) -> tuple[bytes, bool]:
+    """The next line, or (b"", True) for a line over ``max_bytes`` (skipped to its end)."""
+    if not max_bytes:
+        parts = []
+        while (part := stream.readline(_LINE_CHUNK)) and not part.endswith(b"\n"):
+            parts.append(part)
+        return b"".join(parts) + part, False
+    line = stream.readline(max_bytes + 1)
+    if len(line) <= max_bytes or line.endswith(b"\n") and len(line) == max_bytes + 1 and line.count(b"\n") == 1:
+        return line, False
+    while (part := stream.readline(_LINE_CHUNK)) and not part.endswith(b"\n"):
+        pass
+    return b"", True
+
+
+def _json_record(line: bytes, where: str, limits: Limits) -> Page:
+    try:
+        record = json.loads(line)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        return Page(where, where, error=Reason.MALFORMED, detail=f"not a JSON line: {exc}")
+    return record_page(record, where, limits)
+
+
+def parquet_pages(unit: Unit, limits: Limits) -> Iterator[Page]:
+    """One page per row of a Parquet file (rows [start, stop) of the unit),
+    a batch of rows at a time, only the record's columns read."""
+    import pyarrow.parquet as pq
+
+    uri = Path(unit.path).as_uri()
+    row = unit.start
+    try:
+        with open_regular(unit.path) as stream:
+            reader = pq.ParquetFile(stream)
+            present = set(reader.schema_arrow.names)
+            columns = [name for name in dict.fromkeys(limits.fields.columns()) if name in present]
+            groups = _row_groups(reader, unit)
+            if not columns:
+                yield from (Page(f"{uri}#row={n}", f"{uri}#row={n}", error=Reason.EMPTY,
+                                 detail=f"no column {limits.fields.html} nor {limits.fields.text}")
+                            for n in range(unit.start, unit.start + sum(reader.metadata.row_group(g).num_rows
+                                                                          for g in groups)))
+                return
+            for batch in reader.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=groups, columns=columns,
+                                             use_threads=False):
+                for record in batch.to_pylist():
+                    where = f"{uri}#row={row}"
+                    yield record_page(record, where, limits)
+                    row += 1
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError... on a damaged file
+        reason = "unreadable" if isinstance(exc, PermissionError) else "malformed"
+        yield Page(f"{uri}#row={row}" if row else uri, uri, error=reason,
+                   detail=f"Parquet: {type(exc).__name__}: {exc}")
+
+
+def _row_groups(reader, unit: Unit) -> list[int]:
+    meta = reader.metadata
+    if unit.stop is None:
+        return list(range(meta.num_row_groups))
+    groups, first = [], 0
+    for index in range(meta.num_row_groups):
+        if unit.start <= first < unit.stop:
+            groups.append(index)
+        first += meta.row_group(index).num_rows
+    return groups
+
+
+# --- WARC -------------------------------------------------------------------
+
+def warc_pages(path: str, max_bytes: int) -> Iterator[Page]:
+    """One ``Page`` per HTML response record; other records are not pages.
+
+    A record's payload is read (and inflated, for ``Content-Encoding: gzip``)
+    up to ``max_bytes``; a record cut short, or bytes past the last record
+    read (a truncated gzip member), are rejected ``malformed``."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    uri = Path(path).as_uri()
+    found = False
+    end = 0  # where the last record read ends
+    try:
+        with open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if not _looks_like_warc(stream):
+                yield Page(uri, uri, error=Reason.MALFORMED, detail="not a WARC file")
+                return
+            records = ArchiveIterator(stream)
+            for record in records:
+                page = _warc_page(record, uri, records, max_bytes)
+                end = records.get_record_offset() + records.get_record_length()
+                if page is not None:
+                    found = True
+                    yield page
+            if end < size:
+                yield Page(f"{uri}#offset={end}", uri, error=Reason.MALFORMED,
+                           detail=f"WARC: {size - end} bytes after the last record cannot be read (truncated?)")
+                return
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, TypeError, zlib.error) as exc:
+        yield Page(f"{uri}#offset={end}" if end else uri, uri, error=Reason.MALFORMED, detail=f"WARC: {exc}")
+        return
+    if not found:
+        yield Page(uri, uri, error=Reason.EMPTY, detail="WARC has no HTML response record")
+
+
+def _warc_page(record, uri: str, records, max_bytes: int) -> Page | None:
+    if record.rec_type != "response" or not record.http_headers:
+        return None
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if "html" not in content_type.lower():
+        return None
+    target = record.rec_headers.get_header("WARC-Target-URI")
+    status = int(record.http_headers.get_statuscode() or 0) or None
+    length = int(record.rec_headers.get_header("Content-Length") or 0)
+    too_large = f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}"
+    body = b""
+    if not (max_bytes and length > max_bytes):
+        # inflated as it is read (Content-Encoding): never more than the cap
+        body = record.content_stream().read(max_bytes + 1 if max_bytes else -1)
+        if max_bytes and len(body) > max_bytes:
+            too_large = f"record inflates past DOWNLOAD_MAXSIZE {max_bytes}"
+        else:
+            too_large = ""
+    short = not too_large and getattr(record.raw_stream, "limit", 0) > 0
+    # the payload read, the offset is known (asking first would read the record to its end)
+    where = f"{uri}#offset={records.get_record_offset()}"
+    if too_large:
+        return Page(where, target, status=status, error=Reason.TOO_LARGE, detail=too_large)
+    if short:
+        return Page(where, target, status=status, error=Reason.MALFORMED,
+                    detail=f"WARC record cut short: {record.raw_stream.limit} of {length} bytes missing")
+    return Page(where, target, body=body, status=status, content_type=content_type)
+
+
+def _looks_like_warc(stream) -> bool:
+    """A WARC (plain or gzipped) starts with a ``WARC/`` record header line
+    naming a record type; warcio reads other bytes without complaint."""
+    head = stream.read(4096)
+    stream.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(31).decompress(head)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/") and b"WARC-Type:" in head
