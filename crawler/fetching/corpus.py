@@ -368,7 +368,7 @@ def parquet_pages(unit: Unit, limits: Limits) -> Iterator[Page]:
                     yield record_page(record, where, limits)
                     row += 1
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError... on a damaged file
-        reason = "unreadable" if isinstance(exc, PermissionError) else "malformed"
+        reason = Reason.UNREADABLE if isinstance(exc, PermissionError) else Reason.MALFORMED
         yield Page(f"{uri}#row={row}" if row else uri, uri, error=reason,
                    detail=f"Parquet: {type(exc).__name__}: {exc}")
 
