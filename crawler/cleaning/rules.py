@@ -298,10 +298,25 @@ def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:
     return list(value)
 
 
-def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
+def _withhold(lists: dict[str, list[str]], vars_: dict[str, str], withhold) -> None:
+    for name, words in withhold.get("lists", {}).items():
+        if name not in lists:
+            raise RuleError(f"withheld list {name!r} is not defined")
+        lists[name] = [] if words == "*" else [w for w in lists[name] if w not in set(words)]
+    for name in withhold.get("vars", ()):
+        if name not in vars_:
+            raise RuleError(f"withheld var {name!r} is not defined")
+        vars_[name] = "(?!)"
+
+
+def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -> RuleSet:
     """Read the built-in rule files (when ``defaults``) then ``paths``, in order.
 
-    ``disabled``: rule names to switch off. Raises ``RuleError`` on any mistake.
+    ``disabled``: rule names to switch off. ``withhold``: what an evaluation
+    takes away to see what the other signals still catch (bench/clean_lofo.py):
+    ``{"rules": [names], "lists": {name: [words] or "*"}, "vars": [names]}``; a
+    withheld var never matches, a list loses the words (all of them for "*").
+    Raises ``RuleError`` on any mistake.
     """
     files = (expand_paths([DEFAULT_RULES_DIR]) if defaults else []) + expand_paths(paths)
     lists: dict[str, list[str]] = {}
@@ -330,6 +345,9 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=()) -> RuleSet:
                 rules.pop(rule.name, None)
             else:
                 rules[rule.name] = rule
+    withhold = withhold or {}
+    disabled = [*disabled, *withhold.get("rules", ())]
+    _withhold(lists, vars_, withhold)
     unknown = set(disabled) - set(rules)
     if unknown:
         raise RuleError(f"disabled rule(s) {sorted(unknown)} are not defined")

@@ -39,7 +39,7 @@ def _read(name: str) -> dict:
 # the sets: "main" (injections.toml + lookalikes.toml, the rules were tuned on
 # it), "holdout" and "unseen" (one file each, look-alikes under [lookalike]; a
 # [carriers] table there replaces carriers.toml)
-SETS = ("main", "holdout", "unseen", "fresh")
+SETS = ("main", "holdout", "unseen", "fresh", "novel")
 
 
 def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
@@ -69,10 +69,12 @@ class Case:
     blocks: list[list[tuple]]
     lookalikes: list[str] = field(default_factory=list)
     number: int = 0
+    sheet: str = ""  # a <style> element of the page
+    set: str = "main"
 
     def page(self, injected: bool = True) -> tuple[bytes, str, str]:
         """(body, url, name) of the page, with or without the injection."""
-        return render(self.fmt, self.blocks, injected, self.number)
+        return render(self.fmt, self.blocks, injected, self.number, self.sheet)
 
 
 def _item_text(item) -> str:
@@ -92,10 +94,10 @@ def _split_at(text: str, rng: random.Random, place: str) -> int | None:
     return rng.choice(spots) if spots else None
 
 
-def _compose(rng: random.Random, carriers: dict, place: str, item, css) -> list[list[tuple]]:
+def _compose(rng: random.Random, carriers: dict, place: str, item, css, extra=()) -> list[list[tuple]]:
     zh = rng.sample(carriers["zh"], 2)
     en = rng.sample(carriers["en"], 2)
-    paragraphs = zh + en
+    paragraphs = zh + en + list(extra)  # extra: the topic's paragraphs, never a target
     rng.shuffle(paragraphs)
     blocks = [[("text", p)] for p in paragraphs]
     if place in ("zh_inline", "en_inline", "en_glued"):
@@ -129,7 +131,8 @@ def build_cases(name: str = "main") -> list[Case]:
     number = 0
     for kind, spec in injections.items():
         places = spec["place"]
-        css_list = spec.get("css", [None])
+        # css: inline styles; attrs: the wrapper's attributes ("@" marks them)
+        css_list = spec.get("css") or ["@" + a for a in spec.get("attrs", [])] or [None]
         for n, item in enumerate(spec["items"]):
             place = places[n % len(places)]
             css = css_list[n % len(css_list)]
@@ -137,7 +140,8 @@ def build_cases(name: str = "main") -> list[Case]:
                 rng = random.Random(f"{kind}/{n}/{fmt}")
                 number += 1
                 cases.append(Case(kind, spec["reason"], fmt, item,
-                                  _compose(rng, carriers, place, item, css), number=number))
+                                  _compose(rng, carriers, place, item, css, spec.get("with", ())),
+                                  number=number, sheet=spec.get("sheet", ""), set=name))
     by_topic: dict[str, list[str]] = {}
     for entry in lookalikes:
         by_topic.setdefault(entry["topic"], []).append(entry["text"])
@@ -148,7 +152,7 @@ def build_cases(name: str = "main") -> list[Case]:
             rng.shuffle(paragraphs)
             number += 1
             cases.append(Case("lookalike", None, fmt, topic, [[("text", p)] for p in paragraphs],
-                              lookalikes=texts, number=number))
+                              lookalikes=texts, number=number, set=name))
     return cases
 
 
@@ -169,6 +173,10 @@ def _html_segment(segment: tuple) -> str:
     else:
         markup = html.escape(item, quote=False)
     markup = html.escape(lead, quote=False) + markup
+    if css and css.startswith("@"):  # attributes; 'class="box" >em' wraps an <em> in the span
+        attrs, _, inner = css[1:].partition(" >")
+        markup = f"<{inner}>{markup}</{inner}>" if inner else markup
+        return f"<span {attrs}>{markup}</span>"
     return f'<span style="{css}">{markup}</span>' if css else markup
 
 
@@ -185,7 +193,7 @@ def _md_segment(segment: tuple) -> str:
 
 _WECHAT = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{title}</title>
-<meta property="og:title" content="{title}"></head>
+<meta property="og:title" content="{title}">{sheet}</head>
 <body><div class="rich_media_inner"><div id="img-content" class="rich_media_wrp">
 <h1 class="rich_media_title" id="activity-name">{title}</h1>
 <div id="meta_content" class="rich_media_meta_list"><span class="rich_media_meta rich_media_meta_nickname" id="profileBt"><a id="js_name">清风小记</a></span><em id="publish_time" class="rich_media_meta rich_media_meta_text"></em></div>
@@ -198,7 +206,7 @@ _WECHAT = """<!DOCTYPE html>
 
 _SOHU = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{title}_搜狐</title>
-<meta property="og:title" content="{title}"></head>
+<meta property="og:title" content="{title}">{sheet}</head>
 <body><div class="left main"><div class="text">
 <div class="text-title"><h1>{title}</h1>
 <div class="article-info"><span class="time" id="news-time">2024-06-10 08:00</span></div></div>
@@ -208,8 +216,10 @@ _SOHU = """<!DOCTYPE html>
 """
 
 
-def render(fmt: str, blocks: list[list[tuple]], injected: bool, number: int) -> tuple[bytes, str, str]:
+def render(fmt: str, blocks: list[list[tuple]], injected: bool, number: int,
+           sheet: str = "") -> tuple[bytes, str, str]:
     kept = [[s for s in b if injected or s[0] == "text"] for b in blocks]
+    sheet = f"<style>{sheet}</style>" if sheet else ""
     kept = [b for b in kept if b]
     title = f"周末随笔第{number}期"
     if fmt == "text":
@@ -225,12 +235,12 @@ def render(fmt: str, blocks: list[list[tuple]], injected: bool, number: int) -> 
              if i % 2 else f'<p style="line-height:1.75em;"><span>{"".join(map(_html_segment, b))}</span></p>')
             for i, b in enumerate(kept)
         ]
-        page = _WECHAT.format(title=title, body="\n".join(parts))
+        page = _WECHAT.format(title=title, body="\n".join(parts), sheet=sheet)
         url = f"https://mp.weixin.qq.com/s?__biz=MzA5NzQ4MDQ2MA==&mid=2650{number:06d}&idx=1&sn=ab12cd34"
         return page.encode(), url, url
     if fmt == "sohu":
         parts = [f'<p>{"".join(map(_html_segment, b))}</p>' for b in kept]
-        page = _SOHU.format(title=title, body="\n".join(parts))
+        page = _SOHU.format(title=title, body="\n".join(parts), sheet=sheet)
         url = f"https://www.sohu.com/a/{700000000 + number}_120000"
         return page.encode(), url, url
     raise ValueError(f"unknown format {fmt!r}")
