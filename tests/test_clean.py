@@ -108,6 +108,30 @@ def test_disguised_spam_is_matched_folded_and_cut_whole(spam):
     assert "".join(x["text"] for x in r.removed) == spam
 
 
+@pytest.mark.parametrize("spam", ["股票配資平台", "配 - 资", "股·票·配·资", "网/贷/口/子", "⽹贷⼝⼦", "时　时　彩", "百＊家＊乐"])
+def test_traditional_spaced_and_radical_forms_are_matched_and_cut_whole(spam):
+    text = f"这座图书馆去年完成了翻修，二楼新设了{spam}自习区和儿童阅读角。"
+    r = clean(text)
+    assert kept(r) == ["这座图书馆去年完成了翻修，二楼新设了自习区和儿童阅读角。"]
+    assert "".join(x["text"] for x in r.removed) == spam
+
+
+def test_traditional_news_keeps_its_words():
+    # the exemptions see the folded view too: 證監會/查處/非法 are 证监会/查处/非法
+    news = "證監會近日查處多起非法配資案件，提醒投資者遠離場外配資平台。"
+    assert kept(clean(news)) == [news]
+
+
+def test_a_promo_term_pasted_into_a_sentence_on_another_subject_goes_in_an_article_on_stocks():
+    stocks = "上证指数今天收涨0.8%，券商板块领涨，两市成交额回升到九千亿元。"
+    r = clean(stocks, "入秋以后，山里的柿子股票配资陆续成熟。村民们把柿子挂在屋檐下晾晒。")
+    assert kept(r) == [stocks, "入秋以后，山里的柿子陆续成熟。村民们把柿子挂在屋檐下晾晒。"]
+    assert [(x["signal"], x["text"]) for x in r.removed] == [("foreign_span", "股票配资")]
+    # a sentence on the subject keeps it
+    story = "很多人对配资一知半解，以为只是借钱炒股。"
+    assert kept(clean(stocks, story)) == [stocks, story]
+
+
 @pytest.mark.parametrize("bait", [
     "TG：@bet_vip88", "VX同号：18812345678", "➕微：gp168", "QQ群号：8899001122", "联系电话/微信：13698765432",
     "薇❤：hk6688",

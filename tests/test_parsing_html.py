@@ -191,3 +191,51 @@ def test_remove_range_shifts_and_clips_spans():
     assert block["spans"] == [[1, 4, "link", "u"], [4, 6, "link", "v"]]
     remove_range(block, 0, 4)
     assert block["text"] == "链接" and block["spans"] == [[0, 2, "link", "v"]]
+
+
+def _hidden_spans(markup: str, sheet: str | None):
+    blocks = flatten(fragment(markup), sheet=sheet).blocks
+    return [(b["text"][s:e], v) for b in blocks for s, e, kind, v in b.get("spans", []) if kind == "hidden"]
+
+
+def test_rules_of_the_pages_style_element_hide_text_like_inline_styles():
+    sheet = """/* the page's own rules */
+    .hx { display: none } #k7{visibility:hidden}
+    span.tiny{font-size:1px} .box em { display:none !important } .far{position:absolute;left:-12000px}
+    .wh { color: #FFF } a:hover { display: none } p::before { display: none }
+    @media print { .np { display: none } }
+    """
+    markup = ('<div><p>甲<span class="hx">一</span>乙<span id="k7">二</span>丙<span class="tiny">三</span>'
+              '丁<span class="box"><em>四</em></span>戊<span class="far">五</span>己<span class="wh">六</span>'
+              '<a href="/x">庚</a><span class="np">辛</span></p></div>')
+    spans = _hidden_spans(markup, sheet)
+    assert spans == [("一", "style-rule display:none"), ("二", "style-rule visibility:hidden"),
+                     ("三", "style-rule font-size:0"), ("四", "style-rule display:none"),
+                     ("五", "style-rule off-screen"), ("六", "style-rule same-colour")]
+    # without the sheet, nothing is hidden; an inline style that shows the text wins
+    assert _hidden_spans(markup, None) == []
+    assert _hidden_spans('<div><p>甲<span class="hx" style="display:inline">一</span></p></div>', ".hx{display:none}") == []
+
+
+def test_text_coloured_like_its_background_is_hidden():
+    spans = _hidden_spans(
+        '<div><p>甲<span style="color:#fff;background-color:#fff">一</span>'
+        '<span style="color:rgb(255, 255, 255)">二</span>'
+        '<span style="background:#000"><span style="color:white">三</span></span>'
+        '<span style="background:url(x.png)"><span style="color:#fff">四</span></span>'
+        '<span style="color:#fff"><span style="color:#333">五</span></span></p></div>', None)
+    # white on white goes; white on black, on an image, or a descendant recoloured stays
+    assert spans == [("一二", "same-colour")]
+
+
+def test_the_wechat_and_sohu_parsers_read_the_pages_style_elements():
+    from crawler.parsing import parse_page
+    from crawler.testing.clean_labelled import render
+
+    blocks = [[("text", "渡口的早晨很安静"), ("inj", "股票配资", '@class="zq"'), ("text", "。")]]
+    for fmt, sheet, reason in (("wechat", ".zq{display:none}", "display:none"),
+                               ("sohu", "#mp-editor .zq{font-size:0}", "font-size:0")):
+        body, url, _ = render(fmt, blocks, True, 1, sheet)
+        article = parse_page(body, url)
+        assert article.blocks[0]["text"] == "渡口的早晨很安静股票配资。"
+        assert article.blocks[0]["spans"] == [[8, 12, "hidden", "style-rule " + reason]]

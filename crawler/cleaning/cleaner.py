@@ -23,7 +23,7 @@ from crawler.cleaning import hosts
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen
 from crawler.cleaning.textops import (
-    apply_cuts, fold, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
+    apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
 )
 
 SAFETY_VALVE = "safety_valve"
@@ -111,7 +111,7 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _regex_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
+def _regex_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     p = rule.params
     block = article.blocks[index]
     # cheapest first: most rules skip most blocks
@@ -150,12 +150,31 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
         if c["unless"] is not None and c["unless"].search(context):
             continue
         cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
-        # the article speaks of the subject outside what would go
+        signal = rule.signal
+        # the article speaks of the subject outside what would go: the match is
+        # content, unless it is foreign to its own sentence (pasted into a word
+        # of a sentence that is about something else)
         if c["unless_article"] is not None and article.about(rule, index, *cut):
-            continue
-        yield cut
+            if not _foreign(text, s, e, block.sentences(), c["unless_article"]):
+                continue
+            signal = "foreign_span"
+        yield (*cut, signal)
         if p["scope"] == "block":
             return
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalnum() or is_cjk(ch)
+
+
+def _foreign(text: str, start: int, end: int, bounds, topic) -> bool:
+    """Whether ``text[start:end]`` was pasted into its sentence: glued to
+    letters on both sides, in a sentence whose other words are not about its
+    subject (``topic``)."""
+    if not (start > 0 and end < len(text) and _is_letter(text[start - 1]) and _is_letter(text[end])):
+        return False
+    cs, ce = sentence_at(bounds, start)
+    return not topic.search(_blank(text, start, end)[cs:max(ce, end)])
 
 
 def hidden_signal(value: str) -> str:
@@ -176,7 +195,7 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     block = article.blocks[index]
     signal = rule.signal
     if rule.kind == "regex":
-        return [(s, e, signal) for s, e in _regex_cuts(rule, article, index)]
+        return _regex_cuts(rule, article, index)
     if rule.kind == "hidden":
         # over the block's own text: a span may hold nothing but invisible characters
         return [(s, e, hidden_signal(value)) for s, e, kind, value in block.raw_spans if kind == "hidden" and e > s]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
+from importlib import resources
 
 _CJK_RANGES = (
     (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F),
@@ -19,10 +21,55 @@ _SPACES = " \t\u3000\u00a0"
 # invisible characters spam puts between the letters of a word (配\u200b资); a
 # cut takes those at its edges, and matching never sees them (``fold``)
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# symbols spam puts between the characters of a term (配-资, 股·票, 网/贷, 百＊家＊乐)
+_INSERTED = r"[ \u3000\u00a0]*[-_*~·•・.|｜/／＊～~\\+＋#＃^丨]+[ \u3000\u00a0]*|[ \u3000\u00a0]+"
 _FOLDABLE = re.compile(
     f"[{ZERO_WIDTH}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
-    "|(?<=[\u3400-\u9fff])[ \u3000\u00a0]+(?=[\u3400-\u9fff])"
+    f"|(?<=[\u3400-\u9fff])(?:{_INSERTED})(?=[\u3400-\u9fff])"
 )
+
+
+def _char_table() -> dict[int, str]:
+    """One character for another of the same length: the forms a term takes to
+    slip past a lexicon. Compatibility forms (Kangxi and CJK radicals,
+    compatibility ideographs, circled and mathematical letters: ⽹贷, 𝐜𝐚𝐬𝐢𝐧𝐨)
+    as Unicode's NFKC maps them; traditional characters as simplified, by
+    OpenCC's character table (its first candidate: 乾 stays a possible 乾)."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x2460, 0x24FF), (0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x1D400, 0x1D7FF),
+                   (0x1F130, 0x1F189), (0x2F800, 0x2FA1F)):
+        for code in range(lo, hi + 1):
+            norm = unicodedata.normalize("NFKC", chr(code))
+            if len(norm) == 1 and norm != chr(code):
+                table[code] = norm
+    data = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    for line in data.read_text(encoding="utf-8").splitlines():
+        trad, _, simplified = line.partition("\t")
+        first = simplified.split(" ")[0]
+        if len(trad) == 1 and len(first) == 1 and first != trad:
+            table[ord(trad)] = first
+    return table
+
+
+CHAR_TABLE = _char_table()
+
+
+def _class_of(codes) -> str:
+    """A regex class of the code points, as ranges."""
+    parts, run = [], []
+    for code in sorted(codes):
+        if run and code == run[-1] + 1:
+            run.append(code)
+            continue
+        if run:
+            parts.append(f"\\U{run[0]:08x}-\\U{run[-1]:08x}" if len(run) > 1 else f"\\U{run[0]:08x}")
+        run = [code]
+    if run:
+        parts.append(f"\\U{run[0]:08x}-\\U{run[-1]:08x}" if len(run) > 1 else f"\\U{run[0]:08x}")
+    return "[" + "".join(parts) + "]"
+
+
+_MAPPED = re.compile(_class_of(CHAR_TABLE))
 # no space is kept after these, nor before the closers
 _OPENERS = set("([{（【《〈「『“‘")
 _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")
@@ -44,14 +91,18 @@ def fold(text: str) -> tuple[str, list[int] | None]:
 
     Spam disguises its words so that a literal pattern misses them: invisible
     characters between letters (``配\u200b资``), full-width letters and digits
-    (``ｖｘ：ｐｚ８８``, ``ｗｗｗ．ｘ．ｃｏｍ``), spaces between ideographs
-    (``配 资 平 台``; Chinese puts none there). The folded view drops the
-    invisible characters and those spaces and narrows full-width letters,
-    digits and ``．＠＿``; CJK punctuation stays as it is. Returns
-    ``(view, origin)`` where ``origin[i]`` is the offset in ``text`` of
-    ``view[i]`` (plus one entry for the end), or ``(text, None)`` when there
-    is nothing to fold.
+    (``ｖｘ：ｐｚ８８``, ``ｗｗｗ．ｘ．ｃｏｍ``), spaces or symbols between
+    ideographs (``配 资 平 台``, ``配-资``, ``股·票``, ``网/贷``; Chinese puts
+    none there), traditional characters (``配資``), radicals and compatibility
+    forms (``⽹贷``). The folded view drops the invisible characters and what
+    stands between two ideographs, narrows full-width letters, digits and
+    ``．＠＿``, and maps characters by ``CHAR_TABLE`` (one for one); CJK
+    punctuation stays as it is. Returns ``(view, origin)`` where ``origin[i]``
+    is the offset in ``text`` of ``view[i]`` (plus one entry for the end), or
+    ``(view, None)`` when the view has the text's offsets.
     """
+    if _MAPPED.search(text):
+        text = text.translate(CHAR_TABLE)
     if not _FOLDABLE.search(text):
         return text, None
     view: list[str] = []
@@ -61,7 +112,7 @@ def fold(text: str) -> tuple[str, list[int] | None]:
         view.append(text[pos:m.start()])
         origin.extend(range(pos, m.start()))
         ch = m.group()
-        if len(ch) == 1 and "\uff01" <= ch <= "\uff5e":
+        if len(ch) == 1 and "\uff01" <= ch <= "\uff5e" and ch not in "＊｜／＋＃～":
             view.append(chr(ord(ch) - 0xFEE0))
             origin.append(m.start())
         pos = m.end()

@@ -4,7 +4,7 @@ Shared by the site parsers (WeChat, Sohu) and usable by any HTML stage.
 
 API
 ---
-``flatten(root, *, image_attrs=("data-src", "src"), base_url=None) -> Flattened``
+``flatten(root, *, image_attrs=("data-src", "src"), base_url=None, sheet=None) -> Flattened``
     Walk ``root`` (an lxml element: the body container) in document order and
     return ``Flattened(blocks, images)``:
 
@@ -30,7 +30,14 @@ API
       ``scale(0)``), "clipped" (``clip: rect(0 0 0 0)``, ``clip-path:
       inset(50%)``), "transparent" (a transparent text colour, unless a
       descendant sets a colour or the element paints its background through
-      the text: ``background-clip: text`` gradient headings).
+      the text: ``background-clip: text`` gradient headings), "same-colour"
+      (a text colour equal to the colour behind it: the nearest
+      ``background``, white by default; unknown over an image). With
+      ``sheet`` (the page's ``<style>`` text, ``page_stylesheet``), the rules
+      of the sheet that may hide text apply to the elements their selectors
+      match (class, id, tag, attribute, descendant and child selectors, via
+      lxml's cssselect), before the element's own ``style``; text they hide
+      has the value ``"style-rule "`` + reason (``STYLE_RULE``).
       ``root``'s own style is never considered (WeChat's ``#js_content`` is
       ``visibility: hidden`` until its scripts run). ``kind`` "link" marks the
       text of an ``<a href>``; ``value`` is the href (resolved against
@@ -67,8 +74,10 @@ import lxml.html
 
 HIDDEN_REASONS = (
     "display:none", "visibility:hidden", "font-size:0", "opacity:0",
-    "off-screen", "hidden-attribute", "zero-size", "clipped", "transparent",
+    "off-screen", "hidden-attribute", "zero-size", "clipped", "transparent", "same-colour",
 )
+# a hidden span's value when a rule of the page's own <style> hid it: this, then the reason
+STYLE_RULE = "style-rule "
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TYPE_OF_TAG = {
@@ -99,7 +108,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
 _CSS = re.compile(
     r"(?:^|;)\s*(display|visibility|font-size|opacity|left|top|right|margin-left|"
     r"margin-top|text-indent|transform|(?:max-)?(?:height|width)|overflow(?:-[xy])?|clip|clip-path|"
-    r"color|-webkit-text-fill-color|(?:-webkit-)?background-clip)\s*:\s*([^;]*)",
+    r"color|-webkit-text-fill-color|(?:-webkit-)?background-clip|background(?:-color)?)\s*:\s*([^;]*)",
     re.IGNORECASE,
 )
 _SCALE_ZERO = re.compile(r"scale(?:x|y|3d)?\(\s*0*\.?0+\s*[,)]", re.IGNORECASE)
@@ -137,8 +146,15 @@ class _Css(NamedTuple):
     font_zero: bool = False  # font-size:0 (a descendant may set a size)
     indent_off: bool = False  # text-indent off-screen (inherited, overridable)
     transparent: bool = False  # transparent text colour (a descendant may set a colour)
+    color: str | None = None  # the text colour, normalised (inherited)
+    backdrop: str | None = "#ffffff"  # the colour painted behind the text (None: an image, unknown)
+    via: str = ""  # STYLE_RULE when a rule of the page's <style> hid the text
 
     def reason(self) -> str | None:
+        plain = self._plain()
+        return self.via + plain if plain else None
+
+    def _plain(self) -> str | None:
         if self.hard:
             return self.hard
         if self.visibility:
@@ -149,21 +165,53 @@ class _Css(NamedTuple):
             return "off-screen"
         if self.transparent:
             return "transparent"
+        if self.color is not None and self.color == self.backdrop:
+            return "same-colour"
         return None
 
 
 _VISIBLE = _Css()
+_NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
+                  "yellow": "#ffff00", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0"}
+_RGB = re.compile(r"^rgba?\((\d+),(\d+),(\d+)(?:,(1|1\.0*|0?\.\d+|0))?\)$")
+
+
+def _colour(value: str) -> str | None:
+    """A CSS colour as #rrggbb, when it is a plain opaque one."""
+    value = value.replace(" ", "").lower()
+    value = _NAMED_COLOURS.get(value, value)
+    if re.fullmatch(r"#[0-9a-f]{3}", value):
+        return "#" + "".join(ch * 2 for ch in value[1:])
+    if re.fullmatch(r"#[0-9a-f]{6}", value):
+        return value
+    m = _RGB.match(value)
+    if m and (m.group(4) is None or float(m.group(4)) == 1):
+        return "#" + "".join(f"{min(int(v), 255):02x}" for v in m.groups()[:3])
+    return None
+
+
+def _backdrop(value: str, current: str | None) -> str | None:
+    """What a ``background``/``background-color`` declaration paints behind the text."""
+    value = value.strip().lower()
+    if value in ("transparent", "none", "inherit", "initial", "unset", ""):
+        return current
+    if "url(" in value or "gradient" in value:
+        return None  # an image: any colour may show on it
+    # the shorthand: its colour is one of its words
+    colours = [c for c in (_colour(word) for word in re.split(r"\s+(?![^(]*\))", value)) if c]
+    return colours[0] if colours else None
 
 
 def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = False) -> _Css:
     """The hiding state of an element given its ``style`` and its parent's state."""
-    hard, visibility, font_zero, indent_off, transparent = parent
+    hard, visibility, font_zero, indent_off, transparent, color, backdrop, via = parent
     if hidden_attr and hard is None:
         hard = "hidden-attribute"
     if not style:
         return parent._replace(hard=hard) if hard != parent.hard else parent
-    props = [(prop.lower(), value.replace("!important", "").strip().lower()) for prop, value in _CSS.findall(style)]
-    declared = dict(props)
+    # the last declaration of a property wins
+    declared = {prop.lower(): value.replace("!important", "").strip().lower() for prop, value in _CSS.findall(style)}
+    props = list(declared.items())
     # a box of no size that clips what overflows shows nothing of its content
     clips = any(declared.get(p) in ("hidden", "clip") for p in ("overflow", "overflow-x", "overflow-y"))
     # gradient text paints the background through a transparent colour
@@ -178,6 +226,9 @@ def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = Fa
                 hard = "clipped"
         elif prop in ("color", "-webkit-text-fill-color"):
             transparent = bool(_TRANSPARENT.match(value.replace(" ", ""))) and not painted
+            color = None if painted else _colour(value)
+        elif prop in ("background", "background-color"):
+            backdrop = _backdrop(value, backdrop)
         elif prop in ("overflow", "overflow-x", "overflow-y", "background-clip", "-webkit-background-clip"):
             pass  # read above
         elif prop == "display":
@@ -207,12 +258,63 @@ def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = Fa
             shift = _px(value)
             if shift is not None and shift <= _OFFSCREEN_PX and hard is None:
                 hard = "off-screen"
-    return _Css(hard, visibility, font_zero, indent_off, transparent)
+    return _Css(hard, visibility, font_zero, indent_off, transparent, color, backdrop, via)
 
 
 def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
     """Why an element with this inline ``style`` is hidden, or None."""
     return css_state(style, _VISIBLE, hidden_attr).reason()
+
+
+# what a rule of a <style> element may hide text with (other rules are not read)
+_SHEET_PROPS = re.compile(r"display|visibility|font-size|opacity|left|top|right|margin|text-indent|transform"
+                          r"|height|width|clip|color|background", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# conditional and nested blocks (@media print, @supports...): not applied
+_AT_BLOCK = re.compile(r"@[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}|@[^{;]*;")
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+MAX_SHEET_CHARS = 200_000  # of a page's <style> text read (bounded work on hostile pages)
+MAX_SHEET_RULES = 500
+
+
+def page_stylesheet(html: str) -> str:
+    """The text of the page's ``<style>`` elements, up to ``MAX_SHEET_CHARS``."""
+    out, size = [], 0
+    for m in _STYLE_ELEMENT.finditer(html):
+        out.append(m.group(1))
+        size += len(m.group(1))
+        if size >= MAX_SHEET_CHARS:
+            break
+    return "\n".join(out)[:MAX_SHEET_CHARS]
+
+
+def sheet_styles(root, sheet: str | None) -> dict:
+    """Element -> the declarations that rules of ``sheet`` give it, as an
+    inline style (in the sheet's order; the element's own ``style`` comes
+    after). Only rules that may hide text are read; selectors that lxml's
+    CSS translation does not take (pseudo-elements, :hover...) are skipped."""
+    if not sheet:
+        return {}
+    from lxml.cssselect import CSSSelector, SelectorError  # cssselect: only for pages with a sheet
+
+    css = _AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet))
+    top = root.getroottree().getroot()
+    styles: dict = {}
+    for n, m in enumerate(_CSS_RULE.finditer(css)):
+        if n >= MAX_SHEET_RULES:
+            break
+        declarations = m.group(2).strip()
+        if not _SHEET_PROPS.search(declarations):
+            continue
+        for selector in m.group(1).split(","):
+            try:
+                matched = CSSSelector(selector.strip())(top)
+            except (SelectorError, ValueError, TypeError, AssertionError, lxml.etree.XPathError):
+                continue
+            for el in matched:
+                styles[el] = f"{styles[el]};{declarations}" if el in styles else declarations
+    return styles
 
 
 class _Ctx(NamedTuple):
@@ -270,9 +372,10 @@ def _compose(pieces: list[tuple[str, str | None, str | None]], keep_lines: bool)
 
 
 class _Flattener:
-    def __init__(self, image_attrs, base_url):
+    def __init__(self, image_attrs, base_url, sheet: dict | None = None):
         self.image_attrs = image_attrs
         self.base_url = base_url
+        self.sheet = sheet or {}  # element -> declarations of the page's <style> rules
         self.blocks: list[dict] = []
         self.images: list[dict] = []
         self._seen_images: set[str] = set()
@@ -327,8 +430,13 @@ class _Flattener:
     def child_ctx(self, el, tag: str, ctx: _Ctx) -> _Ctx:
         css = ctx.css
         style = el.get("style")
-        if style or "hidden" in el.attrib:
-            css = css_state(style, css, "hidden" in el.attrib)
+        ruled = self.sheet.get(el) if self.sheet else None
+        if style or ruled or "hidden" in el.attrib:
+            own = css_state(style, css, "hidden" in el.attrib)
+            if ruled:  # the sheet's declarations first, the element's own after (they win)
+                both = css_state(f"{ruled};{style or ''}", css, "hidden" in el.attrib)
+                own = both._replace(via=STYLE_RULE) if both.reason() != own.reason() else both
+            css = own
         kind = _TYPE_OF_TAG.get(tag, ctx.kind)
         href = ctx.href
         if tag == "a" and el.get("href"):
@@ -416,7 +524,7 @@ class _Flattener:
             for cell in tr:
                 if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
                     continue
-                sub = _Flattener(self.image_attrs, self.base_url)
+                sub = _Flattener(self.image_attrs, self.base_url, self.sheet)
                 sub.inline_only = True
                 sub.children(cell, sub.child_ctx(cell, "td", row_ctx))
                 cells.append(_compose(sub.pieces, keep_lines=False))
@@ -457,9 +565,12 @@ def _join(parts: list[tuple[str, list]], sep: str) -> tuple[str, list]:
     return "".join(text_parts), spans
 
 
-def flatten(root, *, image_attrs=("data-src", "src"), base_url: str | None = None) -> Flattened:
-    """Blocks and images of the container ``root`` (see the module docstring)."""
-    flattener = _Flattener(tuple(image_attrs), base_url)
+def flatten(root, *, image_attrs=("data-src", "src"), base_url: str | None = None,
+            sheet: str | None = None) -> Flattened:
+    """Blocks and images of the container ``root`` (see the module docstring);
+    ``sheet``: the page's ``<style>`` text (``page_stylesheet``), whose rules
+    hide text as inline styles do."""
+    flattener = _Flattener(tuple(image_attrs), base_url, sheet_styles(root, sheet))
     # The root's own style is ignored: only descendants can hide text.
     root_ctx = _Ctx(_VISIBLE, _TYPE_OF_TAG.get(str(root.tag).lower()), None)
     if str(root.tag).lower() == "pre":

@@ -26,7 +26,7 @@ from lxml.cssselect import CSSSelector
 
 from crawler.errors import Rejection
 from crawler.items import Article
-from crawler.parsing.html import element_text, flatten, remove_range
+from crawler.parsing.html import element_text, flatten, page_stylesheet, remove_range
 from crawler.parsing.jsdata import object_literal
 from crawler.parsing.rules import compile_patterns, compile_selectors, load_site_rules
 from crawler.parsing.wechat import china_time
@@ -96,7 +96,8 @@ class SohuParser:
         removed: list[dict] = []
         self._drop_injections(body, removed)
         self._resolve_images(body)
-        blocks, images = flatten(body, image_attrs=("src",), base_url="https://www.sohu.com/")
+        blocks, images = flatten(body, image_attrs=("src",), base_url="https://www.sohu.com/",
+                                 sheet=page_stylesheet(html))
         blocks = self._drop_injected_text(blocks, removed)
         images = [i for i in images if not any(p.search(i["url"]) for p in self.image_skip)]
         data = (object_literal(html, self.article_data) or {}) if "sohu_mp" in html else {}
