@@ -93,6 +93,7 @@ EXTENSIONS = {
     "crawler.state.incremental.SeenExtension": 100,
     "crawler.state.incremental.ResumeGuard": 100,
     "crawler.runtime.gctuning.GcTuning": 0,
+    "crawler.state.outage.RedisWatch": 0,
     # first: pipeline workers start while the rest of the crawl is built
     "crawler.pipelines.offload.StartWorkers": -100,
 }
@@ -203,6 +204,11 @@ DISTRIBUTED_PREFIX = "crawl"  # queue keys: <prefix>:<spider>:...; one shared cr
 DISTRIBUTED_WORKER_TTL = 30.0  # seconds without a heartbeat after which a worker's requests are re-queued
 DISTRIBUTED_POLL_INTERVAL = 1.0  # seconds between heartbeats, checks for dead workers and queue polls
 ADDONS = {"crawler.state.distributed.DistributedMode": 0}
+# A Redis server the crawl uses (distributed mode, Redis seen-store or dedup index) that does not
+# answer pauses the requests and is asked again, with back-off, for this many seconds; then the
+# crawl closes (redis_unavailable). crawler/state/outage.py
+REDIS_OUTAGE_TIMEOUT = 60.0
+REDIS_CHECK_INTERVAL = 1.0  # seconds between checks that the crawl's Redis servers answer
 
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): an off-site host is not even asked for robots.txt

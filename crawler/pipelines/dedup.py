@@ -6,9 +6,10 @@ from threadpoolctl import threadpool_limits
 from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
 from crawler.dedup.text import normalize, shingle_set
 from crawler.items import Article, Rejected
-from crawler.pipelines import NearDuplicate
+from crawler.pipelines import NearDuplicate, Reject
 from crawler.pipelines.offload import offloadable
 from crawler.reasons import Reason
+from crawler.state.outage import unreachable
 
 ACTIONS = ("reject", "label")
 
@@ -129,7 +130,15 @@ class DedupPipeline:
             self.stats.inc_value("dedup/blocks_split", result.split_blocks)
 
     def _dedup_article(self, item: Article, signature) -> None:
-        match = self.index.check_and_add(item.url, signature, self.same_url_is_duplicate)
+        try:
+            match = self.index.check_and_add(item.url, signature, self.same_url_is_duplicate)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            # not checked, so not exported: the next run (or this one's retry) gets it again
+            raise Reject(Rejected(fetched_from=item.fetched_from, url=item.url, reason=Reason.UNAVAILABLE,
+                                  detail=f"the dedup index's Redis did not answer ({type(exc).__name__}: {exc})"))
+
         if match is None:
             self.stats.inc_value("dedup/indexed")
             return

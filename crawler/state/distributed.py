@@ -26,7 +26,14 @@ from queuing it again. Here (``ReliableScheduler`` and ``LeasedQueue``):
   leases of workers whose heartbeat expired (killed, or cut off);
 - a worker does not close while the queue has requests or any worker holds
   leases (``DontCloseSpider`` on ``spider_idle``), and closes when both are
-  empty. The crawl that finishes that way clears the queue and dupefilter,
+  empty;
+- a Redis server that does not answer is waited for (``RedisWatch``,
+  crawler/state/outage.py, pauses the engine and closes the crawl
+  ``redis_unavailable`` when the outage lasts too long): a request the worker
+  could not queue is kept and queued when Redis is back, an acknowledgement
+  that failed is made again; at a close during the outage, what could not be
+  queued becomes a reject ``unavailable`` (the next run asks again) and the
+  leases stay with the worker in Redis, for the next run to re-deliver. The crawl that finishes that way clears the queue and dupefilter,
   so the next run re-reads the listings, like an embedded run.
 
 Re-delivery means a request may be fetched twice (once by a worker killed
@@ -56,7 +63,11 @@ from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet import task
 
+from crawler.items import Rejected
 from crawler.output.feeds import FeedExporter
+from crawler.pipelines import Reject
+from crawler.reasons import Reason
+from crawler.state.outage import unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +332,24 @@ class ReliableScheduler(RedisScheduler):
         scheduler.waiting = False  # idle, kept open by other workers' leases
         scheduler.loop = None
         scheduler.feeds = crawler.get_extension(FeedExporter)
+        scheduler.unqueued: list[tuple[Request, str]] = []  # not pushed: Redis did not answer
+        scheduler.outage = ""  # the last Redis error, while Redis does not answer
         return scheduler
+
+    def redis(self, call, default=None):
+        """``call()``, or ``default`` when Redis does not answer (the outage is
+        logged once; ``RedisWatch`` decides how long the crawl waits)."""
+        try:
+            result = call()
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            if not self.outage:
+                logger.warning("Distributed worker %s: Redis does not answer (%s); waiting", self.worker, exc)
+            self.outage = f"{type(exc).__name__}: {exc}"
+            return default
+        self.outage = ""
+        return result
 
     # --- lifecycle
 
@@ -361,14 +389,30 @@ class ReliableScheduler(RedisScheduler):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         queue: LeasedQueue = self.queue
-        if reason == "finished" and not len(queue) and not queue.in_flight():
+        self.push_unqueued()
+        self.reject_unqueued()
+        if reason == "finished" and not self.redis(lambda: len(queue), 1) and not self.redis(queue.in_flight, 1):
             self.df.clear()  # the crawl is complete: the next one starts over
             queue.clear()
         else:
             # unacknowledged = not final: back on the queue, for the others or the next run
-            if (count := queue.requeue(self.worker, only_if_dead=False)) > 0:
+            count = self.redis(lambda: queue.requeue(self.worker, only_if_dead=False), -1)
+            if count > 0:
                 logger.info("Closed (%s) holding %d requests: put back on the shared queue", reason, count)
-        queue.leave()
+            elif count < 0 and self.held:
+                logger.warning("Closed (%s) while Redis does not answer: the %d requests this worker holds"
+                               " stay leased to it, and the next run re-delivers them", reason, len(self.held))
+        self.redis(queue.leave)
+
+    def reject_unqueued(self) -> None:
+        """Requests Redis never took: rejects ``unavailable`` (nothing marks them: the next run asks again)."""
+        for request, _ in self.unqueued:
+            rejected = Rejected(fetched_from=request.meta.get("listed_url", request.url), url=request.url,
+                                reason=Reason.UNAVAILABLE,
+                                detail=f"not queued: Redis did not answer ({self.outage or 'outage'})")
+            self.crawler.signals.send_catch_log(signals.item_dropped, item=rejected, response=None,
+                                                exception=Reject(rejected), spider=self.spider)
+        self.unqueued.clear()
 
     # --- requests
 
@@ -380,15 +424,29 @@ class ReliableScheduler(RedisScheduler):
         # filter, which outlives runs; this one lives for one crawl.
         follow_up = request.meta.get(LEASE) in self.held
         fingerprint = "" if follow_up else self.df.request_fingerprint(request)
-        if not self.queue.push(request, fingerprint, self.df.key):
+        pushed = self.redis(lambda: self.queue.push(request, fingerprint, self.df.key))
+        if pushed is None:  # kept until Redis answers
+            self.unqueued.append((request, fingerprint))
+            return True
+        if not pushed:
             self.df.log(request, self.spider)
             self.stats.inc_value("distributed/filtered")
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def push_unqueued(self) -> None:
+        while self.unqueued:
+            request, fingerprint = self.unqueued[0]
+            if self.redis(lambda: self.queue.push(request, fingerprint, self.df.key)) is None:
+                return
+            self.unqueued.pop(0)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.unqueued) or self.redis(lambda: len(self.queue), 0) > 0
+
     def next_request(self) -> Request | None:
-        request = self.queue.pop()
+        request = self.redis(self.queue.pop)
         if request is not None:
             self.waiting = False
             self.held.add(request.meta[LEASE])
@@ -397,9 +455,8 @@ class ReliableScheduler(RedisScheduler):
 
     def finished(self, request: Request) -> None:
         lease = request.meta.get(LEASE)
-        if lease in self.held and self.may_ack():
-            self.held.discard(lease)
-            self.queue.ack(lease)
+        if lease in self.held and self.may_ack() and self.redis(lambda: self.queue.ack(lease)) is not None:
+            self.held.discard(lease)  # else kept, acknowledged when Redis is back (or re-delivered)
             self.stats.inc_value("distributed/acked")
 
     def may_ack(self) -> bool:
@@ -413,18 +470,20 @@ class ReliableScheduler(RedisScheduler):
         engine when other workers queued requests or it waits for them to
         finish (it would look again only every 5 s)."""
         try:
-            self.queue.heartbeat(self.ttl)
+            if self.redis(lambda: self.queue.heartbeat(self.ttl), False) is False:
+                return  # Redis does not answer: RedisWatch decides how long to wait
+            self.push_unqueued()
             self.requeue_dead()
             slot = self.crawler.engine._slot
-            if slot is not None and (self.waiting or len(self.queue)):
+            if slot is not None and (self.waiting or self.redis(lambda: len(self.queue), 0)):
                 slot.nextcall.schedule()
-        except Exception:  # a Redis hiccup must not stop the loop for good
+        except Exception:  # a bug must not stop the loop for good
             logger.exception("Distributed worker %s: heartbeat failed", self.worker)
 
     def requeue_dead(self) -> None:
         queue: LeasedQueue = self.queue
-        for worker in queue.workers():
-            if worker != self.worker and (count := queue.requeue(worker)) >= 0:
+        for worker in self.redis(queue.workers, []):
+            if worker != self.worker and (count := self.redis(lambda: queue.requeue(worker), -1)) >= 0:
                 logger.warning("Worker %s stopped its heartbeat: %d of its requests put back on the queue",
                                worker, count)
                 self.stats.inc_value("distributed/requeued", count)
@@ -432,9 +491,10 @@ class ReliableScheduler(RedisScheduler):
     def spider_idle(self, spider) -> None:
         # The engine is idle: whatever this worker popped is handled by now.
         for lease in list(self.held) if self.may_ack() else ():
-            self.held.discard(lease)
-            self.queue.ack(lease)
+            if self.redis(lambda: self.queue.ack(lease)) is not None:
+                self.held.discard(lease)
         self.requeue_dead()
-        if len(self.queue) or self.queue.in_flight():
+        self.push_unqueued()
+        if self.unqueued or self.held or self.redis(lambda: len(self.queue), 1) or self.redis(self.queue.in_flight, 1):
             self.waiting = True
-            raise DontCloseSpider  # others still hold requests, which may yield more
+            raise DontCloseSpider  # others still hold requests, which may yield more (or Redis is away)

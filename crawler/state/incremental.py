@@ -31,6 +31,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.items import Article
 from crawler.output.feeds import FeedExporter
+from crawler.state.outage import unreachable
 from crawler.fetching.urls import article_key, load_url_rules
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class SeenExtension:
         self.store = None
         self.url_rules = None
         self.feeds: FeedExporter | None = None
+        self.unmarked: set[str] = set()  # keys of exported articles the store could not take yet
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -66,7 +68,16 @@ class SeenExtension:
         logger.info("Seen-store of %s: %d articles exported before", spider.name, len(self.store))
 
     def __contains__(self, key: str) -> bool:
-        return self.store is not None and key in self.store
+        if self.store is None:
+            return False
+        try:
+            return key in self.store
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            # asked for: a page exported before is then checked by the dedup index
+            self.crawler.stats.inc_value("seen/unavailable")
+            return False
 
     def item_scraped(self, item, response, spider) -> None:
         if self.store is None or not isinstance(item, Article):
@@ -77,11 +88,24 @@ class SeenExtension:
         keys = {article_key(item.url, self.url_rules)}
         if response is not None and response.meta.get("seen_key"):
             keys.add(response.meta["seen_key"])
-        self.store.add(keys)
+        self.unmarked |= keys
+        try:
+            self.store.add(self.unmarked)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            logger.warning("Seen-store unreachable (%s): %d keys marked when it answers again",
+                           exc, len(self.unmarked))
+            return
+        self.unmarked.clear()
         self.crawler.stats.inc_value("seen/added")
 
     def spider_closed(self, spider) -> None:
         if self.store is not None:
+            if self.unmarked:
+                logger.error("%d keys of exported articles could not be marked in the seen-store (unreachable):"
+                             " the next run may export them again", len(self.unmarked))
+                self.crawler.stats.set_value("seen/unmarked", len(self.unmarked))
             self.store.close()
             self.store = None
 

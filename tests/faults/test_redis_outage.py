@@ -1,0 +1,91 @@
+"""The Redis server of a crawl is killed mid-crawl: never back, back with its
+data, back empty; in the distributed mode and with the Redis dedup index alone."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from crawler.testing import livecrawl as L
+from crawler.testing.redis_server import restartable_redis_server
+from tests.faults.conftest import bounded, settings_for
+
+AUTHOR, PAGES = "bench10", 10
+ALL = {f"https://www.sohu.com/a/{n}_8000" for n in range(800000000, 800000000 + PAGES * 20)}
+
+
+@pytest.fixture
+def redis():
+    with restartable_redis_server() as server:
+        yield server
+
+
+def outage_settings(site, redis, workdir, distributed: bool) -> dict[str, str]:
+    mode = ({"DISTRIBUTED_REDIS_URL": redis.url, "DISTRIBUTED_WORKER_TTL": "2", "DISTRIBUTED_POLL_INTERVAL": "0.25"}
+            if distributed else {"DEDUP_BACKEND": "redis", "DEDUP_REDIS_URL": redis.url})
+    # ~10 s of fetching, so that the fault lands mid-crawl; a short outage bound
+    return settings_for(site, workdir, DOWNLOAD_DELAY="0.05", REDIS_OUTAGE_TIMEOUT="3",
+                        REDIS_CHECK_INTERVAL="0.25", **mode)
+
+
+def start(settings, workdir, run="run"):
+    return L.start_crawl("sohu", {"author": AUTHOR}, settings, workdir, run)
+
+
+def canonical(crawl) -> list[str]:
+    """The canonical URLs of the articles and of the rejects (listed on the mock host)."""
+    ids = [re.search(r"/a/(\d+_\d+)", r["fetched_from"]).group(1) for r in crawl.rejects]
+    return [a["url"] for a in crawl.articles] + [f"https://www.sohu.com/a/{id_}" for id_ in ids]
+
+
+def assert_no_twice(*crawls) -> None:
+    urls = Counter(url for crawl in crawls for url in canonical(crawl))
+    assert [url for url, n in urls.items() if n > 1] == [], "an article or reject twice"
+
+
+def assert_unavailable_only(crawl) -> None:
+    assert {r["reason"] for r in crawl.rejects} <= {"unavailable"}, crawl.rejects[:3]
+
+
+@pytest.mark.parametrize("distributed", [True, False], ids=["distributed", "dedup-only"])
+def test_redis_gone_for_good_closes_the_crawl_and_the_next_run_completes_it(site, redis, tmp_path, distributed):
+    settings = outage_settings(site, redis, tmp_path, distributed)
+    proc = start(settings, tmp_path, "cut")
+    L.wait_for_lines(tmp_path / "cut.jsonl", 20, timeout=60)
+    redis.kill()
+    cut = bounded(proc, tmp_path, "cut")
+    assert (cut.returncode, cut.close_reason) == (1, "redis_unavailable"), cut.log[-3000:]
+    assert_unavailable_only(cut)
+    assert "Traceback" not in cut.log
+    redis.start()  # with its data (append-only file): the next run completes the crawl
+    again = bounded(start(settings, tmp_path, "again"), tmp_path, "again")
+    assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
+    assert again.rejects == []
+    exported = [a["url"] for a in cut.articles + again.articles]
+    assert sorted(exported) == sorted(ALL), "an article lost or exported twice"
+
+
+@pytest.mark.parametrize("distributed", [True, False], ids=["distributed", "dedup-only"])
+def test_redis_back_in_time_the_crawl_goes_on(site, redis, tmp_path, distributed):
+    proc = start(outage_settings(site, redis, tmp_path, distributed), tmp_path)
+    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+    redis.kill()
+    redis.start()  # within REDIS_OUTAGE_TIMEOUT, with its data
+    done = bounded(proc, tmp_path)
+    assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
+    assert_unavailable_only(done)
+    assert_no_twice(done)
+    assert set(canonical(done)) == ALL, "every article exported or rejected unavailable"
+
+
+def test_redis_back_empty_closes_the_crawl(site, redis, tmp_path):
+    proc = start(outage_settings(site, redis, tmp_path, True), tmp_path)
+    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+    redis.kill()
+    redis.start(empty=True)  # the queue, the leases, the seen-store and the index are gone
+    done = bounded(proc, tmp_path)
+    assert (done.returncode, done.close_reason) == (1, "redis_unavailable"), done.log[-3000:]
+    assert_unavailable_only(done)
+    assert_no_twice(done)
