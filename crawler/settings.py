@@ -70,6 +70,11 @@ DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per 
 FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy's JSON-lines exporter with a fast path for the project's items (crawler/output/feeds.py).
 FEED_EXPORTERS = {name: "crawler.output.feeds.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")}
+# Parquet feeds (-O out.parquet; crawler/output/parquet.py; docs/output.md "Parquet").
+FEED_EXPORTERS["parquet"] = "crawler.output.parquet.ParquetExporter"
+PARQUET_ROW_GROUP_ROWS = 1000  # rows per row group; the file is valid Parquet after each group written
+PARQUET_FLUSH_SECONDS = 60.0  # a row group is written sooner when its first row waited this long (checked per item)
+PARQUET_COMPRESSION = "zstd"  # column compression: zstd, snappy, gzip, none...
 # Feeds of a crawl with no FEEDS (no -o/-O): one JSON-lines file per spider and run.
 DEFAULT_FEEDS = {
     "exports/%(name)s/%(name)s-%(time)s.jsonl": {"format": "jsonlines"},

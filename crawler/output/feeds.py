@@ -72,13 +72,19 @@ class FeedExporter(ScrapyFeedExporter):
             options = dict(options)
             if not options.get("item_classes") and not options.get("item_filter"):
                 options["item_classes"] = [Article]
-            if gzip or str(uri).endswith(".gz"):
+            parquet = options.get("format") == "parquet" or str(uri).endswith(".parquet")
+            if (gzip and not parquet) or str(uri).endswith(".gz"):  # Parquet compresses its columns itself
                 uri, options = _with_gzip(str(uri), options)
-            options.setdefault("format", "jsonlines")
+            options.setdefault("format", "parquet" if parquet else "jsonlines")
+            if parquet:  # one Parquet file cannot be appended to another
+                options.setdefault("overwrite", True)
             feeds[uri] = options
         if rejects_uri := settings.get("REJECTS_URI"):
-            options = {"format": "jsonlines", "item_classes": [Rejected]}
-            if gzip or rejects_uri.endswith(".gz"):
+            parquet = rejects_uri.endswith(".parquet")
+            options = {"format": "parquet" if parquet else "jsonlines", "item_classes": [Rejected]}
+            if parquet:
+                options["overwrite"] = True
+            if (gzip and not parquet) or rejects_uri.endswith(".gz"):
                 rejects_uri, options = _with_gzip(rejects_uri, options)
             feeds[rejects_uri] = options
         settings.set("FEEDS", feeds, priority=priority)
