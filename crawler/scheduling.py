@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -146,6 +147,7 @@ class _Run:
     start: datetime
     stats_file: Path
     lock: Any
+    stopping: list[dict] = field(default_factory=list)  # what the scheduler did to stop it
 
 
 class Scheduler:
@@ -214,7 +216,7 @@ class Scheduler:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             output = (self.log_dir / f"{source.name}-{now:%Y-%m-%dT%H-%M-%S}.log").open("ab")
         logger.info("Starting a run of %s (spider %s)", source.name, source.spider)
-        process = subprocess.Popen(crawl_command(source, stats_file), stdout=output, stderr=output)
+        process = _start_crawl(crawl_command(source, stats_file), output)
         if output:
             output.close()  # the child has its own copy
         self.running[source.name] = _Run(process, now, stats_file, lock)
@@ -232,6 +234,8 @@ class Scheduler:
                 stats = {}
             run.stats_file.unlink(missing_ok=True)
             record = run_record(self.sources[name], run.start, now, code, stats)
+            if run.stopping:
+                record["stopped"] = run.stopping
             self.run_log.parent.mkdir(parents=True, exist_ok=True)
             with self.run_log.open("a", encoding="utf-8") as log:
                 log.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -239,17 +243,45 @@ class Scheduler:
             logger.info("Run of %s ended: %s", name, json.dumps(record, ensure_ascii=False))
 
     def stop(self, timeout: float = 60) -> None:
-        """Let running crawls close (SIGINT: Scrapy's graceful stop), then log them."""
+        """Stop the running crawls: a graceful stop (SIGINT: the spider closes
+        with reason ``shutdown``), up to ``timeout`` seconds for them to end,
+        then a kill of what is left (the run's whole process group). Each step
+        is in the run's record (``stopped``)."""
         for run in self.running.values():
-            run.process.send_signal(2)
+            run.process.send_signal(signal.SIGINT)
+            run.stopping.append({"at": now().isoformat(), "action": "SIGINT"})
         deadline = time.monotonic() + timeout
         for run in self.running.values():
             try:
                 run.process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                run.process.kill()
-                run.process.wait()
+                run.stopping.append({"at": now().isoformat(), "action": "SIGKILL", "after_seconds": timeout})
+                logger.warning("A run (pid %d) did not end %g s after SIGINT: killed", run.process.pid, timeout)
+            _kill_group(run.process)
+            run.process.wait()
         self._reap(now())
+
+
+def _start_crawl(command: list[str], output) -> subprocess.Popen:
+    """Start a crawl in a process group of its own (a Ctrl-C typed at the
+    scheduler's terminal reaches the scheduler only: it stops the runs itself),
+    with SIGINT and SIGTERM blocked until the crawl's handler is in place (a
+    stop sent while it starts waits for it instead of killing it;
+    crawler/runtime/interrupts.py)."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+    try:
+        return subprocess.Popen(command, stdout=output, stderr=output, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill what is left of a run's process group (its pipeline workers too)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def now() -> datetime:

@@ -1,5 +1,12 @@
 """Scrapy settings of the crawler. Every custom setting is documented in docs/settings.md."""
 
+from crawler.runtime.interrupts import defer_early_stop as _defer_early_stop
+
+# The first project code Scrapy's command line runs: from here on, a `scrapy
+# crawl` stopped by SIGINT/SIGTERM while it starts still closes with a reason
+# and its stats (crawler/runtime/interrupts.py). Does nothing in other processes.
+_defer_early_stop()
+
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -99,6 +106,8 @@ EXTENSIONS = {
     "crawler.state.incremental.ResumeGuard": 100,
     "crawler.runtime.gctuning.GcTuning": 0,
     "crawler.state.outage.RedisWatch": 0,
+    # closes the spider on SIGINT/SIGTERM (reason shutdown), also while the crawl starts
+    "crawler.runtime.interrupts.SignalStop": 0,
     # first: pipeline workers start while the rest of the crawl is built
     "crawler.pipelines.offload.StartWorkers": -100,
 }
@@ -236,6 +245,7 @@ SCHEDULE_RUN_LOG = "exports/runs.jsonl"  # one JSON line per run
 SCHEDULE_STATE_DIR = "state/schedule"  # last run times and per-source locks
 SCHEDULE_LOG_DIR = "exports/logs"  # each run's Scrapy log, one file per run; empty: the scheduler's output
 SCHEDULE_TICK = 1.0  # seconds between checks of what is due
+SCHEDULE_STOP_TIMEOUT = 60.0  # seconds a run has to close after the scheduler's SIGINT, before it is killed
 SOURCE_NAME = ""  # set by the scheduler for each run; names the Atom feed
 RUN_STATS_FILE = ""  # where a run writes its final stats (JSON), for the run log
 

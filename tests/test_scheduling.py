@@ -145,13 +145,18 @@ args = {{ path = "{REPO / 'samples'}" }}
     assert proc.returncode == 0, output[-3000:]
     runs = read_jsonl(runs_file)
     assert len(runs) >= 2, output[-3000:]
+    finished, stopped = runs[:2], runs[2:]  # a run going on at the Ctrl-C is stopped and logged too
     for run in runs:
-        assert run["source"] == "samples" and run["exit_code"] == 0
-        assert run["close_reason"] == "finished"
+        assert run["source"] == "samples" and run["exit_code"] == 0, run
+    for run in finished:
+        assert run["close_reason"] == "finished" and "stopped" not in run
         assert run["rejects"].get("deleted") == 1
+    for run in stopped:
+        assert run["close_reason"] in ("finished", "shutdown"), run
+        assert [step["action"] for step in run["stopped"]] == ["SIGINT"]
     # runs are incremental: the dedup index persists, so later runs export nothing again
     assert runs[0]["articles"] == 3
-    assert all(run["articles"] == 0 and run["rejects"]["near_duplicate"] == 3 for run in runs[1:])
+    assert runs[1]["articles"] == 0 and runs[1]["rejects"]["near_duplicate"] == 3
     for before, after in zip(runs, runs[1:]):
         assert datetime.fromisoformat(before["end"]) <= datetime.fromisoformat(after["start"])
     feeds = sorted((tmp_path / "exports" / "samples").glob("samples-*.jsonl"))
@@ -161,3 +166,85 @@ args = {{ path = "{REPO / 'samples'}" }}
     assert len(list((tmp_path / "exports" / "logs").glob("samples-*.log"))) >= 2
     state = json.loads((tmp_path / "state" / "schedule" / "last_runs.json").read_text())
     assert "samples" in state
+
+
+def samples_source(schedule: str = "* * * * *") -> Source:
+    return Source("samples", "files", schedule, {"path": str(REPO / "samples")},
+                  settings={"SEEN_STORE": "", "DEDUP_INDEX": ""})
+
+
+def test_a_run_stopped_as_it_starts_closes_with_a_reason(tmp_path, monkeypatch):
+    """The scheduler's SIGINT reaches the crawl within a millisecond of its start,
+    long before the crawl could handle it: the crawl still opens and closes."""
+    monkeypatch.chdir(tmp_path)
+    for key, value in scrapy_env().items():
+        monkeypatch.setenv(key, value)
+    scheduler = Scheduler([samples_source()], tmp_path / "state", tmp_path / "runs.jsonl")
+    scheduler.plan(T0)
+    scheduler.tick(T0 + timedelta(minutes=1))
+    assert "samples" in scheduler.running
+    scheduler.stop(timeout=120)
+    [run] = read_jsonl(tmp_path / "runs.jsonl")
+    assert run["exit_code"] == 0 and run["close_reason"] == "shutdown", run
+    assert [step["action"] for step in run["stopped"]] == ["SIGINT"]
+
+
+def test_a_run_that_does_not_stop_is_killed_with_its_group_and_logged(tmp_path, monkeypatch):
+    script = tmp_path / "stubborn.py"  # a crawl stand-in that ignores SIGINT, with a child of its own
+    write(script, "import signal, subprocess, sys, time\n"
+                  "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                  "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})\n"
+                  "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+                  "open(sys.argv[1], 'w').write(str(child.pid))\n"
+                  "time.sleep(600)\n")
+    pid_file = tmp_path / "child.pid"
+    monkeypatch.setattr("crawler.scheduling.crawl_command",
+                        lambda source, stats: [sys.executable, str(script), str(pid_file)])
+    scheduler = Scheduler([samples_source()], tmp_path / "state", tmp_path / "runs.jsonl")
+    scheduler.plan(T0)
+    scheduler.tick(T0 + timedelta(minutes=1))
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    scheduler.stop(timeout=0.5)
+    [run] = read_jsonl(tmp_path / "runs.jsonl")
+    assert run["exit_code"] == -signal.SIGKILL and run["close_reason"] is None
+    assert [step["action"] for step in run["stopped"]] == ["SIGINT", "SIGKILL"]
+    assert run["stopped"][1]["after_seconds"] == 0.5
+    deadline = time.monotonic() + 60
+    while Path(f"/proc/{child}").exists() and "Z" not in _state(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child}").exists() or "Z" in _state(child)  # the group went with it
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_ctrl_c_at_a_starting_crawl_closes_it_with_a_reason(tmp_path):
+    """A Ctrl-C as soon as Scrapy logs its start (the settings loaded, nothing
+    crawled yet): the spider still opens and closes, stats and exit status 0."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(300):
+        write(pages / f"{n}.txt", f"第{n}篇。" * 40 + "\n")
+    stats_file = tmp_path / "stats.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={pages}", "-s", "SEEN_STORE=",
+         "-s", "DEDUP_INDEX=", "-s", f"RUN_STATS_FILE={stats_file}", "-O", str(tmp_path / "out.jsonl")],
+        cwd=tmp_path, env=scrapy_env(), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if "Scrapy" in line and "started (bot:" in line:
+            proc.send_signal(signal.SIGINT)
+            break
+    lines += proc.stderr.readlines()
+    assert proc.wait(timeout=120) == 0, "".join(lines[-40:])
+    stats = json.loads(stats_file.read_text())
+    assert stats["finish_reason"] == "shutdown" and stats["shutdown/signal"] == "SIGINT"

@@ -12,6 +12,8 @@ import logging
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.runtime import interrupts
+
 logger = logging.getLogger(__name__)
 
 # feed_error: a feed write failed (crawler/output/feeds.py);
@@ -42,6 +44,12 @@ class Command(ScrapyCrawlCommand):
         return crawler
 
     def run(self, args, opts) -> None:
+        if interrupts.handling():
+            # our handler stays in charge of SIGINT/SIGTERM for the whole crawl
+            # (Scrapy's, installed once the reactor runs, would stop a crawl
+            # whose engine is not running yet without closing it)
+            start = self.crawler_process.start
+            self.crawler_process.start = lambda: start(install_signal_handlers=False)
         super().run(args, opts)
         for crawler in self.crawlers:
             if why := crawl_failure(crawler.stats.get_stats()):

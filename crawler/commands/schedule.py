@@ -48,4 +48,4 @@ class Command(ScrapyCommand):
         while not stopping and not (opts.duration and time.monotonic() - started > opts.duration):
             scheduler.tick(now())
             time.sleep(settings.getfloat("SCHEDULE_TICK"))
-        scheduler.stop()
+        scheduler.stop(settings.getfloat("SCHEDULE_STOP_TIMEOUT"))
