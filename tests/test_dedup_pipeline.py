@@ -86,6 +86,24 @@ def test_index_persists_between_runs(tmp_path):
     assert (tmp_path / "dedup" / "index.sqlite3").is_file()
 
 
+def test_an_article_again_in_a_later_run_is_no_near_duplicate_of_itself(tmp_path):
+    """A re-run exports its articles again; the same URL twice in one run is a duplicate."""
+    stage, _ = pipeline(tmp_path)
+    stage.process_item(article("https://mp.weixin.qq.com/s/a", BODY))
+    with pytest.raises(NearDuplicate) as caught:
+        stage.process_item(article("https://mp.weixin.qq.com/s/a", BODY))  # the same page twice in a run
+    assert caught.value.rejected.detail.startswith("of https://mp.weixin.qq.com/s/a ")
+    stage.close_spider()
+    next_run, stats = pipeline(tmp_path)
+    again = next_run.process_item(article("https://mp.weixin.qq.com/s/a", BODY))
+    assert again.duplicate_of is None and stats.get_value("dedup/near_duplicates") is None
+    with pytest.raises(NearDuplicate):  # still a near-duplicate of everything else it matches
+        next_run.process_item(article("https://www.sohu.com/a/9_9", BODY))
+    with pytest.raises(NearDuplicate):
+        next_run.process_item(article("https://mp.weixin.qq.com/s/a", BODY))
+    next_run.close_spider()
+
+
 def test_short_articles_and_other_items_pass(tmp_path):
     stage, stats = pipeline(tmp_path)
     page = Page(fetched_from="x", url="https://example.org/")

@@ -9,9 +9,12 @@ be written or stored, so a scheduled job can tell.
 from __future__ import annotations
 
 import logging
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.spiderloader import get_spider_loader
 
+from crawler.commands import usage_error
 from crawler.runtime import interrupts
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,12 @@ class Command(ScrapyCrawlCommand):
         self.crawlers.append(crawler)
         return crawler
 
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        # before the crawler process exists: nothing logged, nothing started
+        if len(args) == 1 and (problem := self.argument_problem(args[0], opts.spargs)):
+            sys.exit(usage_error("crawl", problem))
+
     def run(self, args, opts) -> None:
         if interrupts.handling():
             # our handler stays in charge of SIGINT/SIGTERM for the whole crawl
@@ -52,6 +61,22 @@ class Command(ScrapyCrawlCommand):
             self.crawler_process.start = lambda: start(install_signal_handlers=False)
         super().run(args, opts)
         for crawler in self.crawlers:
+            if getattr(crawler, "spider", None) is None:
+                continue  # never started (Scrapy logged why; exit status 1)
             if why := crawl_failure(crawler.stats.get_stats()):
                 logger.error("The crawl failed: %s; exit status 1", why)
                 self.exitcode = 1
+
+    def argument_problem(self, name: str, spargs: dict) -> str:
+        """What is wrong with the spider's name or its ``-a`` arguments, if
+        anything: the spider is built once with them, as the crawl will build
+        it (its constructor checks them), before anything starts."""
+        try:
+            spidercls = get_spider_loader(self.settings).load(name)
+        except KeyError:
+            return f"no spider named {name!r} (scrapy list names them)"
+        try:
+            spidercls(**spargs)
+        except ValueError as exc:
+            return str(exc)
+        return ""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import signal
+import sys
 import time
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from crawler.commands import usage_error
 from crawler.scheduling import Scheduler, SourcesError, load_sources, now
 
 
@@ -28,14 +29,17 @@ class Command(ScrapyCommand):
         parser.add_argument("--for", dest="duration", type=float, default=0,
                             help="stop after this many seconds (default: run until stopped)")
 
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        try:  # before anything is logged or started
+            self.sources = load_sources(opts.sources or self.settings.get("SCHEDULE_SOURCES"))
+        except SourcesError as exc:
+            sys.exit(usage_error("schedule", str(exc)))
+
     def run(self, args, opts) -> None:
         settings = self.settings
-        try:
-            sources = load_sources(opts.sources or settings.get("SCHEDULE_SOURCES"))
-        except SourcesError as exc:
-            raise UsageError(str(exc), print_help=False) from None
         scheduler = Scheduler(
-            sources,
+            self.sources,
             state_dir=settings.get("SCHEDULE_STATE_DIR"),
             run_log=opts.run_log or settings.get("SCHEDULE_RUN_LOG"),
             log_dir=settings.get("SCHEDULE_LOG_DIR"),

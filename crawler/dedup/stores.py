@@ -64,6 +64,11 @@ class MemoryStore:
     def count(self) -> int:
         return len(self.docs)
 
+    def clear(self) -> None:
+        self.meta.clear()
+        self.docs.clear()
+        self.bands.clear()
+
     def flush(self) -> None:
         pass
 
@@ -255,6 +260,15 @@ class SqliteStore:
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
+    def clear(self) -> None:
+        def delete() -> None:
+            for table in ("bands", "docs", "meta"):
+                self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
+
+        self.flush()
+        with_tx(self.db, delete)
+        self.cache = RowCache(self.ROW_CACHE)
+
     def close(self) -> None:
         if self.pending:  # checks of an open batch
             self.flush()
@@ -392,6 +406,11 @@ class RedisStore:
     def count(self) -> int:
         value = self.client.get(f"{self.prefix}:count")
         return int(value) if value else 0
+
+    def clear(self) -> None:
+        keys = list(self.client.scan_iter(match=f"{self.prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            self.client.delete(*keys[start:start + 1000])
 
     def flush(self) -> None:
         pass  # every check is its own MULTI/EXEC

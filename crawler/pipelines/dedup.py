@@ -19,9 +19,16 @@ class DedupPipeline:
     before (in this run or earlier ones: the index persists) rejected or labelled."""
 
     def __init__(self, stats, hasher, index, *, block_threshold, block_min_chars, dedup_blocks_on,
-                 min_chars, action, dedup_articles_on=None, same_url_is_duplicate=True):
+                 min_chars, action, dedup_articles_on=None, seen_store_decides=False):
         self.stats = stats
-        self.same_url_is_duplicate = same_url_is_duplicate
+        # An article indexed before under its own URL is that article again, not
+        # a near-duplicate of itself: a re-run exports it again (a live crawl's
+        # seen-store skips what it exported before it is even fetched). Only the
+        # same URL twice in one run is a duplicate, unless a seen-store decides
+        # (a live crawl fetches a URL once per run; one killed between indexing
+        # and exporting a page fetches it again and must export it).
+        self.seen_store_decides = seen_store_decides
+        self.urls_this_run: set[int] = set()  # hashes of the URLs checked in this run
         self.hasher = hasher
         self.index = index  # None: cross-article dedup off (or, in a pipeline worker, checked on the reactor)
         self.dedup_articles_on = index is not None if dedup_articles_on is None else dedup_articles_on
@@ -74,10 +81,8 @@ class DedupPipeline:
             min_chars=settings.getint("DEDUP_MIN_CHARS"),
             action=action,
             dedup_articles_on=articles_on,
-            # a live crawl's seen-store says what was exported: a page fetched
-            # again under its own URL was not, and is no duplicate of itself
-            same_url_is_duplicate=not (getattr(getattr(crawler, "spider", None), "incremental", False)
-                                       and settings.getbool("SEEN_ENABLED")),
+            seen_store_decides=(getattr(getattr(crawler, "spider", None), "incremental", False)
+                                and settings.getbool("SEEN_ENABLED")),
         )
 
     @property
@@ -130,8 +135,14 @@ class DedupPipeline:
             self.stats.inc_value("dedup/blocks_split", result.split_blocks)
 
     def _dedup_article(self, item: Article, signature) -> None:
+        if self.seen_store_decides:
+            again_in_run = False
+        else:
+            key = hash(item.url)
+            again_in_run = key in self.urls_this_run
+            self.urls_this_run.add(key)
         try:
-            match = self.index.check_and_add(item.url, signature, self.same_url_is_duplicate)
+            match = self.index.check_and_add(item.url, signature, same_url_is_duplicate=again_in_run)
         except Exception as exc:
             if not unreachable(exc):
                 raise

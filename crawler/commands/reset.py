@@ -1,0 +1,68 @@
+"""``scrapy reset``: empty the state that makes a re-run skip or reject articles.
+
+``scrapy reset seen SPIDER...`` empties those spiders' seen-stores (the next
+live crawl fetches and exports every article again, as ``-s SEEN_RESET=1``
+does for one run); ``scrapy reset dedup`` empties the near-duplicate index
+(on its backend, ``DEDUP_BACKEND``). Run it with no crawl using that state.
+"""
+
+from __future__ import annotations
+
+from scrapy.commands import ScrapyCommand
+from scrapy.utils.misc import load_object
+
+from crawler.commands import usage_error
+from crawler.dedup import RedisStore, SqliteStore
+
+WHAT = ("seen", "dedup")
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "seen SPIDER [SPIDER ...] | dedup"
+
+    def short_desc(self) -> str:
+        return "Empty spiders' seen-stores or the near-duplicate index"
+
+    def run(self, args, opts) -> None:
+        if not args or args[0] not in WHAT:
+            self.exitcode = usage_error("reset", f"say what to reset: {' or '.join(WHAT)}")
+        elif args[0] == "seen" and not args[1:]:
+            self.exitcode = usage_error("reset", "reset seen needs the spider(s) whose seen-store to empty")
+        elif args[0] == "dedup" and args[1:]:
+            self.exitcode = usage_error("reset", "reset dedup takes no spider: the index is shared")
+        elif args[0] == "seen":
+            for name in args[1:]:
+                self.reset_seen(name)
+        else:
+            self.reset_dedup()
+
+    def reset_seen(self, name: str) -> None:
+        store = load_object(self.settings["SEEN_STORE"]).from_settings(self.settings, name)
+        try:
+            keys = len(store)
+            store.clear()
+        finally:
+            store.close()
+        print(f"seen-store of {name}: emptied ({keys} keys)")
+
+    def reset_dedup(self) -> None:
+        settings = self.settings
+        backend = settings.get("DEDUP_BACKEND")
+        if backend == "disk":
+            store, where = SqliteStore(settings.get("DEDUP_DIR")), settings.get("DEDUP_DIR")
+        elif backend == "redis":
+            store = RedisStore(settings.get("DEDUP_REDIS_URL"), settings.get("DEDUP_REDIS_PREFIX"))
+            where = f"{settings.get('DEDUP_REDIS_URL')} {settings.get('DEDUP_REDIS_PREFIX')}:*"
+        else:
+            print(f"near-duplicate index: nothing to reset (DEDUP_BACKEND = {backend!r} lives for one run)")
+            return
+        try:
+            articles = store.count()
+            store.clear()
+        finally:
+            store.close()
+        print(f"near-duplicate index ({where}): emptied ({articles} articles)")
