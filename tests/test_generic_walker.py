@@ -73,6 +73,7 @@ def _document_text(body) -> str:
     for graphic in body.iter("graphic"):  # images are taken out of the text on purpose
         graphic.text = None
         graphic.attrib.clear()
+    etree.strip_tags(body, "ref")  # a link is a span over its text, not "[text](target)"
     return xmltotxt(body, False)
 
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from html import unescape
+from urllib.parse import urljoin
 
 from crawler.errors import Rejection
 from crawler.items import Article
+from crawler.parsing.html import _compose, _join
+from crawler.parsing.pageshape import chars, link_share, list_page_reason, prune_link_rows
 from crawler.reasons import Reason
+
+# the safety valve of _main_blocks
+SHORT_TEXT_CHARS = 500
+RECALL_GAIN = 2
+RECALL_MAX_LINK_SHARE = 0.3
+RECALL_MIN_BLOCKS = 3
 
 # trafilatura's XML body element -> our block type
 _BLOCK_KIND = {"p": "paragraph", "head": "heading", "item": "list_item", "quote": "quote"}
@@ -17,7 +27,6 @@ _CONTAINERS = {"body", "doc", "main", "list", "div", "article", "section", "comm
 _ENCLOSING = {"quote", "list_item"}
 # inside these a line break is a space
 _LB_AS_SPACE = {"heading", "list_item"}
-_SPACE = re.compile(r"\s+")
 # characters a reader does not see: controls, soft hyphens, zero-width
 # marks, private-use code points (undefined legacy bytes decode to these)
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u2060\ufeff\ue000-\uf8ff]")
@@ -34,38 +43,42 @@ class _Walker:
     a block element nested in another (a heading in a list item, a paragraph
     in a quote) ends the outer block's text so far and starts its own. Code
     and tables are read whole (a table nested in a cell is read once, with
-    that cell); ``graphic`` elements go to ``images``.
+    that cell); ``graphic`` elements go to ``images``. The text of a ``ref``
+    (a link) is marked with a "link" span, as the site parsers mark anchors.
     """
 
     def __init__(self) -> None:
         self.blocks: list[dict] = []
         self.images: list[dict] = []
-        self.pieces: list[str] = []
+        self.pieces: list[tuple[str, None, str | None]] = []
         self.kind = "paragraph"
 
-    def add(self, text: str | None, kind: str) -> None:
+    def add(self, text: str | None, kind: str, href: str | None = None) -> None:
         if text:
             if not self.pieces:
                 self.kind = kind
-            self.pieces.append(text)
+            self.pieces.append((_INVISIBLE.sub("", text), None, href))
 
     def flush(self) -> None:
         if self.pieces:
-            self.emit(self.kind, _clean("".join(self.pieces)))
+            self.emit(self.kind, *_compose(self.pieces, keep_lines=False))
             self.pieces = []
 
-    def emit(self, kind: str, text: str) -> None:
+    def emit(self, kind: str, text: str, spans: list | None = None) -> None:
         if text:
-            self.blocks.append({"type": kind, "text": text, "lang": None})
+            block = {"type": kind, "text": text, "lang": None}
+            if spans:
+                block["spans"] = spans
+            self.blocks.append(block)
 
-    def children(self, el, kind: str) -> None:
-        self.add(el.text, kind)
+    def children(self, el, kind: str, href: str | None = None) -> None:
+        self.add(el.text, kind, href)
         for child in el:
             if isinstance(child.tag, str):
-                self.walk(child, kind)
-            self.add(child.tail, kind)
+                self.walk(child, kind, href)
+            self.add(child.tail, kind, href)
 
-    def walk(self, el, kind: str) -> None:
+    def walk(self, el, kind: str, href: str | None) -> None:
         tag = el.tag
         if tag == "graphic":
             self.add(" ", kind)  # an inline image separates the words around it
@@ -81,16 +94,16 @@ class _Walker:
             self.emit("code", _INVISIBLE.sub("", "".join(_code_lines(el))).strip("\n"))
         elif tag == "table":
             self.flush()
-            self.emit("table", _table_text(el))
+            self.emit("table", *_table(el))
         elif tag in _BLOCK_KIND or tag in _CONTAINERS:
             inner = _BLOCK_KIND.get(tag, kind)
             if tag == "p" and kind in _ENCLOSING:
                 inner = kind
             self.flush()
-            self.children(el, inner)
+            self.children(el, inner, href)
             self.flush()
         else:  # inline: hi, ref, del, span...
-            self.children(el, kind)
+            self.children(el, kind, el.get("target") or href if tag == "ref" else href)
 
 
 def _code_lines(el):
@@ -106,40 +119,38 @@ def _code_lines(el):
             yield child.tail
 
 
-def _inline_text(el) -> str:
-    """An element's text on one line, block boundaries inside it as spaces."""
-    return _clean("".join(_inline_pieces(el)))
+def _cell(el) -> tuple[str, list]:
+    """A cell's text on one line (block boundaries inside it as spaces), with link spans."""
+    pieces: list[tuple[str, None, str | None]] = []
+
+    def gather(node, href):
+        if node.text:
+            pieces.append((_INVISIBLE.sub("", node.text), None, href))
+        for child in node:
+            if child.tag == "graphic":
+                pieces.append((" ", None, None))
+            elif isinstance(child.tag, str):
+                boundary = child.tag not in _INLINE
+                if boundary:
+                    pieces.append((" ", None, None))
+                gather(child, child.get("target") or href if child.tag == "ref" else href)
+                if boundary:
+                    pieces.append((" ", None, None))
+            if child.tail:
+                pieces.append((_INVISIBLE.sub("", child.tail), None, href))
+
+    gather(el, None)
+    return _compose(pieces, keep_lines=False)
 
 
-def _clean(text: str) -> str:
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
-
-
-def _inline_pieces(el):
-    if el.text:
-        yield el.text
-    for child in el:
-        if child.tag == "graphic":
-            yield " "
-        elif isinstance(child.tag, str):
-            boundary = child.tag not in _INLINE
-            if boundary:
-                yield " "
-            yield from _inline_pieces(child)
-            if boundary:
-                yield " "
-        if child.tail:
-            yield child.tail
-
-
-def _table_text(table) -> str:
+def _table(table) -> tuple[str, list]:
     """Rows on lines, cells joined by tabs; a nested table is read with its cell."""
-    lines = []
+    rows = []
     for row in _own(table, "row"):
-        cells = [_inline_text(cell) for cell in _own(row, "cell")]
-        if any(cells):
-            lines.append("\t".join(cells))
-    return "\n".join(lines)
+        cells = [_cell(cell) for cell in _own(row, "cell")]
+        if any(text for text, _ in cells):
+            rows.append(_join(cells, "\t"))
+    return _join(rows, "\n")
 
 
 def _own(el, tag: str):
@@ -166,30 +177,91 @@ def _iso_date(value) -> str | None:
     return str(value)
 
 
-def extract_document(html: str, url: str):
+def extract_document(html: str, url: str, *, recall: bool = False, metadata: bool = True):
     """trafilatura's document of the page (its body element is what ``_blocks`` walks).
 
-    A fragment (no ``<html>`` or ``<body>`` element: a saved body, markup
-    opening with a script, a comment or a crawler's wrapper element) is put
-    in a body first, as a browser would.
+    ``favor_precision`` by default (measured better on both benchmark sets,
+    docs/parsing.md), ``favor_recall`` when ``recall``; links kept (they
+    become spans), images not (including them changes which nodes
+    trafilatura keeps, for the worse: images are read from the page itself).
+    Dates only from the page's metadata (``extensive_search`` off: no date
+    guessed from free text). A fragment (no ``<html>`` or ``<body>``
+    element: a saved body, markup opening with a script, a comment or a
+    crawler's wrapper element) is put in a body first, as a browser would.
     """
     import trafilatura  # ~0.1 s at import: only for pages no site parser claims, paid by the first
 
     if _DOCUMENT.search(html) is None:
         html = f"<html><body>{html}</body></html>"
     return trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_images=True, include_comments=False,
-        include_tables=True, favor_precision=True, output_format="python",
+        html, url=url, with_metadata=metadata, include_images=False, include_comments=False,
+        include_tables=True, include_links=True, favor_precision=not recall, favor_recall=recall,
+        output_format="python",
     )
 
 
-def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Article:
+def _text_blocks(doc) -> list[dict]:
+    return _blocks(doc.body)[0] if doc is not None and doc.body is not None else []
+
+
+def _main_blocks(html: str, url: str):
+    """trafilatura's document and our blocks of it, with the safety valve.
+
+    When the precise extraction keeps less than ``SHORT_TEXT_CHARS``
+    characters, the page is extracted again favouring recall, and that
+    result is taken if it holds at least ``RECALL_GAIN`` times the text in
+    at least ``RECALL_MIN_BLOCKS`` blocks (not one run of flattened text)
+    and is prose (link text below ``RECALL_MAX_LINK_SHARE``): a precise
+    pass sometimes settles on a notice or a teaser beside the article.
+    """
     doc = extract_document(html, url)
+    blocks = _text_blocks(doc)
+    size = sum(chars(b["text"]) for b in blocks)
+    if size < SHORT_TEXT_CHARS:
+        wide = extract_document(html, url, recall=True, metadata=doc is None)
+        wide_blocks = _text_blocks(wide)
+        if (sum(chars(b["text"]) for b in wide_blocks) >= RECALL_GAIN * max(size, 1)
+                and len(wide_blocks) >= RECALL_MIN_BLOCKS and link_share(wide_blocks) < RECALL_MAX_LINK_SHARE):
+            return (wide if doc is None else doc), wide_blocks
+    return doc, blocks
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""\b(data-src|data-original|src|alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _images(html: str, blocks: list[dict], base_url: str) -> list[dict]:
+    """The ``<img>`` tags of the page between the first and the last block's text."""
+    starts = (html.find(b["text"][:16]) for b in blocks if len(b["text"]) >= 8)
+    begin = next((i for i in starts if i >= 0), -1)
+    ends = (html.rfind(b["text"][-16:]) for b in reversed(blocks) if len(b["text"]) >= 8)
+    end = next((i for i in ends if i >= 0), -1)
+    if begin < 0 or end <= begin:
+        return []
+    images, seen = [], set()
+    for tag in _IMG.findall(html, begin, end):
+        attrs = {}
+        for name, *values in _ATTR.findall(tag):
+            attrs.setdefault(name.lower(), unescape(next((v for v in values if v), "")))
+        src = next((attrs[a] for a in ("data-src", "data-original", "src") if attrs.get(a, "").strip()
+                    and not attrs[a].startswith("data:")), None)
+        if src:
+            src = urljoin(base_url, src.strip())
+            if src not in seen:
+                seen.add(src)
+                images.append({"url": src, "alt": attrs.get("alt") or attrs.get("title") or None})
+    return images
+
+
+def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Article:
+    doc, blocks = _main_blocks(html, url)
     if doc is None or doc.body is None:
         raise Rejection(Reason.NOT_ARTICLE, "no main content found")
-    blocks, images = _blocks(doc.body)
+    blocks, removed = prune_link_rows(blocks)
     if not blocks:
         raise Rejection(Reason.EMPTY, "main content has no text")
+    if reason := list_page_reason(blocks):
+        raise Rejection(Reason.NOT_ARTICLE, reason)
     article = Article(
         url=doc.url or url,
         fetched_from=fetched_from or url,
@@ -200,7 +272,8 @@ def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Artic
         published_at=_iso_date(doc.date),
         cover=doc.image or None,
         blocks=blocks,
-        images=images,
+        images=_images(html, blocks, url),
+        removed=removed,
     )
     article.join_text()
     return article
