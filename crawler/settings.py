@@ -24,6 +24,11 @@ ITEM_PIPELINES = {
 # Worker processes running the chain's CPU-bound stages off the reactor thread
 # (crawler/pipelines/offload.py; docs/architecture.md, docs/benchmarks.md); 0: every stage on the reactor thread.
 PIPELINE_WORKERS = 1
+# Budget per page in a pipeline worker (crawler/runtime/budget.py): wall seconds for all
+# its stages, megabytes of memory above the worker's own size (Linux); over it: reject
+# too_costly, the stage in `detail`. 0: no budget.
+PAGE_TIME_BUDGET = 30.0
+PAGE_MEMORY_BUDGET = 1024
 
 # --- Clean stage (crawler/cleaning; docs/cleaning.md)
 # Remove injected spam and platform boilerplate span by span (False: stage off).

@@ -52,8 +52,11 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
+from crawler.items import Page, Rejected
+from crawler.pipelines import PageRejected
+from crawler.reasons import Reason
+from crawler.runtime.budget import OverBudget, PageBudget
 from crawler.runtime.gctuning import tune_gc
-from crawler.items import Page
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +164,9 @@ def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) 
     collector = _LogCollector()
     logging.getLogger().addHandler(collector)
     logging.getLogger().setLevel(logging.getLevelName(crawler_settings.get("LOG_LEVEL", "DEBUG")))
-    _worker.update(stages=stages, stats=stats, logs=collector)
+    budget = PageBudget.from_settings(crawler_settings)
+    budget.install()
+    _worker.update(stages=stages, stats=stats, logs=collector, budget=budget)
     if crawler_settings.getbool("GC_TUNING_ENABLED"):
         tune_gc(crawler_settings.getlist("GC_THRESHOLD"))
 
@@ -186,24 +191,38 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
 
 
 def _run_stages(item):
-    """In a worker: the item through the offloaded stages, and their record."""
+    """In a worker: the item through the offloaded stages, within the page's
+    budget (crawler/runtime/budget.py), and their record."""
     record = Record()
-    stats, logs = _worker["stats"], _worker["logs"]
+    stats, logs, budget = _worker["stats"], _worker["logs"], _worker["budget"]
     logs.records = []
+    budget.start_page()
     for stage in _worker["stages"]:
         name = type(stage).__name__
         stats.calls = record.stats[name] = []
         record.last = name
         try:
             if getattr(stage, "commits_in_crawl", False):
-                item, record.states[name] = stage.prepare(item)
+                item, record.states[name] = budget.stage(stage.prepare, item)
             else:
-                item = stage.process_item(item)
+                item = budget.stage(stage.process_item, item)
+        except OverBudget:
+            record.failed, record.error = name, _too_costly(item, name, budget.why)
+            budget.recover()
+            break
         except Exception as exc:  # replayed on the reactor, where Scrapy handles it
             record.failed, record.error = name, _picklable(exc)
             break
     record.logs = logs.records
     return item, record
+
+
+def _too_costly(item, stage: str, why: str) -> PageRejected:
+    logger.warning("%s: %s, in the %s stage", getattr(item, "fetched_from", item), why, stage)
+    return PageRejected(Rejected(
+        fetched_from=getattr(item, "fetched_from", "") or "", url=getattr(item, "url", None),
+        status=getattr(item, "status", None), reason=Reason.TOO_COSTLY,
+        detail=f"{stage.removesuffix('Pipeline').lower()}: {why}"))
 
 
 def _picklable(exc: Exception) -> Exception:

@@ -20,7 +20,9 @@ It serves, with article text invented here (no real page is copied):
   (closes before the promised length), ``big`` (1 MB), ``redirect`` (same host),
   ``redirect-off`` (to ``localhost``), ``slowok`` (0.2 s then the article),
   ``429-long`` (always, ``Retry-After: 3600``), ``429-odd`` (once,
-  ``Retry-After: ²``), ``gzip-bomb`` (4 MB of zeros gzipped to 4 KB);
+  ``Retry-After: ²``), ``gzip-bomb`` (4 MB of zeros gzipped to 4 KB),
+  ``tiny-paras`` (10 MB of one-character paragraphs), ``huge-text``
+  (15.5 MB of plain text lines);
   ``/private/…`` is disallowed by ``/robots.txt``.
 - ``/_log``: the requests served so far (JSON; ``?clear=1`` empties it).
 
@@ -309,6 +311,15 @@ def _gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * 4_000_000)
 
 
+@functools.cache
+def _costly(kind: str) -> bytes:
+    """Pages within DOWNLOAD_MAXSIZE that cost the chain minutes and gigabytes without a budget."""
+    if kind == "tiny-paras":
+        return b"<html><head><title>t</title></head><body>" + "<p>字</p>".encode() * 1_000_000 + b"</body></html>"
+    line = ("今年春天，镇上的木工合作社" * 4 + "\n").encode()
+    return line * (15_500_000 // len(line))
+
+
 # --- server -------------------------------------------------------------------
 
 
@@ -529,6 +540,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(429, b"slow down", "text/plain", {"Retry-After": "\u00b2"})
         if kind == "gzip-bomb":
             return self.send(200, _gzip_bomb(), headers={"Content-Encoding": "gzip"})
+        if kind == "tiny-paras":
+            return self.send(200, _costly("tiny-paras"))
+        if kind == "huge-text":
+            return self.send(200, _costly("huge-text"), "text/plain; charset=utf-8")
         if kind == "503" and hits == 1:
             return self.send(503, b"busy", "text/plain")
         if kind == "500":
