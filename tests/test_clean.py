@@ -312,3 +312,19 @@ def test_an_article_is_never_emptied():
 def test_max_removed_share_is_checked():
     with pytest.raises(ValueError):
         Cleaner(load_rules(), max_removed_share=0)
+
+
+@pytest.mark.parametrize("farm", [
+    "a.kq1.cn ~ b.kq1.cn ~ c.kq1.cn", "www.rt5.cc → www.rt6.cc → www.rt7.cc", "x1.vn7.fun ‖ x2.vn7.fun",
+    "bj.hz3.com.cn >> sh.hz3.com.cn >> gz.hz3.com.cn", "wap.zz8.me、 wap.zy8.me、 wap.zx8.me",
+    "ss.rk2.cc/n1；ss.rk2.cc/n2；ss.rk2.cc/n3", "[cz.my0.cn][dz.my0.cn][ez.my0.cn]",
+])
+def test_host_runs_of_any_separator_go(farm):
+    r = clean(f"城市更新的关键在于保留原{farm}有的街巷肌理。")
+    assert kept(r) == ["城市更新的关键在于保留原有的街巷肌理。"]
+    assert {x["signal"] for x in r.removed} == {"host_run"}
+
+
+def test_a_cited_list_of_distinct_sites_stays():
+    text = "常用的论文检索网站有 cnki.net、wanfangdata.com.cn、cqvip.com 三家。"
+    assert kept(clean(text)) == [text]

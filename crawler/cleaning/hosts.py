@@ -2,10 +2,12 @@
 
 Detects shapes, not instances: a *run* is two or more host names (any TLD,
 any depth of subdomains, punycode or, after a scheme or ``www.``, ideographic
-labels; with or without scheme and path) separated only by ``|``, commas,
-slashes, ``、``, dots such as ``·`` or spaces. A run is a link farm when
+labels; with or without scheme and path) separated only by spaces and a few
+symbols or punctuation marks of any kind (``|``, commas, slashes, ``、``,
+``·``, ``~``, ``→``, ``>>``, ``＋``...). A run is a link farm when
 
-- it is joined by pipes (or, for ``<a>`` elements, by nothing) and has at
+- it is joined by menu symbols (anything but list punctuation, slashes and
+  spaces; for ``<a>`` elements, also nothing) and has at
   least ``pipe_min_run`` hosts (prose never separates sites with ``|``), or
 - it has at least ``min_run`` hosts and either several of them share one
   registrable domain (``un.otpe6.cn|ee.otpe6.cn``), or it is glued to the
@@ -51,9 +53,14 @@ _MAYBE_HOST = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
 # where the Chinese starts
 _TAIL = re.compile(r"(?::\d{1,5})?(?:[/?#][A-Za-z0-9._~%!$&*+=:@/?#\-]*)?")
 _HOSTLIKE = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,24}}$", re.IGNORECASE)
-_SEPARATOR = re.compile(r"^[ \u3000\u00a0]*(?:[|｜,，、/;；·•・丨︱][ \u3000\u00a0]*)?$")
-# menu separators: prose never puts them between two sites
-_PIPE = re.compile(r"[|｜·•・丨︱]")
+# what may stand between two hosts of a run: spaces and up to four symbols or
+# punctuation marks of any kind (| 、 · , / ; ~ → >> ＋ — ‖ ][ ...), but no
+# letter, digit, ideograph or end of sentence
+_SEPARATOR = re.compile(r"^(?:[^\w。！？!?\n]|[丨︱]){0,8}$")  # 丨 is an ideograph used as a bar
+_SYMBOLS = re.compile(r"[^\w\s]")
+# menu separators: prose never puts them between two sites (any symbol but
+# list punctuation, slashes and a plain dot)
+_PIPE = re.compile(r"[^\w\s,，、/;；.]|[丨︱]")
 _LIST_PUNCT = re.compile(r"[,，、;；]")
 _SLD = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go"}
 
@@ -152,8 +159,20 @@ def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_r
     if n < min_run:
         return False
     distinct = set(hosts)
-    by_domain = Counter(registrable(h) for h in distinct)
-    return ((glued or bare) and len(distinct) >= min_run) or by_domain.most_common(1)[0][1] >= 2
+    # pasted into a word, one site's pages count as many (a.cn/1；a.cn/2；a.cn/3)
+    by_domain = Counter(registrable(h) for h in (hosts if glued else distinct))
+    return (((glued or bare) and len(distinct) >= min_run) or by_domain.most_common(1)[0][1] >= 2
+            or _generated(list(by_domain)))
+
+
+def _generated(domains: list[str]) -> bool:
+    """Names made by a generator: a domain that differs from another of the
+    run by one character in the same place (zz8.me zy8.me, jj77a.com jj77b.com)."""
+    for i, a in enumerate(domains[:20]):
+        for b in domains[i + 1:20]:
+            if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1:
+                return True
+    return False
 
 
 class _Run(NamedTuple):
@@ -168,7 +187,8 @@ def _runs(text: str, items: list, start_of, end_of, empty_is_pipe: bool = False)
     for item in items:
         if runs:
             gap = text[end_of(runs[-1].items[-1]):start_of(item)]
-            if start_of(item) >= end_of(runs[-1].items[-1]) and _SEPARATOR.match(gap):
+            if (start_of(item) >= end_of(runs[-1].items[-1]) and _SEPARATOR.match(gap)
+                    and len(_SYMBOLS.findall(gap)) <= 4):
                 last = runs[-1]
                 piped = last.piped or bool(_PIPE.search(gap)) or (empty_is_pipe and not gap)
                 runs[-1] = _Run(last.items + [item], piped, last.listed or bool(_LIST_PUNCT.search(gap)))
@@ -189,7 +209,13 @@ def _with_loose_separators(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     if end < len(text) and text[end] in "|｜":
         end += 1
+    # a run whose hosts are each bracketed ([a.cn][b.cn]) takes its outer brackets
+    if 0 < start and end < len(text) and _BRACKETS.get(text[start - 1]) == text[end]:
+        start, end = start - 1, end + 1
     return start, end
+
+
+_BRACKETS = {"[": "]", "【": "】", "(": ")", "（": "）", "〔": "〕", "<": ">", "《": "》"}
 
 
 def farm_cuts(text: str, tokens: list[HostToken], cues_before, cues_after,
