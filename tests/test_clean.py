@@ -328,3 +328,34 @@ def test_host_runs_of_any_separator_go(farm):
 def test_a_cited_list_of_distinct_sites_stays():
     text = "常用的论文检索网站有 cnki.net、wanfangdata.com.cn、cqvip.com 三家。"
     assert kept(clean(text)) == [text]
+
+
+BODY = "入秋以后，山里的柿子陆续成熟。村民们把摘下的柿子削皮串好，挂在屋檐下晾晒，一个月后就成了软糯香甜的柿饼。"
+
+
+@pytest.mark.parametrize("note", [
+    "本号所发内容仅代表作者个人看法，若涉及版权问题请与编辑部取得联系。",
+    "声明丨本文不构成任何投资或医疗建议，据此操作风险自担。",
+    "Editor's note: some images in this post were sourced online; contact us for removal.",
+])
+def test_a_site_note_at_the_tail_goes_in_any_wording(note):
+    for blocks in ([BODY, BODY, note], [BODY, BODY + note]):
+        r = clean(*blocks)
+        assert kept(r) == [BODY, BODY]
+        assert [(x["reason"], x["signal"], x["text"]) for x in r.removed] == [("boilerplate", "note_shape", note)]
+
+
+@pytest.mark.parametrize("line", [
+    "本文作者在乡村小学支教三年，这是她写下的第十篇支教手记。", "文中的老照片由镇文化站提供，在此一并致谢。",
+    "（本文来源：经济日报 作者：张三）", "（本文约3000字，阅读需要8分钟）", "（记者注：文中受访者均为化名。）",
+    "在微信公众号后台，运营者可以看到每篇文章的“在看”和点赞数量。",
+])
+def test_closing_lines_about_the_text_that_disclaim_nothing_stay(line):
+    assert kept(clean(BODY, BODY, line)) == [BODY, BODY, line]
+
+
+def test_an_instruction_to_the_writer_in_brackets_goes():
+    note = "（小编备注：这里再加两句煽情的话，凑够一千五百字）"
+    r = clean(BODY + note, BODY)
+    assert kept(r) == [BODY, BODY]
+    assert [(x["reason"], x["signal"]) for x in r.removed] == [("generator_note", "note_shape")]

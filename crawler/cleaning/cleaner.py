@@ -17,6 +17,7 @@ skipped; when even those would empty it, it is left as it was (never emptied).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from crawler.cleaning import hosts
@@ -188,6 +189,43 @@ def hidden_signal(value: str) -> str:
     return "inline_style"
 
 
+_BRACKETED = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕\n]{4,300}[）)】\]〕]")
+
+
+def _note_score(rule: Rule, text: str) -> int:
+    c, p = rule.compiled, rule.params
+    score = sum(w for pattern, w in zip(c["groups"], p["weights"]) if pattern.search(text))
+    return score + (1 if c["marker"] is not None and c["marker"].search(text) else 0)
+
+
+def _is_note(rule: Rule, text: str) -> bool:
+    unless = rule.compiled["unless"]
+    return (len(text) <= rule.params["max_chars"] and _note_score(rule, text) >= rule.params["min_score"]
+            and not (unless is not None and unless.search(text)))
+
+
+def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
+    """Notes about the text or the site itself: bracketed ones anywhere, or
+    the closing sentences of a block at the tail (the whole block when all of
+    it is the note): the longest run of its last sentences that is a note and
+    whose first sentence alone looks like one."""
+    p = rule.params
+    block = article.blocks[index]
+    text = block.text
+    if p["where"] == "bracket":
+        return [m.span() for m in _BRACKETED.finditer(text) if _is_note(rule, m.group())]
+    if index < len(article.blocks) - p["within"]:
+        return []
+    found = None
+    bounds = block.sentences()
+    for start, end in reversed(bounds[-3:]):
+        if len(text) - start > p["max_chars"]:
+            break
+        if _is_note(rule, text[start:]) and _note_score(rule, text[start:end]) >= 2:
+            found = start
+    return [(found, len(text))] if found is not None else []
+
+
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """(start, end, signal) of what the rule finds in one block: over the
     folded view, except for ``hidden`` (over the block's own text)."""
@@ -211,6 +249,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return [(s, e, signal) for s, e, pasted in cuts
                 if pasted or c["unless"] is None
                 or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
+    if rule.kind == "note":
+        return [(s, e, signal) for s, e in _note_cuts(rule, article, index)]
     if rule.kind == "link_run":
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],

@@ -43,7 +43,7 @@ _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "s
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
 # a hidden span names its own, see ``hidden_signal``)
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
-                   "link_run": "link_run", "hidden": "inline_style"}
+                   "link_run": "link_run", "hidden": "inline_style", "note": "note_shape"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -72,6 +72,20 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
     "link_run": {**_CUES, **_RUNS},
     "hidden": {},
+    # a note about the text or the site itself, found by its shape: scored by
+    # the groups of words it holds (each list in ``groups`` counts its weight
+    # once), in a bracket (``where`` "bracket") or at the tail (``where``
+    # "tail": the last ``within`` blocks, and the last sentences of the last one)
+    "note": {
+        "groups": (list, None),
+        "weights": (list, None),
+        "marker": (str, None),
+        "min_score": (int, 3),
+        "where": (str, "tail"),
+        "within": (int, 2),
+        "max_chars": (int, 160),
+        "unless": (str, None),
+    },
 }
 _REASON = re.compile(r"^[a-z][a-z0-9_]*$")
 _REF = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
@@ -185,6 +199,16 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'within' must be >= 1")
         if params["max_lead"] is not None and params["max_lead"] < 0:
             raise RuleError(f"{where}: 'max_lead' must be >= 0")
+    if kind == "note":
+        groups = params["groups"]
+        if not groups or not all(isinstance(g, str) for g in groups):
+            raise RuleError(f"{where}: a note rule needs 'groups', names of lists")
+        weights = params["weights"] or [1] * len(groups)
+        if len(weights) != len(groups) or not all(isinstance(w, int) and not isinstance(w, bool) for w in weights):
+            raise RuleError(f"{where}: 'weights' must be one integer per group")
+        params["weights"] = weights
+        if params["where"] not in ("tail", "bracket"):
+            raise RuleError(f"{where}: 'where' must be tail or bracket (got {params['where']!r})")
     for key in ("min_run", "pipe_min_run", "loose_min_run"):
         if key in params and params[key] < 2:
             raise RuleError(f"{where}: {key!r} must be >= 2")
@@ -363,6 +387,10 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
         for key in ("cues_before", "cues_after", "spam_host_words"):
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)
+        if rule.kind == "note":
+            rule.compiled["groups"] = [
+                re.compile(alternation(_words(name, rule, "groups", lists)), re.IGNORECASE) for name in p["groups"]]
+            rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])

@@ -74,7 +74,9 @@ _MAPPED = re.compile(_class_of(CHAR_TABLE))
 _OPENERS = set("([{（【《〈「『“‘")
 _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")
 # a sentence ends after one of these (plus any closing quotes/brackets)
-_SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\]】》]*|\.(?=\s|$)[”’\"')\]]*|\n")
+# (an English sentence ends at a dot before a space, the end, or an ideograph:
+# "...the mountain.以上内容…" are two sentences)
+_SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\]】》]*|\.(?=\s|$|[\u3400-\u9fff])[”’\"')\]]*|\n")
 
 
 def is_cjk(ch: str) -> bool:
