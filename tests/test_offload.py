@@ -198,3 +198,61 @@ def test_workers_start_with_the_extensions_and_the_pipeline_takes_them_over(monk
     with pytest.raises(NotConfigured):
         offload.StartWorkers.from_crawler(idle)
     assert getattr(idle, offload._PIPELINE, None) is None
+
+
+def test_the_crawl_process_leaves_the_clean_rules_to_the_workers(monkeypatch):
+    from crawler.pipelines.clean import CleanPipeline
+
+    monkeypatch.setattr(offload, "is_asyncio_reactor_installed", lambda: True)
+    chain = {"crawler.pipelines.offload.OffloadPipeline": 50, "crawler.pipelines.clean.CleanPipeline": 200}
+    crawler = get_crawler(settings_dict={"ITEM_PIPELINES": chain, "PIPELINE_WORKERS": 1})
+    pipeline = OffloadPipeline.from_crawler(crawler)
+    try:
+        stage = CleanPipeline.from_crawler(crawler)
+        assert stage._cleaner is None  # nothing compiled in the crawl process
+        # an article that did not come through a worker is still cleaned here
+        item = Article(url="https://www.sohu.com/a/1_2", fetched_from="f", source="sohu",
+                       blocks=[{"type": "paragraph", "text": "渡轮每天往返两次，港口的灯塔已有百年历史。"},
+                               {"type": "paragraph", "text": "点击上方蓝字关注我们"}])
+        item.join_text()
+        stage.process_item(item)
+        assert item.text == "渡轮每天往返两次，港口的灯塔已有百年历史。"
+    finally:
+        pipeline.close_spider()
+    alone = get_crawler(settings_dict={"PIPELINE_WORKERS": 0})
+    assert CleanPipeline.from_crawler(alone)._cleaner is not None
+
+
+def test_a_stage_the_workers_cannot_build_stops_the_crawl_at_start(tmp_path):
+    from tests.support import read_jsonl, run_scrapy
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rules]]\nname = "x"\nreason = "promo"\npattern = "("\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    page = REPO / "tests" / "fixtures" / "pages" / "wechat_2025_article" / "body.html"
+    proc = run_scrapy("crawl", "files", "-a", f"path={page}", "-O", str(out), "-s", "PIPELINE_WORKERS=1",
+                      "-s", f"CLEAN_RULES={bad}", cwd=tmp_path, check=False)
+    assert proc.returncode != 0
+    assert "Pipeline workers could not build their stages: RuleError" in proc.stderr
+    assert f"{bad} rules[0] rule 'x'" in proc.stderr
+    assert not out.exists() or not read_jsonl(out)
+
+
+def test_replayed_counts_reach_any_stats_collector_as_totals():
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    class Calls(MemoryStatsCollector):  # a collector of its own (Redis...): gets inc_value calls
+        def inc_value(self, key, count=1, start=0, spider=None):
+            self.calls = getattr(self, "calls", 0) + 1
+            super().inc_value(key, count, start)
+
+    recorder = offload._StatsRecorder()
+    for key in ("a", "b", "a", "a"):
+        recorder.inc_value(key)
+    recorder.inc_value("b", 5)
+    assert recorder.counts == {"a": 3, "b": 6}
+    for collector in (MemoryStatsCollector(get_crawler()), Calls(get_crawler())):
+        collector.inc_value("a", 1)
+        offload.add_counts(collector, recorder.counts)
+        assert collector.get_stats() == {"a": 4, "b": 6}
+    assert collector.calls == 3  # one call a key, and the one before

@@ -4,7 +4,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.cleaning import Cleaner, load_rules
 from crawler.items import Article
-from crawler.pipelines.offload import offloadable
+from crawler.pipelines.offload import offloadable, runs_in_worker
 
 
 class CleanPipeline:
@@ -17,22 +17,34 @@ class CleanPipeline:
     as they were because cleaning would have removed too much.
     """
 
-    def __init__(self, cleaner: Cleaner, stats):
-        self.cleaner = cleaner
+    def __init__(self, cleaner: Cleaner | None, stats, build=None):
+        self._cleaner = cleaner
+        self._build = build  # makes the cleaner when it is None
         self.stats = stats
+
+    @property
+    def cleaner(self) -> Cleaner:
+        if self._cleaner is None:
+            self._cleaner = self._build()
+        return self._cleaner
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         if not settings.getbool("CLEAN_ENABLED", True):
             raise NotConfigured("CLEAN_ENABLED is false")
-        rules = load_rules(
-            settings.getlist("CLEAN_RULES"),
-            defaults=settings.getbool("CLEAN_DEFAULT_RULES", True),
-            disabled=settings.getlist("CLEAN_DISABLED_RULES"),
-        )
-        cleaner = Cleaner(rules, max_removed_share=settings.getfloat("CLEAN_MAX_REMOVED_SHARE", 0.5))
-        return cls(cleaner, crawler.stats)
+
+        def build() -> Cleaner:
+            rules = load_rules(
+                settings.getlist("CLEAN_RULES"),
+                defaults=settings.getbool("CLEAN_DEFAULT_RULES", True),
+                disabled=settings.getlist("CLEAN_DISABLED_RULES"),
+            )
+            return Cleaner(rules, max_removed_share=settings.getfloat("CLEAN_MAX_REMOVED_SHARE", 0.5))
+
+        # Where pipeline workers clean, the crawl process only replays their stats: the rules
+        # (~0.4 s to compile) are built there, and checked by the workers before the spider opens.
+        return cls(None if runs_in_worker(crawler, cls) else build(), crawler.stats, build)
 
     @offloadable
     def process_item(self, item):

@@ -4,7 +4,9 @@ Scrapy runs item pipelines on the reactor thread, which also drives every
 download: a millisecond spent parsing a page is a millisecond no request
 moves. ``OffloadPipeline`` (first in the chain, ``PIPELINE_WORKERS`` > 0)
 sends each ``Page`` to a worker process, which runs the stages that follow
-in the chain there, in order, each one built from the crawl's settings; the
+in the chain there, in order, each one built from the crawl's settings (a
+worker says first whether it could build them; one that could not stops the
+crawl before the spider opens, with the error); the
 item comes back with a ``Record`` of what each stage did. Then every stage
 on the reactor, reached in its turn, replays its part instead of doing the
 work again (``offloadable``): it counts the stats the worker recorded for
@@ -49,6 +51,7 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector, StatsCollector
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
@@ -70,12 +73,21 @@ SPIDER_FACTS = ("name", "incremental")
 class Record:
     """What the worker's stages did to one item, per stage class name."""
 
-    stats: dict[str, list[tuple[str, str, Any]]] = field(default_factory=dict)
+    # per stage: its inc_value totals by key (one call each when replayed, however often the
+    # stage counted), and its other stats calls in order
+    stats: dict[str, tuple[dict[str, Any], list[tuple[str, str, Any]]]] = field(default_factory=dict)
     states: dict[str, Any] = field(default_factory=dict)
     failed: str | None = None  # the stage that raised ``error``
     error: BaseException | None = None
     last: str = ""  # the last stage the worker ran
     logs: list[logging.LogRecord] = field(default_factory=list)
+
+
+def runs_in_worker(crawler, stage: type) -> bool:
+    """Whether the crawl's pipeline workers run ``stage``: in the crawl process
+    it then only replays their records, and need not build what the work needs."""
+    pipeline = getattr(crawler, _PIPELINE, None)
+    return pipeline is not None and f"{stage.__module__}.{stage.__qualname__}" in pipeline.paths
 
 
 def offloadable(process_item):
@@ -88,7 +100,9 @@ def offloadable(process_item):
         name = type(self).__name__
         if record is None or name not in record.stats:
             return process_item(self, item)
-        for method, key, value in record.stats[name]:
+        counts, calls = record.stats[name]
+        add_counts(self.stats, counts)
+        for method, key, value in calls:
             getattr(self.stats, method)(key, value)
         if name == record.last or record.failed == name:
             delattr(item, _RECORD)  # the feeds never see it
@@ -107,18 +121,41 @@ def offloadable(process_item):
     return wrapper
 
 
+def add_counts(stats, counts: dict[str, Any]) -> None:
+    """``stats.inc_value(key, count)`` for each of ``counts``. Scrapy's own
+    collectors wrap every call in a check of a deprecated ``spider`` argument
+    (~1.8 µs a call, dozens an article): for them the totals go straight
+    into the dict their ``inc_value`` updates; any other collector (Redis...)
+    gets its calls."""
+    if type(stats) in _PLAIN_COLLECTORS:
+        values = stats._stats
+        for key, count in counts.items():
+            values[key] = values.get(key, 0) + count
+        return
+    inc_value = stats.inc_value
+    for key, count in counts.items():
+        inc_value(key, count)
+
+
+_PLAIN_COLLECTORS = (MemoryStatsCollector, StatsCollector)
+
+
 class _StatsRecorder:
-    """Stands for the crawl's stats collector in a worker: records the calls."""
+    """Stands for the crawl's stats collector in a worker: totals the
+    ``inc_value`` calls per key, records the others in order."""
 
     def __init__(self):
+        self.counts: dict[str, Any] = {}
         self.calls: list[tuple[str, str, Any]] = []
+
+    def inc_value(self, key, count=1, *args, **kwargs):
+        self.counts[key] = self.counts.get(key, 0) + count
 
     def _record(method):  # noqa: N805 - builds the recording methods below
         def call(self, key, value=1, *args, **kwargs):
             self.calls.append((method, key, value))
         return call
 
-    inc_value = _record("inc_value")
     set_value = _record("set_value")
     max_value = _record("max_value")
     min_value = _record("min_value")
@@ -144,6 +181,7 @@ class _LogCollector(logging.Handler):
 
 
 _worker: dict[str, Any] = {}  # the worker process's stages, built once by _start_worker
+READY = "ready"  # a worker's first message when its stages are built; else the exception that stopped it
 IDLE_AFTER = 0.05  # seconds without an item before a worker's stages finish what they batch
 
 
@@ -172,8 +210,14 @@ def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) 
 
 
 def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) -> None:
-    """A worker process: items in, (item, record) out, in order, until an empty message."""
-    _start_worker(settings, paths, spider)
+    """A worker process: first whether its stages could be built (``READY`` or
+    the error), then items in, (item, record) out, in order, until an empty message."""
+    try:
+        _start_worker(settings, paths, spider)
+    except Exception as exc:  # a broken rule file, an index of another scheme: the crawl stops at start
+        conn.send_bytes(pickle.dumps(_picklable(exc), pickle.HIGHEST_PROTOCOL))
+        return
+    conn.send_bytes(pickle.dumps(READY, pickle.HIGHEST_PROTOCOL))
     idle = [stage.idle for stage in _worker["stages"] if hasattr(stage, "idle")]
     try:
         while True:
@@ -199,7 +243,7 @@ def _run_stages(item):
     budget.start_page()
     for stage in _worker["stages"]:
         name = type(stage).__name__
-        stats.calls = record.stats[name] = []
+        stats.counts, stats.calls = record.stats[name] = ({}, [])
         record.last = name
         try:
             if getattr(stage, "commits_in_crawl", False):
@@ -254,6 +298,7 @@ class _Worker:
         self.waiting: deque[tuple[asyncio.Future, bytes]] = deque()
         self.sent: deque[asyncio.Future] = deque()
         self.watched = False  # its pipe is read by the event loop
+        self.started: asyncio.Future | None = None  # READY or the build error, once the worker said so
 
     def load(self) -> int:
         return len(self.waiting) + len(self.sent)
@@ -279,6 +324,7 @@ class OffloadPipeline:
         self.size = workers
         self.stats = stats
         self.workers: list[_Worker] = []
+        self.error: BaseException | None = None  # why the workers could not build their stages
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -318,11 +364,14 @@ class OffloadPipeline:
         setattr(crawler, _PIPELINE, pipeline)
         return pipeline
 
-    def open_spider(self):
-        try:
-            self._start()  # watch the workers' pipes from now on
-        except RuntimeError:  # no running asyncio loop yet: done with the first item
-            pass
+    async def open_spider(self):
+        """Watch the workers' pipes, and wait until they have built their stages: a
+        stage that cannot be built (a broken rule file) stops the crawl here, as it
+        would on the reactor, though only the workers build the stages they run."""
+        self._start()
+        for worker in list(self.workers):
+            if (outcome := await worker.started) != READY:
+                raise outcome
 
     def _spawn(self) -> None:
         while len(self.workers) < self.size:
@@ -330,9 +379,13 @@ class OffloadPipeline:
 
     def _start(self) -> None:
         self._spawn()
+        if self.error is not None:
+            raise self.error
         for worker in self.workers:
             if not worker.watched:
-                asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._readable, worker)
+                loop = asyncio.get_running_loop()
+                worker.started = loop.create_future()
+                loop.add_reader(worker.conn.fileno(), self._readable, worker)
                 worker.watched = True
                 logger.info("Pipeline worker %d started: %s", worker.process.pid, ", ".join(
                     path.rsplit(".", 1)[-1] for path in self.paths))
@@ -342,6 +395,11 @@ class OffloadPipeline:
         # item): the event loop calls again while the pipe has more.
         try:
             result = pickle.loads(worker.conn.recv_bytes())
+            if not worker.started.done():
+                worker.started.set_result(result)
+                if result != READY:
+                    self._failed(result)
+                return
             future = worker.sent.popleft()
             if not future.done():
                 future.set_result(result)
@@ -349,16 +407,36 @@ class OffloadPipeline:
         except (EOFError, OSError):
             self._died(worker)
 
-    def _died(self, worker: _Worker) -> None:
-        """The item at work is failed (it may be what killed the worker); the others go to a new worker."""
+    def _failed(self, error: BaseException) -> None:
+        """The workers could not build their stages: every item fails with that error, and no
+        worker is started again (each would fail alike)."""
+        self.error = error
+        logger.error("Pipeline workers could not build their stages: %s: %s", type(error).__name__, error)
+        for worker in self.workers:
+            self._unwatch(worker)
+            for future in list(worker.sent) + [future for future, _ in worker.waiting]:
+                if not future.done():
+                    future.set_exception(error)
+            worker.waiting.clear()
+            worker.sent.clear()
+
+    def _unwatch(self, worker: _Worker) -> None:
         if worker.watched:
             asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            worker.watched = False
+
+    def _died(self, worker: _Worker) -> None:
+        """The item at work is failed (it may be what killed the worker); the others go to a new worker."""
+        self._unwatch(worker)
         self.workers.remove(worker)
         worker.conn.close()
         worker.process.join(5)
         logger.error("A pipeline worker died (exit code %s); starting another", worker.process.exitcode)
         if self.stats is not None:
             self.stats.inc_value("offload/worker_died")
+        if worker.started is not None and not worker.started.done():  # died before its stages were built
+            worker.started.set_result(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode} "
+                                                 "before its stages were built"))
         pending = list(worker.sent) + [future for future, _ in worker.waiting]
         for future in pending[:1]:
             future.set_exception(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode}"))
@@ -389,8 +467,7 @@ class OffloadPipeline:
 
     def close_spider(self):
         for worker in self.workers:
-            if worker.watched:
-                asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            self._unwatch(worker)
             try:
                 worker.conn.send_bytes(b"")  # the worker closes its stages (the dedup index) and exits
             except OSError:
