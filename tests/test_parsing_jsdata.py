@@ -68,3 +68,8 @@ def test_object_literal_nested_values_and_skipped_expressions():
 
 def test_object_literal_absent():
     assert object_literal("var x = 1;", r"window\.cgiDataNew\s*=\s*") is None
+
+
+def test_script_vars_take_var_and_window_assignments_in_page_order():
+    page = "window.a = 'w1'; var a = 'v1'; var b = ''; window.b = 'w2'; var b = 'v2'; window.c = ''; var c = '';"
+    assert script_vars(page, ["a", "b", "c"]) == {"a": "w1", "b": "w2", "c": ""}
