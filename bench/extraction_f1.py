@@ -16,7 +16,9 @@ same run scores against the gold text, with the project's metric
 
 Prints, per set: mean and median F1 of each, per-page wins of ours against
 each peer (better / same within 0.005 / worse), our rejects by reason, and
-CPU seconds per side; ``--worst K`` lists our K lowest pages. Targets: mean
+CPU seconds per side; ``--worst K`` lists our K lowest pages. On cwced,
+which labels dates, our ``published_at`` against the gold date: right,
+wrong, none where the gold has one, given where the gold has none. Targets: mean
 F1 >= trafilatura favor_precision + 0.01 on scrapinghub and cwced, >= 0.90
 on cwced, >= 0.99 on every real gold page.
 """
@@ -48,11 +50,21 @@ PEERS = {
 TIE = 0.005
 
 
-def ours(page) -> tuple[str, str | None]:
+def ours(page) -> tuple[str, str | None, str | None]:
+    """(text, reject reason, published date)."""
     try:
-        return parse_page(page.body, page.url).text, None
+        article = parse_page(page.body, page.url)
     except Rejection as rejection:
-        return "", rejection.reason
+        return "", rejection.reason, None
+    return article.text, None, (article.published_at or "")[:10] or None
+
+
+def _date_verdict(published: str | None, gold: str | None) -> str:
+    if gold is None:
+        return "none, right" if published is None else "given, gold has none"
+    if published is None:
+        return "none, gold has one"
+    return "right" if published == gold else "wrong"
 
 
 def peer_input(page):
@@ -72,12 +84,15 @@ def run_set(name: str, limit: int | None, worst: int) -> dict:
     scores: dict[str, list[float]] = {"ours": [], **{p: [] for p in PEERS}}
     seconds = Counter()
     rejects: Counter = Counter()
+    dates: Counter = Counter()
     rows = []
     for i, page in enumerate(pages(name)):
         if limit is not None and i >= limit:
             break
-        (text, reason), spent = timed(ours, page)
+        (text, reason, published), spent = timed(ours, page)
         seconds["ours"] += spent
+        if name == "cwced":
+            dates[_date_verdict(published, page.date)] += 1
         if reason:
             rejects[reason] += 1
         scores["ours"].append(text_f1(text, page.gold).f1)
@@ -99,6 +114,8 @@ def run_set(name: str, limit: int | None, worst: int) -> dict:
         print(f"{side:16s} {statistics.fmean(values):8.4f} {statistics.median(values):7.4f} "
               f"{seconds[side]:7.2f} {wins:>24s}")
     print("rejects (ours): " + (", ".join(f"{r} {n}" for r, n in rejects.most_common()) or "none"))
+    if dates:
+        print("dates (ours, against the gold dates): " + ", ".join(f"{v} {n}" for v, n in sorted(dates.items())))
     for f1, peer, page_id, reason in sorted(rows)[:worst]:
         print(f"  {f1:.3f} (trafilatura precision {peer:.3f}) {page_id}{' ' + reason if reason else ''}")
     return {side: statistics.fmean(values) for side, values in scores.items()} | {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, datetime
 from html import unescape
@@ -9,9 +10,15 @@ from urllib.parse import urljoin
 
 from crawler.errors import Rejection
 from crawler.items import Article
+from crawler.parsing.dates import date_source, find_dateline
 from crawler.parsing.html import _compose, _join
 from crawler.parsing.pageshape import chars, link_share, list_page_reason, prune_link_rows
 from crawler.reasons import Reason
+
+logger = logging.getLogger(__name__)
+
+# a dateline is looked for in the first blocks of the article and the text before them
+DATELINE_BLOCKS = 4
 
 # the safety valve of _main_blocks
 SHORT_TEXT_CHARS = 500
@@ -169,12 +176,19 @@ def _blocks(body) -> tuple[list[dict], list[dict]]:
     return walker.blocks, walker.images
 
 
-def _iso_date(value) -> str | None:
-    if not value:
-        return None
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
+def _published_at(html: str, value, blocks: list[dict]) -> str | None:
+    """trafilatura's date when the page states it, else a dateline by the article's start, else None."""
+    if value:
+        found = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+        source = date_source(html, found)
+        logger.debug("date %s: %s", found, source or "not stated on the page, dropped")
+        if source:
+            return found
+    first = next((b["text"][:12] for b in blocks if len(b["text"]) >= 12), "")
+    dateline = find_dateline(html, first, [line for b in blocks[:DATELINE_BLOCKS] for line in b["text"].split("\n")])
+    if dateline:
+        logger.debug("date %s: dateline", dateline)
+    return dateline
 
 
 def extract_document(html: str, url: str, *, recall: bool = False, metadata: bool = True):
@@ -184,8 +198,8 @@ def extract_document(html: str, url: str, *, recall: bool = False, metadata: boo
     docs/parsing.md), ``favor_recall`` when ``recall``; links kept (they
     become spans), images not (including them changes which nodes
     trafilatura keeps, for the worse: images are read from the page itself).
-    Dates only from the page's metadata (``extensive_search`` off: no date
-    guessed from free text). A fragment (no ``<html>`` or ``<body>``
+    No date guessed from free text (htmldate's ``extensive_search`` off);
+    ``parse_generic`` keeps a date only where the page states it (dates.py). A fragment (no ``<html>`` or ``<body>``
     element: a saved body, markup opening with a script, a comment or a
     crawler's wrapper element) is put in a body first, as a browser would.
     """
@@ -196,8 +210,14 @@ def extract_document(html: str, url: str, *, recall: bool = False, metadata: boo
     return trafilatura.bare_extraction(
         html, url=url, with_metadata=metadata, include_images=False, include_comments=False,
         include_tables=True, include_links=True, favor_precision=not recall, favor_recall=recall,
-        output_format="python",
+        output_format="python", date_extraction_params=_date_params(),
     )
+
+
+def _date_params() -> dict:
+    from trafilatura.settings import set_date_params
+
+    return set_date_params(extensive=False)  # no date guessed from free text
 
 
 def _text_blocks(doc) -> list[dict]:
@@ -269,7 +289,7 @@ def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Artic
         title=doc.title or None,
         author=doc.author or None,
         account=doc.sitename or None,
-        published_at=_iso_date(doc.date),
+        published_at=_published_at(html, doc.date, blocks),
         cover=doc.image or None,
         blocks=blocks,
         images=_images(html, blocks, url),

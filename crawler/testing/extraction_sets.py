@@ -10,7 +10,7 @@ the parser is chosen by markup alone) and the gold main text.
   ``ground-truth.json`` (``articleBody``, ``url``).
 - ``cwced``: Chinese-Web-Content-Extraction-Dataset, 69 Chinese pages of
   2004-2020 (blogs, forums, news; mostly GB2312/GBK), ``original/<id>.html``
-  and ``cleaned/<id>.txt``.
+  and ``cleaned/<id>.txt``; ``date/<id>.txt`` gives ``Page.date``.
 - ``real``: the project's own saved WeChat and Sohu pages with a
   ``*.gold.json`` beside them (../shared/corpus/real).
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +35,7 @@ class Page(NamedTuple):
     body: bytes
     url: str
     gold: str
+    date: str | None = None  # the gold publication date (YYYY-MM-DD) where the set has one
 
 
 def _scrapinghub(root: Path) -> Iterator[Page]:
@@ -46,7 +48,9 @@ def _scrapinghub(root: Path) -> Iterator[Page]:
 def _cwced(root: Path) -> Iterator[Page]:
     for path in sorted((root / "original").glob("*.html")):
         gold = (root / "cleaned" / f"{path.stem}.txt").read_text(encoding="utf-8", errors="replace")
-        yield Page(path.stem, path.read_bytes(), path.resolve().as_uri(), gold)
+        day = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", (root / "date" / f"{path.stem}.txt").read_text().strip())
+        date = f"{day[1]}-{int(day[2]):02d}-{int(day[3]):02d}" if day else None  # else UNKNOWN or a year
+        yield Page(path.stem, path.read_bytes(), path.resolve().as_uri(), gold, date)
 
 
 def _real(root: Path) -> Iterator[Page]:
