@@ -245,6 +245,12 @@ DOWNLOAD_HANDLERS = {
 
 # --- Scheduled crawls (scrapy schedule)
 COMMANDS_MODULE = "crawler.commands"
+# `scrapy check`: spider callbacks tested on saved pages (crawler/spiders/contracts.py)
+SPIDER_CONTRACTS = {
+    "crawler.spiders.contracts.SampleContract": 10,
+    "crawler.spiders.contracts.ArticleContract": 10,
+    "crawler.spiders.contracts.RejectsContract": 10,
+}
 SCHEDULE_SOURCES = "sources.toml"  # the sources file
 SCHEDULE_RUN_LOG = "exports/runs.jsonl"  # one JSON line per run
 SCHEDULE_STATE_DIR = "state/schedule"  # last run times and per-source locks

@@ -1,11 +1,18 @@
 """The project's commands: ``scrapy reset``, and usage errors in one line with exit status 2."""
 
+import json
+
 import numpy as np
 import pytest
+from scrapy.exceptions import ContractFail
+
+from crawler.items import Page
+from crawler.spiders.contracts import ArticleContract, RejectsContract
+from crawler.spiders.wechat import WechatSpider
 
 from crawler.dedup import MinHasher, open_index
 from crawler.state.seen import SqliteSeenStore
-from tests.support import run_scrapy
+from tests.support import REPO, run_scrapy
 
 
 def test_reset_empties_the_seen_store_and_the_index(tmp_path):
@@ -36,3 +43,36 @@ def test_reset_empties_the_seen_store_and_the_index(tmp_path):
 def test_a_usage_error_is_one_line_and_exit_status_2(tmp_path, args, message):
     proc = run_scrapy(*args, cwd=tmp_path, check=False)
     assert (proc.returncode, proc.stderr) == (2, message + "\n")
+
+
+def test_parse_runs_a_saved_page_through_the_chain(tmp_path):
+    page = REPO / "samples" / "sohu" / "river_cleanup_volunteers.html"
+    proc = run_scrapy("parse", page.as_uri(), cwd=tmp_path)
+    article = json.loads(proc.stdout)
+    assert article["url"] == "https://www.sohu.com/a/951234567_121900" and article["fetched_from"] == page.as_uri()
+    assert article["title"] == "周末清理河道的志愿者们" and article["lang"] == "zh" and article["blocks"]
+    assert not (tmp_path / "state").exists() and not (tmp_path / "exports").exists()  # nothing kept
+    deleted = (REPO / "samples" / "wechat" / "deleted_by_author.html").as_uri()
+    proc = run_scrapy("parse", deleted, cwd=tmp_path)
+    assert json.loads(proc.stdout)["rejected"]["reason"] == "deleted"
+    proc = run_scrapy("parse", "https://example.org/a", cwd=tmp_path, check=False)
+    assert (proc.returncode, proc.stderr) == (
+        2, "scrapy parse: error: no spider fetches example.org; save the page and parse its file:// URL\n")
+
+
+def test_check_runs_the_contracts_of_the_spider_callbacks(tmp_path):
+    proc = run_scrapy("check", cwd=tmp_path)
+    assert "Ran 6 contracts" in proc.stderr and proc.stderr.rstrip().endswith("OK")
+
+
+def test_the_contracts_fail_when_the_page_is_not_what_they_say():
+    deleted = (REPO / "samples" / "wechat" / "deleted_by_author.html")
+    page = Page(deleted.as_uri(), deleted.as_uri(), body=deleted.read_bytes())
+    callback = WechatSpider(urls="x").parse_article
+    RejectsContract(callback, "deleted").post_process([page])
+    with pytest.raises(ContractFail, match="rejected as deleted, not empty"):
+        RejectsContract(callback, "empty").post_process([page])
+    with pytest.raises(ContractFail, match="rejected .*deleted.*, not an article"):
+        ArticleContract(callback, "title").post_process([page])
+    with pytest.raises(ContractFail, match="yielded no Page"):
+        ArticleContract(callback, "title").post_process([])

@@ -76,7 +76,7 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             return f"no spider named {name!r} (scrapy list names them)"
         try:
-            spidercls(**spargs)
+            spider = spidercls(**spargs)
         except ValueError as exc:
             return str(exc)
-        return ""
+        return getattr(spider, "usage_problem", "")

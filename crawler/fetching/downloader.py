@@ -163,6 +163,8 @@ class GuardMiddleware:
         trusted = getattr(self.crawler.spider, "trusted_hosts", None)
         if trusted is None:  # not a live spider
             return None
+        if request.meta.get("local_sample") and request.url.startswith("file:"):
+            return None  # a saved page a `scrapy check` contract hands a callback (crawler/spiders/contracts.py)
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise self._refuse(Refused(Reason.UNSUPPORTED, f"scheme {parts.scheme!r} is not fetched"))

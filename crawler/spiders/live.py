@@ -81,6 +81,9 @@ class LiveSpider(scrapy.Spider):
     source_hosts: tuple[str, ...] = ()  # the site's own hosts
     endpoint_settings: tuple[str, ...] = ()  # settings holding the URL templates it requests
     host_map_setting: str | None = None  # setting mapping hosts to fetch from instead
+    # what is missing from the arguments for a crawl (not for `scrapy check`, which
+    # gives the callbacks their pages): `scrapy crawl` says it as a usage error
+    usage_problem = ""
 
     def __init__(self, urls: str | None = None, feed: str | None = None,
                  max_articles: str | None = None, since: str | None = None, *args, **kwargs):
@@ -116,6 +119,8 @@ class LiveSpider(scrapy.Spider):
     # --- start
 
     async def start(self):
+        if self.usage_problem:
+            raise ValueError(self.usage_problem)
         self.seen = self.crawler.get_extension(SeenExtension)
         state = getattr(self, "state", None)  # JOBDIR only (SpiderState)
         if state is not None:

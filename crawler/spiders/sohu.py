@@ -39,7 +39,17 @@ class SohuSpider(LiveSpider):
         self.authors = split_arg(author)
         self.channels = [parse_channel(value) for value in split_arg(channel)]
         if not (self.authors or self.channels or self.url_list or self.feed_urls):
-            raise ValueError("the sohu spider needs -a author=, -a channel=, -a urls= or -a feed=")
+            self.usage_problem = "the sohu spider needs -a author=, -a channel=, -a urls= or -a feed="
+
+    def parse_article(self, response):
+        """A Sohu article page: one ``Page`` for the chain (``scrapy check`` runs it on a saved page).
+
+        @sample samples/sohu/river_cleanup_volunteers.html
+        @returns items 1 1
+        @returns requests 0 0
+        @article title text account published_at
+        """
+        yield from super().parse_article(response)
 
     def start_listings(self):
         for author in self.authors:
