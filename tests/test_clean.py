@@ -359,3 +359,24 @@ def test_an_instruction_to_the_writer_in_brackets_goes():
     r = clean(BODY + note, BODY)
     assert kept(r) == [BODY, BODY]
     assert [(x["reason"], x["signal"]) for x in r.removed] == [("generator_note", "note_shape")]
+
+
+@pytest.mark.parametrize("spam", ["cheap flights hotels deals", "hot singles in your area"])
+def test_english_pasted_into_a_chinese_word_goes(spam):
+    r = clean(f"河道整治完成后，岸边种{spam}上了芦苇和菖蒲。")
+    assert kept(r) == ["河道整治完成后，岸边种上了芦苇和菖蒲。"]
+    assert [(x["signal"], x["text"]) for x in r.removed] == [("foreign_span", spam)]
+
+
+@pytest.mark.parametrize("text", [
+    "运行python manage.py runserver之后，在浏览器里打开页面。", "这部纪录片讲的是 free solo 攀岩者。",
+    "他最喜欢的一句话是stay hungry, stay foolish，贴在书桌前。", "展览的英文标题是The Last Ferry，取自一首旧诗。",
+])
+def test_english_words_in_chinese_prose_stay(text):
+    assert kept(clean(text)) == [text]
+
+
+def test_a_short_line_with_contact_bait_goes_whatever_it_sells():
+    r = clean(BODY, "代办驾驶证包过不用考，加V：jz6688", BODY)
+    assert kept(r) == [BODY, BODY]
+    assert [x["signal"] for x in r.removed] == ["contact_line"]
