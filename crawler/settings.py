@@ -22,8 +22,9 @@ ITEM_PIPELINES = {
 }
 
 # Worker processes running the chain's CPU-bound stages off the reactor thread
-# (crawler/pipelines/offload.py; docs/architecture.md, docs/benchmarks.md); 0: every stage on the reactor thread.
-PIPELINE_WORKERS = 1
+# (crawler/pipelines/offload.py; docs/architecture.md, docs/benchmarks.md); "auto": one per
+# core available to the crawl; 0: every stage on the reactor thread.
+PIPELINE_WORKERS = "auto"
 # Budget per page in a pipeline worker (crawler/runtime/budget.py): wall seconds for all
 # its stages, megabytes of memory above the worker's own size (Linux); over it: reject
 # too_costly, the stage in `detail`. 0: no budget.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import dataclasses
 import os
 from pathlib import Path
@@ -16,10 +17,13 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as project_settings
+from crawler.fetching.corpus import Limits, record_page
 from crawler.items import Article, Page
 from crawler.pipelines import offload
 from crawler.pipelines.dedup import DedupPipeline
 from crawler.pipelines.offload import OffloadPipeline, WorkerDied
+from crawler.testing import corpora
+from tests.support import read_jsonl, run_scrapy
 
 REPO = Path(__file__).resolve().parent.parent
 STAGES = [path for path, _ in sorted(project_settings.ITEM_PIPELINES.items(), key=lambda kv: kv[1])
@@ -37,6 +41,11 @@ def inputs() -> list[Page]:
     first = pages[0]
     pages.append(dataclasses.replace(first, fetched_from=first.fetched_from + "#again", url=first.url + "?again"))
     pages.append(Page("https://example.com/gone", "https://example.com/gone", body=b"gone", status=404))
+    # records of a corpus (the files spider's JSON lines and Parquet rows), good and bad
+    url, html = corpora.page(7)
+    records = [{"url": url, "html": html.decode()}, {"url": "https://example.org/t", "text": "一段文字。\n第二段。"},
+               {"url": "https://example.org/none"}, {"html": 42}]
+    pages += [record_page(record, f"file:///data/dump.jsonl#line={n}", Limits()) for n, record in enumerate(records, 1)]
     return pages
 
 
@@ -256,3 +265,32 @@ def test_replayed_counts_reach_any_stats_collector_as_totals():
         offload.add_counts(collector, recorder.counts)
         assert collector.get_stats() == {"a": 4, "b": 6}
     assert collector.calls == 3  # one call a key, and the one before
+
+
+def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(tmp_path):
+    """The real engine: the same corpus through ``scrapy crawl files`` with the
+    chain on the reactor thread and in two worker processes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [*corpora.records(12), {"url": "https://example.org/none"}, "{broken", {"html": 42},
+            *corpora.records(2)]  # the last two: near-duplicates of the first two
+    corpora.write_jsonl(corpus / "dump.jsonl", rows)
+    corpora.write_warc(corpus / "pages.warc.gz", [corpora.page(n) for n in range(20, 26)])
+    runs = {}
+    for workers in ("0", "2"):
+        out = tmp_path / workers
+        out.mkdir()
+        run_scrapy("crawl", "files", "-a", f"path={corpus}", "-O", str(out / "articles.jsonl"),
+                   "-s", f"REJECTS_URI={out / 'rejects.jsonl'}", "-s", f"RUN_STATS_FILE={out / 'stats.json'}",
+                   "-s", f"PIPELINE_WORKERS={workers}", "-s", "DEDUP_BACKEND=memory", cwd=out)
+        stats = json.loads((out / "stats.json").read_text())
+        counted = {key: value for key, value in stats.items()
+                   if key.split("/")[0] in ("articles", "rejects", "extract", "clean", "dedup", "language", "files")
+                   or key in ("item_scraped_count", "item_dropped_count")}
+        key = lambda item: item["fetched_from"]  # noqa: E731 - workers may end items in another order
+        runs[workers] = (sorted(read_jsonl(out / "articles.jsonl"), key=key),
+                         sorted(read_jsonl(out / "rejects.jsonl"), key=key), counted)
+    assert runs["2"] == runs["0"]
+    articles, rejects, stats = runs["0"]
+    assert len(articles) == 18 and stats["articles"] == 18
+    assert sorted(r["reason"] for r in rejects) == ["empty", "malformed", "malformed", "near_duplicate", "near_duplicate"]

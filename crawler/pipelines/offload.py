@@ -42,6 +42,7 @@ import asyncio
 import functools
 import logging
 import multiprocessing
+import os
 import pickle
 import traceback
 from collections import deque
@@ -277,6 +278,23 @@ def _picklable(exc: Exception) -> Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
+def available_cores() -> int:
+    """The CPUs this process may run on (its affinity, where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def worker_count(value) -> int:
+    """``PIPELINE_WORKERS``: a number, or ``auto`` for the cores available."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return available_cores()
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"PIPELINE_WORKERS must be a number or auto, not {value!r}") from None
+
+
 class WorkerDied(RuntimeError):
     """The worker process died while it ran the stages on this item."""
 
@@ -331,7 +349,7 @@ class OffloadPipeline:
         if (built := getattr(crawler, _PIPELINE, None)) is not None:
             return built  # started early by StartWorkers
         settings = crawler.settings
-        workers = settings.getint("PIPELINE_WORKERS")
+        workers = worker_count(settings.get("PIPELINE_WORKERS"))
         if workers <= 0:
             raise NotConfigured("PIPELINE_WORKERS is 0")
         if not is_asyncio_reactor_installed():
