@@ -88,9 +88,8 @@ class FilesSpider(scrapy.Spider):
             return
         done = getattr(self, "done_records", None)
         skip = done(response.url) if done is not None else ()
-        engine = self.crawler.engine
         for page in read_unit(Unit(**what["unit"]), self.limits()):
-            if not engine.running:  # stopping (Ctrl-C): the rest of the unit is left for a later run
+            if self.closing():  # stopping (Ctrl-C): the rest of the unit is left for a later run
                 response.meta[UNFINISHED] = True
                 self.crawler.stats.inc_value("files/units_unfinished")
                 return
@@ -98,6 +97,15 @@ class FilesSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("files/records_skipped")
                 continue
             yield page
+
+    def closing(self) -> bool:
+        """The crawl is stopping: the engine stopped, or the spider is closing
+        (Scrapy 2.19 marks its engine slot ``closing``; a close by
+        ``close_spider_async``, as the project's Ctrl-C handler does, leaves the
+        engine running until the slot is done)."""
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        return not engine.running or (slot is not None and slot.closing is not None)
 
     def failed(self, failure):
         request = failure.request
