@@ -42,7 +42,7 @@ class Reason(StrEnum):
     EXPIRED = "expired", "parser", "the link has expired"
     ANTI_CRAWL = "anti_crawl", "parser, spider", "a verification page instead of the article (`detail` names the rule)"
     # parsing
-    NOT_ARTICLE = "not_article", "parser", "no article body (a profile, history or about page; unparsable HTML)"
+    NOT_ARTICLE = "not_article", "parser", "no article body (a profile, history or about page; a link-list, search-result or forum-index page, the signal in `detail`; unparsable HTML)"
     EMPTY = "empty", "parser, spider", "no bytes, no text in the article, or a record with neither HTML nor text"
     BAD_ENCODING = "bad_encoding", "parser", "not decodable without garbage (UTF-8, GB18030, the declared charset)"
     UNSUPPORTED = "unsupported", "parser, downloader, spider", (
