@@ -34,6 +34,18 @@ BODIES = [
 <p>馆方提醒，预约后超过三十分钟未签到的座位将自动释放给其他读者。</p>""",
 ]
 
+# pages of the generic path's cases (stray bytes, a fragment)
+EXTRA = [
+    """<p>社区食堂在老年活动中心一楼开张，每天供应早餐和午餐，六十岁以上的居民打八折。</p>
+<p>食堂由一家本地餐饮企业运营，菜单每周更换，少油少盐，还有专门的软食窗口。</p>
+<p>附近居民赵大爷几乎每天都来吃午饭，他说两荤一素加一碗汤，十二块钱就够了。</p>
+<p>街道计划在年底前再开两家社区食堂，覆盖更多的老旧小区。</p>""",
+    """<p>每月第一个周六，广场上都会举办旧书市集，几十个摊位摆满了旧书、旧杂志和老唱片。</p>
+<p>市集不收摊位费，只要求摊主自带桌布，收摊后把垃圾带走。</p>
+<p>退休的摊主孙老师带来了三百多本藏书，他说最希望这些书能找到真正爱读的人。</p>
+<p>主办方表示，冬天市集将搬进图书馆的大厅，时间不变。</p>""",
+]
+
 
 def write_warc(path, records):
     with path.open("wb") as f:
@@ -63,8 +75,15 @@ def test_every_bad_input_is_an_article_or_a_reject(tmp_path, crawl_files):
         ("https://news.example.org/a/gone", "text/html", 404, b"<html><body>not here</body></html>"),
     ])
     (inputs / "broken.warc").write_bytes(b"WARC/1.0\r\nthis is not a warc record\r\n\r\n")
+    # two stray bytes in a GBK page: read as a browser reads it, the bytes counted
+    page = NEWS.format(charset="gbk", title="社区食堂", body=EXTRA[0])
+    cut = page.index("附近居民")
+    (inputs / "stray_bytes.html").write_bytes(
+        page[:cut].encode("gbk") + b"\xff" + page[cut:cut + 10].encode("gbk") + b"\xff" + page[cut + 10:].encode("gbk"))
+    # a saved body without <html>, opening with a script
+    (inputs / "fragment.html").write_bytes(("<script>var x = 1;</script><h1>旧书市集</h1>" + EXTRA[1]).encode("utf-8"))
 
-    articles, rejects, _ = crawl_files(inputs)
+    articles, rejects, log = crawl_files(inputs)
 
     by_file = {a["fetched_from"].rsplit("/", 1)[-1]: a for a in articles}
     reasons = {r["fetched_from"].rsplit("/", 1)[-1]: r["reason"] for r in rejects}
@@ -76,7 +95,12 @@ def test_every_bad_input_is_an_article_or_a_reject(tmp_path, crawl_files):
         "broken.warc": "malformed",
         f"small.warc.gz#offset={reasons_offset(rejects, 'news.example.org/a/gone')}": "not_found",
     }
-    assert set(by_file) == {"gbk.html", "gbk_undeclared.htm", "truncated.html", next(k for k in by_file if k.startswith("small.warc.gz#"))}
+    assert set(by_file) == {"gbk.html", "gbk_undeclared.htm", "truncated.html", "stray_bytes.html",
+                            "fragment.html", next(k for k in by_file if k.startswith("small.warc.gz#"))}
+    assert "附近居民赵大爷" in by_file["stray_bytes.html"]["text"]
+    assert {"reason": "undecodable_bytes", "text": "", "count": 2} in by_file["stray_bytes.html"]["removed"]
+    assert "'extract/undecodable_bytes': 2" in log and "'extract/undecodable_pages': 1" in log
+    assert "摊主孙老师" in by_file["fragment.html"]["text"] and "var x" not in by_file["fragment.html"]["text"]
     assert "刘阿姨" in by_file["gbk.html"]["text"] and "王师傅" in by_file["gbk_undeclared.htm"]["text"]
     assert "李先生" in by_file["truncated.html"]["text"] and "园方计划" not in by_file["truncated.html"]["text"]
     warc_article = next(a for k, a in by_file.items() if k.startswith("small.warc.gz#"))

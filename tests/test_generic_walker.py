@@ -91,3 +91,12 @@ def test_walker_text_equals_the_document_text_on_every_benchmark_page(name):
         if ours != theirs:
             differing.append((page.id, dict(ours - theirs), dict(theirs - ours)))
     assert differing == []
+
+
+def test_links_become_spans_over_their_text():
+    blocks, _ = _blocks(etree.fromstring(
+        '<body><p>read <ref target="http://a.example/x">the report</ref> first</p>'
+        '<table><row><cell><ref target="/home">Home</ref></cell><cell>text</cell></row></table></body>'))
+    assert blocks[0]["text"] == "read the report first"
+    assert blocks[0]["spans"] == [[5, 15, "link", "http://a.example/x"]]
+    assert blocks[1]["text"] == "Home\ttext" and blocks[1]["spans"] == [[0, 4, "link", "/home"]]

@@ -74,3 +74,12 @@ def test_a_date_in_the_running_text_is_not_a_dateline():
 ])
 def test_no_date_is_invented(url, footer):
     assert parse_page(_dated_page(footer=footer), url).published_at is None
+
+
+def test_images_are_those_of_the_article():
+    half = PARAGRAPHS.index("<p>第5段")
+    body = (f'<html><body><header><img src="/logo.png"></header><article><h1>夜读</h1>{PARAGRAPHS[:half]}'
+            f'<figure><img data-src="/photo.jpg" src="data:image/gif;base64,R0l" alt="阅览室"></figure>'
+            f'{PARAGRAPHS[half:]}</article><footer><img src="/ad.gif"></footer></body></html>')
+    article = parse_page(body.encode("utf-8"), "http://example.com/a/1")
+    assert article.images == [{"url": "http://example.com/photo.jpg", "alt": "阅览室"}]
