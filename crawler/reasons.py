@@ -84,3 +84,7 @@ def describe() -> str:
     rows = ["| reason | given by | when |", "| --- | --- | --- |"]
     rows += [f"| `{r.value}` | {r.given_by} | {r.doc} |" for r in Reason]
     return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m crawler.reasons: the table docs/output.md holds
+    print(describe(), end="")

@@ -85,6 +85,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORTERS = {name: "crawler.output.feeds.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")}
 # Parquet feeds (-O out.parquet; crawler/output/parquet.py; docs/output.md "Parquet").
 FEED_EXPORTERS["parquet"] = "crawler.output.parquet.ParquetExporter"
+# CSV (-O out.csv): list and dict fields as JSON text (crawler/output/feeds.py CsvExporter)
+FEED_EXPORTERS["csv"] = "crawler.output.feeds.CsvExporter"
 PARQUET_ROW_GROUP_ROWS = 1000  # rows per row group; the file is valid Parquet after each group written
 PARQUET_FLUSH_SECONDS = 60.0  # a row group is written sooner when its first row waited this long (checked per item)
 PARQUET_COMPRESSION = "zstd"  # column compression: zstd, snappy, gzip, none...

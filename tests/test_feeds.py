@@ -57,7 +57,7 @@ def test_the_fast_jsonlines_exporter_writes_scrapys_bytes():
     from scrapy.settings import default_settings
 
     # every name Scrapy gives its JSON-lines exporter (-O out.jsonl picks "jsonl")
-    ours = {name: path for name, path in project_settings.FEED_EXPORTERS.items() if name != "parquet"}
+    ours = {name: path for name, path in project_settings.FEED_EXPORTERS.items() if name not in ("parquet", "csv")}
     assert {name for name, path in default_settings.FEED_EXPORTERS_BASE.items() if path.endswith(".JsonLinesItemExporter")} \
         == set(ours)
     assert set(ours.values()) == {"crawler.output.feeds.JsonLinesExporter"}
@@ -80,3 +80,26 @@ def test_the_fast_jsonlines_exporter_writes_scrapys_bytes():
                     {"encoding": "utf-8", "indent": 2}):
         assert export(JsonLinesExporter, **options) == export(JsonLinesItemExporter, **options), options
     assert "标题".encode() in export(JsonLinesExporter, encoding="utf-8")
+
+
+def test_csv_holds_nested_fields_as_json_text():
+    import csv
+    from io import BytesIO, StringIO
+
+    from crawler import settings as project_settings
+    from crawler.items import Article
+    from crawler.output.feeds import CsvExporter
+
+    assert project_settings.FEED_EXPORTERS["csv"] == "crawler.output.feeds.CsvExporter"
+    article = Article(url="https://www.sohu.com/a/1_2", fetched_from="http://h/a/1_2", source="sohu", title="标题, \"引号\"",
+                      blocks=[{"type": "paragraph", "text": "第一段。", "lang": "zh"}], text="第一段。",
+                      langs={"zh": 1.0}, images=[{"url": "https://i/1.jpg", "alt": None}], removed=[])
+    out = BytesIO()
+    exporter = CsvExporter(out, encoding="utf-8")
+    exporter.start_exporting()
+    exporter.export_item(article)
+    exporter.finish_exporting()
+    [row] = list(csv.DictReader(StringIO(out.getvalue().decode("utf-8"))))
+    assert row["title"] == article.title and row["text"] == "第一段。"
+    for name in ("blocks", "langs", "images", "removed"):
+        assert json.loads(row[name]) == getattr(article, name), name

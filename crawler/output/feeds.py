@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import logging
 import os
 from datetime import datetime, timezone
@@ -33,7 +34,7 @@ from datetime import datetime, timezone
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
+from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.defer import _schedule_coro
@@ -170,6 +171,18 @@ class JsonLinesExporter(JsonLinesItemExporter):
             return super().export_item(item)
         line = self.encoder.encode({name: getattr(item, name) for name in names}) + "\n"
         self.file.write(line.encode(self.encoding or "utf-8"))
+
+
+class CsvExporter(CsvItemExporter):
+    """Scrapy's CSV exporter (``FEED_EXPORTERS``: ``csv``) with list and dict
+    fields (``blocks``, ``images``, ``removed``, ``langs``) as JSON text, not a
+    Python repr: a CSV reader gets back the same values as the JSON-lines
+    feed holds (``json.loads`` of the cell)."""
+
+    def serialize_field(self, field, name, value):
+        if "serializer" not in field and isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False)
+        return super().serialize_field(field, name, value)
 
 
 class AtomFeed:

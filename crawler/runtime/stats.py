@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -30,6 +31,7 @@ class CrawlStats:
         self.stats_file = stats_file
         self.task = None
         self.last = (0, 0, 0)
+        self.opened = self.last_time = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,6 +58,7 @@ class CrawlStats:
         self.stats.inc_value(f"rejects/{reason}")
 
     def spider_opened(self, spider) -> None:
+        self.opened = self.last_time = time.monotonic()
         if self.interval:
             self.task = task.LoopingCall(self.log)
             self.task.start(self.interval, now=False)
@@ -63,30 +66,37 @@ class CrawlStats:
     def spider_closed(self, spider, reason) -> None:
         if self.task and self.task.running:
             self.task.stop()
-        self.log()
+        self.log(final=True)
 
     def write_stats(self) -> None:
         """The final stats, for the scheduler's run log (``RUN_STATS_FILE``)."""
         if self.stats_file:
             write_atomically(self.stats_file, json.dumps(self.stats.get_stats(), default=str))
 
-    def log(self) -> None:
+    def log(self, final: bool = False) -> None:
+        """The counts, and the rates per minute over the time they took: since
+        the previous line, or (``final``) over the whole run, whose length the
+        line then gives."""
         values = self.stats.get_stats()
         pages = values.get("response_received_count", 0) + values.get("files/read", 0)
         articles = values.get("articles", 0)
         rejects = values.get("rejects", 0)
-        # LOGSTATS_INTERVAL = 0: no periodic line, only the final one, without rates
-        per_min = [(now - then) * 60 / self.interval if self.interval else 0
-                   for now, then in zip((pages, articles, rejects), self.last)]
-        self.last = (pages, articles, rejects)
+        now = time.monotonic()
+        counts, since, start = (pages, articles, rejects), self.last, self.last_time
+        if final:
+            since, start = (0, 0, 0), self.opened
+        elapsed = max(now - start, 1e-3)
+        per_min = [(count - then) * 60 / elapsed for count, then in zip(counts, since)]
+        self.last, self.last_time = counts, now
         reasons = ", ".join(
             f"{key.removeprefix('rejects/')} {n}"
             for key, n in sorted(values.items()) if key.startswith("rejects/")
         )
         skipped = values.get("seen/skipped", 0)
         logger.info(
-            "Progress: %d pages (%d/min), %d articles (%d/min), %d rejects%s%s",
+            "Progress: %d pages (%d/min), %d articles (%d/min), %d rejects%s%s%s",
             pages, per_min[0], articles, per_min[1], rejects,
             f" ({reasons})" if reasons else "",
             f", {skipped} skipped as exported before" if skipped else "",
+            f"; rates over the whole run, {now - self.opened:.1f} s" if final else "",
         )

@@ -65,7 +65,9 @@ class SeenExtension:
         if settings.getbool("SEEN_RESET"):
             self.store.clear()
             logger.info("Seen-store of %s reset (SEEN_RESET)", spider.name)
-        logger.info("Seen-store of %s: %d articles exported before", spider.name, len(self.store))
+        # two keys per article as a rule (its listed link's and its canonical URL's)
+        logger.info("Seen-store of %s: %d keys (the listed and canonical links of the articles exported before)",
+                    spider.name, len(self.store))
 
     def __contains__(self, key: str) -> bool:
         if self.store is None:
