@@ -114,6 +114,7 @@ EXTENSIONS = {
     "crawler.state.incremental.ResumeGuard": 100,
     "crawler.runtime.gctuning.GcTuning": 0,
     "crawler.state.outage.RedisWatch": 0,
+    "crawler.state.shared.SharedHosts": 0,  # distributed crawls only
     # closes the spider on SIGINT/SIGTERM (reason shutdown), also while the crawl starts
     "crawler.runtime.interrupts.SignalStop": 0,
     # first: pipeline workers start while the rest of the crawl is built

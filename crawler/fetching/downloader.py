@@ -5,7 +5,9 @@
   ``-a feed=`` URLs) or to the host of the link a list or feed gave
   (``listed_host`` in meta; a redirect from it to another host is refused);
   a host that is not trusted must resolve to a public address unless
-  ``ALLOW_PRIVATE_ADDRESSES``.
+  ``ALLOW_PRIVATE_ADDRESSES``. Trust is for a host and port (``netloc_of``):
+  a feed at ``127.0.0.1:1200`` does not make ``127.0.0.1:6379`` trusted, so a
+  link there gets the address check like any other.
 - ``AntiCrawlWatch`` (an extension) with ``GuardedDownloadHandler`` (the
   HTTP handler): each response is checked for a verification page
   (``crawler.fetching.anticrawl``) as it arrives, marked in
@@ -65,7 +67,8 @@ from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from crawler.fetching.anticrawl import Detector, load_rules
-from crawler.fetching.urls import host_of, ip_literal, is_public_address
+from crawler.fetching.urls import host_of, ip_literal, is_public_address, netloc_of
+from crawler.state.shared import SharedHosts
 from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
@@ -168,14 +171,14 @@ class GuardMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise self._refuse(Refused(Reason.UNSUPPORTED, f"scheme {parts.scheme!r} is not fetched"))
-        host = host_of(request.url)
+        host, netloc = host_of(request.url), netloc_of(request.url)
         # robots.txt of a host about to be asked: it may redirect elsewhere
         # (crawlers follow that), but never to a private address
-        if (not _is_robots_request(request) and host not in trusted
-                and host != request.meta.get("listed_host")):
+        if (not _is_robots_request(request) and netloc not in trusted
+                and netloc != request.meta.get("listed_host")):
             raise self._refuse(Refused(
-                Reason.OFF_SITE, f"{host} is not a source host, a mirror, or the host of a listed link"))
-        if self.allow_private or host in trusted:
+                Reason.OFF_SITE, f"{netloc} is not a source host, a mirror, or the host of a listed link"))
+        if self.allow_private or netloc in trusted:
             return None
         if host not in self.addresses:
             self.addresses[host] = await self._check_address(host)
@@ -242,18 +245,24 @@ class AntiCrawlWatch:
         host = host_of((request.meta.get("redirect_urls") or [request.url])[0])
         encoding = response.headers.get(b"Content-Encoding", b"").decode("latin-1")
         rule = self.detector.match(response.url, response.body, encoding)
+        shared = SharedHosts.of(self.crawler)  # a distributed crawl: one streak for all its processes
         if rule is None:
             if 200 <= response.status < 300:
                 self.in_row[host] = 0
+                if shared is not None:
+                    shared.streak(host, verification=False)
             return
         request.meta["anti_crawl"] = rule
         self.crawler.stats.inc_value("anti_crawl/pages")
-        self.in_row[host] += 1
+        self.in_row[host] = self.in_row[host] + 1 if shared is None else shared.streak(host, verification=True)
         if self.max_in_row and self.in_row[host] >= self.max_in_row and host not in self.blocked:
             self.block(host, rule)
 
-    def block(self, host: str, rule: str) -> None:
-        self.blocked[host] = f"{self.in_row[host]} verification pages in a row (last: {rule})"
+    def block(self, host: str, rule: str, why: str = "") -> None:
+        """Ask ``host`` no more (``why``: another process of a distributed crawl blocked it)."""
+        self.blocked[host] = why or f"{self.in_row[host]} verification pages in a row (last: {rule})"
+        if not why and (shared := SharedHosts.of(self.crawler)) is not None:
+            shared.block(host, self.blocked[host])
         self.crawler.stats.inc_value("anti_crawl/blocked_hosts")
         logger.error(
             "Anti-crawl: %s served %s; no more requests to it%s",
@@ -268,6 +277,9 @@ class AntiCrawlWatch:
         """``Refused`` for a request to a blocked host, or any request once the
         crawl is stopping; else None."""
         host = host_of(url)
+        shared = SharedHosts.of(self.crawler)
+        if host not in self.blocked and shared is not None and (why := shared.blocked(host)):
+            self.block(host, "", why)
         if host in self.blocked:
             return Refused(Reason.HOST_BLOCKED, f"not requested: {host} served {self.blocked[host]}")
         if self.stopping:
@@ -275,6 +287,10 @@ class AntiCrawlWatch:
         return None
 
     def spider_idle(self, spider) -> None:
+        shared = SharedHosts.of(self.crawler)
+        if not self.stopping and self.close_spider and shared is not None and (hosts := shared.blocked_hosts()):
+            # another process of the distributed crawl blocked a host and stops: so does this one
+            self.stopping = f"{', '.join(hosts)} served verification pages (blocked by another process)"
         if self.stopping:
             raise CloseSpider(ANTI_CRAWL_CLOSE_REASON)
 
@@ -286,18 +302,30 @@ class GuardedDownloadHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request: Request):
         watch = self._crawler.get_extension(AntiCrawlWatch)
-        if watch is None:
-            return await super().download_request(request)
-        if (refused := watch.refusal(request.url)) is not None:
-            # nothing was sent: let the next queued request go without the download delay
-            slot = self._crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
-            if slot is not None:
-                slot.lastseen = 0
-            self._crawler.stats.inc_value("anti_crawl/not_requested")
-            raise refused
-        response = await super().download_request(request)
-        watch.inspect(request, response)
-        return response
+        self._refuse_if_blocked(watch, request)
+        # a distributed crawl: the host's turn among all its processes (crawler/state/shared.py)
+        shared = SharedHosts.of(self._crawler)
+        token = await shared.turn(request.url) if shared is not None else None
+        try:
+            if token is not None:
+                self._refuse_if_blocked(watch, request)  # blocked while this one waited for its turn
+            response = await super().download_request(request)
+            if watch is not None:  # before the turn is given back: the next one sees a block
+                watch.inspect(request, response)
+            return response
+        finally:
+            if token is not None:
+                shared.done(request.url, token)
+
+    def _refuse_if_blocked(self, watch: AntiCrawlWatch | None, request: Request) -> None:
+        if watch is None or (refused := watch.refusal(request.url)) is None:
+            return
+        # nothing was sent: let the next queued request go without the download delay
+        slot = self._crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
+        if slot is not None:
+            slot.lastseen = 0
+        self._crawler.stats.inc_value("anti_crawl/not_requested")
+        raise refused
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -352,7 +380,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             asked = retry_after_seconds(response.headers.get("Retry-After"))
             if asked is not None and asked > self.retry_after_max:
                 return  # rejected now (process_response), for a later run: nothing to wait for
-            self.hold(key, self.backoff(request) if asked is None else asked)
+            self.hold(request, self.backoff(request) if asked is None else asked)
         elif key in self.held:
             self.release(key)
 
@@ -368,10 +396,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_exception(self, request, exception):
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
-            self.hold(request.meta.get("download_slot"), self.backoff(request))
+            self.hold(request, self.backoff(request))
         return result
 
-    def hold(self, key: str | None, wait: float) -> None:
+    def hold(self, request: Request, wait: float) -> None:
+        """No request to the request's host for ``wait`` seconds (from any
+        process of a distributed crawl: ``SharedHosts``)."""
+        if wait > 0 and (shared := SharedHosts.of(self.crawler)) is not None:
+            shared.hold(request.url, wait)
+        key = request.meta.get("download_slot")
         slot = self.crawler.engine.downloader.slots.get(key) if key else None
         if slot is None or wait <= 0:
             return

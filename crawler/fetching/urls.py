@@ -62,6 +62,19 @@ def host_of(url: str) -> str:
         return ""
 
 
+def netloc_of(url: str) -> str:
+    """Lower-case ``host`` of a URL, or ``host:port`` when its port is not the
+    scheme's default ('' when it has none): what the crawler trusts."""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{port}" if host and port and port != _DEFAULT_PORTS.get(parts.scheme.lower()) else host
+
+
 def article_key(url: str, rules: UrlRules) -> str:
     parts = urlsplit(clean_url(url))
     host = (parts.hostname or "").lower()

@@ -25,9 +25,10 @@ from scrapy.http import Request, Response
 
 from crawler.fetching.downloader import failure_reason
 from crawler.state.incremental import SeenExtension
+from crawler.state.shared import SharedHosts
 from crawler.items import Page
 from crawler.fetching.listings import CHINA_TZ, ListingError, parse_feed, published_before
-from crawler.fetching.urls import article_key, clean_url, host_of, load_url_rules, map_host
+from crawler.fetching.urls import article_key, clean_url, host_of, load_url_rules, map_host, netloc_of
 from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
@@ -107,11 +108,12 @@ class LiveSpider(scrapy.Spider):
         spider.url_rules = load_url_rules(settings.getlist("URL_KEY_RULES"))
         spider.host_map = settings.getdict(spider.host_map_setting) if spider.host_map_setting else {}
         spider.listing_max_pages = settings.getint("LISTING_MAX_PAGES")
-        endpoint_hosts = {host_of(settings.get(name) or "") for name in spider.endpoint_settings}
+        endpoint_hosts = {netloc_of(settings.get(name) or "") for name in spider.endpoint_settings}
         hosts = [*spider.source_hosts, *spider.host_map.values(), *settings.getlist("MIRROR_HOSTS")]
+        # "host" or "host:port": the trust is for that port only (netloc_of)
         spider.trusted_hosts = frozenset(
-            {host_of(f"//{host}") for host in hosts}  # "host" or "host:port"
-            | {host_of(url) for url in spider.feed_urls}  # the operator chose these
+            {netloc_of(f"//{host}") for host in hosts}
+            | {netloc_of(url) for url in spider.feed_urls}  # the operator chose these
             | endpoint_hosts
         ) - {""}
         return spider
@@ -155,6 +157,14 @@ class LiveSpider(scrapy.Spider):
             self.budget_logged = True
         return False
 
+    def shared_budget_left(self, key: str) -> bool:
+        """In a distributed crawl, whether ``max_articles`` of the whole crawl allows this article."""
+        shared = SharedHosts.of(self.crawler)
+        if self.max_articles is None or shared is None or shared.claim_article(key, self.max_articles):
+            return True
+        self.requested_count = self.max_articles  # no more listing pages either (budget_left)
+        return self.budget_left()
+
     def article_request(self, url: str, hints: dict | None = None, listed: bool = False) -> Request | Page | None:
         """The request of an article page, None when it is not to be fetched
         (already requested, exported before, queued by the paused run, over
@@ -181,7 +191,7 @@ class LiveSpider(scrapy.Spider):
             return None
         if key in self.resumed:
             return None
-        if not self.budget_left():
+        if not self.budget_left() or not self.shared_budget_left(key):
             return None
         self.queued.add(key)
         self.requested_count += 1
@@ -191,7 +201,7 @@ class LiveSpider(scrapy.Spider):
         meta = {"seen_key": key, "listed_url": url, "hints": hints or {},
                 "handle_httpstatus_list": ERROR_STATUSES}
         if listed:
-            meta["listed_host"] = host_of(url)
+            meta["listed_host"] = netloc_of(url)
         return Request(url, callback=self.parse_article, errback=self.article_failed,
                        dont_filter=True, meta=meta)
 

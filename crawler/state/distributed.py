@@ -199,10 +199,11 @@ return #held / 2
 # crawl is over and this one starts afresh (filter and requests dropped, so
 # listings are read again); then its heartbeat. One step, so two workers
 # starting together cannot clear what the other already queued.
-# KEYS: workers, queue, dupefilter, data, id counter, heartbeat. ARGV: worker, TTL ms.
+# KEYS: workers, queue, dupefilter, data, id counter, heartbeat, the crawl's shared
+# article budget, blocked hosts and streaks (crawler/state/shared.py). ARGV: worker, TTL ms.
 _JOIN = """
 local fresh = redis.call('SCARD', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0
-if fresh then redis.call('DEL', KEYS[3], KEYS[4], KEYS[5]) end
+if fresh then redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8], KEYS[9]) end
 redis.call('SET', KEYS[6], '1', 'PX', ARGV[2])
 redis.call('SADD', KEYS[1], ARGV[1])
 return fresh and 1 or 0
@@ -267,7 +268,7 @@ class LeasedQueue(RedisQueueBase):
     def join(self, dupefilter_key: str, ttl: float) -> bool:
         """Register this worker; True when it starts a new crawl (see ``_JOIN``)."""
         keys = [self.workers_key, self.queue_key, dupefilter_key, self.data_key, f"{self.key}:next",
-                self.alive_key(self.worker)]
+                self.alive_key(self.worker), *self.crawl_keys()]
         return bool(self._join(keys=keys, args=[self.worker, int(ttl * 1000)]))
 
     def heartbeat(self, ttl: float) -> None:
@@ -294,8 +295,12 @@ class LeasedQueue(RedisQueueBase):
             pipe.delete(self.alive_key(self.worker))
             pipe.execute()
 
+    def crawl_keys(self) -> list[str]:
+        """Keys of the crawl's shared politeness state (``SharedHosts``), cleared with the crawl."""
+        return [f"{self.key}:articles", f"{self.key}:blocked", f"{self.key}:streak"]
+
     def clear(self) -> None:
-        self.server.delete(self.queue_key, self.data_key, f"{self.key}:next")
+        self.server.delete(self.queue_key, self.data_key, f"{self.key}:next", *self.crawl_keys())
 
 
 class SharedDupeFilter(RFPDupeFilter):

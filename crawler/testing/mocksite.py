@@ -411,6 +411,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.album(query)
         if path == "/mp/wappoc_appmsgcaptcha":
             return self.send(200, VERIFY_PAGE)
+        if path == "/feeds/links-to.json":  # a JSON feed of the links given as ?url=
+            items = [{"id": url, "url": url} for url in query.get("url", [])]
+            return self.send(200, json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "links",
+                                              "items": items}).encode(), "application/feed+json")
         if path.startswith("/feeds/"):
             return self.feed(path.removeprefix("/feeds/"))
         if path.startswith("/a/"):

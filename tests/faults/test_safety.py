@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
+from crawler.testing.livecrawl import MockSite
 from tests.faults.conftest import crawl, settings_for
 
 
@@ -15,3 +17,16 @@ def test_no_remote_control_nor_telnet_console_unless_turned_on(site, tmp_path):
     enabled = re.search(r"Enabled extensions:\n(\[.*?\])", done.log, re.S).group(1)
     assert "RemoteControl" not in enabled and "TelnetConsole" not in enabled
     assert "CrawlStats" in enabled, "the list read is the extensions'"
+
+
+def test_a_local_feed_does_not_open_the_other_local_ports(site, tmp_path):
+    # a self-hosted feed (RSSHub on 127.0.0.1:PORT) listing a link to another local service
+    with MockSite() as other:
+        other.log(clear=True)
+        inside, elsewhere = site.url("/s/samePort"), other.url("/s/otherPort")
+        feed = site.url("/feeds/links-to.json?" + urlencode({"url": [inside, elsewhere]}, doseq=True))
+        done = crawl("wechat", {"feed": feed}, settings_for(site, tmp_path), tmp_path)
+        assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
+        assert [(r["fetched_from"], r["reason"]) for r in done.rejects] == [(elsewhere, "unsafe_address")]
+        assert [a["fetched_from"] for a in done.articles] == [inside]
+        assert other.log() == [], "the other local port was asked"
