@@ -20,7 +20,7 @@ from crawler.runtime import interrupts
 logger = logging.getLogger(__name__)
 
 # feed_error: a feed write failed (crawler/output/feeds.py);
-# redis_unavailable: the Redis server of the crawl was lost (crawler/state/redis.py)
+# redis_unavailable: a Redis server the crawl uses was lost (crawler/state/outage.py)
 FAILED_CLOSE_REASONS = frozenset({"feed_error", "redis_unavailable"})
 
 

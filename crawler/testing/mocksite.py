@@ -22,7 +22,8 @@ It serves, with article text invented here (no real page is copied):
   ``429-long`` (always, ``Retry-After: 3600``), ``429-odd`` (once,
   ``Retry-After: ²``), ``gzip-bomb`` (4 MB of zeros gzipped to 4 KB),
   ``tiny-paras`` (10 MB of one-character paragraphs), ``huge-text``
-  (15.5 MB of plain text lines);
+  (15.5 MB of plain text lines), ``stall`` (half the body, then 3 s of
+  silence, then the connection closed);
   ``/private/…`` is disallowed by ``/robots.txt``.
 - ``/_log``: the requests served so far (JSON; ``?clear=1`` empties it).
 
@@ -558,6 +559,16 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(1.6)
         if kind == "slowok":
             time.sleep(0.2)
+        if kind == "stall":  # stalls mid-body, longer than the tests' DOWNLOAD_TIMEOUT of 1 s
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "50000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>" + "半截".encode() * 4000)
+            self.wfile.flush()
+            time.sleep(3)
+            self.close_connection = True
+            return 200
         if kind == "truncated":
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -12,7 +12,7 @@ from crawler.testing import livecrawl as L
 from crawler.testing.redis_server import restartable_redis_server
 from tests.faults.conftest import bounded, settings_for
 
-AUTHOR, PAGES = "bench10", 10
+AUTHOR, PAGES = "bench6", 6
 ALL = {f"https://www.sohu.com/a/{n}_8000" for n in range(800000000, 800000000 + PAGES * 20)}
 
 
@@ -25,7 +25,7 @@ def redis():
 def outage_settings(site, redis, workdir, distributed: bool) -> dict[str, str]:
     mode = ({"DISTRIBUTED_REDIS_URL": redis.url, "DISTRIBUTED_WORKER_TTL": "2", "DISTRIBUTED_POLL_INTERVAL": "0.25"}
             if distributed else {"DEDUP_BACKEND": "redis", "DEDUP_REDIS_URL": redis.url})
-    # ~10 s of fetching, so that the fault lands mid-crawl; a short outage bound
+    # ~6 s of fetching, so that the fault lands mid-crawl; a short outage bound
     return settings_for(site, workdir, DOWNLOAD_DELAY="0.05", REDIS_OUTAGE_TIMEOUT="3",
                         REDIS_CHECK_INTERVAL="0.25", **mode)
 
