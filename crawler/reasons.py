@@ -7,7 +7,7 @@ One registry for the whole crawl. The plain libraries raise
 ``crawler.pipelines.Reject`` carrying its ``crawler.items.Rejected`` record,
 which the rejects feed writes and the stats count as ``rejects/<reason>``.
 The special-page rule files (``crawler/parsing/rules/*.toml``) name reasons
-too; their loader accepts only these.
+too, only these (a test checks); a user's rule file may add reasons of its own.
 
 ``Reason`` is a ``StrEnum``: a member *is* its string (``Reason.EMPTY ==
 "empty"``), so feeds, stats keys and pickles read the same as before. The

@@ -80,10 +80,12 @@ def test_the_rule_files_name_only_known_reasons():
         assert reasons and set(reasons) <= set(Reason)
 
 
-def test_a_user_rule_with_an_unknown_reason_is_refused(tmp_path):
+def test_a_user_rule_names_a_reason_of_its_own_as_a_lowercase_word(tmp_path):
     extra = tmp_path / "mine.toml"
-    extra.write_text('[[special]]\nreason = "paywal"\nmarkers = ["paywall"]\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"mine.toml: special\[0\]\.reason: unknown reject reason 'paywal'"):
+    extra.write_text('[[special]]\nreason = "paywall"\nmarkers = ["paywall"]\n', encoding="utf-8")
+    assert load_site_rules("web", [extra])["special"][0]["reason"] == "paywall"
+    extra.write_text('[[special]]\nreason = "Pay wall"\nmarkers = ["paywall"]\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"mine.toml: special\[0\]\.reason: a reject reason is a lowercase word"):
         load_site_rules("web", [extra])
 
 

@@ -24,10 +24,10 @@ from crawler.rulefiles import RulesError, load_toml
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 RULES_DIR = resources.files("crawler.parsing") / "rules"
-_REASONS = tuple(Reason)
+_REASON_WORD = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-# Schema leaves: "str", "reason" (a crawler.reasons.Reason), "regex", "css", "[str]", "[regex]", "[css]", "fraction" (0..1),
+# Schema leaves: "str", "reason" (a reject reason: a lowercase word), "regex", "css", "[str]", "[regex]", "[css]", "fraction" (0..1),
 # "count" (int >= 0), or a dict (a table)
 # or a one-item list holding a dict (an array of tables). "{str}" is a str->str table.
 _SCHEMAS: dict[str, dict] = {
@@ -114,9 +114,11 @@ def _check(value: Any, schema: Any, where: str, site: str, key_path: tuple) -> N
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise RulesError(f"{where}: expected a table of strings")
         return
-    if schema == "reason":
-        if value not in _REASONS:
-            raise RulesError(f"{where}: unknown reject reason {value!r} (known: {', '.join(_REASONS)})")
+    if schema == "reason":  # the built-in rules name Reason members (tests/test_reasons.py); a user's
+        # rule may name a reason of its own, a lowercase word like them
+        if not isinstance(value, str) or not _REASON_WORD.match(value):
+            raise RulesError(f"{where}: a reject reason is a lowercase word like {Reason.DELETED.value!r}, "
+                             f"not {value!r}")
         return
     items = value if schema.startswith("[") else [value]
     if schema.startswith("[") and not isinstance(value, list):
