@@ -1,7 +1,14 @@
-"""Loading rule files (TOML) with errors that name the file and the entry."""
+"""Loading rule files with errors that name the file and the entry.
+
+The one loader and the one error class of every rule file the project reads
+(parsing, cleaning, language, anti-crawl, URL keys): ``load_toml`` for TOML,
+``load_data`` for TOML or JSON by the file's suffix; ``RulesError`` for any
+file that is missing, unreadable, malformed or holds an invalid rule.
+"""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable
 from importlib import resources
@@ -30,6 +37,27 @@ def load_toml(path: str | Path | Traversable) -> dict[str, Any]:
         raise RulesError(f"{path}: cannot read rule file ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{path}: not valid TOML ({exc})") from None
+
+
+def load_data(path: str | Path | Traversable) -> dict[str, Any]:
+    """A rule file's table, TOML or JSON by its suffix; ``RulesError`` naming the file otherwise."""
+    if isinstance(path, str):
+        path = Path(path)
+    kind = path.name.rsplit(".", 1)[-1].lower()
+    if kind == "toml":
+        data = load_toml(path)
+    elif kind == "json":
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except OSError as exc:
+            raise RulesError(f"{path}: cannot read rule file ({exc.strerror or exc})") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise RulesError(f"{path}: not valid JSON ({exc})") from None
+    else:
+        raise RulesError(f"{path}: rule files are .toml or .json")
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: top level must be a table/object")
+    return data
 
 
 def check_keys(table: dict[str, Any], allowed: Iterable[str], where: str) -> None:

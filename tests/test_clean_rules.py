@@ -53,7 +53,7 @@ def test_mistakes_are_reported_with_file_and_rule(tmp_path, body, message):
 
 
 def test_missing_file_and_unknown_disabled_rule_are_errors(tmp_path):
-    with pytest.raises(RuleError, match="cannot read"):
+    with pytest.raises(RuleError, match="rule file not found"):
         load_rules([tmp_path / "absent.toml"])
     with pytest.raises(RuleError, match="not defined"):
         load_rules(disabled=["no-such-rule"])

@@ -242,7 +242,7 @@ def test_a_stage_the_workers_cannot_build_stops_the_crawl_at_start(tmp_path):
     proc = run_scrapy("crawl", "files", "-a", f"path={page}", "-O", str(out), "-s", "PIPELINE_WORKERS=1",
                       "-s", f"CLEAN_RULES={bad}", cwd=tmp_path, check=False)
     assert proc.returncode != 0
-    assert "Pipeline workers could not build their stages: RuleError" in proc.stderr
+    assert "Pipeline workers could not build their stages: RulesError" in proc.stderr
     assert f"{bad} rules[0] rule 'x'" in proc.stderr
     assert not out.exists() or not read_jsonl(out)
 

@@ -20,9 +20,7 @@ Rule kinds (``kind``, default "regex") and their keys are listed in
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -31,6 +29,7 @@ from typing import Any
 
 from crawler.cleaning.firstchars import prefixed
 from crawler.cleaning.screen import Analysis, Screen, required_literals
+from crawler.rulefiles import RulesError, load_data
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
 DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
@@ -92,8 +91,7 @@ _REF = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 _DEFAULT_TYPES = ("heading", "paragraph", "list_item", "quote", "caption", "table")
 
 
-class RuleError(ValueError):
-    """A rule file that cannot be used, with where and why."""
+RuleError = RulesError  # the one error class of every rule file (crawler/rulefiles.py)
 
 
 @dataclass
@@ -128,22 +126,7 @@ class RuleSet:
 
 
 def _read(path: Traversable) -> dict:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RuleError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    kind = path.name.rsplit(".", 1)[-1].lower()
-    try:
-        if kind == "json":
-            data = json.loads(raw.decode("utf-8"))
-        elif kind == "toml":
-            data = tomllib.loads(raw.decode("utf-8"))
-        else:
-            raise RuleError(f"{path}: rule files are .toml or .json")
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: not valid {kind.upper()}: {exc}") from None
-    if not isinstance(data, dict):
-        raise RuleError(f"{path}: top level must be a table/object")
+    data = load_data(path)
     unknown = set(data) - {"lists", "vars", "rules", "description"}
     if unknown:
         raise RuleError(f"{path}: unknown top-level key(s) {sorted(unknown)} (allowed: lists, vars, rules, description)")
