@@ -13,8 +13,8 @@ request (a unit of work) that ``UnitHandler`` answers without reading; the
 callback reads the unit and yields its pages. So the files go through
 Scrapy's scheduler: in the distributed mode (crawler/state/distributed.py)
 processes share them through the Redis queue, a killed process's units are
-re-delivered, and ``FilesDone`` skips the records of a re-delivered unit
-that reached a feed already. Items come from callbacks, which Scrapy
+re-delivered, and the records of a re-delivered unit that reached a feed
+already are skipped (crawler/state/units.py). Items come from callbacks, which Scrapy
 consumes ``CONCURRENT_ITEMS`` at a time: a large file is read as the chain
 takes its pages, never ahead of it.
 """
@@ -33,10 +33,11 @@ from scrapy.http import Response
 from crawler.fetching.corpus import Entry, Fields, Limits, Unit, read_unit, units, walk
 from crawler.items import Page
 from crawler.reasons import Reason
+from crawler.state.distributed import UNFINISHED
+from crawler.state.units import UNIT_META, DoneRecords
 
 logger = logging.getLogger(__name__)
-UNIT = "files_unit"  # request meta: the unit (a dict of Unit's fields, or of Entry's)
-UNFINISHED = "unit_unfinished"  # request meta: the unit was left before its end (crawl stopping)
+UNIT = UNIT_META  # request meta: the unit (a dict of Unit's fields, or of Entry's)
 
 
 class FilesSpider(scrapy.Spider):
@@ -59,6 +60,17 @@ class FilesSpider(scrapy.Spider):
         self.path = Path(path).expanduser()
         if not self.path.exists() and not self.path.is_symlink():
             raise ValueError(f"-a path={path}: no such file or directory")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.done = None  # DoneRecords in the distributed mode
+        crawler.signals.connect(spider.opened, signal=signals.spider_opened)
+        return spider
+
+    def opened(self, spider) -> None:
+        # connected now, after the feed exporter: a record is marked once it is in a feed
+        self.done = DoneRecords.connect(self.crawler)
 
     def limits(self) -> Limits:
         settings = self.settings
@@ -86,8 +98,7 @@ class FilesSpider(scrapy.Spider):
         if "entry" in what:
             yield Entry(**what["entry"]).page()
             return
-        done = getattr(self, "done_records", None)
-        skip = done(response.url) if done is not None else ()
+        skip = self.done.of(response.url) if self.done is not None else ()  # a unit re-delivered
         for page in read_unit(Unit(**what["unit"]), self.limits()):
             if self.closing():  # stopping (Ctrl-C): the rest of the unit is left for a later run
                 response.meta[UNFINISHED] = True

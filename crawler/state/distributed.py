@@ -72,6 +72,7 @@ from crawler.state.outage import unreachable
 logger = logging.getLogger(__name__)
 
 LEASE = "dist_lease"  # request meta: the id the request has in the shared queue
+UNFINISHED = "unit_unfinished"  # request meta: its callback stopped before its end (files spider); never acked
 
 
 # What the addon fills in when DISTRIBUTED_REDIS_URL is set: the scheduler and
@@ -301,6 +302,9 @@ class LeasedQueue(RedisQueueBase):
 
     def clear(self) -> None:
         self.server.delete(self.queue_key, self.data_key, f"{self.key}:next", *self.crawl_keys())
+        # per-unit records of the files spider (crawler/state/units.py): they live as long as the crawl
+        for key in self.server.scan_iter(match=f"{self.key}:done:*", count=1000):
+            self.server.delete(key)
 
 
 class SharedDupeFilter(RFPDupeFilter):
@@ -460,6 +464,8 @@ class ReliableScheduler(RedisScheduler):
 
     def finished(self, request: Request) -> None:
         lease = request.meta.get(LEASE)
+        if request.meta.get(UNFINISHED):  # left before its end (stopping): back on the queue at close
+            return
         if lease in self.held and self.may_ack() and self.redis(lambda: self.queue.ack(lease)) is not None:
             self.held.discard(lease)  # else kept, acknowledged when Redis is back (or re-delivered)
             self.stats.inc_value("distributed/acked")

@@ -1,0 +1,169 @@
+"""Cleaning a corpus users hold: ``scrapy crawl files`` on 1 and 2 pipeline
+workers against the stack one would assemble by hand, in the same run.
+
+Generates ``--pages`` pages in the real sites' structure (the mock site's
+Sohu and WeChat page builders, crawler/testing/corpora.py), written twice: a
+JSON-lines dump and a gzipped WARC. Each goes through ``scrapy crawl files``
+(the whole chain: parse, clean, dedup on disk, language; JSON-lines feed)
+with ``PIPELINE_WORKERS`` 1 and 2. The peer runs in this process on the
+JSON-lines pages: ``trafilatura.extract``, ``langdetect.detect`` and a
+datasketch ``MinHash`` (128 permutations, 5-character shingles) checked and
+inserted in a ``MinHashLSH`` (threshold 0.5), which is what one writes by hand
+for the same three jobs (``--peer-pages`` of them: the first pages of the same
+set, as the peer is slow).
+
+Prints, per variant: pages/s (the process's wall time, start-up included),
+CPU seconds per 1,000 pages (every process: crawl, workers), pages per CPU
+second, peak RSS (the crawl process and its workers summed, sampled every
+0.1 s); then the ratios against the targets: 2 workers / 1 worker pages/s
+(>= 1.8 on 2 cores), the crawl's pages per CPU second / the peer's (>= 5),
+peak RSS with 2 workers (<= 400 MB). ``--json PATH`` also writes them.
+
+    python bench/corpus_speed.py [--pages 10000] [--peer-pages 2000] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.testing import corpora  # noqa: E402
+from crawler.testing.process import read_jsonl, scrapy_env  # noqa: E402
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                todo += [int(child) for child in children.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def crawl(path: Path, workers: int, workdir: Path) -> dict:
+    workdir.mkdir(parents=True)
+    command = [sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={path}",
+               "-O", str(workdir / "articles.jsonl"), "-s", f"REJECTS_URI={workdir / 'rejects.jsonl'}",
+               "-s", f"PIPELINE_WORKERS={workers}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0",
+               "-s", f"DEDUP_DIR={workdir / 'dedup'}", "-s", "ATOM_FEED_ENABLED=0"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=workdir, env=scrapy_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, log = proc.communicate()
+    wall = time.monotonic() - started
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"crawl failed:\n{log[-3000:]}")
+    articles, rejects = read_jsonl(workdir / "articles.jsonl"), read_jsonl(workdir / "rejects.jsonl")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"pages": len(articles) + len(rejects), "articles": len(articles), "wall": wall, "cpu": cpu,
+            "peak_rss": peak[0]}
+
+
+def peer(dump: Path, pages: int) -> dict:
+    """trafilatura + langdetect + datasketch, by hand, in this process."""
+    import trafilatura
+    from datasketch import MinHash, MinHashLSH
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    DetectorFactory.seed = 0
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    kept = done = 0
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    with dump.open(encoding="utf-8") as lines:
+        for line in lines:
+            if done >= pages:
+                break
+            record = json.loads(line)
+            done += 1
+            text = trafilatura.extract(record["html"], url=record["url"]) or ""
+            if not text:
+                continue
+            try:
+                detect(text)
+            except LangDetectException:
+                pass
+            signature = MinHash(num_perm=128)
+            signature.update_batch([text[i:i + 5].encode("utf-8") for i in range(max(1, len(text) - 4))])
+            if not lsh.query(signature):
+                lsh.insert(str(done), signature)
+                kept += 1
+    return {"pages": done, "articles": kept, "wall": time.monotonic() - wall0, "cpu": time.process_time() - cpu0,
+            "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+
+
+def row(name: str, result: dict) -> str:
+    pages = result["pages"]
+    return (f"| {name} | {pages} | {result['articles']} | {result['wall']:.1f} | {pages / result['wall']:.1f} |"
+            f" {1000 * result['cpu'] / pages:.1f} | {pages / result['cpu']:.1f} | {result['peak_rss'] / 2**20:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--peer-pages", type=int, default=2_000)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="corpus-speed-") as tmp:
+        tmp = Path(tmp)
+        dump = corpora.write_jsonl(tmp / "pages.jsonl", corpora.records(args.pages))
+        warc = corpora.write_warc(tmp / "pages.warc.gz", (corpora.page(n) for n in range(args.pages)))
+        results = {}
+        for label, path in (("JSONL", dump), ("WARC", warc)):
+            for workers in (1, 2):
+                results[f"{label}, {workers} worker{'s' * (workers > 1)}"] = crawl(
+                    path, workers, tmp / f"{label}-{workers}")
+        results["hand-built (trafilatura + datasketch + langdetect)"] = peer(dump, args.peer_pages)
+    print(f"{args.pages} generated pages ({os.cpu_count()} CPUs, shared with other jobs)\n")
+    print("| variant | pages | articles | wall s | pages/s | CPU s / 1000 pages | pages / CPU s | peak RSS MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, result in results.items():
+        print(row(name, result))
+    hand = results["hand-built (trafilatura + datasketch + langdetect)"]
+    hand_rate = hand["pages"] / hand["cpu"]
+    ratios = {}
+    print()
+    for label in ("JSONL", "WARC"):
+        one, two = results[f"{label}, 1 worker"], results[f"{label}, 2 workers"]
+        ratios[label] = {
+            "two_over_one": (two["pages"] / two["wall"]) / (one["pages"] / one["wall"]),
+            "cpu_rate_over_hand": (two["pages"] / two["cpu"]) / hand_rate,
+            "peak_rss_mb_two_workers": two["peak_rss"] / 2**20,
+        }
+        r = ratios[label]
+        print(f"{label}: 2 workers / 1 worker {r['two_over_one']:.2f}x (target >= 1.8);"
+              f" pages per CPU second / hand-built {r['cpu_rate_over_hand']:.2f}x (target >= 5);"
+              f" peak RSS with 2 workers {r['peak_rss_mb_two_workers']:.0f} MB (target <= 400)")
+    if args.json:
+        args.json.write_text(json.dumps({"results": results, "ratios": ratios}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""``scrapy crawl files`` in the distributed mode: two real processes share a
+corpus through a real redis-server, one of them killed mid-crawl; every record
+ends exactly once in the articles or rejects feeds."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+import redis
+
+from crawler.testing import corpora
+from crawler.testing.livecrawl import FAST, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing.redis_server import redis_server
+
+
+@pytest.fixture
+def redis_url():
+    with redis_server() as url:
+        yield url
+
+
+def corpus(folder):
+    """JSON-lines files and a Parquet file of six slices: 453 records, 5 of them bad."""
+    folder.mkdir()
+    expected = []
+    for f in range(10):
+        rows = list(corpora.records(40, start=40 * f))
+        if f % 2:
+            rows.insert(3, {"url": f"https://example.org/none/{f}"})  # neither html nor text
+        path = corpora.write_jsonl(folder / f"part-{f}.jsonl", rows)
+        expected += [f"{path.as_uri()}#line={n}" for n in range(1, len(rows) + 1)]
+    rows = list(corpora.records(48, start=1000))
+    path = corpora.write_parquet(folder / "shard.parquet", rows, row_group_size=8)
+    expected += [f"{path.as_uri()}#row={n}" for n in range(48)]
+    return sorted(expected)
+
+
+def test_a_killed_worker_loses_no_record_and_repeats_none(redis_url, tmp_path):
+    expected = corpus(tmp_path / "corpus")
+    settings = {**FAST, "DISTRIBUTED_REDIS_URL": redis_url, "DISTRIBUTED_WORKER_TTL": "2",
+                "DISTRIBUTED_POLL_INTERVAL": "0.25", "PIPELINE_WORKERS": "1", "FILES_SLICE_ROWS": "8",
+                # one unit at a time: the victim dies holding units it has begun, others not yet begun
+                "SCRAPER_SLOT_MAX_ACTIVE_SIZE": "1", "CONCURRENT_REQUESTS": "1"}
+    args = {"path": str(tmp_path / "corpus")}
+    started = time.monotonic()
+    victim = start_crawl("files", args, settings, tmp_path / "victim")
+    survivor = start_crawl("files", args, settings, tmp_path / "survivor")
+    wait_for_lines(tmp_path / "victim" / "run.jsonl", 30, timeout=120)
+    wait_for_lines(tmp_path / "survivor" / "run.jsonl", 1, timeout=120)
+    victim.send_signal(signal.SIGKILL)  # no chance to acknowledge, re-queue or close
+    victim.wait(timeout=30)
+    killed = finish_crawl(victim, tmp_path / "victim")
+    done = finish_crawl(survivor, tmp_path / "survivor", started=started, timeout=300)
+    assert done.returncode == 0 and done.close_reason == "finished", done.log[-3000:]
+    assert killed.close_reason is None, "the victim was killed before it finished"
+    assert int(done.stats["distributed/requeued"]) > 0, "the victim held units when it died"
+    outcomes = [item["fetched_from"] for crawl in (killed, done) for item in crawl.articles + crawl.rejects]
+    assert sorted(outcomes) == expected, "every record once, in the articles or the rejects"
+    rejects = {r["fetched_from"]: r["reason"] for crawl in (killed, done) for r in crawl.rejects}
+    assert sorted(rejects.values()) == ["empty"] * 5
+    # the crawl is over: its queue and per-unit records are gone
+    client = redis.Redis.from_url(redis_url)
+    assert client.keys("crawl:files:done:*") == [] and client.zcard("crawl:files:queue") == 0
