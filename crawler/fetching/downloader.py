@@ -59,8 +59,7 @@ from scrapy.exceptions import (
     UnsupportedURLSchemeError,
 )
 from scrapy.http import Request
-from scrapy.utils._compression import _DecompressionMaxSizeExceeded
-from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
@@ -68,6 +67,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.fetching.anticrawl import Detector, load_rules
 from crawler.fetching.urls import host_of, ip_literal, is_public_address, netloc_of
+from crawler.runtime.scrapy_internals import DecompressionMaxSizeExceeded, schedule_coro
 from crawler.state.shared import SharedHosts
 from crawler.reasons import Reason
 
@@ -103,7 +103,7 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
         return exc.reason, exc.detail
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return Reason.ROBOTS_DISALLOWED, "forbidden by robots.txt"
-    if isinstance(exc, IgnoreRequest) and isinstance(exc.__cause__, _DecompressionMaxSizeExceeded):
+    if isinstance(exc, IgnoreRequest) and isinstance(exc.__cause__, DecompressionMaxSizeExceeded):
         # Scrapy 2.19's HttpCompressionMiddleware: a body over DOWNLOAD_MAXSIZE once
         # inflated (a gzip bomb) is an IgnoreRequest raised from this private error
         return Reason.TOO_LARGE, str(exc)
@@ -439,4 +439,4 @@ class Downloader(ScrapyDownloader):
             slot.lastseen = time.monotonic()
             request, queue_dfd = slot.queue.popleft()
             slot.transferring.add(request)  # counted now; ``_download`` adds it again (a set) and removes it
-            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+            schedule_coro(self._wait_for_download(slot, request, queue_dfd))

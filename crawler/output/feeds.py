@@ -37,11 +37,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 from scrapy.extensions.feedexport import FileFeedStorage
-from scrapy.utils.defer import _schedule_coro
 
 from crawler.output import atom
 from crawler.items import Article, Rejected
 from crawler.pipelines import Reject, error_record
+from crawler.runtime.scrapy_internals import schedule_coro
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class FeedExporter(ScrapyFeedExporter):
                      " nor marked exported, so the next run fetches it again", self.failure, FEED_ERROR)
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
-            _schedule_coro(engine.close_spider_async(reason=FEED_ERROR))
+            schedule_coro(engine.close_spider_async(reason=FEED_ERROR))
 
     async def close_spider(self, spider) -> None:
         await super().close_spider(spider)

@@ -30,8 +30,9 @@ import uuid
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import _schedule_coro
 from twisted.internet import task
+
+from crawler.runtime.scrapy_internals import schedule_coro
 
 logger = logging.getLogger(__name__)
 
@@ -143,4 +144,4 @@ class RedisWatch:
         logger.error("%s: closing the crawl (%s)", why, REDIS_UNAVAILABLE)
         engine = self.crawler.engine
         if engine.spider is not None:
-            _schedule_coro(engine.close_spider_async(reason=REDIS_UNAVAILABLE))
+            schedule_coro(engine.close_spider_async(reason=REDIS_UNAVAILABLE))

@@ -1,0 +1,57 @@
+"""Every use the project makes of Scrapy's internals, in one place.
+
+Scrapy's private names (a leading underscore, or attributes its docs do not
+describe) change between releases without notice. The project relies on the
+few below, each checked against the versions in ``TESTED_VERSIONS``:
+``tests/test_scrapy_internals.py`` fails on any other Scrapy version, and on
+any of these names gone, so an upgrade starts by reading this list.
+
+Imported from here (never from Scrapy's private modules directly):
+
+- ``schedule_coro`` (``scrapy.utils.defer._schedule_coro``): run a coroutine
+  on the reactor without waiting for it (closing the spider from a signal
+  handler or an extension; the downloader's queue loop).
+- ``DecompressionMaxSizeExceeded`` (``scrapy.utils._compression``): the cause
+  of the ``IgnoreRequest`` that HttpCompressionMiddleware raises for a body
+  over ``DOWNLOAD_MAXSIZE`` once inflated (reject ``too_large``).
+
+Overridden or read in place (listed in ``RELIED_ON``, checked by the test):
+
+- ``crawler.fetching.downloader.Downloader`` overrides
+  ``Downloader._process_queue`` and calls ``_wait_for_download``, and reads a
+  ``Slot``'s ``queue``, ``transferring``, ``latercall``, ``lastseen``,
+  ``delay``, ``jitter``, ``download_delay()``, ``free_transfer_slots()``.
+- ``crawler.fetching.downloader.GuardedDownloadHandler`` reads
+  ``HTTP11DownloadHandler._crawler``.
+- ``crawler.output.feeds.FeedExporter`` walks Scrapy's ``FeedExporter.slots``.
+- ``crawler.pipelines.offload`` replays a worker's stats from
+  ``StatsCollector._stats``.
+"""
+
+from __future__ import annotations
+
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded as DecompressionMaxSizeExceeded
+from scrapy.utils.defer import _schedule_coro as schedule_coro
+
+TESTED_VERSIONS = ("2.19.0",)
+
+# (where, attribute): class attributes the project overrides or calls, and
+# instance attributes it reads (checked on a built instance by the test)
+RELIED_ON = (
+    ("scrapy.core.downloader.Downloader", "_process_queue"),
+    ("scrapy.core.downloader.Downloader", "_wait_for_download"),
+    ("scrapy.core.downloader.Downloader", "slots"),
+    ("scrapy.core.downloader.Slot", "download_delay"),
+    ("scrapy.core.downloader.Slot", "free_transfer_slots"),
+    ("scrapy.core.downloader.Slot", "queue"),
+    ("scrapy.core.downloader.Slot", "transferring"),
+    ("scrapy.core.downloader.Slot", "latercall"),
+    ("scrapy.core.downloader.Slot", "lastseen"),
+    ("scrapy.core.downloader.Slot", "delay"),
+    ("scrapy.core.downloader.Slot", "jitter"),
+    ("scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler", "_crawler"),
+    ("scrapy.extensions.feedexport.FeedExporter", "slots"),
+    ("scrapy.statscollectors.StatsCollector", "_stats"),
+)
+
+__all__ = ["DecompressionMaxSizeExceeded", "RELIED_ON", "TESTED_VERSIONS", "schedule_coro"]
