@@ -33,8 +33,10 @@ from queuing it again. Here (``ReliableScheduler`` and ``LeasedQueue``):
   could not queue is kept and queued when Redis is back, an acknowledgement
   that failed is made again; at a close during the outage, what could not be
   queued becomes a reject ``unavailable`` (the next run asks again) and the
-  leases stay with the worker in Redis, for the next run to re-deliver. The crawl that finishes that way clears the queue and dupefilter,
-  so the next run re-reads the listings, like an embedded run.
+  leases stay with the worker in Redis, for the next run to re-deliver.
+
+The crawl that finishes clears the queue and dupefilter, so the next run
+re-reads the listings, like an embedded run.
 
 Re-delivery means a request may be fetched twice (once by a worker killed
 before it acknowledged). Exports stay exactly-once through the shared
@@ -506,6 +508,7 @@ class ReliableScheduler(RedisScheduler):
                 self.held.discard(lease)
         self.requeue_dead()
         self.push_unqueued()
-        if self.unqueued or self.held or self.redis(lambda: len(self.queue), 1) or self.redis(self.queue.in_flight, 1):
+        if (self.unqueued or self.held or self.redis(lambda: len(self.queue), 1)
+                or self.redis(self.queue.in_flight, 1)):
             self.waiting = True
             raise DontCloseSpider  # others still hold requests, which may yield more (or Redis is away)

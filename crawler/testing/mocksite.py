@@ -535,6 +535,18 @@ class Handler(BaseHTTPRequestHandler):
 
     # misbehaviour
 
+    def half_body(self, repeats: int, stall: float) -> int:
+        """Fewer bytes than the Content-Length promised; ``stall`` seconds of silence before closing."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "50000")
+        self.end_headers()
+        self.wfile.write(b"<html><body><p>" + "半截".encode() * repeats)
+        self.wfile.flush()
+        time.sleep(stall)
+        self.close_connection = True
+        return 200
+
     def misbehave(self, kind: str, code: str, hits: int) -> int:
         article = f"/s/{code}"
         if kind == "429" and hits == 1:
@@ -559,25 +571,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(1.6)
         if kind == "slowok":
             time.sleep(0.2)
-        if kind == "stall":  # stalls mid-body, longer than the tests' DOWNLOAD_TIMEOUT of 1 s
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", "50000")
-            self.end_headers()
-            self.wfile.write(b"<html><body><p>" + "半截".encode() * 4000)
-            self.wfile.flush()
-            time.sleep(3)
-            self.close_connection = True
-            return 200
-        if kind == "truncated":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", "50000")
-            self.end_headers()
-            self.wfile.write(b"<html><body><p>" + "半截".encode() * 500)
-            self.wfile.flush()
-            self.close_connection = True
-            return 200
+        if kind in ("stall", "truncated"):  # half a body, then (stall: after 3 s) the connection closed
+            return self.half_body(500 if kind == "truncated" else 4000, stall=3 if kind == "stall" else 0)
         if kind == "big":
             return self.send(200, b"<html><body>" + b"x" * 1_000_000 + b"</body></html>")
         if kind == "redirect":
