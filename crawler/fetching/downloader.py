@@ -4,10 +4,12 @@
   (source hosts, hosts of the endpoint settings, ``MIRROR_HOSTS``, hosts of
   ``-a feed=`` URLs) or to the host of the link a list or feed gave
   (``listed_host`` in meta; a redirect from it to another host is refused);
-  a host that is not trusted must resolve to a public address unless
-  ``ALLOW_PRIVATE_ADDRESSES``. Trust is for a host and port (``netloc_of``):
-  a feed at ``127.0.0.1:1200`` does not make ``127.0.0.1:6379`` trusted, so a
-  link there gets the address check like any other.
+  every host but the site's own must resolve to a public address unless
+  ``ALLOW_PRIVATE_ADDRESSES``, feeds, mirrors and endpoints included, except
+  an address the operator wrote as one (``127.0.0.1:1200``, ``localhost:1200``).
+  Trust is for a host and port (``netloc_of``): a feed at ``127.0.0.1:1200``
+  does not make ``127.0.0.1:6379`` trusted, so a link there gets the
+  address check like any other.
 - ``AntiCrawlWatch`` (an extension) with ``GuardedDownloadHandler`` (the
   HTTP handler): each response is checked for a verification page
   (``crawler.fetching.anticrawl``) as it arrives, marked in
@@ -178,7 +180,7 @@ class GuardMiddleware:
                 and netloc != request.meta.get("listed_host")):
             raise self._refuse(Refused(
                 Reason.OFF_SITE, f"{netloc} is not a source host, a mirror, or the host of a listed link"))
-        if self.allow_private or netloc in trusted:
+        if self.allow_private or netloc in getattr(self.crawler.spider, "unchecked_hosts", trusted):
             return None
         if host not in self.addresses:
             self.addresses[host] = await self._check_address(host)

@@ -75,6 +75,12 @@ def netloc_of(url: str) -> str:
     return f"{host}:{port}" if host and port and port != _DEFAULT_PORTS.get(parts.scheme.lower()) else host
 
 
+def named_address(netloc: str) -> bool:
+    """Whether a ``host[:port]`` names an address itself (an IP literal, or localhost), not a DNS name."""
+    host = host_of(f"//{netloc}")
+    return host == "localhost" or ip_literal(host) is not None
+
+
 def article_key(url: str, rules: UrlRules) -> str:
     parts = urlsplit(clean_url(url))
     host = (parts.hostname or "").lower()

@@ -28,7 +28,7 @@ from crawler.state.incremental import SeenExtension
 from crawler.state.shared import SharedHosts
 from crawler.items import Page
 from crawler.fetching.listings import CHINA_TZ, ListingError, parse_feed, published_before
-from crawler.fetching.urls import article_key, clean_url, host_of, load_url_rules, map_host, netloc_of
+from crawler.fetching.urls import article_key, clean_url, host_of, load_url_rules, map_host, named_address, netloc_of
 from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
@@ -108,14 +108,17 @@ class LiveSpider(scrapy.Spider):
         spider.url_rules = load_url_rules(settings.getlist("URL_KEY_RULES"))
         spider.host_map = settings.getdict(spider.host_map_setting) if spider.host_map_setting else {}
         spider.listing_max_pages = settings.getint("LISTING_MAX_PAGES")
-        endpoint_hosts = {netloc_of(settings.get(name) or "") for name in spider.endpoint_settings}
-        hosts = [*spider.source_hosts, *spider.host_map.values(), *settings.getlist("MIRROR_HOSTS")]
         # "host" or "host:port": the trust is for that port only (netloc_of)
-        spider.trusted_hosts = frozenset(
-            {netloc_of(f"//{host}") for host in hosts}
-            | {netloc_of(url) for url in spider.feed_urls}  # the operator chose these
-            | endpoint_hosts
-        ) - {""}
+        own = {netloc_of(f"//{host}") for host in [*spider.source_hosts, *spider.host_map.values()]}
+        chosen = (  # by the operator
+            {netloc_of(f"//{host}") for host in settings.getlist("MIRROR_HOSTS")}
+            | {netloc_of(url) for url in spider.feed_urls}
+            | {netloc_of(settings.get(name) or "") for name in spider.endpoint_settings}
+        )
+        spider.trusted_hosts = frozenset(own | chosen) - {""}
+        # no address check for the site's own hosts, nor for an address the operator wrote
+        # as one (127.0.0.1:1200, localhost:1200: no name whose DNS answer could change)
+        spider.unchecked_hosts = frozenset(own | {netloc for netloc in chosen if named_address(netloc)}) - {""}
         return spider
 
     # --- start

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import socket
 from urllib.parse import urlencode
 
+from crawler.fetching.urls import is_public_address
 from crawler.testing.livecrawl import MockSite
 from tests.faults.conftest import crawl, settings_for
 
@@ -30,3 +32,17 @@ def test_a_local_feed_does_not_open_the_other_local_ports(site, tmp_path):
         assert [(r["fetched_from"], r["reason"]) for r in done.rejects] == [(elsewhere, "unsafe_address")]
         assert [a["fetched_from"] for a in done.articles] == [inside]
         assert other.log() == [], "the other local port was asked"
+
+
+def test_a_feed_named_by_a_host_name_that_resolves_privately_is_refused(site, tmp_path):
+    # a name the operator gave whose DNS answer is a private address (a rebinding attacker's,
+    # or this machine's own name): the feed is refused, unlike 127.0.0.1:PORT written as such
+    name = socket.gethostname()
+    addresses = {info[4][0] for info in socket.getaddrinfo(name, None)}
+    assert addresses and not any(is_public_address(a) for a in addresses), f"{name} resolves to {addresses}"
+    feed = f"http://{name}:{site.port}/feeds/wechat.rss"
+    site.log(clear=True)
+    done = crawl("wechat", {"feed": feed}, settings_for(site, tmp_path), tmp_path)
+    assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
+    assert [(r["fetched_from"], r["reason"]) for r in done.rejects] == [(feed, "unsafe_address")]
+    assert done.articles == [] and site.log() == []
