@@ -239,3 +239,23 @@ def test_the_wechat_and_sohu_parsers_read_the_pages_style_elements():
         article = parse_page(body, url)
         assert article.blocks[0]["text"] == "渡口的早晨很安静股票配资。"
         assert article.blocks[0]["spans"] == [[8, 12, "hidden", "style-rule " + reason]]
+
+
+def test_sheet_selectors_naming_a_class_or_id_the_page_lacks_are_skipped_with_the_same_styles(monkeypatch):
+    import re
+
+    import lxml.html
+
+    from crawler.parsing import html as parsing_html
+
+    page = ('<html><body><div class="a b" id="x"><p class="c">one</p><span class="d">two</span></div>'
+            '<p class="e">three</p></body></html>')
+    sheet = (".a .c{display:none} .zz .c{display:none} #x > span{font-size:0} #nope p{opacity:0}"
+             " div.a.b p{color:red} p:not(.zz){height:0} [class~=e]{width:0} .e, .missing{left:-9999px}")
+    root = lxml.html.document_fromstring(page)
+    skipping = parsing_html.sheet_styles(root, sheet)
+    monkeypatch.setattr(parsing_html, "_PLAIN_SELECTOR", re.compile(r"(?!)"))  # every selector evaluated
+    assert parsing_html.sheet_styles(root, sheet) == skipping
+    by_text = {el.text: decl for el, decl in skipping.items()}
+    assert by_text == {"one": "display:none;color:red;height:0", "two": "font-size:0",
+                       "three": "height:0;width:0;left:-9999px"}
