@@ -12,9 +12,10 @@ $(BIN)/scrapy: requirements.txt
 	touch $@
 
 # The offline main job: the sample pages through the whole chain. The dedup
-# index is kept in memory here so the demo gives the same output every time.
+# index and the learned templates are kept in memory here so the demo gives the same
+# output every time.
 demo: $(BIN)/scrapy
-	$(BIN)/scrapy crawl files -a path=samples -O articles.jsonl -s DEDUP_BACKEND=memory
+	$(BIN)/scrapy crawl files -a path=samples -O articles.jsonl -s DEDUP_BACKEND=memory -s CLEAN_TEMPLATES_BACKEND=memory
 	@echo "articles: articles.jsonl; rejects: exports/rejects/"
 
 # Servers the tests start for real (Redis); installed from Debian's packages when missing.

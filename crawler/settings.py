@@ -11,10 +11,11 @@ BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# --- Item pipeline chain: extract -> clean -> deduplicate -> language -> export
+# --- Item pipeline chain: extract -> templates -> clean -> deduplicate -> language -> export
 ITEM_PIPELINES = {
     "crawler.pipelines.offload.OffloadPipeline": 50,
     "crawler.pipelines.extract.ExtractPipeline": 100,
+    "crawler.pipelines.templates.TemplatePipeline": 150,
     "crawler.pipelines.clean.CleanPipeline": 200,
     "crawler.pipelines.dedup.DedupPipeline": 300,
     "crawler.pipelines.language.LanguagePipeline": 400,
@@ -42,6 +43,19 @@ CLEAN_DEFAULT_RULES = True
 CLEAN_DISABLED_RULES = []
 # Safety valve: an article that cleaning would cut by more than this share of its characters is kept unchanged and flagged.
 CLEAN_MAX_REMOVED_SHARE = 0.5
+
+# --- Learned templates (crawler/cleaning/templates.py; docs/cleaning.md "Learned templates"): lines and
+# sentences recurring across articles, removed before the clean stage's rules when there is evidence beyond recurrence.
+CLEAN_TEMPLATES_ENABLED = True
+CLEAN_TEMPLATES_MIN_ARTICLES = 3  # distinct articles a template is seen in before it is removed (this one included)
+CLEAN_TEMPLATES_MIN_SOURCES = 5  # sources (accounts, sites) a short line must be seen in to be boilerplate by spread
+CLEAN_TEMPLATES_BACKEND = "disk"  # store: "disk" (SQLite in CLEAN_TEMPLATES_DIR), "redis" (shared), "memory" (one process)
+CLEAN_TEMPLATES_DIR = "state/templates"  # directory of the disk store; delete it (crawler stopped) to reset
+CLEAN_TEMPLATES_REDIS_URL = "redis://127.0.0.1:6379/0"  # Redis server of the shared store (CLEAN_TEMPLATES_BACKEND = "redis")
+CLEAN_TEMPLATES_REDIS_PREFIX = "templates"  # prefix of the store's Redis keys: one store per prefix
+CLEAN_TEMPLATES_RESET = False  # empty the store before crawling
+CLEAN_TEMPLATES_LEARN_FIRST = False  # files spider: learn every article of the path first, then clean (two passes)
+CLEAN_TEMPLATES_VOCABULARY = []  # extra vocabulary files (TOML, like crawler/data/templates.toml)
 
 # --- Parsing
 # Extra rule files (TOML) per site parser, merged before the defaults of

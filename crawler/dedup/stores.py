@@ -20,13 +20,13 @@ read-check-insert body as one transaction.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections import defaultdict
 
 import numpy as np
 
 from crawler.dedup.index import KEY_BITS, Candidates
 from crawler.dedup.text import sorted_distinct
+from crawler.state.backends import open_redis, open_sqlite, with_tx
 
 INDEX_FILE = "index.sqlite3"
 
@@ -120,12 +120,8 @@ class SqliteStore:
         # until that many, or ``flush`` (a commit writes ~35 pages to the WAL: 0.2 ms)
         self.commit_every = commit_every
         self.pending = 0
-        os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, INDEX_FILE)
-        # Autocommit mode: transactions are opened explicitly below.
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
+        self.db = open_sqlite(self.path)  # autocommit: transactions are opened explicitly below
         self.db.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
         # A savepoint keeps the pages a check changes (~33) in a sub-journal, by default a
         # temporary file: written there, each check cost ~0.1 ms more than in memory.
@@ -275,18 +271,6 @@ class SqliteStore:
         self.db.close()
 
 
-def with_tx(db: sqlite3.Connection, body):
-    """Run ``body`` in one write transaction: all of it is stored, or none."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        result = body()
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-    return result
-
-
 class RedisStore:
     """Keys under ``prefix``: ``:meta`` (hash), ``:next`` (id counter),
     ``:count``, ``:b:<bucket>`` (hash: rest of the band key -> comma-separated ids) and
@@ -298,8 +282,7 @@ class RedisStore:
     def __init__(self, url: str, prefix: str = "dedup"):
         import redis  # only this backend needs it
 
-        self.client = redis.Redis.from_url(url)
-        self.client.ping()  # fail at start, not at the first article
+        self.client = open_redis(url)
         self.prefix = prefix
         self._watch_error = redis.WatchError
         self._read_bands = self.client.register_script(

@@ -21,8 +21,29 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        rule_files = crawler.settings.getdict("PARSING_RULES")
-        return cls(crawler.stats, build_site_parsers(rule_files) if rule_files else None)
+        return cls.from_rules(crawler.stats, crawler.settings.getdict("PARSING_RULES"))
+
+    @classmethod
+    def from_rules(cls, stats, rule_files: dict):
+        return cls(stats, build_site_parsers(rule_files) if rule_files else None)
+
+    def article(self, item: Page):
+        """The page's article; ``Rejection`` (with its reason) when it yields none."""
+        if item.error:
+            raise Rejection(item.error, item.detail)
+        if item.status and item.status >= 400:
+            reason = Reason.NOT_FOUND if item.status in (404, 410) else Reason.HTTP_ERROR
+            raise Rejection(reason, f"HTTP {item.status}")
+        article = parse_page(
+            item.body, item.url, fetched_from=item.fetched_from,
+            content_type=item.content_type,
+            name=item.fetched_from if item.fetched_from.startswith("file:") else item.url,
+            parsers=self.parsers,
+        )
+        for key, value in item.hints.items():  # listing metadata fills gaps only
+            if getattr(article, key, None) in (None, "") and value:
+                setattr(article, key, value)
+        return article
 
     @offloadable
     def process_item(self, item):
@@ -30,17 +51,7 @@ class ExtractPipeline:
             return item
         self.stats.inc_value("extract/pages")
         try:
-            if item.error:
-                raise Rejection(item.error, item.detail)
-            if item.status and item.status >= 400:
-                reason = Reason.NOT_FOUND if item.status in (404, 410) else Reason.HTTP_ERROR
-                raise Rejection(reason, f"HTTP {item.status}")
-            article = parse_page(
-                item.body, item.url, fetched_from=item.fetched_from,
-                content_type=item.content_type,
-                name=item.fetched_from if item.fetched_from.startswith("file:") else item.url,
-                parsers=self.parsers,
-            )
+            article = self.article(item)
         except Rejection as exc:
             raise PageRejected(Rejected(
                 fetched_from=item.fetched_from, url=item.url, status=item.status,
@@ -53,7 +64,4 @@ class ExtractPipeline:
             if entry["reason"] == UNDECODABLE:
                 self.stats.inc_value("extract/undecodable_pages")
                 self.stats.inc_value("extract/undecodable_bytes", entry["count"])
-        for key, value in item.hints.items():  # listing metadata fills gaps only
-            if getattr(article, key, None) in (None, "") and value:
-                setattr(article, key, value)
         return article

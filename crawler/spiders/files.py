@@ -92,6 +92,18 @@ class FilesSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.read, errback=self.failed, dont_filter=True,
                               meta={UNIT: what, "seen_key": url})
 
+    def pages(self):
+        """Every page of the path, in order, read here rather than through
+        requests: what ``CLEAN_TEMPLATES_LEARN_FIRST`` learns before the crawl
+        (crawler/pipelines/templates.py)."""
+        limits, slice_rows = self.limits(), self.settings.getint("FILES_SLICE_ROWS")
+        for entry in walk(self.path):
+            if isinstance(entry, Entry):
+                yield entry.page()
+                continue
+            for unit in units(entry, slice_rows):
+                yield from read_unit(unit, limits)
+
     def read(self, response: Response):
         what = response.meta[UNIT]
         self.crawler.stats.inc_value("files/read")

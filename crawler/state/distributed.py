@@ -78,7 +78,7 @@ UNFINISHED = "unit_unfinished"  # request meta: its callback stopped before its 
 
 
 # What the addon fills in when DISTRIBUTED_REDIS_URL is set: the scheduler and
-# dupefilter (scrapy-redis settings), the seen-store and the dedup index.
+# dupefilter (scrapy-redis settings), the seen-store, the dedup index and the learned templates.
 def distributed_settings(url: str, prefix: str) -> dict[str, Any]:
     return {
         "SCHEDULER": "crawler.state.distributed.ReliableScheduler",
@@ -91,6 +91,8 @@ def distributed_settings(url: str, prefix: str) -> dict[str, Any]:
         "SEEN_REDIS_URL": url,
         "DEDUP_BACKEND": "redis",
         "DEDUP_REDIS_URL": url,
+        "CLEAN_TEMPLATES_BACKEND": "redis",
+        "CLEAN_TEMPLATES_REDIS_URL": url,
     }
 
 

@@ -12,11 +12,12 @@ the embedded default (one SQLite file per spider under ``SEEN_DIR``);
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
+
+from crawler.state.backends import open_redis, open_sqlite
 
 
 class SeenStore(Protocol):
@@ -48,10 +49,7 @@ class SqliteSeenStore:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = open_sqlite(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, added REAL NOT NULL) WITHOUT ROWID")
 
     @classmethod
@@ -89,10 +87,7 @@ class RedisSeenStore:
     """
 
     def __init__(self, url: str, key: str):
-        import redis  # only this store needs it
-
-        self.client = redis.Redis.from_url(url)
-        self.client.ping()  # fail at start, not at the first article
+        self.client = open_redis(url)
         self.key = key
 
     @classmethod

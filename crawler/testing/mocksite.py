@@ -174,9 +174,37 @@ def sohu_article(news_id: int, author_id: int) -> tuple[str, str, str]:
 # --- pages ----------------------------------------------------------------------
 
 
+# Pages sharing a farm's template (``/s/farmN``: its slots filled in anew on
+# each page) or quoting one legitimate passage (``/s/quoteN``), for the tests
+# of learned templates (crawler/cleaning/templates.py).
+FARM_BRANDS = ["金穗", "鼎盛", "瑞丰", "恒通", "汇远", "嘉禾", "泰和", "润达"]
+FARM_PLATFORMS = ["微信", "QQ", "抖音", "微博"]
+
+
+def farm_lines(n: int) -> tuple[str, str]:
+    """(head, tail) of the farm template on its page ``n``."""
+    brand, platform = FARM_BRANDS[n % len(FARM_BRANDS)], FARM_PLATFORMS[n % len(FARM_PLATFORMS)]
+    return (f"【{brand}内参】已有{3 + n * 7}万读者订阅，{platform}搜索 jr{n}x{n * 13}，回复“内参”领取今日福利",
+            f"本文由{brand}研究院整理发布，转载请注明出处，更多内容见 www.{brand_host(n)}.com")
+
+
+def brand_host(n: int) -> str:
+    return f"jq{n}{chr(97 + n % 26)}{n * 3}"
+
+
+# quoted by every quote page, at its head and inside a paragraph: a passage
+# with a number and a title in it, and a sentence citing an official site
+QUOTE = "梭罗在1854年出版的《瓦尔登湖》里写道：“我到林中去，因为我希望从容不迫地生活。”"
+QUOTE_CITING = "国家统计局在官网 www.stats.gov.cn 公布了这组数据，各地可以据此比较。"
+
+
 def wechat_page(seed: str, title: str | None, account: str | None, author: str | None,
-                created: int | None, link: str) -> bytes:
+                created: int | None, link: str, head: tuple[str, ...] = (), tail: tuple[str, ...] = (),
+                glued: str = "") -> bytes:
+    """``head``/``tail``: paragraphs before and after the article's; ``glued``:
+    a sentence appended to its fourth paragraph."""
     paragraphs, headings = article_text(seed)
+    paragraphs = [*head, *paragraphs[:3], paragraphs[3] + glued, *paragraphs[4:], *tail]
     if not title:  # a bare page: nothing a parser could take for a title
         headings = ["", ""]
     body = [f"<section><h2>{headings[0]}</h2>" if headings[0] else "<section>"]
@@ -440,6 +468,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def wechat_code(self, code: str) -> int:
         link = f"{self.base}/s/{code}"
+        if code.startswith("farm") and code[4:].isdigit():
+            n = int(code[4:])
+            head, tail = farm_lines(n)
+            return self.send(200, wechat_page(f"wechat-{code}", f"财经早知道{n}", f"财经号{n}", None,
+                                              ts("2024-03-03"), link, head=(head,), tail=(tail,)))
+        if code.startswith("quote") and code[5:].isdigit():
+            return self.send(200, wechat_page(f"wechat-{code}", f"读书笔记{code[5:]}", "乡野笔记", None,
+                                              ts("2024-03-04"), link, head=(QUOTE,), glued=QUOTE_CITING))
         for entries in FEED_ENTRIES.values():
             for entry_code, title, author, day in entries:
                 if entry_code == code and code in BARE_CODES:

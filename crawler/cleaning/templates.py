@@ -1,0 +1,343 @@
+"""Templates learned from the crawl: lines and sentences that recur across articles.
+
+Plain Python, no Scrapy. Boilerplate of an account or a site and the
+templates of spam farms are written once and pasted into many articles, with
+their varying parts (a brand, a number, a platform, a host) filled in anew.
+Each block of an article, and each sentence of a block of several, is a
+*unit*; its *template form* is its text folded (``textops.fold``), NFKC,
+lower-cased, with hosts and e-mail addresses, platform names, short
+``【brand】`` tags, digits and (in Chinese text) Latin runs replaced by slots,
+and without spaces or punctuation. Units of the same form in different
+articles are one template, whatever fills its slots.
+
+The store (``template_stores``) counts, per template form: the distinct
+articles holding it, the sources (account or site) they came from, the
+variants of its slots, and per source how many of its articles hold it at
+their head or tail (``EDGE_BLOCKS`` blocks at either end). An article is
+counted once, however often it is seen (its URL is recorded).
+
+Recurrence alone removes nothing: a legitimate sentence quoted in many
+articles recurs too. A unit of an article is removed when its form was seen
+in at least ``min_articles`` distinct articles (this one included) and it
+has evidence of both kinds:
+
+- *in the line itself* (``Form.cues``): ``host`` (a host name, URL or
+  e-mail address), ``contact`` (a platform followed by an id, or a phone
+  number), ``vocabulary`` (different boilerplate words of
+  crawler/data/templates.toml making a quarter of the line or more: a
+  notice, where prose says 关注 or 来源 in passing),
+  ``little_content`` (hosts, contacts and numbers are most of it);
+- *in how it recurs*: ``varying_slots`` (the same form seen with different
+  slot values: a template filled in, where a quotation is repeated word for
+  word), ``account_edge`` (at the head or tail of ``min_articles`` articles
+  of this article's own source), ``many_sources`` (a short line seen in
+  articles of ``min_sources`` sources or more).
+
+Removals are recorded in ``article.removed`` as ``{"reason": "template",
+"signal": "template", "text", "evidence", "articles"}``.
+
+A crawl learns as it goes (``clean``: learn this article, then decide), so
+a template is removed from the ``min_articles``-th article holding it on;
+an offline corpus can be learned whole first (``learn`` on every article,
+then ``clean``: an article already learned is not counted again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+from urllib.parse import urlsplit
+
+from crawler.cleaning.hosts import find_hosts
+from crawler.cleaning.textops import apply_cuts, fold, is_cjk, merge_cuts, sentence_bounds, stitch
+from crawler.rulefiles import DATA_DIR, check_keys, load_toml, string_list
+
+REASON = SIGNAL = "template"
+EDGE_BLOCKS = 2  # blocks at each end of an article that are its head or tail (a quarter of it at most)
+MIN_CHARS = 8  # letters, digits and ideographs a unit needs to be learned
+SHORT_CHARS = 40  # a line this short may be boilerplate by its spread alone
+CUE_SHARE = 0.25  # share of a line's characters in boilerplate words (two different ones at least) that makes it boilerplate
+# a line of MIN_CLAUSES to MAX_CLAUSES clauses has forms with one of its clauses of at
+# most SLOT_CLAUSE_CHARS characters as a slot: 本文由<金穗研究院整理发布>，转载请注明出处，…
+MIN_CLAUSES, MAX_CLAUSES, SLOT_CLAUSE_CHARS = 3, 8, 12
+_CLAUSE_END = re.compile(r"[，,、；;：:]+\s*")
+MAX_UNITS = 400  # units of one article (the first ones): bounded work per page
+BITS = 31  # bits of the source and variant sets (signed 32-bit integers in Lua and SQLite)
+DEFAULT_VOCABULARY = DATA_DIR / "templates.toml"
+
+_SLOT = "\x01"
+# an id after a platform's name: 微信 abc123, QQ号：12345678, 抖音搜索 jr0x0
+_CONTACT_ID = r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：]*(?:[a-z0-9][a-z0-9_\-]{3,})"
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8})(?!\d)")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
+_BRAND = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_RUN = re.compile(r"[a-z0-9](?:[a-z0-9_\-.,:%]*[a-z0-9%])?")
+_NOT_KEPT = re.compile(rf"[^\w{_SLOT}]|_")
+
+
+class Vocabulary(NamedTuple):
+    platforms: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
+def load_vocabulary(paths=(), *, defaults: bool = True) -> Vocabulary:
+    """The built-in vocabulary (unless ``defaults`` is false) extended by each file of ``paths``."""
+    lists: dict[str, list[str]] = {"platforms": [], "cues": []}
+    for path in ([DEFAULT_VOCABULARY] if defaults else []) + list(paths):
+        data = load_toml(path)
+        check_keys(data, lists, str(path))
+        for name, words in data.items():
+            lists[name] += [w.lower() for w in string_list(words, f"{path}: {name}")]
+    return Vocabulary(tuple(dict.fromkeys(lists["platforms"])), tuple(dict.fromkeys(lists["cues"])))
+
+
+@dataclass(frozen=True)
+class Form:
+    key: int  # 63-bit hash of the template form
+    variant: int  # bit (0..BITS-1) of the slot values it was filled with
+    chars: int  # letters, digits and ideographs
+    cues: tuple[str, ...]  # evidence in the line itself
+
+
+def _hash63(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+class Former:
+    """Builds the template form of a line (see the module's docstring)."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        words = sorted(vocabulary.platforms, key=len, reverse=True)
+        platform = "|".join(map(re.escape, words)) or "(?!)"
+        # a platform word stands alone: "line" in "online" is none
+        self._platform = re.compile(rf"(?<![a-z])(?:{platform})(?![a-z])")
+        self._contact = re.compile(rf"(?<![a-z])(?:{platform})(?![a-z]){_CONTACT_ID}")
+        cues = "|".join(map(re.escape, sorted(vocabulary.cues, key=len, reverse=True))) or "(?!)"
+        self._cues = re.compile(rf"(?<![a-z])(?:{cues})(?![a-z])")  # "visit" in "visitors" is none
+
+    def form(self, text: str, skip: tuple[int, int, int] | None = None) -> Form | None:
+        """The form of ``text``, or None when it is too short to be learned.
+        ``skip``: (start, end, number) of a clause that is a slot (of any
+        words) in the form, though not in the cues."""
+        if skip is not None:
+            line = self.form(text)
+            rest = self.form(text[:skip[0]] + text[skip[1]:])
+            if line is None or rest is None:
+                return None
+            return Form(_hash63(f"{rest.key}/{skip[2]}"), line.variant, line.chars, line.cues)
+        raw = unicodedata.normalize("NFKC", fold(text)[0]).lower()
+        chars = sum(ch.isalnum() for ch in raw)
+        if chars < MIN_CHARS:
+            return None
+        view = _EMAIL.sub(_SLOT + "h", raw)  # an address, then host names: one slot each
+        slotted = sum(len(m) for m in _EMAIL.findall(raw))
+        for host in reversed(find_hosts(view, frozenset())):
+            slotted += host.end - host.start
+            view = view[:host.start] + _SLOT + "h" + view[host.end:]
+        cues: list[str] = ["host"] if slotted else []
+        if self._contact.search(view) or _PHONE.search(view):
+            cues.append("contact")
+        words = self._cues.findall(view)
+        if len(set(words)) >= 2 and sum(map(len, words)) >= CUE_SHARE * chars:
+            cues.append("vocabulary")
+        covered = {i for pattern in (self._contact, _PHONE, _NUMBER) for m in pattern.finditer(view)
+                   for i in range(*m.span())}
+        if (slotted + len(covered)) * 2 > chars:
+            cues.append("little_content")
+        # the variant: the slots' values (what the form leaves out but punctuation and spaces)
+        return Form(_hash63(self._template(view)), _hash63(_NOT_KEPT.sub("", raw)) % BITS, chars, tuple(cues))
+
+    def _template(self, view: str) -> str:
+        """The form of a view whose hosts are slots already."""
+        text = self._contact.sub(_SLOT + "p" + _SLOT + "a", view)
+        text = self._platform.sub(_SLOT + "p", text)
+        text = _BRAND.sub(_SLOT + "b", text)
+        cjk = sum(is_cjk(ch) for ch in text)
+        latin = sum("a" <= ch <= "z" for ch in text)
+        # Chinese text: a run of Latin letters or digits is a name, an id or a number: one slot
+        text = _RUN.sub(_SLOT + "a", text) if cjk >= latin else _NUMBER.sub(_SLOT + "n", text)
+        return _NOT_KEPT.sub("", text)
+
+
+class Unit(NamedTuple):
+    block: int
+    start: int
+    end: int  # the whole block: (0, len(text))
+    form: Form
+    edge: bool
+
+
+class Stats(NamedTuple):
+    """What the store knows of a template form (this article included)."""
+
+    articles: int  # distinct articles holding it
+    sources: int  # bits of the sources of those articles
+    variants: int  # bits of the slot values seen
+    source_edge: int  # articles of this article's source holding it at their head or tail
+
+
+class Store(Protocol):
+    def observe(self, article: int, source: int, units: list[tuple[int, int, bool]], learn: bool) -> list[Stats]:
+        """For ``units`` (key, variant bit, at an edge), distinct keys, of the
+        article ``article`` (63-bit id) from ``source`` (63-bit id): record
+        them (when ``learn`` and the article is new to the store), then
+        return what is known of each key, in order. Atomic."""
+    def count(self) -> int:
+        """Articles learned."""
+    def close(self) -> None: ...
+
+
+def popcount(bits: int) -> int:
+    return bin(bits & ((1 << BITS) - 1)).count("1")
+
+
+def article_identity(article) -> tuple[int, int]:
+    """(article id, source id): its URL, and its account (or, lacking one, its site)."""
+    url = article.url or article.fetched_from
+    source = article.account_id or article.account or urlsplit(url).netloc or urlsplit(url).scheme
+    return _hash63(url), _hash63(f"{article.source}:{source}")
+
+
+@dataclass
+class TemplateResult:
+    removed: list[dict] = field(default_factory=list)
+    removed_chars: int = 0
+    units: int = 0  # units learned or looked up
+    whole: bool = False  # everything would have gone: nothing removed
+
+
+class Templates:
+    """Learns templates into a ``Store`` and removes them from articles."""
+
+    def __init__(self, store: Store, vocabulary: Vocabulary | None = None, min_articles: int = 3,
+                 min_sources: int = 5):
+        if min_articles < 2:
+            raise ValueError("min_articles must be at least 2: one article is no recurrence")
+        if not 2 <= min_sources <= BITS:
+            raise ValueError(f"min_sources must be between 2 and {BITS}")
+        self.store = store
+        self.former = Former(vocabulary or load_vocabulary())
+        self.min_articles = min_articles
+        self.min_sources = min_sources
+
+    def units(self, blocks: list[dict]) -> list[Unit]:
+        """The blocks, and the sentences of blocks of several, long enough to learn."""
+        found: list[Unit] = []
+        last = len(blocks) - 1
+        edges = max(1, min(EDGE_BLOCKS, len(blocks) // 4))  # a short article's middle is no edge
+        for i, block in enumerate(blocks):
+            text = block["text"]
+            head, tail = i < edges, last - i < edges
+            sentences = sentence_bounds(text)
+            lines = [(0, len(text), head or tail)]
+            if len(sentences) > 1:  # at an edge: the first of a head block, the last of a tail block
+                lines += [(start, end, (head and n == 0) or (tail and n == len(sentences) - 1))
+                          for n, (start, end) in enumerate(sentences)]
+            for start, end, edge in lines:
+                found += [Unit(i, start, end, form, edge) for form in self.forms(text[start:end])]
+            if len(found) >= MAX_UNITS:
+                return found[:MAX_UNITS]
+        return found
+
+    def forms(self, line: str) -> list[Form]:
+        """The forms of a line: its own and, for a line of a few clauses,
+        those with one short clause as a slot (a brand or a name in words)."""
+        form = self.former.form(line)
+        if form is None:
+            return []
+        bounds = [0, *(m.end() for m in _CLAUSE_END.finditer(line))]
+        if bounds[-1] < len(line):
+            bounds.append(len(line))
+        if not MIN_CLAUSES <= len(bounds) - 1 <= MAX_CLAUSES:
+            return [form]
+        clauses = [(start, end, n) for n, (start, end) in enumerate(zip(bounds, bounds[1:]))
+                   if sum(ch.isalnum() for ch in line[start:end]) <= SLOT_CLAUSE_CHARS]
+        return [form, *filter(None, (self.former.form(line, skip) for skip in clauses))]
+
+    def _observe(self, article, learn: bool) -> tuple[list[Unit], dict[int, Stats]]:
+        units = self.units(article.blocks)
+        if not units:
+            return units, {}
+        merged: dict[int, list] = {}  # key -> [variant bits, edge]: a form counts once per article
+        for unit in units:
+            entry = merged.setdefault(unit.form.key, [unit.form.variant, False])
+            entry[1] = entry[1] or unit.edge
+        article_id, source = article_identity(article)
+        stats = self.store.observe(article_id, source, [(k, v, e) for k, (v, e) in merged.items()], learn)
+        return units, dict(zip(merged, stats))
+
+    def learn(self, article) -> int:
+        """Count the article's units (first pass of an offline corpus); how many."""
+        return len(self._observe(article, learn=True)[0])
+
+    def evidence(self, form: Form, stats: Stats) -> list[str] | None:
+        """Why a unit of this form is a template, or None when it is not."""
+        if stats.articles < self.min_articles or not form.cues:
+            return None
+        recurrence = []
+        if popcount(stats.variants) > 1:
+            recurrence.append("varying_slots")
+        if stats.source_edge >= self.min_articles:
+            recurrence.append("account_edge")
+        if form.chars <= SHORT_CHARS and popcount(stats.sources) >= self.min_sources:
+            recurrence.append("many_sources")
+        return [*form.cues, *recurrence] if recurrence else None
+
+    def clean(self, article, learn: bool = True) -> TemplateResult:
+        """Learn the article (unless ``learn`` is false), then remove its
+        templates in place: blocks, text and ``removed``."""
+        units, stats = self._observe(article, learn)
+        result = TemplateResult(units=len(units))
+        found: dict[int, list[tuple[int, int, list[str], int]]] = {}
+        for unit in units:
+            known = stats[unit.form.key]
+            why = self.evidence(unit.form, known)
+            if why is not None:
+                found.setdefault(unit.block, []).append((unit.start, unit.end, why, known.articles))
+        if not found:
+            return result
+        blocks, removed = self._cut(article.blocks, found)
+        if not any(ch.isalnum() for block in blocks for ch in block["text"]):
+            result.whole = True  # a page made of nothing else: no verdict on it here
+            return result
+        article.blocks = blocks
+        article.removed.extend(removed)
+        article.join_text()
+        result.removed = removed
+        result.removed_chars = sum(len(r["text"]) for r in removed)
+        return result
+
+    @staticmethod
+    def _cut(blocks: list[dict], found: dict[int, list]) -> tuple[list[dict], list[dict]]:
+        out: list[dict] = []
+        removed: list[dict] = []
+        for i, block in enumerate(blocks):
+            if i not in found:
+                out.append(block)
+                continue
+            text = block["text"]
+            spans = found[i]
+            whole = [s for s in spans if s[0] == 0 and s[1] == len(text)]
+            cuts = [(0, len(text), 0)] if whole else merge_cuts(
+                [(*stitch(text, s, e), n, 0) for n, (s, e, _, _) in enumerate(spans)])
+            kept, pieces, new_spans = apply_cuts(text, cuts, block.get("spans"))
+            for n, piece in pieces:
+                _, _, why, articles = (whole or spans)[n]
+                removed.append({"reason": REASON, "signal": SIGNAL, "text": piece,
+                                "evidence": why, "articles": articles})
+            if kept and not any(ch.isalnum() for ch in kept):
+                removed.append({**removed[-1], "text": kept})  # only punctuation is left: it goes too
+                kept = ""
+            if kept:
+                new = dict(block, text=kept)
+                if new_spans:
+                    new["spans"] = new_spans
+                else:
+                    new.pop("spans", None)
+                out.append(new)
+        return out, removed

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.cleaning.template_stores import BACKENDS, open_template_store
+from crawler.cleaning.templates import REASON, Templates, load_vocabulary
+from crawler.items import Article
+from crawler.pipelines.offload import offloadable
+
+logger = logging.getLogger(__name__)
+
+
+def open_templates(settings) -> Templates:
+    """The learned templates the settings describe (``CLEAN_TEMPLATES_*``)."""
+    backend = settings.get("CLEAN_TEMPLATES_BACKEND")
+    if backend not in BACKENDS:
+        raise ValueError(f"CLEAN_TEMPLATES_BACKEND must be one of {BACKENDS}, not {backend!r}")
+    vocabulary = load_vocabulary(settings.getlist("CLEAN_TEMPLATES_VOCABULARY"))
+    store = open_template_store(
+        backend, directory=settings.get("CLEAN_TEMPLATES_DIR"),
+        redis_url=settings.get("CLEAN_TEMPLATES_REDIS_URL"), redis_prefix=settings.get("CLEAN_TEMPLATES_REDIS_PREFIX"))
+    try:
+        return Templates(store, vocabulary, min_articles=settings.getint("CLEAN_TEMPLATES_MIN_ARTICLES"),
+                         min_sources=settings.getint("CLEAN_TEMPLATES_MIN_SOURCES"))
+    except BaseException:
+        store.close()
+        raise
+
+
+class TemplatePipeline:
+    """Removes templates learned from the crawl (crawler/cleaning/templates.py):
+    lines and sentences recurring across articles, with evidence beyond
+    recurrence. Runs before the rule-based clean stage, in pipeline workers
+    too (the disk and Redis stores are shared by processes).
+
+    ``CLEAN_TEMPLATES_LEARN_FIRST``: with a spider that can list its pages
+    before crawling them (``pages()``: the files spider), every article is
+    learned when the spider opens, so the first ones are cleaned too.
+
+    Stats: ``templates/articles`` (looked at), ``templates/articles_changed``,
+    ``templates/learned_first`` (articles learned before the crawl),
+    ``templates/whole_article`` (articles made of templates only: left as
+    they are), ``clean/removed/template`` and ``clean/removed/template/chars``.
+    """
+
+    def __init__(self, templates: Templates, stats, learn_first: bool = False, parsers=None, crawler=None):
+        self.crawler = crawler
+        self.templates = templates
+        self.stats = stats
+        self.learn_first = learn_first
+        self.parsers = parsers
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("CLEAN_TEMPLATES_ENABLED"):
+            raise NotConfigured("CLEAN_TEMPLATES_ENABLED is off")
+        templates = open_templates(settings)
+        if settings.getbool("CLEAN_TEMPLATES_RESET") and not getattr(crawler, "offload_worker", False):
+            templates.store.clear()
+        return cls(templates, crawler.stats, learn_first=settings.getbool("CLEAN_TEMPLATES_LEARN_FIRST"),
+                   parsers=settings.getdict("PARSING_RULES"), crawler=crawler)
+
+    def open_spider(self, spider=None):
+        pages = getattr(spider or getattr(self.crawler, "spider", None), "pages", None)
+        if not self.learn_first or pages is None:
+            return
+        from crawler.pipelines.extract import ExtractPipeline  # the extract stage's own parsing
+
+        extract = ExtractPipeline.from_rules(self.stats, self.parsers)
+        learned = 0
+        for page in pages():
+            try:
+                article = extract.article(page)
+            except Exception:  # a reject, or a parser bug: the extract stage reports it when the crawl reaches it
+                continue
+            self.templates.learn(article)
+            learned += 1
+        self.stats.inc_value("templates/learned_first", learned)
+        logger.info("Learned the templates of %d articles before crawling them", learned)
+
+    @offloadable
+    def process_item(self, item):
+        if not isinstance(item, Article):
+            return item
+        result = self.templates.clean(item)
+        self.stats.inc_value("templates/articles")
+        if result.whole:
+            self.stats.inc_value("templates/whole_article")
+        if result.removed:
+            self.stats.inc_value("templates/articles_changed")
+            self.stats.inc_value(f"clean/removed/{REASON}", len(result.removed))
+            self.stats.inc_value(f"clean/removed/{REASON}/chars", result.removed_chars)
+        return item
+
+    def close_spider(self, spider=None):
+        self.templates.store.close()
