@@ -52,7 +52,8 @@ from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from crawler.cleaning.hosts import find_hosts
-from crawler.cleaning.textops import apply_cuts, fold, is_cjk, merge_cuts, sentence_bounds, stitch
+from crawler.cleaning.rules import alternation
+from crawler.cleaning.textops import apply_cuts, fold, merge_cuts, sentence_bounds, stitch
 from crawler.rulefiles import DATA_DIR, check_keys, load_toml, string_list
 
 REASON = SIGNAL = "template"
@@ -77,6 +78,9 @@ _BRAND = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _RUN = re.compile(r"[a-z0-9](?:[a-z0-9_\-.,:%]*[a-z0-9%])?")
 _NOT_KEPT = re.compile(rf"[^\w{_SLOT}]|_")
+_ALNUM = re.compile(r"[^\W_]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff]")
+_LETTER = re.compile(r"[a-z]")
 
 
 class Vocabulary(NamedTuple):
@@ -95,8 +99,7 @@ def load_vocabulary(paths=(), *, defaults: bool = True) -> Vocabulary:
     return Vocabulary(tuple(dict.fromkeys(lists["platforms"])), tuple(dict.fromkeys(lists["cues"])))
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(NamedTuple):
     key: int  # 63-bit hash of the template form
     variant: int  # bit (0..BITS-1) of the slot values it was filled with
     chars: int  # letters, digits and ideographs
@@ -119,49 +122,85 @@ class Former:
         self._contact = re.compile(rf"(?<![a-z])(?:{platform})(?![a-z]){_CONTACT_ID}")
         cues = "|".join(map(re.escape, sorted(vocabulary.cues, key=len, reverse=True))) or "(?!)"
         self._cues = re.compile(rf"(?<![a-z])(?:{cues})(?![a-z])")  # "visit" in "visitors" is none
+        self._words = re.compile(alternation((*vocabulary.platforms, *vocabulary.cues)))
+        self._screens: dict[tuple[str, ...], re.Pattern] = {}
 
-    def form(self, text: str, skip: tuple[int, int, int] | None = None) -> Form | None:
-        """The form of ``text``, or None when it is too short to be learned.
-        ``skip``: (start, end, number) of a clause that is a slot (of any
-        words) in the form, though not in the cues."""
-        if skip is not None:
-            line = self.form(text)
-            rest = self.form(text[:skip[0]] + text[skip[1]:])
-            if line is None or rest is None:
-                return None
-            return Form(_hash63(f"{rest.key}/{skip[2]}"), line.variant, line.chars, line.cues)
-        raw = unicodedata.normalize("NFKC", fold(text)[0]).lower()
-        chars = sum(ch.isalnum() for ch in raw)
+    def screen(self, text: str) -> re.Pattern:
+        """What a line of ``text`` needs to show a cue: a host or address, a
+        run of digits, or one of the platform names ``text`` holds, or (when
+        it holds two) one of its boilerplate words. One scan of the article
+        for the words; a small pattern to search its blocks with."""
+        found = set(self._words.findall(fold(text)[0].lower()))
+        platforms = found.intersection(self.vocabulary.platforms)
+        cues = found.intersection(self.vocabulary.cues)
+        present = tuple(sorted(platforms | (cues if len(cues) > 1 else set())))
+        pattern = self._screens.get(present)
+        if pattern is None:
+            if len(self._screens) >= 1024:
+                self._screens.clear()
+            words = "".join(f"|{re.escape(word)}" for word in present)
+            pattern = self._screens[present] = re.compile(rf"[a-z0-9]\.[a-z]|@|\d{{3}}{words}")
+        return pattern
+
+    def form(self, text: str, screen: re.Pattern | None = None) -> Form | None:
+        """The form of ``text``; None when it is too short to be learned, or
+        holds nothing ``screen`` (of this text or an article holding it) finds."""
+        folded = fold(text)[0].lower()
+        if not (screen or self.screen(folded)).search(folded):  # no cue can be found: most prose
+            return None
+        raw = unicodedata.normalize("NFKC", folded)
+        chars = len(_ALNUM.findall(raw))
         if chars < MIN_CHARS:
             return None
-        view = _EMAIL.sub(_SLOT + "h", raw)  # an address, then host names: one slot each
-        slotted = sum(len(m) for m in _EMAIL.findall(raw))
-        for host in reversed(find_hosts(view, frozenset())):
-            slotted += host.end - host.start
-            view = view[:host.start] + _SLOT + "h" + view[host.end:]
+        view, slotted = _slot_hosts(raw)
         cues: list[str] = ["host"] if slotted else []
         if self._contact.search(view) or _PHONE.search(view):
             cues.append("contact")
         words = self._cues.findall(view)
         if len(set(words)) >= 2 and sum(map(len, words)) >= CUE_SHARE * chars:
             cues.append("vocabulary")
-        covered = {i for pattern in (self._contact, _PHONE, _NUMBER) for m in pattern.finditer(view)
-                   for i in range(*m.span())}
-        if (slotted + len(covered)) * 2 > chars:
+        slotted += sum(e - s for s, e in _union(m.span() for pattern in (self._contact, _PHONE, _NUMBER)
+                                                for m in pattern.finditer(view)))
+        if slotted * 2 > chars:
             cues.append("little_content")
+        if not cues:  # never removed: not worth a key (nor a row in the store)
+            return Form(0, 0, chars, ())
         # the variant: the slots' values (what the form leaves out but punctuation and spaces)
         return Form(_hash63(self._template(view)), _hash63(_NOT_KEPT.sub("", raw)) % BITS, chars, tuple(cues))
+
+    def key(self, text: str) -> int:
+        """The key of the form of ``text`` (no cues looked for)."""
+        return _hash63(self._template(_slot_hosts(unicodedata.normalize("NFKC", fold(text)[0]).lower())[0]))
 
     def _template(self, view: str) -> str:
         """The form of a view whose hosts are slots already."""
         text = self._contact.sub(_SLOT + "p" + _SLOT + "a", view)
         text = self._platform.sub(_SLOT + "p", text)
         text = _BRAND.sub(_SLOT + "b", text)
-        cjk = sum(is_cjk(ch) for ch in text)
-        latin = sum("a" <= ch <= "z" for ch in text)
         # Chinese text: a run of Latin letters or digits is a name, an id or a number: one slot
-        text = _RUN.sub(_SLOT + "a", text) if cjk >= latin else _NUMBER.sub(_SLOT + "n", text)
+        chinese = len(_CJK.findall(text)) >= len(_LETTER.findall(text))
+        text = _RUN.sub(_SLOT + "a", text) if chinese else _NUMBER.sub(_SLOT + "n", text)
         return _NOT_KEPT.sub("", text)
+
+
+def _slot_hosts(raw: str) -> tuple[str, int]:
+    """``raw`` with its e-mail addresses and host names as slots, and how many characters they took."""
+    view = _EMAIL.sub(_SLOT + "h", raw)
+    slotted = len(raw) - len(view) + 2 * raw.count("@") if view != raw else 0
+    for host in reversed(find_hosts(view, frozenset())):
+        slotted += host.end - host.start
+        view = view[:host.start] + _SLOT + "h" + view[host.end:]
+    return view, slotted
+
+
+def _union(spans) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
 
 
 class Unit(NamedTuple):
@@ -228,10 +267,13 @@ class Templates:
     def units(self, blocks: list[dict]) -> list[Unit]:
         """The blocks, and the sentences of blocks of several, long enough to learn."""
         found: list[Unit] = []
+        screen = self.former.screen("\n".join(block["text"] for block in blocks))
         last = len(blocks) - 1
         edges = max(1, min(EDGE_BLOCKS, len(blocks) // 4))  # a short article's middle is no edge
         for i, block in enumerate(blocks):
             text = block["text"]
+            if not screen.search(fold(text)[0].lower()):
+                continue  # no cue anywhere in the block
             head, tail = i < edges, last - i < edges
             sentences = sentence_bounds(text)
             lines = [(0, len(text), head or tail)]
@@ -239,25 +281,26 @@ class Templates:
                 lines += [(start, end, (head and n == 0) or (tail and n == len(sentences) - 1))
                           for n, (start, end) in enumerate(sentences)]
             for start, end, edge in lines:
-                found += [Unit(i, start, end, form, edge) for form in self.forms(text[start:end])]
+                found += [Unit(i, start, end, form, edge) for form in self.forms(text[start:end], screen)]
             if len(found) >= MAX_UNITS:
                 return found[:MAX_UNITS]
         return found
 
-    def forms(self, line: str) -> list[Form]:
-        """The forms of a line: its own and, for a line of a few clauses,
-        those with one short clause as a slot (a brand or a name in words)."""
-        form = self.former.form(line)
-        if form is None:
+    def forms(self, line: str, screen: re.Pattern | None = None) -> list[Form]:
+        """The forms of a line that could be removed (with a cue in the line):
+        its own and, for a line of a few clauses, those with one short clause
+        as a slot (a brand or a name in words)."""
+        form = self.former.form(line, screen)
+        if form is None or not form.cues:
             return []
         bounds = [0, *(m.end() for m in _CLAUSE_END.finditer(line))]
         if bounds[-1] < len(line):
             bounds.append(len(line))
         if not MIN_CLAUSES <= len(bounds) - 1 <= MAX_CLAUSES:
             return [form]
-        clauses = [(start, end, n) for n, (start, end) in enumerate(zip(bounds, bounds[1:]))
-                   if sum(ch.isalnum() for ch in line[start:end]) <= SLOT_CLAUSE_CHARS]
-        return [form, *filter(None, (self.former.form(line, skip) for skip in clauses))]
+        return [form, *(form._replace(key=_hash63(f"{self.former.key(line[:start] + line[end:])}/{n}"))
+                        for n, (start, end) in enumerate(zip(bounds, bounds[1:]))
+                        if len(_ALNUM.findall(line, start, end)) <= SLOT_CLAUSE_CHARS)]
 
     def _observe(self, article, learn: bool) -> tuple[list[Unit], dict[int, Stats]]:
         units = self.units(article.blocks)

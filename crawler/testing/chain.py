@@ -2,7 +2,7 @@
 
 ``build_stages`` builds the project's pipeline classes from the project
 settings (plus overrides) through their ``from_crawler``, with the dedup
-index in memory and every stage on this thread (``PIPELINE_WORKERS`` 0);
+index and the learned templates in memory and every stage on this thread (``PIPELINE_WORKERS`` 0);
 ``run`` passes one item through them. Used by the benches
 (bench/pipeline_stages.py, bench/chain_ratio.py, bench/crawl_speed.py) and by
 the chain's output test (tests/support/chain_outputs.py).
@@ -21,9 +21,10 @@ from crawler.pipelines import Reject
 
 
 def build_stages(**overrides) -> list[tuple[str, object]]:
-    """[(class name, stage)] in ``ITEM_PIPELINES`` order; a fresh dedup index."""
+    """[(class name, stage)] in ``ITEM_PIPELINES`` order; a fresh dedup index and template store."""
     settings = get_project_settings()
     settings.set("DEDUP_BACKEND", "memory")
+    settings.set("CLEAN_TEMPLATES_BACKEND", "memory")  # learned templates too: fresh, in this process
     settings.set("PIPELINE_WORKERS", 0)  # each stage on this thread, not in a worker
     for name, value in overrides.items():
         settings.set(name, value)

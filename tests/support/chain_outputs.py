@@ -24,8 +24,9 @@ in-memory dedup index):
 - ``language``: the language labelled set, the language given to each block;
 - ``real``: the pages of ../shared/corpus/real and ../shared/seeds, as digests
   and counts only (none of their text enters the repo).
-Cross-article dedup is off in the page sets, whose inputs share text on
-purpose (the labelled carriers): each page's output stands alone.
+Cross-article dedup and learned templates are off in the page sets, whose
+inputs share text on purpose (the labelled carriers): each page's output
+stands alone.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _counts(item) -> dict:
     }
 
 
-_PAGE_SETTINGS = {"DEDUP_ARTICLES": False}
+_PAGE_SETTINGS = {"DEDUP_ARTICLES": False, "CLEAN_TEMPLATES_ENABLED": False}
 
 
 def _pages(pages, record) -> dict[str, dict]:

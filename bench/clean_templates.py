@@ -1,0 +1,88 @@
+"""Learned templates (crawler/cleaning/templates.py): precision on the labelled sets, and cost.
+
+    python bench/clean_templates.py [--set main|holdout|unseen|fresh|all] [--pages 500]
+
+1. Every labelled set of the clean stage (tests/data/clean, built by
+   crawler/testing/clean_labelled.py) cleaned with the templates off (the
+   peer), learned as the pages come (``stream``) and learned over the whole
+   set first (``two_pass``), then the rules: spam characters removed,
+   legitimate characters kept, look-alike paragraphs broken, template
+   removals, and those of them that took legitimate text.
+2. CPU time per article of the template stage (memory and disk store) on the
+   mock-site pages and the real pages of bench/pipeline_stages.py, against the
+   rule-based clean stage on the same articles, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.cleaning import Cleaner, load_rules  # noqa: E402
+from crawler.cleaning.template_stores import open_template_store  # noqa: E402
+from crawler.cleaning.templates import Templates  # noqa: E402
+from crawler.parsing import parse_page  # noqa: E402
+from crawler.testing import clean_labelled, template_labelled  # noqa: E402
+
+
+def precision(names: list[str], cleaner: Cleaner) -> None:
+    print("| set | templates | spam removed | legit kept | look-alikes broken | template removals (chars) | of legit text |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name in names:
+        for mode in template_labelled.MODES:
+            out = template_labelled.run(name, mode, cleaner)
+            s = out.total
+            print(f"| {name} | {mode} | {s.recall:.2%} | {s.kept:.3%} | {len(out.broken)} | "
+                  f"{out.template_removals} ({out.template_chars}) | {len(out.template_legit)} |", flush=True)
+
+
+def cost(count: int, cleaner: Cleaner) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pipeline_stages import inputs, mock_pages
+
+    print("\n| pages | what | CPU ms an article | against the rules |")
+    print("| --- | --- | --- | --- |")
+    for label, pages in ((f"{count} mock-site", mock_pages(count)), ("real (../shared)", inputs())):
+        articles = []
+        for page in pages:
+            try:
+                articles.append(parse_page(page.body, page.url))
+            except Exception:  # a reject: no article to clean
+                continue
+        timings = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for backend in ("memory", "disk"):
+                templates = Templates(open_template_store(backend, directory=tmp))
+                started = time.process_time()
+                for article in articles:
+                    templates.clean(article)
+                timings[f"templates ({backend} store)"] = time.process_time() - started
+                templates.store.close()
+        started = time.process_time()
+        for article in articles:
+            cleaner.clean(article)
+        timings["clean stage rules (peer)"] = peer = time.process_time() - started
+        for what, seconds in timings.items():
+            print(f"| {label} ({len(articles)} articles) | {what} | {seconds / len(articles) * 1000:.3f} | "
+                  f"{seconds / peer:.2f}x |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", dest="name", default="all", choices=(*clean_labelled.SETS, "all"))
+    parser.add_argument("--pages", type=int, default=500, help="mock-site pages timed (0: no timing)")
+    args = parser.parse_args()
+    cleaner = Cleaner(load_rules())
+    precision(list(clean_labelled.SETS) if args.name == "all" else [args.name], cleaner)
+    if args.pages:
+        cost(args.pages, cleaner)
+
+
+if __name__ == "__main__":
+    main()
