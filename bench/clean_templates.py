@@ -8,7 +8,11 @@
    set first (``two_pass``), then the rules: spam characters removed,
    legitimate characters kept, look-alike paragraphs broken, template
    removals, and those of them that took legitimate text.
-2. CPU time per article of the template stage (memory and disk store) on the
+2. Template families (tests/data/templates/families.toml, built by
+   crawler/testing/template_families.py): per family of spam lines, the share
+   removed from the third article holding it on (stream) and from every
+   article (two passes); per family of content that recurs, the share kept.
+3. CPU time per article of the template stage (memory and disk store) on the
    mock-site pages and the real pages of bench/pipeline_stages.py, against the
    rule-based clean stage on the same articles, in the same run.
 """
@@ -28,7 +32,7 @@ from crawler.cleaning import Cleaner, load_rules  # noqa: E402
 from crawler.cleaning.template_stores import open_template_store  # noqa: E402
 from crawler.cleaning.templates import Templates  # noqa: E402
 from crawler.parsing import parse_page  # noqa: E402
-from crawler.testing import clean_labelled, template_labelled  # noqa: E402
+from crawler.testing import clean_labelled, template_families, template_labelled  # noqa: E402
 
 
 def precision(names: list[str], cleaner: Cleaner) -> None:
@@ -40,6 +44,29 @@ def precision(names: list[str], cleaner: Cleaner) -> None:
             s = out.total
             print(f"| {name} | {mode} | {s.recall:.2%} | {s.kept:.3%} | {len(out.broken)} | "
                   f"{out.template_removals} ({out.template_chars}) | {len(out.template_legit)} |", flush=True)
+
+
+def families() -> None:
+    """Per family of tests/data/templates/families.toml: spam removed from the
+    third article on (stream) and from every article (two passes), content kept."""
+    runs = {mode: template_families.run(mode) for mode in ("stream", "two_pass")}
+    print("\n| family | kind | place | sources | stream | two passes | evidence |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    totals = {}
+    for stream, both in zip(runs["stream"], runs["two_pass"]):
+        spam = stream.kind == "spam"
+        later = stream.removed[2:]  # from the third article on
+        cells = [(sum(later), len(later)), (sum(both.removed), len(both.removed))]
+        if not spam:
+            cells = [(len(r) - sum(r), len(r)) for r in (stream.removed, both.removed)]
+        for mode, (good, count) in zip(("stream", "two_pass"), cells):
+            total = totals.setdefault((stream.kind, mode), [0, 0])
+            total[0], total[1] = total[0] + good, total[1] + count
+        print(f"| {stream.name} | {stream.kind} | {stream.place} | {stream.sources} | "
+              f"{cells[0][0]}/{cells[0][1]} | {cells[1][0]}/{cells[1][1]} | {', '.join(both.evidence or stream.evidence)} |")
+    for kind, what in (("spam", "spam lines removed"), ("legit", "content lines kept")):
+        print(f"| all {kind} | {what} | | | {totals[kind, 'stream'][0]}/{totals[kind, 'stream'][1]} | "
+              f"{totals[kind, 'two_pass'][0]}/{totals[kind, 'two_pass'][1]} | |")
 
 
 def cost(count: int, cleaner: Cleaner) -> None:
@@ -80,6 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     cleaner = Cleaner(load_rules())
     precision(list(clean_labelled.SETS) if args.name == "all" else [args.name], cleaner)
+    families()
     if args.pages:
         cost(args.pages, cleaner)
 

@@ -22,16 +22,15 @@ in at least ``min_articles`` distinct articles (this one included) and it
 has evidence of both kinds:
 
 - *in the line itself* (``Form.cues``): ``host`` (a host name, URL or
-  e-mail address), ``contact`` (a platform followed by an id, or a phone
-  number), ``vocabulary`` (different boilerplate words of
+  e-mail address), ``contact`` (a platform followed by an id), ``vocabulary`` (different boilerplate words of
   crawler/data/templates.toml making a quarter of the line or more: a
   notice, where prose says 关注 or 来源 in passing),
   ``little_content`` (hosts, contacts and numbers are most of it);
 - *in how it recurs*: ``varying_slots`` (the same form seen with different
   slot values: a template filled in, where a quotation is repeated word for
   word), ``account_edge`` (at the head or tail of ``min_articles`` articles
-  of this article's own source), ``many_sources`` (a short line seen in
-  articles of ``min_sources`` sources or more).
+  of this article's own source), ``many_sources`` (a short notice, cue
+  ``vocabulary``, seen in articles of ``min_sources`` sources or more).
 
 Removals are recorded in ``article.removed`` as ``{"reason": "template",
 "signal": "template", "text", "evidence", "articles"}``.
@@ -71,7 +70,7 @@ DEFAULT_VOCABULARY = DATA_DIR / "templates.toml"
 
 _SLOT = "\x01"
 # an id after a platform's name: 微信 abc123, QQ号：12345678, 抖音搜索 jr0x0
-_CONTACT_ID = r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：]*(?:[a-z0-9][a-z0-9_\-]{3,})"
+_CONTACT_ID = r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：+]*(?:[a-z0-9][a-z0-9_\-]{3,})"
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8})(?!\d)")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
 _BRAND = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
@@ -154,7 +153,7 @@ class Former:
             return None
         view, slotted = _slot_hosts(raw)
         cues: list[str] = ["host"] if slotted else []
-        if self._contact.search(view) or _PHONE.search(view):
+        if self._contact.search(view):  # a phone number alone is no cue: notices give theirs
             cues.append("contact")
         words = self._cues.findall(view)
         if len(set(words)) >= 2 and sum(map(len, words)) >= CUE_SHARE * chars:
@@ -327,8 +326,8 @@ class Templates:
             recurrence.append("varying_slots")
         if stats.source_edge >= self.min_articles:
             recurrence.append("account_edge")
-        if form.chars <= SHORT_CHARS and popcount(stats.sources) >= self.min_sources:
-            recurrence.append("many_sources")
+        if "vocabulary" in form.cues and form.chars <= SHORT_CHARS and popcount(stats.sources) >= self.min_sources:
+            recurrence.append("many_sources")  # a notice spread across sources (a host or contact so spread is cited)
         return [*form.cues, *recurrence] if recurrence else None
 
     def clean(self, article, learn: bool = True) -> TemplateResult:

@@ -32,8 +32,10 @@ def open_templates(settings) -> Templates:
 class TemplatePipeline:
     """Removes templates learned from the crawl (crawler/cleaning/templates.py):
     lines and sentences recurring across articles, with evidence beyond
-    recurrence. Runs before the rule-based clean stage, in pipeline workers
-    too (the disk and Redis stores are shared by processes).
+    recurrence. Runs before the rule-based clean stage, in the pipeline
+    workers, which share the disk or Redis store. A store in memory is the
+    crawl process's: with workers, the stage then runs there (``commit``),
+    after the workers' stages.
 
     ``CLEAN_TEMPLATES_LEARN_FIRST``: with a spider that can list its pages
     before crawling them (``pages()``: the files spider), every article is
@@ -45,23 +47,37 @@ class TemplatePipeline:
     they are), ``clean/removed/template`` and ``clean/removed/template/chars``.
     """
 
-    def __init__(self, templates: Templates, stats, learn_first: bool = False, parsers=None, crawler=None):
-        self.crawler = crawler
-        self.templates = templates
+    def __init__(self, build, stats, *, commits_in_crawl: bool = False, learn_first: bool = False,
+                 parsers=None, crawler=None):
+        self._build = build  # opens the store: where it is used only (not to replay a worker's record)
+        self._templates: Templates | None = None
         self.stats = stats
+        self.commits_in_crawl = commits_in_crawl
         self.learn_first = learn_first
         self.parsers = parsers
+        self.crawler = crawler
+
+    @property
+    def templates(self) -> Templates:
+        if self._templates is None:
+            self._templates = self._build()
+        return self._templates
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         if not settings.getbool("CLEAN_TEMPLATES_ENABLED"):
             raise NotConfigured("CLEAN_TEMPLATES_ENABLED is off")
-        templates = open_templates(settings)
-        if settings.getbool("CLEAN_TEMPLATES_RESET") and not getattr(crawler, "offload_worker", False):
-            templates.store.clear()
-        return cls(templates, crawler.stats, learn_first=settings.getbool("CLEAN_TEMPLATES_LEARN_FIRST"),
-                   parsers=settings.getdict("PARSING_RULES"), crawler=crawler)
+        in_worker = getattr(crawler, "offload_worker", False)
+        stage = cls(lambda: open_templates(settings), crawler.stats,
+                    commits_in_crawl=in_worker and settings.get("CLEAN_TEMPLATES_BACKEND") == "memory",
+                    learn_first=settings.getbool("CLEAN_TEMPLATES_LEARN_FIRST"),
+                    parsers=settings.getdict("PARSING_RULES"), crawler=crawler)
+        if not in_worker:  # the crawl process: a bad setting or store stops the crawl at start
+            stage.templates
+            if settings.getbool("CLEAN_TEMPLATES_RESET"):
+                stage.templates.store.clear()
+        return stage
 
     def open_spider(self, spider=None):
         pages = getattr(spider or getattr(self.crawler, "spider", None), "pages", None)
@@ -83,6 +99,13 @@ class TemplatePipeline:
 
     @offloadable
     def process_item(self, item):
+        return self.commit(item)
+
+    def prepare(self, item):
+        """In a worker, with the store in the crawl process's memory: nothing (``commit`` does it all)."""
+        return item, None
+
+    def commit(self, item, state=None):
         if not isinstance(item, Article):
             return item
         result = self.templates.clean(item)
@@ -96,4 +119,5 @@ class TemplatePipeline:
         return item
 
     def close_spider(self, spider=None):
-        self.templates.store.close()
+        if self._templates is not None:
+            self._templates.store.close()
