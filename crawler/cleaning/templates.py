@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 from crawler.cleaning.hosts import find_hosts
 from crawler.cleaning.rules import alternation
 from crawler.cleaning.textops import apply_cuts, fold, merge_cuts, sentence_bounds, stitch
-from crawler.rulefiles import DATA_DIR, check_keys, load_toml, string_list
+from crawler.rulefiles import DATA_DIR, check_keys, load_data, string_list
 
 REASON = SIGNAL = "template"
 EDGE_BLOCKS = 2  # blocks at each end of an article that are its head or tail (a quarter of it at most)
@@ -91,7 +91,7 @@ def load_vocabulary(paths=(), *, defaults: bool = True) -> Vocabulary:
     """The built-in vocabulary (unless ``defaults`` is false) extended by each file of ``paths``."""
     lists: dict[str, list[str]] = {"platforms": [], "cues": []}
     for path in ([DEFAULT_VOCABULARY] if defaults else []) + list(paths):
-        data = load_toml(path)
+        data = load_data(path)
         check_keys(data, lists, str(path))
         for name, words in data.items():
             lists[name] += [w.lower() for w in string_list(words, f"{path}: {name}")]
