@@ -13,6 +13,8 @@ work again (``offloadable``): it counts the stats the worker recorded for
 it, raises the reject or error the worker met in it, or runs the part of it
 that needs state only the crawl process holds (``commit``).
 
+The contract is written down in crawler/pipelines/stage.py (``Stage``,
+``Split``, ``Idle``, ``WorkerCrawler``) and checked when the workers start.
 A stage takes part by decorating ``process_item`` with ``offloadable``; it
 must then depend only on the item, its settings and state shared between
 processes (the dedup index on disk or in Redis). A stage whose state only
@@ -58,6 +60,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 
 from crawler.items import Page, Rejected
 from crawler.pipelines import PageRejected
+from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
 from crawler.reasons import Reason
 from crawler.runtime.budget import OverBudget, PageBudget
 from crawler.runtime.gctuning import tune_gc
@@ -197,9 +200,12 @@ def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) 
     stages = []
     for path in paths:
         try:
-            stages.append(build_from_crawler(load_object(path), shim))
+            stage = build_from_crawler(load_object(path), shim)
         except NotConfigured:
             continue
+        if not isinstance(stage, Stage):  # its stats could not be replayed
+            raise TypeError(f"{path} is not a Stage (crawler/pipelines/stage.py): it has no stats")
+        stages.append(stage)
     collector = _LogCollector()
     logging.getLogger().addHandler(collector)
     logging.getLogger().setLevel(logging.getLevelName(crawler_settings.get("LOG_LEVEL", "DEBUG")))
@@ -219,7 +225,7 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
         conn.send_bytes(pickle.dumps(_picklable(exc), pickle.HIGHEST_PROTOCOL))
         return
     conn.send_bytes(pickle.dumps(READY, pickle.HIGHEST_PROTOCOL))
-    idle = [stage.idle for stage in _worker["stages"] if hasattr(stage, "idle")]
+    idle = [stage.idle for stage in _worker["stages"] if isinstance(stage, Idle)]
     try:
         while True:
             if idle and not conn.poll(IDLE_AFTER):  # nothing came for a while: stages finish what they batch
@@ -247,7 +253,7 @@ def _run_stages(item):
         stats.counts, stats.calls = record.stats[name] = ({}, [])
         record.last = name
         try:
-            if getattr(stage, "commits_in_crawl", False):
+            if isinstance(stage, Split) and stage.commits_in_crawl:
                 item, record.states[name] = budget.stage(stage.prepare, item)
             else:
                 item = budget.stage(stage.process_item, item)
@@ -363,7 +369,9 @@ class OffloadPipeline:
             stage = load_object(path) if isinstance(path, str) else path
             if stage is cls or priority is None:
                 continue
-            if not getattr(getattr(stage, "process_item", None), "offloadable", False):
+            if broken := problems(stage):
+                raise TypeError("; ".join(broken))
+            if not is_offloadable(stage):
                 break  # this stage and those after it stay on the reactor
             paths.append(path if isinstance(path, str) else f"{stage.__module__}.{stage.__qualname__}")
         if not paths:
