@@ -162,6 +162,8 @@ def test_a_stage_bug_in_the_worker_is_raised_by_that_stage_on_the_reactor(tmp_pa
 class CrashStage:
     """A stage that kills its worker process on pages whose URL says so."""
 
+    stats = None  # it counts nothing
+
     @classmethod
     def from_crawler(cls, crawler):
         return cls()
