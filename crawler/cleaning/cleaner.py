@@ -194,8 +194,9 @@ _BRACKETED = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕\n]{4,300}[）
 
 def _note_score(rule: Rule, text: str) -> int:
     c, p = rule.compiled, rule.params
-    score = sum(w for pattern, w in zip(c["groups"], p["weights"]) if pattern.search(text))
-    return score + (1 if c["marker"] is not None and c["marker"].search(text) else 0)
+    lowered = text.lower()  # the groups are lower-case words
+    score = sum(w for pattern, w in zip(c["groups"], p["weights"]) if pattern.search(lowered))
+    return score + (1 if c["marker"] is not None and c["marker"].search(lowered) else 0)
 
 
 def _is_note(rule: Rule, text: str) -> bool:
@@ -221,7 +222,7 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     for start, end in reversed(bounds[-3:]):
         if len(text) - start > p["max_chars"]:
             break
-        if _is_note(rule, text[start:]) and _note_score(rule, text[start:end]) >= 2:
+        if _note_score(rule, text[start:end]) >= 2 and _is_note(rule, text[start:]):
             found = start
     return [(found, len(text))] if found is not None else []
 

@@ -371,8 +371,9 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)
         if rule.kind == "note":
-            rule.compiled["groups"] = [
-                re.compile(alternation(_words(name, rule, "groups", lists)), re.IGNORECASE) for name in p["groups"]]
+            # matched on the lower-cased text: case-sensitive patterns keep re's fast literal scan
+            rule.compiled["groups"] = [re.compile(alternation([w.lower() for w in _words(name, rule, "groups", lists)]))
+                                       for name in p["groups"]]
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))

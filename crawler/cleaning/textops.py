@@ -69,7 +69,10 @@ def _class_of(codes) -> str:
     return "[" + "".join(parts) + "]"
 
 
-_MAPPED = re.compile(_class_of(CHAR_TABLE))
+# a class of BMP characters compiles to a bitmap (one test a character); one
+# holding astral characters to a list of ranges (a test per range): those are
+# looked for apart, as any astral character at all
+_MAPPED = re.compile(_class_of(c for c in CHAR_TABLE if c <= 0xFFFF) + "|[\\U00010000-\\U0010ffff]")
 # no space is kept after these, nor before the closers
 _OPENERS = set("([{（【《〈「『“‘")
 _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")

@@ -267,13 +267,11 @@ def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
     return css_state(style, _VISIBLE, hidden_attr).reason()
 
 
-# what a rule of a <style> element may hide text with (other rules are not read)
-_SHEET_PROPS = re.compile(r"display|visibility|font-size|opacity|left|top|right|margin|text-indent|transform"
-                          r"|height|width|clip|color|background", re.IGNORECASE)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # conditional and nested blocks (@media print, @supports...): not applied
 _AT_BLOCK = re.compile(r"@[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}|@[^{;]*;")
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_BACKGROUND = re.compile(r"background", re.IGNORECASE)
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 MAX_SHEET_CHARS = 200_000  # of a page's <style> text read (bounded work on hostile pages)
 MAX_SHEET_RULES = 500
@@ -318,40 +316,52 @@ def _css_selector(selector: str):
         return None
 
 
+@functools.lru_cache(maxsize=32)
+def _sheet_rules(sheet: str) -> tuple:
+    """(selector, compiled selector, declarations) of the rules of ``sheet``
+    that matter here: those that hide text by themselves (on a white page) and
+    those that paint a background (which may make a colour visible again).
+    Pages of one site share their sheet: it is read once."""
+    css = _AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet))
+    rules = []
+    for n, m in enumerate(_CSS_RULE.finditer(css)):
+        if n >= MAX_SHEET_RULES:
+            break
+        declarations = m.group(2).strip()
+        if not (css_state(declarations).reason() or _BACKGROUND.search(declarations)):
+            continue
+        for selector in m.group(1).split(","):
+            selector = selector.strip()
+            compiled = _css_selector(selector)
+            if compiled is not None:
+                rules.append((selector, compiled, declarations))
+    return tuple(rules)
+
+
 def sheet_styles(root, sheet: str | None) -> dict:
     """Element -> the declarations that rules of ``sheet`` give it, as an
     inline style (in the sheet's order; the element's own ``style`` comes
     after). Only rules that may hide text are read; selectors that lxml's
     CSS translation does not take (pseudo-elements, :hover...) are skipped."""
-    if not sheet:
+    rules = _sheet_rules(sheet) if sheet else ()
+    if not rules:
         return {}
-    css = _AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet))
     top = root.getroottree().getroot()
     styles: dict = {}
     present = None  # the page's classes and ids, read once a selector needs them
-    for n, m in enumerate(_CSS_RULE.finditer(css)):
-        if n >= MAX_SHEET_RULES:
-            break
-        declarations = m.group(2).strip()
-        if not _SHEET_PROPS.search(declarations):
+    for selector, compiled, declarations in rules:
+        if _PLAIN_SELECTOR.fullmatch(selector):
+            # classes and ids every match must carry: one absent from the page, and
+            # nothing matches (each selector is a walk of the whole page, ~70 us)
+            present = present if present is not None else _classes_and_ids(top)
+            if not present.issuperset(_SELECTOR_NAMES.findall(selector)):
+                continue
+        try:
+            matched = compiled(top)
+        except (ValueError, TypeError, AssertionError, lxml.etree.XPathError):
             continue
-        for selector in m.group(1).split(","):
-            selector = selector.strip()
-            if _PLAIN_SELECTOR.fullmatch(selector):
-                # classes and ids every match must carry: one absent from the page, and
-                # nothing matches (each selector is a walk of the whole page, ~70 us)
-                present = present if present is not None else _classes_and_ids(top)
-                if not present.issuperset(_SELECTOR_NAMES.findall(selector)):
-                    continue
-            compiled = _css_selector(selector)
-            if compiled is None:
-                continue
-            try:
-                matched = compiled(top)
-            except (ValueError, TypeError, AssertionError, lxml.etree.XPathError):
-                continue
-            for el in matched:
-                styles[el] = f"{styles[el]};{declarations}" if el in styles else declarations
+        for el in matched:
+            styles[el] = f"{styles[el]};{declarations}" if el in styles else declarations
     return styles
 
 
