@@ -205,6 +205,8 @@ def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) 
             continue
         if not isinstance(stage, Stage):  # its stats could not be replayed
             raise TypeError(f"{path} is not a Stage (crawler/pipelines/stage.py): it has no stats")
+        if hasattr(stage, "prepare") and not isinstance(stage, Split):
+            raise TypeError(f"{path} splits its work but has no commits_in_crawl (crawler/pipelines/stage.py)")
         stages.append(stage)
     collector = _LogCollector()
     logging.getLogger().addHandler(collector)

@@ -25,8 +25,10 @@ processes and replay what they did on the reactor. What a stage must offer:
   ``spider`` (the facts in ``offload.SPIDER_FACTS``, or None).
 
 ``problems(cls)`` says how a stage class falls short of the contract it
-claims; the pipeline workers refuse such a chain at start, and
-tests/test_stages.py checks every stage of ``ITEM_PIPELINES``.
+claims; the pipeline workers refuse such a chain at start, and a built stage
+that is no ``Stage`` (no ``stats``) or splits its work without saying where
+(``prepare``/``commit`` without ``commits_in_crawl``); tests/test_stages.py
+checks every stage of ``ITEM_PIPELINES``.
 """
 
 from __future__ import annotations
@@ -75,10 +77,10 @@ def problems(cls: type) -> list[str]:
     name = f"{cls.__module__}.{cls.__qualname__}"
     found = [f"{name}: no {member}" for member in ("from_crawler", "process_item") if not hasattr(cls, member)]
     if is_offloadable(cls):
-        split = [member for member in ("commits_in_crawl", "prepare", "commit") if hasattr(cls, member)]
-        if split and len(split) < 3:
-            missing = sorted({"commits_in_crawl", "prepare", "commit"} - set(split))
-            found.append(f"{name}: a split stage needs {', '.join(missing)} too")
+        # (commits_in_crawl may be set per instance: the worker checks it on the built stage)
+        split = [member for member in ("prepare", "commit") if hasattr(cls, member)]
+        if len(split) == 1:
+            found.append(f"{name}: a split stage needs {({'prepare', 'commit'} - set(split)).pop()} too")
     elif any(hasattr(cls, member) for member in ("commits_in_crawl", "prepare", "commit", "idle")):
         found.append(f"{name}: prepare/commit/idle are for offloadable stages (process_item not @offloadable)")
     return found
