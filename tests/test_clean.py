@@ -380,3 +380,12 @@ def test_a_short_line_with_contact_bait_goes_whatever_it_sells():
     r = clean(BODY, "代办驾驶证包过不用考，加V：jz6688", BODY)
     assert kept(r) == [BODY, BODY]
     assert [x["signal"] for x in r.removed] == ["contact_line"]
+
+
+def test_a_report_covers_a_pasted_term_only_from_its_own_clause():
+    # 整治 (the river's clean-up) says nothing about the term pasted two clauses on
+    r = clean("河道整治完成后，岸边种上了芦苇和菖蒲，几年不见的白鹭又股票配資飞了回来。")
+    assert kept(r) == ["河道整治完成后，岸边种上了芦苇和菖蒲，几年不见的白鹭又飞了回来。"]
+    assert [x["signal"] for x in r.removed] == ["foreign_span"]
+    report = "这款手机游戏里的老虎机小游戏被家长投诉，开发商已将其下架。"
+    assert kept(clean(report)) == [report]

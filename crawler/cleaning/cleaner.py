@@ -148,10 +148,14 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
         context = _blank(text, s, e)[cs:ce] if (c["also"] or c["unless"]) else ""
         if c["also"] is not None and not c["also"].search(context):
             continue
-        if c["unless"] is not None and c["unless"].search(context):
-            continue
-        cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
         signal = rule.signal
+        if c["unless"] is not None and c["unless"].search(context):
+            # the sentence reports or warns; a term pasted into a word keeps that
+            # cover only from its own clause (河道整治完成后，…白鹭又股票配资飞了回来)
+            if p["scope"] != "span" or not _pasted(text, s, e) or _clause_holds(text, s, e, c["unless"]):
+                continue
+            signal = "foreign_span"
+        cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
         # the article speaks of the subject outside what would go: the match is
         # content, unless it is foreign to its own sentence (pasted into a word
         # of a sentence that is about something else)
@@ -168,11 +172,29 @@ def _is_letter(ch: str) -> bool:
     return ch.isalnum() or is_cjk(ch)
 
 
+def _pasted(text: str, start: int, end: int) -> bool:
+    """Glued to letters on both sides."""
+    return start > 0 and end < len(text) and _is_letter(text[start - 1]) and _is_letter(text[end])
+
+
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n]")
+
+
+def _clause_holds(text: str, start: int, end: int, pattern) -> bool:
+    """Whether the clause around ``text[start:end]`` (between commas and the
+    like), or the clause on either side of it, holds ``pattern`` outside it."""
+    before = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+    left = before[-2] if len(before) >= 2 else 0
+    after = [m.start() for m in _CLAUSE_END.finditer(text, end)][:2]
+    right = after[-1] if len(after) == 2 else len(text)
+    return bool(pattern.search(_blank(text, start, end)[left:right]))
+
+
 def _foreign(text: str, start: int, end: int, bounds, topic) -> bool:
     """Whether ``text[start:end]`` was pasted into its sentence: glued to
     letters on both sides, in a sentence whose other words are not about its
     subject (``topic``)."""
-    if not (start > 0 and end < len(text) and _is_letter(text[start - 1]) and _is_letter(text[end])):
+    if not _pasted(text, start, end):
         return False
     cs, ce = sentence_at(bounds, start)
     return not topic.search(_blank(text, start, end)[cs:max(ce, end)])
