@@ -36,7 +36,6 @@ import hashlib
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 from crawler.items import Article, Page
 from crawler.testing import chain
