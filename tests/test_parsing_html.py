@@ -255,7 +255,9 @@ def test_sheet_selectors_naming_a_class_or_id_the_page_lacks_are_skipped_with_th
     root = lxml.html.document_fromstring(page)
     skipping = parsing_html.sheet_styles(root, sheet)
     monkeypatch.setattr(parsing_html, "_PLAIN_SELECTOR", re.compile(r"(?!)"))  # every selector evaluated
+    parsing_html._sheet_rules.cache_clear()
     assert parsing_html.sheet_styles(root, sheet) == skipping
+    parsing_html._sheet_rules.cache_clear()
     by_text = {el.text: decl for el, decl in skipping.items()}
     # only rules that hide text by themselves (or paint a background) are read:
     # color:red, height:0 and width:0 alone hide nothing

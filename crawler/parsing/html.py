@@ -272,17 +272,21 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _AT_BLOCK = re.compile(r"@[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}|@[^{;]*;")
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _BACKGROUND = re.compile(r"background", re.IGNORECASE)
-_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_STYLE_OPEN = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
+_STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
 MAX_SHEET_CHARS = 200_000  # of a page's <style> text read (bounded work on hostile pages)
 MAX_SHEET_RULES = 500
 
 
 def page_stylesheet(html: str) -> str:
     """The text of the page's ``<style>`` elements, up to ``MAX_SHEET_CHARS``."""
-    out, size = [], 0
-    for m in _STYLE_ELEMENT.finditer(html):
-        out.append(m.group(1))
-        size += len(m.group(1))
+    out, size, pos = [], 0, 0
+    # the opening tag, then the first closing one: what one lazy pattern matched, without
+    # trying the closing tag at each character of the sheet (20x slower on a 10 kB sheet)
+    while (start := _STYLE_OPEN.search(html, pos)) and (end := _STYLE_CLOSE.search(html, start.end())):
+        out.append(html[start.end() : end.start()])
+        size += len(out[-1])
+        pos = end.end()
         if size >= MAX_SHEET_CHARS:
             break
     return "\n".join(out)[:MAX_SHEET_CHARS]
@@ -318,10 +322,11 @@ def _css_selector(selector: str):
 
 @functools.lru_cache(maxsize=32)
 def _sheet_rules(sheet: str) -> tuple:
-    """(selector, compiled selector, declarations) of the rules of ``sheet``
-    that matter here: those that hide text by themselves (on a white page) and
-    those that paint a background (which may make a colour visible again).
-    Pages of one site share their sheet: it is read once."""
+    """(compiled selector, declarations, the classes and ids a match must carry
+    or None) of the rules of ``sheet`` that matter here: those that hide text by
+    themselves (on a white page) and those that paint a background (which may
+    make a colour visible again). Pages of one site share their sheet: it is
+    read once."""
     css = _AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet))
     rules = []
     for n, m in enumerate(_CSS_RULE.finditer(css)):
@@ -334,7 +339,9 @@ def _sheet_rules(sheet: str) -> tuple:
             selector = selector.strip()
             compiled = _css_selector(selector)
             if compiled is not None:
-                rules.append((selector, compiled, declarations))
+                plain = _PLAIN_SELECTOR.fullmatch(selector)
+                names = frozenset(_SELECTOR_NAMES.findall(selector)) if plain else None
+                rules.append((compiled, declarations, names))
     return tuple(rules)
 
 
@@ -349,12 +356,12 @@ def sheet_styles(root, sheet: str | None) -> dict:
     top = root.getroottree().getroot()
     styles: dict = {}
     present = None  # the page's classes and ids, read once a selector needs them
-    for selector, compiled, declarations in rules:
-        if _PLAIN_SELECTOR.fullmatch(selector):
+    for compiled, declarations, names in rules:
+        if names is not None:
             # classes and ids every match must carry: one absent from the page, and
             # nothing matches (each selector is a walk of the whole page, ~70 us)
             present = present if present is not None else _classes_and_ids(top)
-            if not present.issuperset(_SELECTOR_NAMES.findall(selector)):
+            if not present.issuperset(names):
                 continue
         try:
             matched = compiled(top)
