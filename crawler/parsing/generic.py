@@ -1,4 +1,12 @@
-"""Any other page: main content and metadata by trafilatura."""
+"""Any other page: main content and metadata by trafilatura, then our walker.
+
+``parse_generic`` extracts trafilatura's document (``extract_document``, with
+a safety valve favouring recall when the precise pass keeps almost nothing),
+walks its body into blocks with link spans (``_Walker``: every piece of text
+once), cuts layout link rows and rejects link-list pages (pageshape.py), and
+keeps a date only where the page states it (dates.py). docs/parsing.md gives
+the steps, their thresholds and what they score on the public benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # a dateline is looked for in the first blocks of the article and the text before them
 DATELINE_BLOCKS = 4
+
+# blocks tried from each end to place the article in the markup (images)
+IMAGE_ANCHOR_TRIES = 5
 
 # the safety valve of _main_blocks
 SHORT_TEXT_CHARS = 500
@@ -199,9 +210,10 @@ def extract_document(html: str, url: str, *, recall: bool = False, metadata: boo
     become spans), images not (including them changes which nodes
     trafilatura keeps, for the worse: images are read from the page itself).
     No date guessed from free text (htmldate's ``extensive_search`` off);
-    ``parse_generic`` keeps a date only where the page states it (dates.py). A fragment (no ``<html>`` or ``<body>``
-    element: a saved body, markup opening with a script, a comment or a
-    crawler's wrapper element) is put in a body first, as a browser would.
+    ``parse_generic`` keeps a date only where the page states it (dates.py).
+    A fragment (no ``<html>`` or ``<body>`` element: a saved body, markup
+    opening with a script, a comment or a crawler's wrapper element) is put
+    in a body first, as a browser would.
     """
     import trafilatura  # ~0.1 s at import: only for pages no site parser claims, paid by the first
 
@@ -251,10 +263,15 @@ _ATTR = re.compile(r"""\b(data-src|data-original|src|alt|title)\s*=\s*(?:"([^"]*
 
 
 def _images(html: str, blocks: list[dict], base_url: str) -> list[dict]:
-    """The ``<img>`` tags of the page between the first and the last block's text."""
-    starts = (html.find(b["text"][:16]) for b in blocks if len(b["text"]) >= 8)
+    """The ``<img>`` tags of the page between the first and the last block's text.
+
+    A block's text is looked up as written in the markup; entities or tags
+    inside it hide it, so a few blocks from each end are tried.
+    """
+    texts = [b["text"] for b in blocks if len(b["text"]) >= 8]
+    starts = (html.find(text[:16]) for text in texts[:IMAGE_ANCHOR_TRIES])
     begin = next((i for i in starts if i >= 0), -1)
-    ends = (html.rfind(b["text"][-16:]) for b in reversed(blocks) if len(b["text"]) >= 8)
+    ends = (html.rfind(text[-16:]) for text in reversed(texts[-IMAGE_ANCHOR_TRIES:]))
     end = next((i for i in ends if i >= 0), -1)
     if begin < 0 or end <= begin:
         return []
