@@ -1,24 +1,22 @@
 """Speed of the site parsers against trafilatura.extract on the real pages.
 
-    python bench/parse_speed.py [--rounds 3] [--corpus ../shared/corpus/real]
+    python bench/parse_speed.py [--rounds 3] [--corpus ../shared/corpus/real] [--json out.json]
 
 Both get the same decoded HTML strings in the same run: ours through
 ``crawler.parsing.parse_html`` (parser choice by markup + parse, special
 pages raising Rejection included), the peer ``trafilatura.extract``. Each
-page is timed ``--rounds`` times and the fastest round kept for both sides
-(the machine is shared). Prints pages/s and MB/s per group and the ratio;
+page is timed ``--rounds`` times, ours and the peer alternating
+(bench/harness.py), in CPU seconds, and the fastest round kept for both
+sides (the machine is shared). Prints pages/s and MB/s per group and the ratio;
 the target is >= 5x on the big (2-3 MB) WeChat pages.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import ROOT, arguments, interleaved, ratio, write_results
 
 import trafilatura  # noqa: E402
 
@@ -34,19 +32,9 @@ def ours(html: str, url: str) -> None:
         pass
 
 
-def best_time(fn, *args, rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "real")
-    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     paths = sorted([*args.corpus.glob("wechat/*.html"), *args.corpus.glob("sohu/*.html")])
     if not paths:
@@ -56,9 +44,9 @@ def main() -> int:
     for path in paths:
         html = decode_html(path.read_bytes())
         url = path.resolve().as_uri()
-        mine = best_time(ours, html, url, rounds=args.rounds)
-        peer = best_time(trafilatura.extract, html, rounds=args.rounds)
-        rows.append((path, len(html.encode("utf-8")), mine, peer))
+        timings = interleaved({"ours": lambda: ours(html, url),
+                               "peer": lambda: trafilatura.extract(html)}, args.rounds)
+        rows.append((path, len(html.encode("utf-8")), timings["ours"].best, timings["peer"].best))
     groups = {
         "WeChat pages >= 1 MB": [r for r in rows if r[0].parent.name == "wechat" and r[1] >= 1_000_000],
         "WeChat pages < 1 MB": [r for r in rows if r[0].parent.name == "wechat" and r[1] < 1_000_000],
@@ -67,6 +55,7 @@ def main() -> int:
     }
     print(f"{'group':22s} {'pages':>5s} {'MB':>6s} | {'ours p/s':>9s} {'MB/s':>7s} | "
           f"{'trafilatura p/s':>15s} {'MB/s':>6s} | {'ratio':>6s} {'worst page':>10s}")
+    results = {}
     for name, group in groups.items():
         if not group:
             continue
@@ -75,7 +64,10 @@ def main() -> int:
         peer = sum(r[3] for r in group)
         worst = min(r[3] / r[2] for r in group)
         print(f"{name:22s} {len(group):5d} {size:6.1f} | {len(group) / mine:9.1f} {size / mine:7.1f} | "
-              f"{len(group) / peer:15.1f} {size / peer:6.1f} | {peer / mine:5.1f}x {worst:9.1f}x")
+              f"{len(group) / peer:15.1f} {size / peer:6.1f} | {ratio(peer, mine):5.1f}x {worst:9.1f}x")
+        results[name] = {"pages": len(group), "mb": size, "ours_cpu_s": mine, "peer_cpu_s": peer,
+                         "ratio": ratio(peer, mine), "worst_page_ratio": worst}
+    write_results(args.json, {"groups": results})
     return 0
 
 
