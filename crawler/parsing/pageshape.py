@@ -36,12 +36,15 @@ ROW_LINK_SHARE = 0.5
 # a block is prose when it has this many characters and little link text
 PROSE_CHARS = 60
 PROSE_MAX_LINK_SHARE = 0.3
-# a page is a link list when...
-LIST_LINK_SHARE = 0.6  # ...this share of its text is item links (LINK_ITEM_MAX_CHARS),
-LIST_MIN_BLOCKS = 8  # ...or it has at least this many blocks,
-LIST_MAX_MEDIAN_CHARS = 40  # ...of this median length or shorter,
-LIST_MAX_PROSE_SHARE = 0.25  # ...with at most this share of its text in prose blocks,
-LIST_MIN_LINK_SHARE = 0.3  # ...and at least this share of links,
+# a page is a link list when item links (LINK_ITEM_MAX_CHARS) hold LIST_LINK_SHARE
+# of its text; or when they hold LIST_MIN_LINK_SHARE of it and the page has at
+# least LIST_MIN_BLOCKS blocks of median length LIST_MAX_MEDIAN_CHARS or less,
+# with at most LIST_MAX_PROSE_SHARE of the text in prose blocks
+LIST_LINK_SHARE = 0.6
+LIST_MIN_LINK_SHARE = 0.3
+LIST_MIN_BLOCKS = 8  # also the fewest blocks a list of repeated items has
+LIST_MAX_MEDIAN_CHARS = 40
+LIST_MAX_PROSE_SHARE = 0.25
 # repeated items: a label (a block of at most LABEL_MAX_CHARS ending in a colon) or a teaser
 # (at least TEASER_MIN_CHARS, ending with an ellipsis or cut to one length)
 # found REPEATS times and in REPEATED_SHARE of the blocks
