@@ -292,17 +292,20 @@ def page_stylesheet(html: str) -> str:
     return "\n".join(out)[:MAX_SHEET_CHARS]
 
 
-# a selector of tags, classes, ids and combinators only (no attribute, pseudo-class,
-# escape or :not(), where a class may be excluded rather than required)
-_PLAIN_SELECTOR = re.compile(r"[\w\s.#>+~*-]+")
+# a state a static page is never in: such a rule hides nothing that is read
+_DYNAMIC = re.compile(r":(?:hover|focus|active|visited|focus-within|focus-visible|target)\b")
+# what may exclude a class rather than require it, or holds no class: left out of
+# the names a selector requires
+_NOT_REQUIRED = re.compile(r":not\([^)]*\)|\[[^\]]*\]|\\.")
 _SELECTOR_NAMES = re.compile(r"[.#][\w-]+")
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 
 
-def _classes_and_ids(top) -> set[str]:
-    """".name" for each class and "#name" for each id of the page's elements,
-    as a selector writes them (class and id names are case-sensitive)."""
-    names = {f"#{value}" for value in top.xpath("//@id")}
-    for value in top.xpath("//@class"):
+def _classes_and_ids(el, axis: str = "descendant-or-self") -> set[str]:
+    """".name" for each class and "#name" for each id of ``el`` and the elements
+    on ``axis`` from it, as a selector writes them (names are case-sensitive)."""
+    names = {f"#{value}" for value in el.xpath(f"{axis}::*/@id")}
+    for value in el.xpath(f"{axis}::*/@class"):
         names.update(f".{name}" for name in value.split())
     return names
 
@@ -337,12 +340,41 @@ def _sheet_rules(sheet: str) -> tuple:
             continue
         for selector in m.group(1).split(","):
             selector = selector.strip()
-            compiled = _css_selector(selector)
+            compiled = None if _DYNAMIC.search(selector) else _css_selector(selector)
             if compiled is not None:
-                plain = _PLAIN_SELECTOR.fullmatch(selector)
-                names = frozenset(_SELECTOR_NAMES.findall(selector)) if plain else None
-                rules.append((compiled, declarations, names))
+                required = _NOT_REQUIRED.sub("", selector).strip()
+                names = frozenset(_SELECTOR_NAMES.findall(required))
+                # the names of the rightmost compound: what a matched element itself carries
+                own = frozenset(_SELECTOR_NAMES.findall(_COMBINATOR.split(required)[-1]))
+                rules.append((compiled, declarations, names, own, "+" in required or "~" in required))
     return tuple(rules)
+
+
+class _NameCheck:
+    """Whether a rule can match an element that is flattened: only elements in
+    the container are, so the names (classes, ids) of the rule's rightmost
+    compound must be in the container, and those of its other compounds in the
+    container or on its ancestors (anywhere in the page, with a sibling
+    combinator). Each selector is a walk of the whole page (~0.1-1 ms), and a
+    site's sheet has hundreds of rules, nearly all for other parts of the page."""
+
+    def __init__(self, root):
+        self.root = root
+        self.inside = _classes_and_ids(root)
+        self.above = self.page = None  # read when first needed
+
+    def __call__(self, names: frozenset, own: frozenset, siblings: bool) -> bool:
+        if not self.inside.issuperset(own):
+            return False
+        if siblings:
+            if self.page is None:
+                self.page = _classes_and_ids(self.root.getroottree().getroot())
+            return self.page.issuperset(names)
+        if self.inside.issuperset(names):
+            return True
+        if self.above is None:
+            self.above = self.inside | _classes_and_ids(self.root, "ancestor")
+        return self.above.issuperset(names)
 
 
 def sheet_styles(root, sheet: str | None) -> dict:
@@ -355,14 +387,10 @@ def sheet_styles(root, sheet: str | None) -> dict:
         return {}
     top = root.getroottree().getroot()
     styles: dict = {}
-    present = None  # the page's classes and ids, read once a selector needs them
-    for compiled, declarations, names in rules:
-        if names is not None:
-            # classes and ids every match must carry: one absent from the page, and
-            # nothing matches (each selector is a walk of the whole page, ~70 us)
-            present = present if present is not None else _classes_and_ids(top)
-            if not present.issuperset(names):
-                continue
+    could_match = _NameCheck(root)
+    for compiled, declarations, names, own, siblings in rules:
+        if not could_match(names, own, siblings):
+            continue
         try:
             matched = compiled(top)
         except (ValueError, TypeError, AssertionError, lxml.etree.XPathError):
