@@ -1,11 +1,15 @@
 """The reject reasons: every input that yields no article ends with one of these.
 
-One registry for the whole crawl. The plain libraries raise
-``crawler.errors.Rejection(reason, detail)``; the spiders put a reason in
-``Page.error``; the downloader refuses a request with
-``crawler.fetching.downloader.Refused``; the pipeline stages drop an item with a
-``crawler.pipelines.Reject`` carrying its ``crawler.items.Rejected`` record,
-which the rejects feed writes and the stats count as ``rejects/<reason>``.
+One registry for the whole crawl, and one vocabulary around it:
+
+- ``crawler.errors.Rejection(reason, detail)``: no article, and why. The plain
+  libraries raise it; the downloader's ``Refused`` (a request not sent) is one
+  too, that Scrapy drops as an ``IgnoreRequest``; the spiders put the reason
+  of a page they could not get in ``Page.error``.
+- ``crawler.items.Rejected``: its record, one line of the rejects feed.
+- ``crawler.pipelines.Reject``: how a stage drops an item (a ``DropItem``
+  carrying the ``Rejected`` record; ``PageRejected``, ``NearDuplicate`` and
+  ``LanguageRejected`` say which stage), counted as ``rejects/<reason>``.
 The special-page rule files (``crawler/parsing/rules/*.toml``) name reasons
 too, only these (a test checks); a user's rule file may add reasons of its own.
 

@@ -67,6 +67,7 @@ from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from crawler.errors import Rejection
 from crawler.fetching.anticrawl import Detector, load_rules
 from crawler.fetching.urls import host_of, ip_literal, is_public_address, netloc_of
 from crawler.runtime.scrapy_internals import DecompressionMaxSizeExceeded, schedule_coro
@@ -78,13 +79,9 @@ logger = logging.getLogger(__name__)
 ANTI_CRAWL_CLOSE_REASON = "anti_crawl_blocked"
 
 
-class Refused(IgnoreRequest):
-    """A request the crawler chose not to send; ``reason`` is a reject reason."""
-
-    def __init__(self, reason: str, detail: str):
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
+class Refused(IgnoreRequest, Rejection):
+    """A request the crawler chose not to send: a ``Rejection`` (reason and
+    detail) that Scrapy drops as an ``IgnoreRequest``."""
 
 
 # Failures of a download -> reject reason, most specific first.
@@ -101,7 +98,7 @@ _FAILURE_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], .
 
 def failure_reason(exc: BaseException) -> tuple[str, str]:
     """(reject reason, detail) of a request that got no response."""
-    if isinstance(exc, Refused):
+    if isinstance(exc, Rejection):
         return exc.reason, exc.detail
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return Reason.ROBOTS_DISALLOWED, "forbidden by robots.txt"
