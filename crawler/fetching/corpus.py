@@ -327,7 +327,7 @@ def _read_line(stream: _Capped, max_bytes: int) -> tuple[bytes, bool]:
             parts.append(part)
         return b"".join(parts) + part, False
     line = stream.readline(max_bytes + 1)
-    if len(line) <= max_bytes or line.endswith(b"\n") and len(line) == max_bytes + 1 and line.count(b"\n") == 1:
+    if len(line) <= max_bytes or line.endswith(b"\n"):  # at most max_bytes and its newline
         return line, False
     while (part := stream.readline(_LINE_CHUNK)) and not part.endswith(b"\n"):
         pass
