@@ -23,7 +23,10 @@ Overridden or read in place (listed in ``RELIED_ON``, checked by the test):
   ``delay``, ``jitter``, ``download_delay()``, ``free_transfer_slots()``.
 - ``crawler.fetching.downloader.GuardedDownloadHandler`` reads
   ``HTTP11DownloadHandler._crawler``.
-- ``crawler.output.feeds.FeedExporter`` walks Scrapy's ``FeedExporter.slots``.
+- ``crawler.output.feeds.FeedExporter`` walks Scrapy's ``FeedExporter.slots``,
+  and reads a ``FeedSlot``'s ``file``, ``storage`` and ``filter`` (its
+  ``start_exporting()`` called early) and a ``FileFeedStorage``'s ``path``, to
+  cut a plain feed back to its last whole item after a failed write.
 - ``crawler.pipelines.offload`` replays a worker's stats from
   ``StatsCollector._stats``.
 """
@@ -51,6 +54,11 @@ RELIED_ON = (
     ("scrapy.core.downloader.Slot", "jitter"),
     ("scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler", "_crawler"),
     ("scrapy.extensions.feedexport.FeedExporter", "slots"),
+    ("scrapy.extensions.feedexport.FeedSlot", "file"),
+    ("scrapy.extensions.feedexport.FeedSlot", "storage"),
+    ("scrapy.extensions.feedexport.FeedSlot", "filter"),
+    ("scrapy.extensions.feedexport.FeedSlot", "start_exporting"),
+    ("scrapy.extensions.feedexport.FileFeedStorage", "path"),
     ("scrapy.statscollectors.StatsCollector", "_stats"),
 )
 
