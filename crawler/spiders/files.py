@@ -77,13 +77,20 @@ class FilesSpider(scrapy.Spider):
         fields = Fields(**{name: settings.get(f"FILES_{name.upper()}_FIELD") for name in Fields.__dataclass_fields__})
         return Limits(settings.getint("DOWNLOAD_MAXSIZE"), settings.getfloat("FILES_MAX_INFLATE_RATIO"), fields)
 
-    async def start(self):
+    def work(self):
+        """In the walk's order: the entries refused (``Entry``) and the units to read (``Unit``)."""
         slice_rows = self.settings.getint("FILES_SLICE_ROWS")
         for entry in walk(self.path):
             if isinstance(entry, Entry):
-                yield self.unit_request(entry.path, {"entry": vars(entry)})
-                continue
-            for unit in units(entry, slice_rows):
+                yield entry
+            else:
+                yield from units(entry, slice_rows)
+
+    async def start(self):
+        for unit in self.work():
+            if isinstance(unit, Entry):
+                yield self.unit_request(unit.path, {"entry": vars(unit)})
+            else:
                 yield self.unit_request(unit.key, {"unit": vars(unit)})
 
     def unit_request(self, key: str, what: dict) -> scrapy.Request:
@@ -96,12 +103,11 @@ class FilesSpider(scrapy.Spider):
         """Every page of the path, in order, read here rather than through
         requests: what ``CLEAN_TEMPLATES_LEARN_FIRST`` learns before the crawl
         (crawler/pipelines/templates.py)."""
-        limits, slice_rows = self.limits(), self.settings.getint("FILES_SLICE_ROWS")
-        for entry in walk(self.path):
-            if isinstance(entry, Entry):
-                yield entry.page()
-                continue
-            for unit in units(entry, slice_rows):
+        limits = self.limits()
+        for unit in self.work():
+            if isinstance(unit, Entry):
+                yield unit.page()
+            else:
                 yield from read_unit(unit, limits)
 
     def read(self, response: Response):
