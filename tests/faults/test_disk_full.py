@@ -1,12 +1,18 @@
-"""The disk of the feeds fills up mid-crawl."""
+"""The disk of the feeds fills up mid-crawl: embedded (SQLite seen-store) and
+distributed (Redis seen-store and queue)."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 
-from crawler.testing import livecrawl as L
+import pytest
+import redis
+
 from crawler.fetching.urls import article_key, load_url_rules
-from tests.faults.conftest import full_file, settings_for, small_disk, whole_lines
+from crawler.testing import livecrawl as L
+from crawler.testing.redis_server import redis_server
+from tests.faults.conftest import bounded, full_file, settings_for, small_disk, whole_lines
 
 ARTICLES = 200  # author bench10: 10 pages of 20
 
@@ -16,12 +22,19 @@ def crawl_to(feed, settings, workdir, run):
     workdir.mkdir(parents=True, exist_ok=True)
     command = L.crawl_command("sohu", {"author": "bench10"}, settings, workdir, run)
     command[command.index("-O") + 1] = str(feed)
-    proc = L.subprocess.Popen(command, cwd=workdir, env=L.scrapy_env(), stdout=L.subprocess.DEVNULL,
-                              stderr=L.subprocess.PIPE, text=True)
-    return L.finish_crawl(proc, workdir, run, timeout=120)
+    proc = subprocess.Popen(command, cwd=workdir, env=L.scrapy_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    return bounded(proc, workdir, run)
 
 
-def seen_keys(workdir) -> set[str]:
+def seen_keys(workdir, url: str | None) -> set[str]:
+    """The keys marked exported: the embedded store's, or the Redis one's at ``url``."""
+    if url:
+        client = redis.Redis.from_url(url)
+        try:
+            return {key.decode() for key in client.smembers("seen:sohu")}
+        finally:
+            client.close()
     db = sqlite3.connect(workdir / "seen" / "sohu.sqlite3")
     try:
         return {key for (key,) in db.execute("SELECT key FROM seen")}
@@ -29,8 +42,19 @@ def seen_keys(workdir) -> set[str]:
         db.close()
 
 
-def test_a_full_disk_stops_the_crawl_and_marks_only_what_was_written(site, tmp_path):
-    settings = settings_for(site, tmp_path)
+@pytest.fixture(params=["embedded", "distributed"])
+def redis_url(request):
+    if request.param == "embedded":
+        yield None
+        return
+    with redis_server() as url:
+        yield url
+
+
+def test_a_full_disk_stops_the_crawl_and_marks_only_what_was_written(site, tmp_path, redis_url):
+    mode = {"DISTRIBUTED_REDIS_URL": redis_url, "DISTRIBUTED_WORKER_TTL": "2",
+            "DISTRIBUTED_POLL_INTERVAL": "0.25"} if redis_url else {}
+    settings = settings_for(site, tmp_path, **mode)
     with small_disk(tmp_path / "disk", "300k") as mounted:  # room for ~30 of the 200 articles
         feed = full_file(tmp_path / "disk", "articles.jsonl", mounted)
         full = crawl_to(feed, settings, tmp_path, "full")
@@ -38,9 +62,11 @@ def test_a_full_disk_stops_the_crawl_and_marks_only_what_was_written(site, tmp_p
     assert (full.returncode, full.close_reason) == (1, "feed_error"), full.log[-3000:]
     assert len(written) < ARTICLES
     # marked exported: exactly the articles in the feed (under their own and their listed URL)
-    assert {article_key(a["url"], load_url_rules([])) for a in written} <= seen_keys(tmp_path)
-    assert len(seen_keys(tmp_path)) == 2 * len(written)
-    # with room again, the next run exports exactly the others
+    seen = seen_keys(tmp_path, redis_url)
+    assert {article_key(a["url"], load_url_rules([])) for a in written} <= seen
+    assert len(seen) == 2 * len(written)
+    # with room again, the next run exports exactly the others (distributed: what the full
+    # run had not acknowledged is still queued)
     again = crawl_to(tmp_path / "again.jsonl", settings, tmp_path, "again")
     assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
     urls = [a["url"] for a in written + again.articles]
