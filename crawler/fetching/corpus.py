@@ -203,7 +203,7 @@ def units(unit: Unit, slice_rows: int = 0) -> list[Unit | Entry]:
 def read_unit(unit: Unit, limits: Limits) -> Iterator[Page]:
     suffix = suffix_of(unit.path)
     if suffix in WARC_SUFFIXES:
-        return warc_pages(unit.path, limits.max_bytes)
+        return warc_pages(unit.path, limits.max_bytes, limits.max_ratio)
     if suffix in JSONL_SUFFIXES:
         return jsonl_pages(unit.path, limits)
     if suffix in PARQUET_SUFFIXES:
@@ -387,12 +387,14 @@ def _row_groups(reader, unit: Unit) -> list[int]:
 
 # --- WARC -------------------------------------------------------------------
 
-def warc_pages(path: str, max_bytes: int) -> Iterator[Page]:
+def warc_pages(path: str, max_bytes: int, max_ratio: float = 0.0) -> Iterator[Page]:
     """One ``Page`` per HTML response record; other records are not pages.
 
     A record's payload is read (and inflated, for ``Content-Encoding: gzip``)
     up to ``max_bytes``; a record cut short, or bytes past the last record
-    read (a truncated gzip member), are rejected ``malformed``."""
+    read (a truncated gzip member), are rejected ``malformed``; in a
+    ``.warc.gz``, a record declaring more than ``max_ratio`` times the file's
+    size ends the reading (``too_large``), as skipping it would inflate it."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -406,7 +408,14 @@ def warc_pages(path: str, max_bytes: int) -> Iterator[Page]:
                 yield Page(uri, uri, error=Reason.MALFORMED, detail="not a WARC file")
                 return
             records = ArchiveIterator(stream)
+            cap = int(max_ratio * max(size, 1 << 20)) if max_ratio and path.lower().endswith(".gz") else 0
             for record in records:
+                declared = int(record.rec_headers.get_header("Content-Length") or 0)
+                if cap and declared > cap:  # skipping it would inflate it all (a gzip bomb)
+                    yield Page(f"{uri}#offset={end}", uri, error=Reason.TOO_LARGE,
+                               detail=f"record of {declared} bytes inflates past {max_ratio:g} times the"
+                                      f" file's {size} bytes: rest not read")
+                    return
                 page = _warc_page(record, uri, records, max_bytes)
                 end = records.get_record_offset() + records.get_record_length()
                 if page is not None:

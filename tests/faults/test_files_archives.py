@@ -3,7 +3,10 @@ inflated only up to a cap, and every damaged member is a reject."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from warcio.warcwriter import WARCWriter
 
 from crawler.testing import corpora
 
@@ -32,3 +35,15 @@ def test_the_truncated_last_member_of_a_warc_gz_is_a_reject(tmp_path, crawl_file
     assert len(articles) == 2
     assert [r["reason"] for r in rejects] == ["malformed"]
     assert "#offset=" in rejects[0]["fetched_from"]
+
+
+def test_a_warc_gz_record_declaring_more_than_the_inflate_ratio_is_not_inflated(tmp_path, crawl_files):
+    warc = corpora.write_warc(tmp_path / "bomb.warc.gz", [corpora.page(5)])
+    with warc.open("ab") as out:  # then a record of 3 MiB of zeros (a few KiB gzipped), not HTML
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(writer.create_warc_record("https://example.org/zeros", "resource",
+                                                      payload=io.BytesIO(bytes(3 << 20))))
+    articles, rejects, _ = crawl_files(warc, "-s", "FILES_MAX_INFLATE_RATIO=2")
+    assert len(articles) == 1
+    assert [r["reason"] for r in rejects] == ["too_large"]
+    assert "inflates past 2 times" in rejects[0]["detail"]
