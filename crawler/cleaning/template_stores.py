@@ -29,7 +29,7 @@ from crawler.cleaning.templates import BITS, Stats
 from crawler.state.backends import open_redis, open_sqlite, with_tx
 
 STORE_FILE = "templates.sqlite3"
-SCHEME = "templates-v1"  # how forms are made (crawler/cleaning/templates.py); a change needs a reset
+SCHEME = "templates-v2"  # how forms are made (crawler/cleaning/templates.py); a change needs a reset
 BACKENDS = ("disk", "redis", "memory")
 
 

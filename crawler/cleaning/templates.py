@@ -5,10 +5,16 @@ templates of spam farms are written once and pasted into many articles, with
 their varying parts (a brand, a number, a platform, a host) filled in anew.
 Each block of an article, and each sentence of a block of several, is a
 *unit*; its *template form* is its text folded (``textops.fold``), NFKC,
-lower-cased, with hosts and e-mail addresses, platform names, short
-``【brand】`` tags, digits and (in Chinese text) Latin runs replaced by slots,
-and without spaces or punctuation. Units of the same form in different
-articles are one template, whatever fills its slots.
+lower-cased, with hosts and e-mail addresses, platform names and the ids
+after them, short ``【brand】`` tags, and (in Chinese text) runs of Latin
+letters and digits, (in English text) numbers replaced by slots, and without
+spaces or punctuation. Units of the same form in different articles are one
+template, whatever fills its slots. Only units with a cue in the line (below)
+are formed and learned: prose costs one scan of the article. A form of at
+most ``MAX_SHINGLED`` characters is also learned as its pieces of
+``SHINGLE`` characters: a line of its own most of whose pieces recur, the
+cue among them, is a template whose varying part is a word (a brand written
+out), evidence ``most_of_the_line``.
 
 The store (``template_stores``) counts, per template form: the distinct
 articles holding it, the sources (account or site) they came from, the
@@ -44,6 +50,7 @@ then ``clean``: an article already learned is not counted again).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,23 +67,28 @@ EDGE_BLOCKS = 2  # blocks at each end of an article that are its head or tail (a
 MIN_CHARS = 8  # letters, digits and ideographs a unit needs to be learned
 SHORT_CHARS = 40  # a line this short may be boilerplate by its spread alone
 CUE_SHARE = 0.25  # share of a line's characters in boilerplate words (two different ones at least) that makes it boilerplate
-# a line of MIN_CLAUSES to MAX_CLAUSES clauses has forms with one of its clauses of at
-# most SLOT_CLAUSE_CHARS characters as a slot: 本文由<金穗研究院整理发布>，转载请注明出处，…
-MIN_CLAUSES, MAX_CLAUSES, SLOT_CLAUSE_CHARS = 3, 8, 12
-_CLAUSE_END = re.compile(r"[，,、；;：:]+\s*")
+# a form of at most MAX_SHINGLED characters is also learned as its pieces of SHINGLE
+# characters; a line whose pieces recur but for a word or two is a template whose varying
+# part is a word: 本文由<金穗>研究院整理发布，转载请注明出处，…
+SHINGLE, MAX_SHINGLED = 4, 40
+WORDS, WORD_CHARS = 2, 4  # ... and its pieces that do not recur are those of at most WORDS words of WORD_CHARS
+MAX_KEYS = 2000  # keys (forms and pieces) of one article sent to the store
 MAX_UNITS = 400  # units of one article (the first ones): bounded work per page
 BITS = 31  # bits of the source and variant sets (signed 32-bit integers in Lua and SQLite)
 DEFAULT_VOCABULARY = DATA_DIR / "templates.toml"
 
-_SLOT = "\x01"
+# slots: one private-use character each, which no other step of the form turns into anything
+HOST, PLATFORM, NAME, BRAND, NUMBER = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
 # an id after a platform's name: 微信 abc123, QQ号：12345678, 抖音搜索 jr0x0
 _CONTACT_ID = r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：+]*(?:[a-z0-9][a-z0-9_\-]{3,})"
+_PHONE_ID = re.compile(r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：+]*[\d\s\-]+")
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8})(?!\d)")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
 _BRAND = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _RUN = re.compile(r"[a-z0-9](?:[a-z0-9_\-.,:%]*[a-z0-9%])?")
-_NOT_KEPT = re.compile(rf"[^\w{_SLOT}]|_")
+_NOT_KEPT = re.compile(r"[^\w\ue001-\ue005]|_")
+_SLOTS = re.compile(r"[\ue001-\ue005]")
 _ALNUM = re.compile(r"[^\W_]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 _LETTER = re.compile(r"[a-z]")
@@ -85,17 +97,18 @@ _LETTER = re.compile(r"[a-z]")
 class Vocabulary(NamedTuple):
     platforms: tuple[str, ...]
     cues: tuple[str, ...]
+    phones: tuple[str, ...] = ()
 
 
 def load_vocabulary(paths=(), *, defaults: bool = True) -> Vocabulary:
     """The built-in vocabulary (unless ``defaults`` is false) extended by each file of ``paths``."""
-    lists: dict[str, list[str]] = {"platforms": [], "cues": []}
+    lists: dict[str, list[str]] = {"platforms": [], "cues": [], "phones": []}
     for path in ([DEFAULT_VOCABULARY] if defaults else []) + list(paths):
         data = load_data(path)
         check_keys(data, lists, str(path))
         for name, words in data.items():
             lists[name] += [w.lower() for w in string_list(words, f"{path}: {name}")]
-    return Vocabulary(tuple(dict.fromkeys(lists["platforms"])), tuple(dict.fromkeys(lists["cues"])))
+    return Vocabulary(*(tuple(dict.fromkeys(lists[name])) for name in ("platforms", "cues", "phones")))
 
 
 class Form(NamedTuple):
@@ -103,6 +116,10 @@ class Form(NamedTuple):
     variant: int  # bit (0..BITS-1) of the slot values it was filled with
     chars: int  # letters, digits and ideographs
     cues: tuple[str, ...]  # evidence in the line itself
+    # (where, key) of the form's pieces of SHINGLE characters, two of them at least no slot
+    # (slots alone recur everywhere), for a form of at most MAX_SHINGLED characters
+    shingles: tuple[tuple[int, int], ...] = ()
+    spots: tuple[tuple[str, int], ...] = ()  # (cue or boilerplate word, where in the form) of its pieces
 
 
 def _hash63(text: str) -> int:
@@ -153,7 +170,7 @@ class Former:
             return None
         view, slotted = _slot_hosts(raw)
         cues: list[str] = ["host"] if slotted else []
-        if self._contact.search(view):  # a phone number alone is no cue: notices give theirs
+        if any(self._is_contact(m) for m in self._contact.finditer(view)):
             cues.append("contact")
         words = self._cues.findall(view)
         if len(set(words)) >= 2 and sum(map(len, words)) >= CUE_SHARE * chars:
@@ -164,31 +181,40 @@ class Former:
             cues.append("little_content")
         if not cues:  # never removed: not worth a key (nor a row in the store)
             return Form(0, 0, chars, ())
+        template = self._template(view)
+        shingles, spots = (), ()
+        if len(template) <= MAX_SHINGLED:
+            shingles = tuple((i, _hash63(f"s:{piece}")) for i in range(len(template) - SHINGLE + 1)
+                             if len(_SLOTS.sub("", piece := template[i:i + SHINGLE])) >= 2)
+            slots = {"host": HOST, "contact": PLATFORM}
+            spots = (*((cue, m.start()) for cue in cues if cue in slots for m in re.finditer(slots[cue], template)),
+                     *((m.group(), m.start()) for m in self._cues.finditer(template)))
         # the variant: the slots' values (what the form leaves out but punctuation and spaces)
-        return Form(_hash63(self._template(view)), _hash63(_NOT_KEPT.sub("", raw)) % BITS, chars, tuple(cues))
+        return Form(_hash63(template), _hash63(_NOT_KEPT.sub("", raw)) % BITS, chars, tuple(cues), shingles, spots)
 
-    def key(self, text: str) -> int:
-        """The key of the form of ``text`` (no cues looked for)."""
-        return _hash63(self._template(_slot_hosts(unicodedata.normalize("NFKC", fold(text)[0]).lower())[0]))
+    def _is_contact(self, match: re.Match) -> bool:
+        """A platform and an id; a phone line and a number is a phone number, which notices give too."""
+        phone = next((word for word in self.vocabulary.phones if match.group().startswith(word)), None)
+        return phone is None or not _PHONE_ID.fullmatch(match.group()[len(phone):])
 
     def _template(self, view: str) -> str:
         """The form of a view whose hosts are slots already."""
-        text = self._contact.sub(_SLOT + "p" + _SLOT + "a", view)
-        text = self._platform.sub(_SLOT + "p", text)
-        text = _BRAND.sub(_SLOT + "b", text)
+        text = self._contact.sub(PLATFORM + NAME, view)
+        text = self._platform.sub(PLATFORM, text)
+        text = _BRAND.sub(BRAND, text)
         # Chinese text: a run of Latin letters or digits is a name, an id or a number: one slot
         chinese = len(_CJK.findall(text)) >= len(_LETTER.findall(text))
-        text = _RUN.sub(_SLOT + "a", text) if chinese else _NUMBER.sub(_SLOT + "n", text)
+        text = _RUN.sub(NAME, text) if chinese else _NUMBER.sub(NUMBER, text)
         return _NOT_KEPT.sub("", text)
 
 
 def _slot_hosts(raw: str) -> tuple[str, int]:
     """``raw`` with its e-mail addresses and host names as slots, and how many characters they took."""
-    view = _EMAIL.sub(_SLOT + "h", raw)
-    slotted = len(raw) - len(view) + 2 * raw.count("@") if view != raw else 0
+    view = _EMAIL.sub(HOST, raw)
+    slotted = sum(len(address) for address in _EMAIL.findall(raw)) if view != raw else 0
     for host in reversed(find_hosts(view, frozenset())):
         slotted += host.end - host.start
-        view = view[:host.start] + _SLOT + "h" + view[host.end:]
+        view = view[:host.start] + HOST + view[host.end:]
     return view, slotted
 
 
@@ -205,9 +231,10 @@ def _union(spans) -> list[tuple[int, int]]:
 class Unit(NamedTuple):
     block: int
     start: int
-    end: int  # the whole block: (0, len(text))
+    end: int
     form: Form
     edge: bool
+    whole: bool  # the whole block, not one of its sentences
 
 
 class Stats(NamedTuple):
@@ -280,26 +307,16 @@ class Templates:
                 lines += [(start, end, (head and n == 0) or (tail and n == len(sentences) - 1))
                           for n, (start, end) in enumerate(sentences)]
             for start, end, edge in lines:
-                found += [Unit(i, start, end, form, edge) for form in self.forms(text[start:end], screen)]
+                found += [Unit(i, start, end, form, edge, end - start == len(text))
+                          for form in self.forms(text[start:end], screen)]
             if len(found) >= MAX_UNITS:
                 return found[:MAX_UNITS]
         return found
 
     def forms(self, line: str, screen: re.Pattern | None = None) -> list[Form]:
-        """The forms of a line that could be removed (with a cue in the line):
-        its own and, for a line of a few clauses, those with one short clause
-        as a slot (a brand or a name in words)."""
+        """The form of a line that could be removed (with a cue in the line), if any."""
         form = self.former.form(line, screen)
-        if form is None or not form.cues:
-            return []
-        bounds = [0, *(m.end() for m in _CLAUSE_END.finditer(line))]
-        if bounds[-1] < len(line):
-            bounds.append(len(line))
-        if not MIN_CLAUSES <= len(bounds) - 1 <= MAX_CLAUSES:
-            return [form]
-        return [form, *(form._replace(key=_hash63(f"{self.former.key(line[:start] + line[end:])}/{n}"))
-                        for n, (start, end) in enumerate(zip(bounds, bounds[1:]))
-                        if len(_ALNUM.findall(line, start, end)) <= SLOT_CLAUSE_CHARS)]
+        return [form] if form is not None and form.cues else []
 
     def _observe(self, article, learn: bool) -> tuple[list[Unit], dict[int, Stats]]:
         units = self.units(article.blocks)
@@ -307,8 +324,11 @@ class Templates:
             return units, {}
         merged: dict[int, list] = {}  # key -> [variant bits, edge]: a form counts once per article
         for unit in units:
-            entry = merged.setdefault(unit.form.key, [unit.form.variant, False])
-            entry[1] = entry[1] or unit.edge
+            for key in (unit.form.key, *(key for _, key in unit.form.shingles)):
+                entry = merged.setdefault(key, [unit.form.variant, False])
+                entry[1] = entry[1] or unit.edge
+            if len(merged) >= MAX_KEYS:
+                break
         article_id, source = article_identity(article)
         stats = self.store.observe(article_id, source, [(k, v, e) for k, (v, e) in merged.items()], learn)
         return units, dict(zip(merged, stats))
@@ -330,6 +350,26 @@ class Templates:
             recurrence.append("many_sources")  # a notice spread across sources (a host or contact so spread is cited)
         return [*form.cues, *recurrence] if recurrence else None
 
+    def _by_shingles(self, form: Form, stats: dict[int, Stats]) -> tuple[Stats | None, list[str] | None]:
+        """A line most of whose pieces recur: a template whose varying part is a
+        word (a brand written out). Judged on its weakest recurring piece."""
+        recurring = [(i, k) for i, k in form.shingles if k in stats and stats[k].articles >= self.min_articles]
+        missing = sorted({i for i, _ in form.shingles} - {i for i, _ in recurring})
+        runs = [len(list(run)) for _, run in itertools.groupby(missing, key=lambda i, c=itertools.count(): i - next(c))]
+        # what does not recur is a word or two (all of it recurring, yet not its form: its slots
+        # differ in number or kind, no template filled in)
+        if not recurring or not runs or len(runs) > WORDS or max(runs) > SHINGLE + WORD_CHARS - 1:
+            return None, None
+        # the cue must be in the part that recurs: a spam word pasted into a quoted sentence is no template
+        covered = {i + j for i, _ in recurring for j in range(SHINGLE)}
+        words = {word for word, at in form.spots if at in covered and word not in ("host", "contact")}
+        cues = [cue for cue in ("host", "contact") if any(c == cue and at in covered for c, at in form.spots)]
+        if len(words) >= 2 and "vocabulary" in form.cues:
+            cues.append("vocabulary")
+        weakest = min((stats[k] for _, k in recurring), key=lambda known: known.articles)
+        why = self.evidence(form._replace(cues=tuple(cues)), weakest)
+        return weakest, None if why is None else [*why, "most_of_the_line"]
+
     def clean(self, article, learn: bool = True) -> TemplateResult:
         """Learn the article (unless ``learn`` is false), then remove its
         templates in place: blocks, text and ``removed``."""
@@ -337,8 +377,10 @@ class Templates:
         result = TemplateResult(units=len(units))
         found: dict[int, list[tuple[int, int, list[str], int]]] = {}
         for unit in units:
-            known = stats[unit.form.key]
-            why = self.evidence(unit.form, known)
+            known = stats.get(unit.form.key)
+            why = None if known is None else self.evidence(unit.form, known)
+            if why is None and known is not None and unit.whole:  # a line of its own, not a sentence in prose
+                known, why = self._by_shingles(unit.form, stats)
             if why is not None:
                 found.setdefault(unit.block, []).append((unit.start, unit.end, why, known.articles))
         if not found:
