@@ -142,11 +142,11 @@ class Former:
         self._screens: dict[tuple[str, ...], re.Pattern] = {}
 
     def screen(self, text: str) -> re.Pattern:
-        """What a line of ``text`` needs to show a cue: a host or address, a
+        """What a line of ``text`` (folded, lower-cased) needs to show a cue: a host or address, a
         run of digits, or one of the platform names ``text`` holds, or (when
         it holds two) one of its boilerplate words. One scan of the article
         for the words; a small pattern to search its blocks with."""
-        found = set(self._words.findall(fold(text)[0].lower()))
+        found = set(self._words.findall(text))
         platforms = found.intersection(self.vocabulary.platforms)
         cues = found.intersection(self.vocabulary.cues)
         present = tuple(sorted(platforms | (cues if len(cues) > 1 else set())))
@@ -293,12 +293,13 @@ class Templates:
     def units(self, blocks: list[dict]) -> list[Unit]:
         """The blocks, and the sentences of blocks of several, long enough to learn."""
         found: list[Unit] = []
-        screen = self.former.screen("\n".join(block["text"] for block in blocks))
+        folded = [fold(block["text"])[0].lower() for block in blocks]  # once: folding is not cheap
+        screen = self.former.screen("\n".join(folded))
         last = len(blocks) - 1
         edges = max(1, min(EDGE_BLOCKS, len(blocks) // 4))  # a short article's middle is no edge
         for i, block in enumerate(blocks):
             text = block["text"]
-            if not screen.search(fold(text)[0].lower()):
+            if not screen.search(folded[i]):
                 continue  # no cue anywhere in the block
             head, tail = i < edges, last - i < edges
             sentences = sentence_bounds(text)
