@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from crawler import settings as project_settings
 from tests.faults.conftest import crawl, settings_for
 
-STAGES = {"extract", "clean", "dedup", "language", "export"}
+# the chain's stages as a reject's detail names them ("extract: over the ...")
+STAGES = {path.rsplit(".", 1)[1].removesuffix("Pipeline").lower() for path in project_settings.ITEM_PIPELINES}
 
 
 def costly_crawl(site, tmp_path, path: str, **budget) -> str:
