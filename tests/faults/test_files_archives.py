@@ -10,7 +10,6 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.testing import corpora
 
-pytestmark = pytest.mark.faults
 
 
 def test_a_gzip_encoded_warc_record_is_inflated_only_up_to_the_cap(tmp_path, crawl_files):

@@ -8,13 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from crawler.testing import corpora
 from crawler.testing.process import read_jsonl, scrapy_env
-
-pytestmark = pytest.mark.faults
-
 
 # root reads every file: the crawl then runs without the capabilities that let it
 UNPRIVILEGED = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
