@@ -1,10 +1,10 @@
 """Start-up: time to the first exported item of a one-page ``files`` crawl.
 
-    python bench/startup_speed.py [--runs 7] [--against CHECKOUT]
+    python bench/startup_speed.py [--runs 7] [--against CHECKOUT] [--set NAME=VALUE]
 
 Runs ``scrapy crawl files -a path=<a fixture page> -O out.jsonl`` in a fresh
 process and measures the wall time from the process start to the first line
-of the feed, and the CPU time of the whole process. With ``--against``, the
+of the feed, and the CPU time of the whole process, its pipeline workers included. With ``--against``, the
 same crawl of another checkout of the project (e.g. a ``git worktree`` of an
 earlier commit) takes turns with this one, and the ratio of the medians is
 printed: both see the same machine load.
@@ -25,14 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "tests" / "fixtures" / "pages" / "wechat_2025_article" / "body.html"
 
 
-def one_run(checkout: Path, workdir: Path) -> tuple[float, float]:
+def one_run(checkout: Path, workdir: Path, settings: list[str]) -> tuple[float, float]:
     """(seconds to the first exported line, CPU seconds of the crawl process)."""
     out = workdir / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(checkout), "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={PAGE}", "-O", str(out),
-         "-s", "LOG_LEVEL=WARNING"],
+         "-s", "LOG_LEVEL=WARNING", *(arg for setting in settings for arg in ("-s", setting))],
         cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     first = None
@@ -55,6 +55,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--against", type=Path, help="another checkout of the project, run in turn")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for every crawl (e.g. PIPELINE_WORKERS=0 to compare with a checkout "
+                             "whose files spider ran the chain in the crawl process)")
     args = parser.parse_args()
     checkouts = {"this checkout": ROOT}
     if args.against:
@@ -63,7 +66,7 @@ def main() -> None:
     for _ in range(args.runs):
         for name, checkout in checkouts.items():
             with tempfile.TemporaryDirectory() as tmp:  # fresh state: the page is new each time
-                results[name].append(one_run(checkout, Path(tmp)))
+                results[name].append(one_run(checkout, Path(tmp), args.set))
     print(f"one-page files crawl ({PAGE.parent.name}), median of {args.runs} runs taking turns")
     print(f"{'checkout':<40}{'first item s':>14}{'CPU s':>8}")
     medians = {}
