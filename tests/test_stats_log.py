@@ -24,6 +24,6 @@ def test_rates_are_per_minute_of_the_time_they_took(monkeypatch, caplog):
     stats.set_value("articles", 40)
     clock[0] += 1.4  # the crawl closes 1.4 s later
     ext.log(final=True)
-    first, last = (record.getMessage() for record in caplog.records)
+    first, last = (r.getMessage() for r in caplog.records if r.name == "crawler.runtime.stats")
     assert first == "Progress: 30 pages (60/min), 20 articles (40/min), 0 rejects"
     assert last == "Progress: 46 pages (87/min), 40 articles (76/min), 0 rejects; rates over the whole run, 31.4 s"

@@ -8,7 +8,7 @@ Replaces Scrapy's ``parse``, which would print what a spider callback yields
 (``--spider`` chooses another), and then through every stage of the chain.
 Each article is printed as JSON (as the feeds hold it), each reject as its
 record. Nothing is kept: no feed, no seen-store, an in-memory
-near-duplicate index, no Atom feed.
+near-duplicate index and template store, no Atom feed.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class Command(ScrapyCommand):
         "ATOM_FEED_ENABLED": False,
         "SEEN_ENABLED": False,
         "DEDUP_BACKEND": "memory",
+        "CLEAN_TEMPLATES_BACKEND": "memory",
         "PIPELINE_WORKERS": 0,
     }
 
