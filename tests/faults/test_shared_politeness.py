@@ -45,7 +45,10 @@ def test_two_workers_keep_one_hosts_delay_and_one_request_at_a_time(site, redis_
 
 
 def test_two_workers_share_max_articles(site, redis_url, tmp_path):
-    crawls = two_workers(site, redis_url, tmp_path, {"author": "bench4", "max_articles": "25"})
+    # slow enough (25 x 0.5 s) that the second worker joins before the first is done: a worker
+    # starting after the crawl finished starts a new one, with a budget of its own
+    crawls = two_workers(site, redis_url, tmp_path, {"author": "bench4", "max_articles": "25"},
+                         DOWNLOAD_DELAY="0.5")
     exported = [a["url"] for crawl in crawls for a in crawl.articles]
     assert len(exported) == len(set(exported)) == 25
 
