@@ -16,7 +16,6 @@ the share that came out intact.
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -113,17 +112,15 @@ def score_spam(cleaner: Cleaner, cases: list[Parsed]) -> Tally:
     tally = Tally()
     for parsed in cases:
         article = clean_case(cleaner, parsed)
-        expected, before, after = tokens(parsed.expected), tokens(parsed.article.text), tokens(article.text)
-        matcher = difflib.SequenceMatcher(None, expected, after, autojunk=False)
-        kept = sum(b.size for b in matcher.get_matching_blocks())
-        spam = max(len(before) - len(expected), 0)
-        left = len(after) - kept
+        after = tokens(article.text)
+        # the labelled sets' character score, over token lists
+        score = labelled.score(tokens(parsed.expected), tokens(parsed.article.text), after, [], None)
         tally.pages += 1
-        tally.spam += spam
-        tally.spam_removed += max(spam - left, 0)
+        tally.spam += score.spam_chars
+        tally.spam_removed += score.spam_removed
         tally.output += len(after)
-        tally.legit_output += kept
-        if left:
+        tally.legit_output += score.legit_kept
+        if score.legit_kept < len(after):
             tally.leftovers.append((parsed.case, parsed.expected, article.text))
     return tally
 
