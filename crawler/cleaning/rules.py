@@ -105,13 +105,14 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     # compiled by RuleSet: regex objects and resolved word lists
     compiled: dict[str, Any] = field(default_factory=dict)
+    # a regex rule's prefilter: False for a text its pattern cannot match (None: no prefilter)
+    screen: Screen | None = None
 
     @property
     def strong(self) -> bool:
-        """Whether its removals stand when the safety valve trips."""
-        return self.signal in STRONG_SIGNALS or (self.kind == "hidden")
-    # a regex rule's prefilter: False for a text its pattern cannot match (None: no prefilter)
-    screen: Screen | None = None
+        """Whether its removals stand when the safety valve trips (hidden text
+        always: each span names its own signal, all of them strong)."""
+        return self.signal in STRONG_SIGNALS or self.kind == "hidden"
 
 
 @dataclass
