@@ -26,6 +26,8 @@ ITEM_PIPELINES = {
 # (crawler/pipelines/offload.py; docs/architecture.md, docs/benchmarks.md); "auto": one per
 # core available to the crawl; 0: every stage on the reactor thread.
 PIPELINE_WORKERS = "auto"
+# Seconds a pipeline worker may take to build its stages before the crawl stops (0: no limit).
+PIPELINE_WORKER_START_TIMEOUT = 300.0
 # Budget per page in a pipeline worker (crawler/runtime/budget.py): wall seconds for all
 # its stages, megabytes of memory above the worker's own size (Linux); over it: reject
 # too_costly, the stage in `detail`. 0: no budget.

@@ -297,3 +297,20 @@ def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(tmp_pat
     articles, rejects, stats = runs["0"]
     assert len(articles) == 18 and stats["articles"] == 18
     assert sorted(r["reason"] for r in rejects) == ["empty", "malformed", "malformed", "near_duplicate", "near_duplicate"]
+
+
+def test_a_worker_that_hangs_building_its_stages_stops_the_crawl_at_start(tmp_path):
+    """A rule file that is a FIFO nobody writes: the worker blocks reading it
+    for good; the crawl stops after PIPELINE_WORKER_START_TIMEOUT, not never."""
+    from tests.support import read_jsonl, run_scrapy
+
+    fifo = tmp_path / "rules.toml"
+    os.mkfifo(fifo)
+    out = tmp_path / "out.jsonl"
+    page = REPO / "tests" / "fixtures" / "pages" / "wechat_2025_article" / "body.html"
+    proc = run_scrapy("crawl", "files", "-a", f"path={page}", "-O", str(out), "-s", "PIPELINE_WORKERS=1",
+                      "-s", f"CLEAN_RULES={fifo}", "-s", "PIPELINE_WORKER_START_TIMEOUT=2",
+                      cwd=tmp_path, check=False, timeout=120)
+    assert proc.returncode != 0
+    assert "did not build its stages within PIPELINE_WORKER_START_TIMEOUT (2 s)" in proc.stderr
+    assert not out.exists() or not read_jsonl(out)

@@ -397,8 +397,16 @@ class OffloadPipeline:
         stage that cannot be built (a broken rule file) stops the crawl here, as it
         would on the reactor, though only the workers build the stages they run."""
         self._start()
+        timeout = float(self.settings.get("PIPELINE_WORKER_START_TIMEOUT") or 0) or None
         for worker in list(self.workers):
-            if (outcome := await worker.started) != READY:
+            try:
+                outcome = await asyncio.wait_for(asyncio.shield(worker.started), timeout)
+            except asyncio.TimeoutError:
+                # a worker that neither builds its stages nor dies must not hold the crawl open
+                outcome = WorkerDied(f"pipeline worker {worker.process.pid} did not build its stages "
+                                     f"within PIPELINE_WORKER_START_TIMEOUT ({timeout:g} s)")
+                self._failed(outcome)
+            if outcome != READY:
                 raise outcome
 
     def _spawn(self) -> None:
