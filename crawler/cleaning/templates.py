@@ -80,8 +80,9 @@ DEFAULT_VOCABULARY = DATA_DIR / "templates.toml"
 # slots: one private-use character each, which no other step of the form turns into anything
 HOST, PLATFORM, NAME, BRAND, NUMBER = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
 # an id after a platform's name: 微信 abc123, QQ号：12345678, 抖音搜索 jr0x0
-_CONTACT_ID = r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：+]*(?:[a-z0-9][a-z0-9_\-]{3,})"
-_PHONE_ID = re.compile(r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：+]*[\d\s\-]+")
+_ID_LEAD = r"(?:号|id|账号|搜索|搜|添加|加)?[\s:：+]*"
+_CONTACT_ID = _ID_LEAD + r"(?:[a-z0-9][a-z0-9_\-]{3,})"
+_PHONE_ID = re.compile(_ID_LEAD + r"[\d\s\-]+")
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8})(?!\d)")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
 _BRAND = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
