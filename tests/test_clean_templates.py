@@ -363,3 +363,23 @@ def test_families_of_spam_lines_go(families):
         removed = sum(sum(f.removed) for f in spam) / sum(len(f.removed) for f in spam)
     assert removed >= 0.6
     assert sum(all(f.removed[2:]) for f in spam) >= 6
+
+
+def test_a_template_removal_keeps_its_evidence_in_a_parquet_feed(tmp_path):
+    import pyarrow.parquet as pq
+
+    from crawler.output.parquet import ParquetExporter
+
+    templates = Templates(open_template_store("memory"))
+    for n in range(3):
+        item = article(n, [body(n), farm_line(n)])
+        templates.clean(item)
+    path = tmp_path / "articles.parquet"
+    with path.open("wb") as file:
+        exporter = ParquetExporter(file)
+        exporter.start_exporting()
+        exporter.export_item(item)
+        exporter.finish_exporting()
+    (removed,) = pq.read_table(path).column("removed").to_pylist()
+    assert removed == [{**removed_by_templates(item)[0], "count": None}]
+    assert removed[0]["evidence"] and removed[0]["articles"] == 3

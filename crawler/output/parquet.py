@@ -41,7 +41,9 @@ ARTICLE_SCHEMA = pa.schema([
     ("blocks", pa.list_(pa.struct([("type", _TEXT), ("text", _TEXT), ("lang", _TEXT)]))),
     ("text", _TEXT), ("lang", _TEXT), ("langs", pa.map_(_TEXT, pa.float64())),
     ("images", pa.list_(pa.struct([("url", _TEXT), ("alt", _TEXT)]))),
-    ("removed", pa.list_(pa.struct([("reason", _TEXT), ("signal", _TEXT), ("text", _TEXT), ("count", pa.int64())]))),
+    # evidence, articles: of a learned template (crawler/cleaning/templates.py)
+    ("removed", pa.list_(pa.struct([("reason", _TEXT), ("signal", _TEXT), ("text", _TEXT), ("count", pa.int64()),
+                                    ("evidence", pa.list_(_TEXT)), ("articles", pa.int64())]))),
     ("duplicate_of", _TEXT),
 ])
 REJECTED_SCHEMA = pa.schema([
