@@ -10,6 +10,7 @@ from crawler.items import Page
 from crawler.spiders.contracts import ArticleContract, RejectsContract
 from crawler.spiders.wechat import WechatSpider
 
+from crawler.cleaning.template_stores import open_template_store
 from crawler.dedup import MinHasher, open_index
 from crawler.state.seen import SqliteSeenStore
 from tests.support import REPO, run_scrapy
@@ -30,10 +31,16 @@ def test_reset_empties_the_seen_store_and_the_index(tmp_path):
     out = run_scrapy("reset", "dedup", cwd=tmp_path).stdout
     assert out == "near-duplicate index (state/dedup): emptied (1 articles)\n"
     assert len(open_index("disk", MinHasher(64, 3), 0.5, directory=str(tmp_path / "state" / "dedup"))) == 0
+    templates = open_template_store("disk", directory=str(tmp_path / "state" / "templates"))
+    templates.observe(1, 2, [(3, 4, True)], learn=True)
+    templates.close()
+    out = run_scrapy("reset", "templates", cwd=tmp_path).stdout
+    assert out == "learned templates (disk): emptied (1 articles)\n"
+    assert open_template_store("disk", directory=str(tmp_path / "state" / "templates")).count() == 0
 
 
 @pytest.mark.parametrize("args, message", [
-    (("reset",), "scrapy reset: error: say what to reset: seen or dedup"),
+    (("reset",), "scrapy reset: error: say what to reset: seen or dedup or templates"),
     (("crawl", "files"), "scrapy crawl: error: the files spider needs -a path=FILE_OR_DIRECTORY"),
     (("crawl", "files", "-a", "path=nowhere"), "scrapy crawl: error: -a path=nowhere: no such file or directory"),
     (("crawl", "wechat", "-a", "since=May"), "scrapy crawl: error: -a since=May: expected a date YYYY-MM-DD"),

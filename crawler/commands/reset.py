@@ -3,7 +3,8 @@
 ``scrapy reset seen SPIDER...`` empties those spiders' seen-stores (the next
 live crawl fetches and exports every article again, as ``-s SEEN_RESET=1``
 does for one run); ``scrapy reset dedup`` empties the near-duplicate index
-(on its backend, ``DEDUP_BACKEND``). Run it with no crawl using that state.
+(on its backend, ``DEDUP_BACKEND``), ``scrapy reset templates`` the learned
+templates (``CLEAN_TEMPLATES_BACKEND``). Run it with no crawl using that state.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from scrapy.utils.misc import load_object
 from crawler.commands import usage_error
 from crawler.dedup import RedisStore, SqliteStore
 
-WHAT = ("seen", "dedup")
+WHAT = ("seen", "dedup", "templates")
 
 
 class Command(ScrapyCommand):
@@ -22,21 +23,23 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "seen SPIDER [SPIDER ...] | dedup"
+        return "seen SPIDER [SPIDER ...] | dedup | templates"
 
     def short_desc(self) -> str:
-        return "Empty spiders' seen-stores or the near-duplicate index"
+        return "Empty spiders' seen-stores, the near-duplicate index or the learned templates"
 
     def run(self, args, opts) -> None:
         if not args or args[0] not in WHAT:
             self.exitcode = usage_error("reset", f"say what to reset: {' or '.join(WHAT)}")
         elif args[0] == "seen" and not args[1:]:
             self.exitcode = usage_error("reset", "reset seen needs the spider(s) whose seen-store to empty")
-        elif args[0] == "dedup" and args[1:]:
-            self.exitcode = usage_error("reset", "reset dedup takes no spider: the index is shared")
+        elif args[0] != "seen" and args[1:]:
+            self.exitcode = usage_error("reset", f"reset {args[0]} takes no spider: it is shared")
         elif args[0] == "seen":
             for name in args[1:]:
                 self.reset_seen(name)
+        elif args[0] == "templates":
+            self.reset_templates()
         else:
             self.reset_dedup()
 
@@ -66,3 +69,19 @@ class Command(ScrapyCommand):
         finally:
             store.close()
         print(f"near-duplicate index ({where}): emptied ({articles} articles)")
+
+    def reset_templates(self) -> None:
+        settings = self.settings
+        backend = settings.get("CLEAN_TEMPLATES_BACKEND")
+        if backend == "memory":
+            print("learned templates: nothing to reset (CLEAN_TEMPLATES_BACKEND = 'memory' lives for one run)")
+            return
+        from crawler.pipelines.templates import open_templates
+
+        store = open_templates(settings).store
+        try:
+            articles = store.count()
+            store.clear()
+        finally:
+            store.close()
+        print(f"learned templates ({backend}): emptied ({articles} articles)")
