@@ -397,7 +397,8 @@ def test_a_pipeline_worker_commits_its_index_batch_when_no_item_waits(tmp_path):
     from crawler.pipelines import offload
 
     settings = {k: v for k, v in vars(project_settings).items() if k.isupper()}
-    settings.update(DEDUP_DIR=str(tmp_path / "dedup"), GC_TUNING_ENABLED=False)
+    settings.update(DEDUP_DIR=str(tmp_path / "dedup"), CLEAN_TEMPLATES_DIR=str(tmp_path / "templates"),
+                    GC_TUNING_ENABLED=False)
     stages = [p for p, _ in sorted(project_settings.ITEM_PIPELINES.items(), key=lambda kv: kv[1]) if "Offload" not in p]
     body = (REPO / "samples" / "sohu" / "river_cleanup_volunteers.html").read_bytes()
     crawl, worker = multiprocessing.Pipe(duplex=True)
