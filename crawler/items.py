@@ -29,6 +29,9 @@ class Article:
     account: str | None = None
     account_id: str | None = None  # WeChat __biz, Sohu media id
     published_at: str | None = None  # ISO 8601 with offset
+    # where the date was read: metadata (meta, <time>, JSON-LD), dateline (visible text),
+    # page_data (WeChat's page script data), listing (a feed or API entry), record (a corpus field)
+    published_from: str | None = None
     post_type: str | None = None  # WeChat: article, image_share, text_share, video, audio
     source_url: str | None = None  # WeChat 阅读原文 link
     origin: str | None = None  # 来源 of a repost

@@ -52,6 +52,7 @@ def test_a_jsonl_dump_with_good_and_bad_records(tmp_path, crawl_files):
     text = articles["dump.jsonl#line=2"]
     assert text["source"] == "text" and text["url"] == "https://example.org/t/1"
     assert (text["title"], text["published_at"], text["account"]) == ("纯文本记录", "2024-03-01T08:00:00+08:00", "文本号")
+    assert text["published_from"] == "record"
     assert [b["text"] for b in text["blocks"]] == TEXT.splitlines()
     assert articles["dump.jsonl#line=1"]["fetched_from"].startswith(dump.parent.as_uri())
 

@@ -149,7 +149,7 @@ def test_output_is_utf8_jsonl_and_schema(tmp_path, crawl_files):
     for line in raw.splitlines():
         json.loads(line)
     schema = {"url", "fetched_from", "source", "title", "author", "account", "published_at",
-              "blocks", "text", "lang", "images", "removed", "duplicate_of"}
+              "published_from", "blocks", "text", "lang", "images", "removed", "duplicate_of"}
     for article in articles:
         assert schema <= set(article)
         assert all(set(b) == {"type", "text", "lang"} for b in article["blocks"])

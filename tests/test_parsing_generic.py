@@ -58,9 +58,11 @@ def _dated_page(head: str = "", dateline: str = "", footer: str = "") -> bytes:
 
 def test_a_date_the_page_states_is_kept():
     meta = '<meta property="article:published_time" content="2024-05-04T10:00:00+08:00">'
-    assert parse_page(_dated_page(head=meta), "http://example.com/a").published_at.startswith("2024-05-04")
+    article = parse_page(_dated_page(head=meta), "http://example.com/a")
+    assert article.published_at.startswith("2024-05-04") and article.published_from == "metadata"
     for dateline in ("<p>2024年5月4日 10:00</p>", "<div>发布时间：2024/5/4</div>"):
-        assert parse_page(_dated_page(dateline=dateline), "http://example.com/a").published_at == "2024-05-04"
+        article = parse_page(_dated_page(dateline=dateline), "http://example.com/a")
+        assert (article.published_at, article.published_from) == ("2024-05-04", "dateline")
 
 
 def test_a_date_in_the_running_text_is_not_a_dateline():
@@ -73,7 +75,8 @@ def test_a_date_in_the_running_text_is_not_a_dateline():
     ("http://example.com/a", "© 2005 夜读网 版权所有"),  # only a copyright year
 ])
 def test_no_date_is_invented(url, footer):
-    assert parse_page(_dated_page(footer=footer), url).published_at is None
+    article = parse_page(_dated_page(footer=footer), url)
+    assert (article.published_at, article.published_from) == (None, None)
 
 
 def test_images_are_those_of_the_article():

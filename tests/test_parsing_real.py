@@ -95,6 +95,7 @@ def test_page_yields_article_or_its_reject_reason(path):
     assert result.title and result.title.strip()
     assert result.blocks and result.text.strip()
     assert result.published_at and result.published_at.endswith("+08:00")
+    assert result.published_from == {"wechat": "page_data", "sohu": "dateline"}[site]
     if path.name in DATES:
         assert result.published_at.startswith(DATES[path.name])
     if site == "wechat":

@@ -84,7 +84,7 @@ def test_wechat_lists_feeds_albums_then_nothing_new_then_reset(fresh, tmp_path):
         article = by_source[source]
         assert article["url"] == "https://mp.weixin.qq.com" + M.wechat_long_path(msgid)  # canonical
         assert (article["title"], article["account"], article["author"]) == (title, account, author)
-        assert article["published_at"] == f"{day}T09:30:00+08:00"
+        assert article["published_at"] == f"{day}T09:30:00+08:00" and article["published_from"] == "page_data"
         assert first_paragraph(f"wechat-{msgid}") in article["text"]
     for entries in M.FEED_ENTRIES.values():
         for code, title, author, day in entries:
@@ -92,6 +92,7 @@ def test_wechat_lists_feeds_albums_then_nothing_new_then_reset(fresh, tmp_path):
             assert first_paragraph(f"wechat-{code}") in article["text"]
             if code in M.BARE_CODES:  # the page has no author nor date: the feed's fill them
                 assert (article["author"], article["published_at"]) == (author, f"{day}T09:30:00+08:00")
+                assert article["published_from"] == "listing"
                 # no title either, but the WeChat parser takes the first line for one (as for
                 # text shares), and feed metadata fills only what the parser leaves empty
 

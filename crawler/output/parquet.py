@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 _TEXT = pa.string()
 ARTICLE_SCHEMA = pa.schema([
     ("url", _TEXT), ("fetched_from", _TEXT), ("source", _TEXT), ("title", _TEXT), ("author", _TEXT),
-    ("account", _TEXT), ("account_id", _TEXT), ("published_at", _TEXT), ("post_type", _TEXT),
+    ("account", _TEXT), ("account_id", _TEXT), ("published_at", _TEXT), ("published_from", _TEXT), ("post_type", _TEXT),
     ("source_url", _TEXT), ("origin", _TEXT), ("cover", _TEXT),
     ("blocks", pa.list_(pa.struct([("type", _TEXT), ("text", _TEXT), ("lang", _TEXT)]))),
     ("text", _TEXT), ("lang", _TEXT), ("langs", pa.map_(_TEXT, pa.float64())),

@@ -187,19 +187,18 @@ def _blocks(body) -> tuple[list[dict], list[dict]]:
     return walker.blocks, walker.images
 
 
-def _published_at(html: str, value, blocks: list[dict]) -> str | None:
-    """trafilatura's date when the page states it, else a dateline by the article's start, else None."""
+def _published_at(html: str, value, blocks: list[dict]) -> tuple[str | None, str | None]:
+    """(date, where the page states it): trafilatura's date when the page states it,
+    else a dateline by the article's start, else (None, None)."""
     if value:
         found = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
         source = date_source(html, found)
         logger.debug("date %s: %s", found, source or "not stated on the page, dropped")
         if source:
-            return found
+            return found, source
     first = next((b["text"][:12] for b in blocks if len(b["text"]) >= 12), "")
     dateline = find_dateline(html, first, [line for b in blocks[:DATELINE_BLOCKS] for line in b["text"].split("\n")])
-    if dateline:
-        logger.debug("date %s: dateline", dateline)
-    return dateline
+    return dateline, "dateline" if dateline else None
 
 
 def extract_document(html: str, url: str, *, recall: bool = False, metadata: bool = True):
@@ -299,6 +298,7 @@ def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Artic
         raise Rejection(Reason.EMPTY, "main content has no text")
     if reason := list_page_reason(blocks):
         raise Rejection(Reason.NOT_ARTICLE, reason)
+    published_at, published_from = _published_at(html, doc.date, blocks)
     article = Article(
         url=doc.url or url,
         fetched_from=fetched_from or url,
@@ -306,7 +306,8 @@ def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Artic
         title=doc.title or None,
         author=doc.author or None,
         account=doc.sitename or None,
-        published_at=_published_at(html, doc.date, blocks),
+        published_at=published_at,
+        published_from=published_from,
         cover=doc.image or None,
         blocks=blocks,
         images=_images(html, blocks, url),

@@ -105,6 +105,7 @@ class SohuParser:
             (el.get("property") or el.get("name") or el.get("itemprop") or "").lower(): el.get("content")
             for el in doc.iter("meta")
         }
+        published_at, published_from = self._published(doc, meta)
         article = Article(
             url=self._canonical(doc, url, data, meta),
             fetched_from=fetched_from or url,
@@ -113,7 +114,8 @@ class SohuParser:
             author=self._text(doc, "author") or _clean(meta.get("author")),
             account=self._text(doc, "account") or _clean(meta.get("mediaid")),
             account_id=self._media_id(doc, url, data, meta),
-            published_at=self._published(doc, meta),
+            published_at=published_at,
+            published_from=published_from,
             origin=self._origin(doc),
             cover=_image_url(meta.get("og:image")),
             blocks=blocks,
@@ -191,16 +193,17 @@ class SohuParser:
                 return value.split("_")[0]  # "title_tag_tag"
         return None
 
-    def _published(self, doc, meta: dict) -> str | None:
+    def _published(self, doc, meta: dict) -> tuple[str | None, str | None]:
+        """(date, where it was read): the article's visible time, else the page's metadata."""
         el = self._first(doc, "time")
         if el is not None:
             stamp = china_time(el.get("data-val")) or china_time(element_text(el))
             if stamp:
-                return stamp
+                return stamp, "dateline"
         for key in self.rules["page"]["meta_published"]:
             if stamp := china_time(meta.get(key.lower())):
-                return stamp
-        return None
+                return stamp, "metadata"
+        return None, None
 
     def _origin(self, doc) -> str | None:
         text = self._text(doc, "origin")

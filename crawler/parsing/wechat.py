@@ -137,6 +137,7 @@ class WechatParser:
         headline = title if post_type not in ("image_share", "text_share") else None
         blocks = self.trim_body(blocks, headline, removed)
         biz = page.first("bizuin", "biz")
+        published_at, published_from = page.published_at()
         article = Article(
             url=page.canonical_url(),
             fetched_from=fetched_from or url,
@@ -145,7 +146,8 @@ class WechatParser:
             author=page.author(),
             account=_clean(page.first("nick_name", "nickname")) or page.element_text("account_name"),
             account_id=biz,
-            published_at=page.published_at(),
+            published_at=published_at,
+            published_from=published_from,
             post_type=post_type,
             source_url=_clean(page.first("source_url", "msg_source_url")),
             cover=_clean(page.first("cdn_url", "msg_cdn_url")) or page.fallback("cdn_url", page.meta, "meta_cover"),
@@ -337,7 +339,8 @@ class _Page:
                     return text
         return None
 
-    def published_at(self) -> str | None:
+    def published_at(self) -> tuple[str | None, str | None]:
+        """(date, where it was read): the page's script data, else the visible date."""
         sources = (  # lazily: the script variables cost a scan of the page
             lambda: self.first("ori_create_time", "ct"),
             lambda: self.first("create_time", "create_time"),
@@ -345,8 +348,9 @@ class _Page:
         )
         for source in sources:
             if stamp := china_time(source()):
-                return stamp
-        return china_time(self.element_text("publish_time"))
+                return stamp, "page_data"
+        stamp = china_time(self.element_text("publish_time"))
+        return stamp, "dateline" if stamp else None
 
     def canonical_url(self) -> str:
         """Long form with the identity parameters only, else the short /s/ form."""

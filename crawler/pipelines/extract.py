@@ -43,6 +43,8 @@ class ExtractPipeline:
         for key, value in item.hints.items():  # listing metadata fills gaps only
             if getattr(article, key, None) in (None, "") and value:
                 setattr(article, key, value)
+                if key == "published_at":  # a corpus record's field, or a feed's or API's entry
+                    article.published_from = "record" if item.fetched_from.startswith("file:") else "listing"
         return article
 
     @offloadable
