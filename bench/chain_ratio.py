@@ -22,10 +22,8 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402

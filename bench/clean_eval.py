@@ -26,10 +26,8 @@ import argparse
 import difflib
 import re
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler.cleaning import Cleaner, load_rules  # noqa: E402
 from crawler.testing import clean_labelled as labelled  # noqa: E402

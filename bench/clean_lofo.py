@@ -17,10 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler.testing import clean_lofo as lofo  # noqa: E402
 

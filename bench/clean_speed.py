@@ -29,8 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import ROOT  # noqa: E402  (the repository, put on sys.path)
 
 from crawler.cleaning import Cleaner, load_rules  # noqa: E402
 from crawler.errors import Rejection  # noqa: E402

@@ -20,13 +20,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler.cleaning import Cleaner, load_rules  # noqa: E402
 from crawler.cleaning.template_stores import open_template_store  # noqa: E402
@@ -70,7 +67,6 @@ def families() -> None:
 
 
 def cost(count: int, cleaner: Cleaner) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
     from pipeline_stages import inputs, mock_pages
 
     print("\n| pages | what | CPU ms an article | against the rules |")

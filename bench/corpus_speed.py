@@ -35,7 +35,7 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler.testing import corpora  # noqa: E402
 from crawler.testing.process import read_jsonl, scrapy_env  # noqa: E402

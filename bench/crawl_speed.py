@@ -34,13 +34,12 @@ import copy
 import multiprocessing
 import os
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler.testing.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
 

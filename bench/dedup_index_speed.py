@@ -25,13 +25,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from bench.dedup_speed import real_articles  # noqa: E402
 from crawler.dedup import MinHasher, open_index  # noqa: E402

@@ -8,15 +8,12 @@ sweep over shingle size, num_perm and threshold (how the defaults were chosen).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler import settings  # noqa: E402
 from crawler.dedup import MinHasher, open_index  # noqa: E402

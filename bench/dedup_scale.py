@@ -21,15 +21,13 @@ import gc
 import os
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 from crawler.dedup import MinHasher, open_index  # noqa: E402
 

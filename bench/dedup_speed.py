@@ -15,10 +15,8 @@ import argparse
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import ROOT as REPO  # noqa: E402  (the repository, put on sys.path)
 
 from datasketch import MinHash  # noqa: E402
 

@@ -30,10 +30,8 @@ import statistics
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402,F401  (puts the repository on sys.path)
 
 import trafilatura  # noqa: E402
 

@@ -13,13 +13,10 @@ Also prints both methods' accuracy on the labelled set (blocks >= 20 chars).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import ROOT  # noqa: E402  (the repository, put on sys.path)
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # noqa: E402
 from langdetect.lang_detect_exception import LangDetectException  # noqa: E402

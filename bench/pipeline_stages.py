@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import argparse
 import copy
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import ROOT  # noqa: E402  (the repository, put on sys.path)
 
 from scrapy.exceptions import DropItem  # noqa: E402
 

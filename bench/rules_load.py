@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT  # noqa: E402  (the repository, put on sys.path)
 
 _LOAD = """
 import time
@@ -55,7 +55,6 @@ def _run(code: str, *args: str) -> list[float]:
 
 
 def _patterns() -> list[tuple[str, int]]:
-    sys.path.insert(0, str(ROOT))
     from crawler.cleaning import load_rules
 
     seen = {}

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT  # noqa: E402  (the repository, put on sys.path)
 PAGE = ROOT / "tests" / "fixtures" / "pages" / "wechat_2025_article" / "body.html"
 
 
