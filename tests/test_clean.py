@@ -389,3 +389,29 @@ def test_a_report_covers_a_pasted_term_only_from_its_own_clause():
     assert [x["signal"] for x in r.removed] == ["foreign_span"]
     report = "这款手机游戏里的老虎机小游戏被家长投诉，开发商已将其下架。"
     assert kept(clean(report)) == [report]
+
+
+# -- sales shapes of any trade (no vertical lexicon) --------------------------------
+
+def test_english_sales_sentence_of_any_trade_goes_an_instruction_with_one_mark_stays():
+    r = clean("The bridge opened in 1932. Get every match live for just $4 a month, cancel anytime online.")
+    assert kept(r) == ["The bridge opened in 1932."]
+    assert [(x["signal"], x["text"].strip()) for x in r.removed] == [
+        ("sales_pitch", "Get every match live for just $4 a month, cancel anytime online.")
+    ]
+    instruction = "Start the engine and wait ten minutes; the ride is free for children."
+    assert kept(clean(instruction)) == [instruction]
+
+
+def test_short_ad_line_with_two_pieces_of_sales_talk_goes_a_notice_stays():
+    r = clean("渡轮每天往返两次。", "二手相机回收，全国上门，当天日结")
+    assert kept(r) == ["渡轮每天往返两次。"]
+    assert r.removed[0]["signal"] == "sales_line"
+    notice = "旧书店说，店里的旧书低价出售，学生常来淘书。"
+    assert kept(clean(notice)) == [notice]
+
+
+def test_contact_bait_takes_the_pasted_sales_talk_before_it():
+    r = clean("渡轮每天往代写简历包过面试，加V：cv5566返两次。")
+    assert kept(r) == ["渡轮每天往返两次。"]
+    assert r.removed[0]["signal"] == "sales_clause"
