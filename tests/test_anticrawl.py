@@ -105,3 +105,25 @@ def test_a_stopping_crawl_refuses_what_is_queued_then_closes():
     with pytest.raises(CloseSpider) as closing:
         watch.spider_idle(None)
     assert closing.value.reason == ANTI_CRAWL_CLOSE_REASON
+
+
+def test_a_robots_txt_answer_does_not_end_a_streak_of_verification_pages():
+    from scrapy.http import HtmlResponse, Request
+
+    crawler = SimpleNamespace(settings=Settings())
+    crawler.stats = MemoryStatsCollector(crawler)
+    watch = AntiCrawlWatch(crawler, DETECTOR, max_in_row=3, close_spider=False)
+    verify = real(VERIFICATION_PAGES[0])
+
+    def answer(path, body, **meta):
+        url = f"https://mp.weixin.qq.com{path}"
+        watch.inspect(Request(url, meta=meta), HtmlResponse(url, body=body))
+
+    answer("/s/a", verify)
+    answer("/robots.txt", b"User-agent: *\nAllow: /\n", dont_obey_robotstxt=True)
+    answer("/s/b", verify)
+    assert watch.in_row["mp.weixin.qq.com"] == 2
+    answer("/s/c", verify)
+    assert watch.refusal("https://mp.weixin.qq.com/s/d").reason == "host_blocked"
+    answer("/s/ok", b"<html><body><p>an article</p></body></html>")  # a real page does end it
+    assert watch.in_row["mp.weixin.qq.com"] == 0

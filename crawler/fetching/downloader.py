@@ -239,7 +239,11 @@ class AntiCrawlWatch:
 
     def inspect(self, request: Request, response) -> None:
         """Mark a verification page in ``request.meta["anti_crawl"]`` (its rule)
-        and count it; a real page (2xx) ends its host's streak."""
+        and count it; a real page (2xx) ends its host's streak. A robots.txt
+        answer is no page: in a distributed crawl, another process's robots.txt
+        arriving between two verification pages would end the shared streak."""
+        if _is_robots_request(request):
+            return
         # the host asked, even when it redirected to a verification page elsewhere
         host = host_of((request.meta.get("redirect_urls") or [request.url])[0])
         encoding = response.headers.get(b"Content-Encoding", b"").decode("latin-1")
