@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.cleaner import _Article, _Block
 from crawler.cleaning.rules import alternation
-from crawler.cleaning.screen import Screen, required_literals
+from crawler.cleaning.screen import Screen, Screens, hyperscan, required_literals
+from crawler.cleaning.textops import fold
+from crawler.testing.clean_labelled import SETS, load_data
 
 RULES = load_rules()
 
@@ -187,6 +189,36 @@ def test_no_text_a_built_in_rule_matches_fails_its_screen(rule):
         assert rule.screen(text), (rule.name, text)
 
     check()
+
+
+def _strings(data) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    return [text for value in values for text in _strings(value)]
+
+
+def _labelled_texts() -> list[str]:
+    """Every text of the cleaning's labelled sets (spam and legitimate, folded as
+    rules see it), and each set's texts joined as an article's blocks are."""
+    texts = []
+    for name in SETS:
+        found = [fold(text)[0] for text in _strings(load_data(name))]
+        texts += found + ["\x00".join(found[i:i + 8]) for i in range(0, len(found), 8)]
+    return texts
+
+
+def test_all_screens_in_one_scan_give_each_screen_s_own_verdict():
+    assert hyperscan is not None, "hyperscan is in requirements.txt: its wheel failed to install"
+    screens = [rule.screen for rule in SCREENED]
+    one_scan, one_by_one = Screens(screens), Screens(screens, engine=None)
+    texts = _labelled_texts() + ["", "配资", "\ud83d配资平台\udc00", "ＱＱ群"]
+    ruled_in = 0
+    for text in texts:
+        expected = {screen: screen(text) for screen in screens}
+        assert one_scan.verdicts(text) == expected == one_by_one.verdicts(text), text
+        ruled_in += sum(expected.values())
+    assert ruled_in  # some texts hold spam: not every verdict is False
 
 
 def test_rules_needing_the_same_literals_share_one_screen_asked_once_per_block():

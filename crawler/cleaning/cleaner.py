@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from crawler.cleaning import hosts
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
-from crawler.cleaning.screen import Screen
+from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
     apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
 )
@@ -335,6 +335,7 @@ class Cleaner:
         self.rules = ruleset.rules
         self.max_removed_share = max_removed_share
         self._strong = [r for r in self.rules if r.strong]
+        self._screens = Screens(r.screen for r in self.rules if r.screen is not None)
         self._article_patterns = [r.compiled["unless_article"] for r in self.rules
                                   if r.compiled.get("unless_article") is not None]
         # blocks this close to either end depend on their position (rules with "where")
@@ -430,16 +431,12 @@ class Cleaner:
 
         A screen that fails on all the blocks joined fails on each of them, so
         its rules are ruled out with one scan of the article instead of one
-        per block (joining can only add matches, across a seam).
+        per block (joining can only add matches, across a seam); all the
+        screens are asked in that one scan.
         """
         text = "\x00".join(b.text for i, b in enumerate(article.blocks) if todo is None or i in todo)
-        verdicts: dict[Screen, bool] = {}
-        live = []
-        for rule in rules:
-            if rule.screen is not None and rule.screen not in verdicts:
-                verdicts[rule.screen] = rule.screen(text)
-            live.append(rule.screen is None or verdicts[rule.screen])
-        return live
+        verdicts = self._screens.verdicts(text)
+        return [rule.screen is None or verdicts[rule.screen] for rule in rules]
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""
