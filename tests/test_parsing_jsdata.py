@@ -1,6 +1,9 @@
 """Reading page data from inline scripts without running them."""
 
-from crawler.parsing.jsdata import js_decode, object_literal, script_vars, unescape_js
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.parsing.jsdata import _STRING, js_decode, object_literal, script_vars, unescape_js
 
 
 def test_unescape_js_escapes():
@@ -73,3 +76,30 @@ def test_object_literal_absent():
 def test_script_vars_take_var_and_window_assignments_in_page_order():
     page = "window.a = 'w1'; var a = 'v1'; var b = ''; window.b = 'w2'; var b = 'v2'; window.c = ''; var c = '';"
     assert script_vars(page, ["a", "b", "c"]) == {"a": "w1", "b": "w2", "c": ""}
+
+
+def _literal_end(src: str, quote: str) -> int | None:
+    """Where the literal opening ``src`` ends, read a character at a time (None: unclosed)."""
+    pos = 1
+    while pos < len(src):
+        char = src[pos]
+        if char == quote:
+            return pos + 1
+        if char == "\\":
+            pos += 2
+            continue
+        if char == "\n" and quote != "`":
+            return None
+        pos += 1
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["'", '"', "`"]), st.text(alphabet="ab'\"`\\\n\u00e9", max_size=30))
+def test_a_string_literal_ends_at_its_first_unescaped_quote(quote, rest):
+    src = quote + rest
+    m = _STRING[quote].match(src)
+    end = _literal_end(src, quote)
+    assert (m.end() if m else None) == end
+    if m:
+        assert m.group(1) == src[1 : end - 1]

@@ -203,8 +203,12 @@ def _backdrop(value: str, current: str | None) -> str | None:
     return colours[0] if colours else None
 
 
+@functools.lru_cache(maxsize=8192)
 def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = False) -> _Css:
-    """The hiding state of an element given its ``style`` and its parent's state."""
+    """The hiding state of an element given its ``style`` and its parent's state.
+
+    Remembered per (style, parent state): editors repeat a handful of inline
+    styles on every span of a body, so most elements are a dictionary look-up."""
     hard, visibility, font_zero, indent_off, transparent, color, backdrop, via = parent
     if hidden_attr and hard is None:
         hard = "hidden-attribute"
