@@ -201,28 +201,55 @@ def _published_at(html: str, value, blocks: list[dict]) -> tuple[str | None, str
     return dateline, "dateline" if dateline else None
 
 
-def extract_document(html: str, url: str, *, recall: bool = False, metadata: bool = True):
+def extract_document(html, url: str, *, recall: bool = False, metadata: bool = True):
     """trafilatura's document of the page (its body element is what ``_blocks`` walks).
 
-    ``favor_precision`` by default (measured better on both benchmark sets,
-    docs/parsing.md), ``favor_recall`` when ``recall``; links kept (they
-    become spans), images not (including them changes which nodes
-    trafilatura keeps, for the worse: images are read from the page itself).
-    No date guessed from free text (htmldate's ``extensive_search`` off);
-    ``parse_generic`` keeps a date only where the page states it (dates.py).
+    ``html``: the page's text, or its tree (``page_tree``: trafilatura copies
+    it, so one parse serves every pass). ``favor_precision`` by default
+    (measured better on both benchmark sets, docs/parsing.md),
+    ``favor_recall`` when ``recall``; links kept (they become spans), images
+    not (including them changes which nodes trafilatura keeps, for the worse:
+    images are read from the page itself). With ``metadata``, the fields of
+    ``page_metadata`` too.
+    """
+    import trafilatura  # ~0.1 s at import: only for pages no site parser claims, paid by the first
+
+    return trafilatura.bare_extraction(
+        page_tree(html) if isinstance(html, str) else html, url=url, with_metadata=metadata, include_images=False, include_comments=False,
+        include_tables=True, include_links=True, favor_precision=not recall, favor_recall=recall,
+        output_format="python", date_extraction_params=_date_params(),
+    )
+
+
+def page_tree(html: str):
+    """The page's tree as trafilatura reads it (None when it does not parse).
+
     A fragment (no ``<html>`` or ``<body>`` element: a saved body, markup
     opening with a script, a comment or a crawler's wrapper element) is put
     in a body first, as a browser would.
     """
-    import trafilatura  # ~0.1 s at import: only for pages no site parser claims, paid by the first
+    from trafilatura.utils import load_html
 
     if _DOCUMENT.search(html) is None:
         html = f"<html><body>{html}</body></html>"
-    return trafilatura.bare_extraction(
-        html, url=url, with_metadata=metadata, include_images=False, include_comments=False,
-        include_tables=True, include_links=True, favor_precision=not recall, favor_recall=recall,
-        output_format="python", date_extraction_params=_date_params(),
-    )
+    try:
+        return load_html(html)
+    except (TypeError, ValueError):
+        return None
+
+
+def page_metadata(tree, url: str):
+    """trafilatura's metadata of the page (title, author, site name, date, URL,
+    image), read as ``bare_extraction`` reads it; None where that would have
+    refused the page. No date guessed from free text (htmldate's
+    ``extensive_search`` off); ``parse_generic`` keeps a date only where the
+    page states it (dates.py)."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        return extract_metadata(tree, url, _date_params(), False, set())
+    except (TypeError, ValueError):
+        return None
 
 
 def _date_params() -> dict:
@@ -235,8 +262,8 @@ def _text_blocks(doc) -> list[dict]:
     return _blocks(doc.body)[0] if doc is not None and doc.body is not None else []
 
 
-def _main_blocks(html: str, url: str):
-    """trafilatura's document and our blocks of it, with the safety valve.
+def _main_blocks(tree, url: str):
+    """trafilatura's document (without metadata) and our blocks of it, with the safety valve.
 
     When the precise extraction keeps less than ``SHORT_TEXT_CHARS``
     characters, the page is extracted again favouring recall, and that
@@ -245,11 +272,11 @@ def _main_blocks(html: str, url: str):
     and is prose (link text below ``RECALL_MAX_LINK_SHARE``): a precise
     pass sometimes settles on a notice or a teaser beside the article.
     """
-    doc = extract_document(html, url)
+    doc = extract_document(tree, url, metadata=False)
     blocks = _text_blocks(doc)
     size = sum(chars(b["text"]) for b in blocks)
     if size < SHORT_TEXT_CHARS:
-        wide = extract_document(html, url, recall=True, metadata=doc is None)
+        wide = extract_document(tree, url, recall=True, metadata=False)
         wide_blocks = _text_blocks(wide)
         if (sum(chars(b["text"]) for b in wide_blocks) >= RECALL_GAIN * max(size, 1)
                 and len(wide_blocks) >= RECALL_MIN_BLOCKS and link_share(wide_blocks) < RECALL_MAX_LINK_SHARE):
@@ -290,7 +317,10 @@ def _images(html: str, blocks: list[dict], base_url: str) -> list[dict]:
 
 
 def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Article:
-    doc, blocks = _main_blocks(html, url)
+    """The page's article; the link-list shape is decided on trafilatura's
+    text before its metadata is read (most of a rejected page's cost)."""
+    tree = page_tree(html)
+    doc, blocks = _main_blocks(tree, url)
     if doc is None or doc.body is None:
         raise Rejection(Reason.NOT_ARTICLE, "no main content found")
     blocks, removed = prune_link_rows(blocks)
@@ -298,17 +328,20 @@ def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Artic
         raise Rejection(Reason.EMPTY, "main content has no text")
     if reason := list_page_reason(blocks):
         raise Rejection(Reason.NOT_ARTICLE, reason)
-    published_at, published_from = _published_at(html, doc.date, blocks)
+    meta = page_metadata(tree, url)
+    if meta is None:
+        raise Rejection(Reason.NOT_ARTICLE, "no main content found")
+    published_at, published_from = _published_at(html, meta.date, blocks)
     article = Article(
-        url=doc.url or url,
+        url=meta.url or url,
         fetched_from=fetched_from or url,
         source="web",
-        title=doc.title or None,
-        author=doc.author or None,
-        account=doc.sitename or None,
+        title=meta.title or None,
+        author=meta.author or None,
+        account=meta.sitename or None,
         published_at=published_at,
         published_from=published_from,
-        cover=doc.image or None,
+        cover=meta.image or None,
         blocks=blocks,
         images=_images(html, blocks, url),
         removed=removed,
