@@ -11,7 +11,7 @@ from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.cleaner import _Article, _Block
 from crawler.cleaning.rules import alternation
 from crawler.cleaning.screen import Screen, Screens, hyperscan, required_literals
-from crawler.cleaning.textops import fold
+from crawler.cleaning.textops import _FOLDABLE, _MAY_FOLD, fold
 from crawler.testing.clean_labelled import SETS, load_data
 
 RULES = load_rules()
@@ -265,3 +265,14 @@ def test_a_screen_failing_on_the_whole_article_skips_its_rules_yet_a_cut_brings_
     out, removed, _ = cleaner._pass(blocks, None, cleaner.rules)  # one pass: the promo rule saw the text the tag rule left
     assert [r["reason"] for r in removed] == ["boilerplate", "promo"]
     assert out[1]["text"] == "他说起了的事。"
+
+
+def test_a_text_without_a_character_folding_can_take_is_its_own_view():
+    # fold's first scan (_MAY_FOLD) must know every character a match of _FOLDABLE
+    # can hold: alone, or between two ideographs (where inserted symbols are taken)
+    for code in range(0x110000):
+        ch = chr(code)
+        if _FOLDABLE.search(ch) or _FOLDABLE.search(f"中{ch}中"):
+            assert _MAY_FOLD.search(ch), hex(code)
+    assert fold("配-资平台，正规配资") == ("配资平台，正规配资", [0, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    assert fold("他在河边修好了一台旧水车。") == ("他在河边修好了一台旧水车。", None)

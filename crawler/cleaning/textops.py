@@ -27,6 +27,13 @@ _FOLDABLE = re.compile(
     f"[{ZERO_WIDTH}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
     f"|(?<=[\u3400-\u9fff])(?:{_INSERTED})(?=[\u3400-\u9fff])"
 )
+# every character a match of _FOLDABLE can hold: a text with none (most Chinese
+# prose) is its own view, told by one bitmap scan (~1 us a block; _FOLDABLE's
+# look-behind, tried at each position, ~30 us)
+_MAY_FOLD = re.compile(
+    f"[{ZERO_WIDTH}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
+    "|[" + "".join(map(re.escape, " \u3000\u00a0-_*~·•・.|｜/／＊～~\\+＋#＃^丨")) + "]"
+)
 
 
 def _char_table() -> dict[int, str]:
@@ -108,7 +115,7 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     """
     if _MAPPED.search(text):
         text = text.translate(CHAR_TABLE)
-    if not _FOLDABLE.search(text):
+    if not _MAY_FOLD.search(text) or not _FOLDABLE.search(text):
         return text, None
     view: list[str] = []
     origin: list[int] = []
