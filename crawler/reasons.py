@@ -40,9 +40,10 @@ class Reason(StrEnum):
     # special pages (parsing rule files)
     DELETED = "deleted", "parser", "the publisher deleted the article"
     VIOLATION = "violation", "parser", "the platform removed the article for breaking its rules"
-    UNAVAILABLE = "unavailable", "parser, dedup, distributed", (
-        "the article cannot be viewed (withdrawn, restricted); or a Redis server the crawl needs did not answer"
-        " (`detail` says which; the next run asks again)")
+    UNAVAILABLE = "unavailable", "parser, templates, dedup, distributed", (
+        "the article cannot be viewed (withdrawn, restricted); or a store the crawl needs did not answer (Redis)"
+        " or could not be written (a full disk: the crawl closes `state_full`); `detail` says which, the next"
+        " run asks again")
     EXPIRED = "expired", "parser", "the link has expired"
     ANTI_CRAWL = "anti_crawl", "parser, spider", "a verification page instead of the article (`detail` names the rule)"
     # parsing

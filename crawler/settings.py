@@ -130,6 +130,7 @@ EXTENSIONS = {
     "crawler.state.incremental.ResumeGuard": 100,
     "crawler.runtime.gctuning.GcTuning": 0,
     "crawler.state.outage.RedisWatch": 0,
+    "crawler.state.outage.StateWatch": 0,  # closes the crawl state_full when a local store cannot be written
     "crawler.state.shared.SharedHosts": 0,  # distributed crawls only
     # closes the spider on SIGINT/SIGTERM (reason shutdown), also while the crawl starts
     "crawler.runtime.interrupts.SignalStop": 0,

@@ -20,8 +20,9 @@ from crawler.runtime import interrupts
 logger = logging.getLogger(__name__)
 
 # feed_error: a feed write failed (crawler/output/feeds.py);
-# redis_unavailable: a Redis server the crawl uses was lost (crawler/state/outage.py)
-FAILED_CLOSE_REASONS = frozenset({"feed_error", "redis_unavailable"})
+# redis_unavailable: a Redis server the crawl uses was lost (crawler/state/outage.py);
+# state_full: a local store of the crawl's state could not be written (the same module)
+FAILED_CLOSE_REASONS = frozenset({"feed_error", "redis_unavailable", "state_full"})
 
 
 def crawl_failure(stats: dict) -> str:

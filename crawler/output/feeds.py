@@ -60,6 +60,7 @@ class FeedExporter(ScrapyFeedExporter):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.failure = ""  # why the feeds stopped being written; empty while they are
+        self.held = ""  # why articles (not rejects) are no longer written; empty while they are
         self.whole: dict[str, int] = {}  # plain feed file -> its size after its last whole item
 
     @classmethod
@@ -95,7 +96,7 @@ class FeedExporter(ScrapyFeedExporter):
         return exporter
 
     def item_scraped(self, item, spider) -> None:
-        if self.failure:  # nothing is written after a failed write: no item half-written past it
+        if not self.writes(item):  # nothing is written after a failed write: no item half-written past it
             self.crawler.stats.inc_value("feeds/not_written")
             return
         try:
@@ -116,6 +117,16 @@ class FeedExporter(ScrapyFeedExporter):
     def _written(self, slot) -> None:
         if isinstance(slot.file, io.BufferedWriter) and isinstance(slot.storage, FileFeedStorage):
             self.whole[slot.storage.path] = slot.file.tell()
+
+    def writes(self, item=None) -> bool:
+        """Whether ``item`` (or, with none, every item) goes to the feeds now.
+        What does not is not marked exported (seen-store, distributed queue)
+        either: the next run fetches it again."""
+        return not self.failure and not (self.held and (item is None or isinstance(item, Article)))
+
+    def hold_articles(self, why: str) -> None:
+        """Write no more articles (rejects still are): the crawl stops for ``why``."""
+        self.held = why
 
     def fail(self, exc: OSError) -> None:
         self.failure = f"{type(exc).__name__}: {exc}"

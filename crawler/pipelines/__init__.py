@@ -37,6 +37,29 @@ class NearDuplicate(Reject):
     """The article near-duplicates one already kept (dedup stage)."""
 
 
+class StateUnwritable(Reject):
+    """A local store of the crawl's state could not be written (a full disk):
+    the item is rejected ``unavailable`` and the crawl closes ``state_full``
+    (``crawler.state.outage.StateWatch``)."""
+
+
+def store_failure(item, exc: BaseException, store: str) -> Reject | None:
+    """The reject of an item whose stage could not use ``store`` (the dedup
+    index, the learned-template store): its Redis away, or its disk full.
+    None for any other error (a bug: the item is an ``error``)."""
+    from crawler.state.outage import out_of_space, unreachable
+
+    if unreachable(exc):
+        kind, why = Reject, f"{store}'s Redis did not answer"
+    elif out_of_space(exc):
+        kind, why = StateUnwritable, f"{store} could not be written"
+    else:
+        return None
+    # not checked, so not exported: the next run (or this one's retry) gets it again
+    return kind(Rejected(fetched_from=item.fetched_from, url=item.url, reason=Reason.UNAVAILABLE,
+                         detail=f"{why} ({type(exc).__name__}: {exc})"))
+
+
 ERROR_REASON = Reason.ERROR  # the reject reason of an item a stage failed on with a bug
 
 

@@ -6,10 +6,9 @@ from threadpoolctl import threadpool_limits
 from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
 from crawler.dedup.text import normalize, shingle_set
 from crawler.items import Article, Rejected
-from crawler.pipelines import NearDuplicate, Reject
+from crawler.pipelines import NearDuplicate, store_failure
 from crawler.pipelines.offload import offloadable
 from crawler.reasons import Reason
-from crawler.state.outage import unreachable
 
 ACTIONS = ("reject", "label")
 
@@ -144,11 +143,9 @@ class DedupPipeline:
         try:
             match = self.index.check_and_add(item.url, signature, same_url_is_duplicate=again_in_run)
         except Exception as exc:
-            if not unreachable(exc):
+            if (reject := store_failure(item, exc, "the dedup index")) is None:
                 raise
-            # not checked, so not exported: the next run (or this one's retry) gets it again
-            raise Reject(Rejected(fetched_from=item.fetched_from, url=item.url, reason=Reason.UNAVAILABLE,
-                                  detail=f"the dedup index's Redis did not answer ({type(exc).__name__}: {exc})"))
+            raise reject from exc
 
         if match is None:
             self.stats.inc_value("dedup/indexed")

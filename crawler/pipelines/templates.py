@@ -7,6 +7,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.cleaning.template_stores import BACKENDS, open_template_store
 from crawler.cleaning.templates import REASON, Templates, load_vocabulary
 from crawler.items import Article
+from crawler.pipelines import store_failure
 from crawler.pipelines.offload import offloadable
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,12 @@ class TemplatePipeline:
     def commit(self, item, state=None):
         if not isinstance(item, Article):
             return item
-        result = self.templates.clean(item)
+        try:
+            result = self.templates.clean(item)
+        except Exception as exc:
+            if (reject := store_failure(item, exc, "the learned-template store")) is None:
+                raise
+            raise reject from exc
         self.stats.inc_value("templates/articles")
         if result.whole:
             self.stats.inc_value("templates/whole_article")

@@ -476,7 +476,7 @@ class ReliableScheduler(RedisScheduler):
 
     def may_ack(self) -> bool:
         """Whether what a request yielded reached the feeds: not after a feed write failed."""
-        return self.feeds is None or not self.feeds.failure
+        return self.feeds is None or self.feeds.writes()
 
     # --- liveness
 

@@ -31,7 +31,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.items import Article
 from crawler.output.feeds import FeedExporter
-from crawler.state.outage import unreachable
+from crawler.state.outage import StateWatch, out_of_space, unreachable
 from crawler.fetching.urls import article_key, load_url_rules
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class SeenExtension:
     def item_scraped(self, item, response, spider) -> None:
         if self.store is None or not isinstance(item, Article):
             return
-        if self.feeds is not None and self.feeds.failure:  # not in the feed: fetched again next run
+        if self.feeds is not None and not self.feeds.writes(item):  # not in the feed: fetched again next run
             self.crawler.stats.inc_value("seen/not_marked")
             return
         keys = {article_key(item.url, self.url_rules)}
@@ -94,6 +94,9 @@ class SeenExtension:
         try:
             self.store.add(self.unmarked)
         except Exception as exc:
+            if out_of_space(exc):  # it will not pass: the crawl stops
+                self.crawler.get_extension(StateWatch).close(f"the seen-store could not be written ({exc})")
+                return
             if not unreachable(exc):
                 raise
             logger.warning("Seen-store unreachable (%s): %d keys marked when it answers again",
@@ -105,7 +108,7 @@ class SeenExtension:
     def spider_closed(self, spider) -> None:
         if self.store is not None:
             if self.unmarked:
-                logger.error("%d keys of exported articles could not be marked in the seen-store (unreachable):"
+                logger.error("%d keys of exported articles could not be marked in the seen-store:"
                              " the next run may export them again", len(self.unmarked))
                 self.crawler.stats.set_value("seen/unmarked", len(self.unmarked))
             self.store.close()

@@ -1,4 +1,4 @@
-"""Redis outages: the Redis servers a crawl depends on, watched.
+"""Outages of the crawl's state: Redis servers away, a local store's disk full.
 
 A crawl depends on Redis when it runs in the distributed mode, uses the
 Redis seen-store or the Redis dedup index. ``RedisWatch`` (an extension)
@@ -17,12 +17,21 @@ up and still holds the crawl's data (a probe key it wrote at the start):
 ``unreachable(exc)`` tells the components using Redis that an error is the
 server being away (not a bug): they then reject the item ``unavailable``,
 keep what they could not write for later, or wait.
+
+``out_of_space(exc)`` tells the same of a local store (the SQLite dedup
+index, template store or seen-store) that cannot be written: a full disk or
+quota, a read-only filesystem. That does not pass by waiting: the stage
+rejects the item ``unavailable`` by raising ``StateUnwritable``, and
+``StateWatch`` (an extension, always on) closes the crawl ``state_full``
+(exit status 1); nothing it could not write is marked done.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import sqlite3
 import socket
 import sys
 import time
@@ -37,6 +46,7 @@ from crawler.runtime.scrapy_internals import schedule_coro
 logger = logging.getLogger(__name__)
 
 REDIS_UNAVAILABLE = "redis_unavailable"  # close reason
+STATE_FULL = "state_full"  # close reason: a local store of the crawl's state could not be written
 MAX_BACKOFF = 8  # the check interval grows up to this many times during an outage
 
 
@@ -44,6 +54,17 @@ def unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` is a Redis server not answering (refused, reset, timed out)."""
     redis = sys.modules.get("redis")
     return redis is not None and isinstance(exc, (redis.ConnectionError, redis.TimeoutError))
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc`` is a local store that cannot be written: a full disk or
+    quota, a read-only filesystem (as ``OSError`` or as SQLite reports them)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    if isinstance(exc, sqlite3.OperationalError):
+        message = str(exc).lower()
+        return "disk is full" in message or "readonly database" in message
+    return False
 
 
 def redis_urls(settings) -> list[str]:
@@ -145,3 +166,41 @@ class RedisWatch:
         engine = self.crawler.engine
         if engine.spider is not None:
             schedule_coro(engine.close_spider_async(reason=REDIS_UNAVAILABLE))
+
+
+class StateWatch:
+    """Closes the crawl ``state_full`` the first time a stage could not write
+    the crawl's state (a ``StateUnwritable`` reject) or the seen-store could
+    not mark an exported article; the pages in flight end as rejects
+    ``unavailable`` (nothing marked: the next run fetches them again)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.closing = ""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        watch = cls(crawler)
+        crawler.signals.connect(watch.item_dropped, signal=signals.item_dropped)
+        return watch
+
+    def item_dropped(self, item, response, exception, spider) -> None:
+        from crawler.pipelines import StateUnwritable
+
+        if isinstance(exception, StateUnwritable):
+            self.close(exception.rejected.detail)
+
+    def close(self, why: str) -> None:
+        if self.closing:
+            return
+        self.closing = why
+        self.crawler.stats.set_value("state/error", why)
+        logger.error("%s: closing the crawl (%s); no more articles are exported (nor marked), so the"
+                     " next run fetches them again", why, STATE_FULL)
+        from crawler.output.feeds import FeedExporter
+
+        if (feeds := self.crawler.get_extension(FeedExporter)) is not None:
+            feeds.hold_articles(why)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            schedule_coro(engine.close_spider_async(reason=STATE_FULL))

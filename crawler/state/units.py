@@ -63,7 +63,7 @@ class DoneRecords:
     def mark(self, item, response) -> None:
         if response is None or UNIT_META not in getattr(response, "meta", {}):
             return
-        if self.feeds is not None and self.feeds.failure:  # not written: not done
+        if self.feeds is not None and not self.feeds.writes(item):  # not written: not done
             return
         where = getattr(item, "fetched_from", None)
         if where:
