@@ -193,6 +193,11 @@ class Scheduler:
     def tick(self, now: datetime) -> None:
         self._reap(now)
         for name, source in self.sources.items():
+            if (upcoming := source.next_after(now)) < self.next_due[name]:
+                # the clock went back (a corrected clock): the schedule follows it, instead
+                # of waiting for the old next time to come round again
+                logger.warning("The clock went back to %s: next run of %s at %s", now, name, upcoming)
+                self.next_due[name] = upcoming
             if now >= self.next_due[name]:
                 self.pending.add(name)
                 self.next_due[name] = source.next_after(now)

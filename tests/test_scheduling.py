@@ -106,6 +106,25 @@ def test_never_two_runs_at_once_and_a_missed_run_caught_up_once(tmp_path, monkey
     assert [r["source"] for r in runs] == ["news", "news"] and runs[0]["exit_code"] == 0
 
 
+def test_the_clock_jumping_back_or_forward_keeps_the_schedule(tmp_path, monkeypatch):
+    scheduler, started = scheduler_with_fake_runs(tmp_path, monkeypatch)
+    scheduler.plan(T0)
+    scheduler.tick(T0 + timedelta(hours=1))
+    scheduler.running["news"].process.code = 0
+    # the clock is set back six hours: the next run is at the next hour of the new time,
+    # not six hours later
+    scheduler.tick(T0 - timedelta(hours=5, minutes=30))
+    assert len(started) == 1
+    scheduler.tick(T0 - timedelta(hours=5))
+    assert len(started) == 2
+    scheduler.running["news"].process.code = 0
+    # and set forward a day: one run, not 29
+    scheduler.tick(T0 + timedelta(days=1, minutes=10))
+    scheduler.running["news"].process.code = 0
+    scheduler.tick(T0 + timedelta(days=1, minutes=20))
+    assert len(started) == 3
+
+
 def test_a_restart_catches_up_what_was_missed_while_down(tmp_path, monkeypatch):
     scheduler, started = scheduler_with_fake_runs(tmp_path, monkeypatch)
     scheduler.plan(T0)
