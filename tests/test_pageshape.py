@@ -10,7 +10,7 @@ import pytest
 
 from crawler.errors import Rejection
 from crawler.parsing import parse_page
-from crawler.parsing.pageshape import list_page_reason, prune_link_rows
+from crawler.parsing.pageshape import item_list_reason, list_page_reason, prune_link_rows
 
 SENTENCE = "城市图书馆的夜读时光吸引了许多读者，他们在安静的阅览室里读书、写作和思考，直到深夜才离开这里回家。"
 
@@ -86,3 +86,48 @@ def test_a_link_list_page_is_rejected_with_its_reason():
     with pytest.raises(Rejection) as err:
         parse_page(body.encode("utf-8"), "http://example.com/list")
     assert err.value.reason == "not_article"
+
+
+# Pages read whole, before extraction: a list of items beside the site's
+# navigation (links), against articles beside such lists.
+NAVIGATION = [linked(f"栏目{i}") for i in range(12)]
+WHOLE_LISTS = {
+    "search results with cut snippets": NAVIGATION + NOT_ARTICLES["search results with cut snippets"],
+    "teasers cut to one length": NAVIGATION + NOT_ARTICLES["teasers cut to one length"],
+    "directory records": NAVIGATION + NOT_ARTICLES["directory records"],
+    "titles linked above their teasers": NAVIGATION + [
+        b for i in range(8) for b in (linked(f"夜读时光 第{i}篇", "heading"), block(SENTENCE[i:40 + i] + "…"))],
+}
+WHOLE_ARTICLES = {
+    **{name: NAVIGATION + blocks for name, blocks in ARTICLES.items()},
+    "paragraphs beside a teaser column": NAVIGATION + [block(SENTENCE * 2), block(SENTENCE + SENTENCE[:20])]
+    + NOT_ARTICLES["search results with cut snippets"],
+}
+
+
+@pytest.mark.parametrize("name", WHOLE_LISTS)
+def test_whole_pages_listing_items_are_told_before_extraction(name):
+    assert "before extraction" in item_list_reason(WHOLE_LISTS[name])
+
+
+@pytest.mark.parametrize("name", WHOLE_ARTICLES)
+def test_whole_pages_with_an_article_are_left_to_extraction(name):
+    assert item_list_reason(WHOLE_ARTICLES[name]) is None
+
+
+def test_a_search_page_is_rejected_before_extraction_and_an_article_beside_teasers_is_not():
+    items = "".join(
+        f'<li><h3><a href="/a/{i}">夜读时光专题第{i}篇</a></h3><p>{SENTENCE[i:] + SENTENCE[:i + 30]}…</p>'
+        f'<span><a href="/u/{i}">读书会{i}</a></span></li>' for i in range(10))
+    nav = "".join(f'<a href="/c/{i}">栏目{i}</a>' for i in range(10))
+    page = f"<html><head><title>搜索</title></head><body><div>{nav}</div><ul>{items}</ul></body></html>"
+    with pytest.raises(Rejection) as err:
+        parse_page(page.encode("utf-8"), "http://example.com/search")
+    assert err.value.reason == "not_article" and "before extraction" in err.value.detail
+    # the same page with an article: left to extraction (whatever it then makes of the page)
+    article = "".join(f"<p>{SENTENCE * 3}</p>" for _ in range(4))
+    page = page.replace("<ul>", f"<div class='article'><h1>夜读时光</h1>{article}</div><ul>")
+    try:
+        parse_page(page.encode("utf-8"), "http://example.com/a")
+    except Rejection as rejection:
+        assert "before extraction" not in rejection.detail

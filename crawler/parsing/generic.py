@@ -16,11 +16,15 @@ from datetime import date, datetime
 from html import unescape
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from crawler.errors import Rejection
 from crawler.items import Article
 from crawler.parsing.dates import date_source, find_dateline
-from crawler.parsing.html import _compose, _join
-from crawler.parsing.pageshape import chars, link_share, list_page_reason, prune_link_rows
+from crawler.parsing.html import _compose, _join, flatten
+from crawler.parsing.pageshape import (
+    LONG_TEXT_CHARS, chars, item_list_reason, link_share, list_page_reason, prune_link_rows,
+)
 from crawler.reasons import Reason
 
 logger = logging.getLogger(__name__)
@@ -316,10 +320,30 @@ def _images(html: str, blocks: list[dict], base_url: str) -> list[dict]:
     return images
 
 
+# a text outside links, scripts and styles as long as an article's paragraph
+_LONG_TEXT = etree.XPath(
+    f"boolean(//body//text()[string-length(normalize-space(.)) >= {LONG_TEXT_CHARS}]"
+    "[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])"
+)
+
+
+def _item_list(tree) -> str | None:
+    """``item_list_reason`` of the whole page (a search or hot-list page), read
+    before trafilatura (a tenth of its cost); None at once when the page has
+    a text as long as an article's paragraph."""
+    body = tree.find("body") if tree is not None else None
+    if body is None or _LONG_TEXT(tree):
+        return None
+    return item_list_reason(flatten(body).blocks)
+
+
 def parse_generic(html: str, url: str, fetched_from: str | None = None) -> Article:
-    """The page's article; the link-list shape is decided on trafilatura's
-    text before its metadata is read (most of a rejected page's cost)."""
+    """The page's article. A list of items is told first on the whole page;
+    else the link-list shape is decided on trafilatura's text, before its
+    metadata is read (most of a rejected page's cost)."""
     tree = page_tree(html)
+    if reason := _item_list(tree):
+        raise Rejection(Reason.NOT_ARTICLE, reason)
     doc, blocks = _main_blocks(tree, url)
     if doc is None or doc.body is None:
         raise Rejection(Reason.NOT_ARTICLE, "no main content found")

@@ -21,6 +21,15 @@ whitespace, so CJK and Latin text weigh alike per visible character.
     Search-result and teaser pages often keep no links in the extracted
     text: there, short labels repeated item after item ("功能介绍：") and
     teasers cut to one length or ending in an ellipsis tell the list.
+
+``item_list_reason(blocks)``
+    The same repeated items read on a whole page before any extraction (the
+    generic path's cheap first look): why the page is a list of items with
+    no article text anywhere, or None. Only labels and teasers count, over
+    the blocks that are not wholly link text (an item's title is its link,
+    the page's navigation is links too), and only on a page without two
+    prose blocks in a row (the generic path also requires no run of
+    ``LONG_TEXT_CHARS`` outside links: an article's paragraph).
 """
 
 from __future__ import annotations
@@ -56,6 +65,8 @@ _LABEL = re.compile(r"\w[:：]\s*$")  # a field's name: "功能介绍：", "Auth
 _ELLIPSIS = re.compile(r"(?:\.{3}|…|。。。)\s*$")
 # a link longer than this is a linked paragraph, not an item of a list
 LINK_ITEM_MAX_CHARS = 100
+# a page holding a text this long outside links has an article's paragraph (teasers are shorter)
+LONG_TEXT_CHARS = 200
 
 
 def chars(text: str) -> int:
@@ -164,12 +175,24 @@ def list_page_reason(blocks: list[dict]) -> str | None:
         return f"link text is {share:.0%} of the text ({len(blocks)} blocks)"
     if share < LIST_MIN_LINK_SHARE or len(blocks) < LIST_MIN_BLOCKS:
         return None
-    prose = sum(
-        size for block, size in zip(blocks, sizes)
-        if size >= PROSE_CHARS and link_chars(block) / size <= PROSE_MAX_LINK_SHARE
-    )
+    prose = sum(size for block, size in zip(blocks, sizes) if _prose(block, size))
     typical = median(sizes)
     if typical <= LIST_MAX_MEDIAN_CHARS and prose / total <= LIST_MAX_PROSE_SHARE:
         return (f"{len(blocks)} short blocks (median {typical:.0f} characters), link text {share:.0%}, "
                 f"{prose / total:.0%} of the text in paragraphs of prose")
     return None
+
+
+def _prose(block: dict, size: int) -> bool:
+    return size >= PROSE_CHARS and link_chars(block) / size <= PROSE_MAX_LINK_SHARE
+
+
+def item_list_reason(blocks: list[dict]) -> str | None:
+    """Why a whole page's blocks are a list of items with no article text, or None."""
+    sizes = [chars(b["text"]) for b in blocks]
+    prose = [_prose(b, size) for b, size in zip(blocks, sizes)]
+    if any(a and b for a, b in zip(prose, prose[1:])):
+        return None  # paragraphs in a row: an article may be among them
+    text = [(b, size) for b, size in zip(blocks, sizes) if size and link_chars(b) < size]
+    reason = _repeated_items([b for b, _ in text], [size for _, size in text])
+    return f"{reason} (the whole page, before extraction)" if reason else None
