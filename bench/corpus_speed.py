@@ -35,25 +35,10 @@ import threading
 import time
 from pathlib import Path
 
-import harness  # noqa: E402,F401  (puts the repository on sys.path)
+from harness import tree_sample  # noqa: E402  (importing harness puts the repository on sys.path)
 
 from crawler.testing import corpora  # noqa: E402
 from crawler.testing.process import read_jsonl, scrapy_env  # noqa: E402
-
-
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and its descendants (Linux /proc)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            with open(f"/proc/{current}/status") as status:
-                total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
-            with open(f"/proc/{current}/task/{current}/children") as children:
-                todo += [int(child) for child in children.read().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
 
 
 def crawl(path: Path, workers: int, workdir: Path) -> dict:
@@ -62,29 +47,33 @@ def crawl(path: Path, workers: int, workdir: Path) -> dict:
                "-O", str(workdir / "articles.jsonl"), "-s", f"REJECTS_URI={workdir / 'rejects.jsonl'}",
                "-s", f"PIPELINE_WORKERS={workers}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0",
                "-s", f"DEDUP_DIR={workdir / 'dedup'}", "-s", "ATOM_FEED_ENABLED=0"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen(command, cwd=workdir, env=scrapy_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    peak, cpu = [0.0], {}  # MB; pid -> CPU seconds, last seen
+    done = threading.Event()
 
     def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
-            time.sleep(0.1)
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], tree_sample(proc.pid, cpu))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, log = proc.communicate()
+    log = proc.stderr.read()
+    # wait4: the crawl's own usage, and that of the workers it reaped
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - started
+    done.set()
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"crawl failed:\n{log[-3000:]}")
     articles, rejects = read_jsonl(workdir / "articles.jsonl"), read_jsonl(workdir / "rejects.jsonl")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"pages": len(articles) + len(rejects), "articles": len(articles), "wall": wall, "cpu": cpu,
-            "peak_rss": peak[0]}
+    # the workers were sampled on their own (to 0.1 s); the crawl process is the rest
+    workers = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
+    total = usage.ru_utime + usage.ru_stime
+    return {"pages": len(articles) + len(rejects), "articles": len(articles), "wall": wall, "cpu": total,
+            "crawl_cpu": total - workers, "workers_cpu": workers,
+            "peak_rss": max(peak[0], usage.ru_maxrss / 1024) * 2**20}
 
 
 def peer(dump: Path, pages: int) -> dict:
@@ -121,8 +110,11 @@ def peer(dump: Path, pages: int) -> dict:
 
 def row(name: str, result: dict) -> str:
     pages = result["pages"]
+    split = " | ".join(f"{1000 * result[key] / pages:.2f}" if key in result else "—"
+                       for key in ("crawl_cpu", "workers_cpu"))
     return (f"| {name} | {pages} | {result['articles']} | {result['wall']:.1f} | {pages / result['wall']:.1f} |"
-            f" {1000 * result['cpu'] / pages:.1f} | {pages / result['cpu']:.1f} | {result['peak_rss'] / 2**20:.0f} |")
+            f" {1000 * result['cpu'] / pages:.2f} | {split} | {pages / result['cpu']:.1f} |"
+            f" {result['peak_rss'] / 2**20:.0f} |")
 
 
 def main() -> None:
@@ -142,8 +134,9 @@ def main() -> None:
                     path, workers, tmp / f"{label}-{workers}")
         results["hand-built (trafilatura + datasketch + langdetect)"] = peer(dump, args.peer_pages)
     print(f"{args.pages} generated pages ({os.cpu_count()} CPUs, shared with other jobs)\n")
-    print("| variant | pages | articles | wall s | pages/s | CPU s / 1000 pages | pages / CPU s | peak RSS MB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| variant | pages | articles | wall s | pages/s | CPU s / 1000 pages | crawl process | workers |"
+          " pages / CPU s | peak RSS MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, result in results.items():
         print(row(name, result))
     hand = results["hand-built (trafilatura + datasketch + langdetect)"]

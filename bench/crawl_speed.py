@@ -39,44 +39,12 @@ import threading
 import time
 from pathlib import Path
 
-import harness  # noqa: E402,F401  (puts the repository on sys.path)
+from harness import cpu_seconds, tree_sample  # noqa: E402  (importing harness puts the repository on sys.path)
 
 from crawler.testing.livecrawl import MockSite, endpoint_settings, finish_crawl, start_crawl  # noqa: E402
 
 CHAIN_COST_TARGET = 0.20
 RSS_TARGET_MB = 300
-
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (None once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS
-    except (OSError, IndexError):
-        return None
-
-
-def tree_sample(pid: int, cpu: dict[int, float]) -> float:
-    """Resident memory of a process and its children (the pipeline workers), MB;
-    records the CPU time of each of them in ``cpu``."""
-    total, pids = 0, [pid]
-    while pids:
-        current = pids.pop()
-        try:
-            with open(f"/proc/{current}/status") as status:
-                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-            if (seconds := cpu_seconds(current)) is not None:
-                cpu[current] = seconds
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    pids += [int(child) for child in children.read().split()]
-        except (OSError, StopIteration):
-            continue
-    return total / 1024
 
 
 def busy_neighbour(ready, stop) -> None:

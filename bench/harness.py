@@ -14,6 +14,9 @@
   seconds; ``ratio(peer, ours)``: how many times faster ours is.
 - ``write_results(path, results)``: the figures, and the command that printed
   them, as JSON (nothing if ``path`` is None).
+- ``cpu_seconds(pid)``, ``tree_sample(pid, cpu)``: a process's CPU time so far;
+  the resident memory of a process and its children (a crawl and its pipeline
+  workers), recording each one's CPU time (Linux ``/proc``).
 
 Importing it puts the repository on ``sys.path`` (the benches run as scripts).
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -81,3 +85,35 @@ def write_results(path: Path | None, results: dict) -> None:
         return
     record = {"command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]), **results}
     path.write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, IndexError):
+        return None
+
+
+def tree_sample(pid: int, cpu: dict[int, float]) -> float:
+    """Resident memory of a process and its children (the pipeline workers), MB;
+    records the CPU time of each of them in ``cpu``."""
+    total, pids = 0, [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+            if (seconds := cpu_seconds(current)) is not None:
+                cpu[current] = seconds
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pids += [int(child) for child in children.read().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
