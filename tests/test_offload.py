@@ -192,6 +192,26 @@ def test_worker_death_fails_the_item_at_work_and_a_new_worker_takes_the_rest():
     assert all(isinstance(r, Article) for i, r in enumerate(results) if i != 1)
 
 
+def test_worker_death_in_a_batch_fails_only_the_record_that_killed_it():
+    """A batch (a corpus's records, ``run_records``) whose worker dies: its
+    records go again one by one; the one that kills a worker alone fails with
+    ``WorkerDied``, the others are done, in their order."""
+    pipeline = OffloadPipeline({"LOG_LEVEL": "INFO"}, [f"{__name__}.CrashStage"], 1)
+    names = ("a", "crash", "b", "c")
+    pages = [Page(f"https://example.com/{name}", f"https://example.com/{name}") for name in names]
+
+    async def scenario():
+        results = await pipeline._batch(pages)
+        pipeline.close_spider()
+        return results
+
+    results = asyncio.run(scenario())
+    assert [item.url for item, _ in results] == [page.url for page in pages]
+    outcomes = [type(outcome).__name__ for _, outcome in results]
+    assert outcomes == ["Record", "WorkerDied", "Record", "Record"]
+    assert all(isinstance(item, Article) for item, outcome in results if not isinstance(outcome, WorkerDied))
+
+
 def test_workers_start_with_the_extensions_and_the_pipeline_takes_them_over(monkeypatch):
     monkeypatch.setattr(offload, "is_reactor_installed", lambda: True)
     monkeypatch.setattr(offload, "is_asyncio_reactor_installed", lambda: True)

@@ -11,7 +11,9 @@
 - ``read_unit(unit, limits)``: the unit's pages: a page or text file is one
   page, a WARC one per HTML response record, a JSON-lines dump (``.jsonl``,
   ``.jsonl.gz``) one per line, a Parquet file one per row. Large files are
-  streamed: a line, a record or a batch of rows at a time.
+  streamed: a line, a record or a batch of rows at a time. With
+  ``undecoded=True`` a JSON line is a ``JsonLine`` (its bytes, not yet decoded):
+  the pipeline workers decode it, not the process that reads the file.
 
 Every input ends as a ``Page``; those that cannot be pages carry the reject
 reason in ``error`` (``too_large``, ``unreadable``, ``unsupported``,
@@ -64,6 +66,27 @@ class Limits:
     max_bytes: int = 16 * 1024 * 1024  # a page, record, line or cell; 0: none
     max_ratio: float = 100.0  # a .gz input inflates to at most this many times its size; 0: no cap
     fields: Fields = field(default_factory=Fields)
+
+
+@dataclass(frozen=True)
+class JsonLine:
+    """A JSON-lines record read but not decoded: ``page(limits)`` decodes it."""
+
+    fetched_from: str
+    line: bytes
+
+    @property
+    def url(self) -> str:
+        return self.fetched_from
+
+    def page(self, limits: Limits) -> Page:
+        return _json_record(self.line, self.fetched_from, limits)
+
+
+def limits_from(settings) -> Limits:
+    """The ``Limits`` a crawl's settings give (``DOWNLOAD_MAXSIZE``, ``FILES_*``)."""
+    fields = Fields(**{name: settings.get(f"FILES_{name.upper()}_FIELD") for name in Fields.__dataclass_fields__})
+    return Limits(settings.getint("DOWNLOAD_MAXSIZE"), settings.getfloat("FILES_MAX_INFLATE_RATIO"), fields)
 
 
 @dataclass(frozen=True)
@@ -200,12 +223,12 @@ def units(unit: Unit, slice_rows: int = 0) -> list[Unit | Entry]:
     return slices if len(slices) > 1 else [unit]
 
 
-def read_unit(unit: Unit, limits: Limits) -> Iterator[Page]:
+def read_unit(unit: Unit, limits: Limits, undecoded: bool = False) -> Iterator[Page | JsonLine]:
     suffix = suffix_of(unit.path)
     if suffix in WARC_SUFFIXES:
         return warc_pages(unit.path, limits.max_bytes, limits.max_ratio)
     if suffix in JSONL_SUFFIXES:
-        return jsonl_pages(unit.path, limits)
+        return jsonl_pages(unit.path, limits, undecoded)
     if suffix in PARQUET_SUFFIXES:
         return parquet_pages(unit, limits)
     return iter([file_page(unit.path, limits.max_bytes)])
@@ -288,8 +311,9 @@ class _Capped:
         return line
 
 
-def jsonl_pages(path: str, limits: Limits) -> Iterator[Page]:
-    """One page per line of a JSON-lines file (gzipped when it ends in ``.gz``)."""
+def jsonl_pages(path: str, limits: Limits, undecoded: bool = False) -> Iterator[Page | JsonLine]:
+    """One page per line of a JSON-lines file (gzipped when it ends in ``.gz``);
+    ``undecoded``: a line that is not a reject already is a ``JsonLine``."""
     uri = Path(path).as_uri()
     number = 0
     try:
@@ -307,7 +331,7 @@ def jsonl_pages(path: str, limits: Limits) -> Iterator[Page]:
                 if too_long:
                     yield Page(where, where, error=Reason.TOO_LARGE, detail=f"line over DOWNLOAD_MAXSIZE {limits.max_bytes}")
                 elif line.strip():
-                    yield _json_record(line, where, limits)
+                    yield JsonLine(where, line) if undecoded else _json_record(line, where, limits)
             if capped.exceeded:
                 yield Page(f"{uri}#line={number + 1}", uri, error=Reason.TOO_LARGE,
                            detail=f"gzip inflates past {limits.max_ratio:g} times its {size} bytes: rest not read")

@@ -36,6 +36,13 @@ item it was working on (maybe what killed it) fails with ``WorkerDied``
 (reject ``error``) and a new worker takes the items it had not started.
 Items in flight are bounded by Scrapy's scraper slot (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``):
 a response stays active until its items are through the chain.
+
+Batches: when the workers run every stage of the chain, the files spider hands
+a unit's records to ``run_records`` instead of yielding them: ``BATCH_RECORDS``
+a message, ``2 x PIPELINE_WORKERS`` batches at the workers at once, each taken
+back in order and finished as Scrapy's scraper finishes an item (the stages'
+replay, then the log line and signal of its outcome), without the per-item
+work of Scrapy's callback output and item pipeline.
 """
 
 from __future__ import annotations
@@ -52,12 +59,16 @@ from types import SimpleNamespace
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector, StatsCollector
 from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.log import logformatter_adapter
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
+from twisted.python.failure import Failure
 
+from crawler.fetching.corpus import JsonLine, limits_from
 from crawler.items import Page, Rejected
 from crawler.pipelines import PageRejected
 from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
@@ -213,14 +224,15 @@ def _start_worker(settings: dict, paths: list[str], spider: dict | None = None) 
     logging.getLogger().setLevel(logging.getLevelName(crawler_settings.get("LOG_LEVEL", "DEBUG")))
     budget = PageBudget.from_settings(crawler_settings)
     budget.install()
-    _worker.update(stages=stages, stats=stats, logs=collector, budget=budget)
+    _worker.update(stages=stages, stats=stats, logs=collector, budget=budget, limits=limits_from(crawler_settings))
     if crawler_settings.getbool("GC_TUNING_ENABLED"):
         tune_gc(crawler_settings.getlist("GC_THRESHOLD"))
 
 
 def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) -> None:
     """A worker process: first whether its stages could be built (``READY`` or
-    the error), then items in, (item, record) out, in order, until an empty message."""
+    the error), then items in, (item, record) out, in order, until an empty
+    message; a list of items (a batch) gives the list of their (item, record)."""
     try:
         _start_worker(settings, paths, spider)
     except Exception as exc:  # a broken rule file, an index of another scheme: the crawl stops at start
@@ -236,7 +248,9 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
             message = conn.recv_bytes()
             if not message:
                 break
-            conn.send_bytes(pickle.dumps(_run_stages(pickle.loads(message)), pickle.HIGHEST_PROTOCOL))
+            work = pickle.loads(message)
+            result = [_run_stages(item) for item in work] if isinstance(work, list) else _run_stages(work)
+            conn.send_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
     finally:
         for stage in _worker["stages"]:
             if hasattr(stage, "close_spider"):
@@ -248,6 +262,8 @@ def _run_stages(item):
     budget (crawler/runtime/budget.py), and their record."""
     record = Record()
     stats, logs, budget = _worker["stats"], _worker["logs"], _worker["budget"]
+    if isinstance(item, JsonLine):  # read by the crawl process, decoded here
+        item = item.page(_worker["limits"])
     logs.records = []
     budget.start_page()
     for stage in _worker["stages"]:
@@ -313,6 +329,9 @@ class _Worker:
     # items in its pipe at once: enough that it never waits for the reactor,
     # which then wakes it (and is preempted by it) rarely; 2 ran ~5% slower
     IN_FLIGHT = 8
+    # a message larger than this (a batch) is sent only to a worker with nothing
+    # sent: writing it to a pipe the worker is not reading would block the reactor
+    LARGE = 32 * 1024
 
     def __init__(self, settings: dict, paths: list[str], spider: dict | None):
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads, sockets, SQLite handles
@@ -330,7 +349,8 @@ class _Worker:
         return len(self.waiting) + len(self.sent)
 
     def pump(self) -> None:
-        while self.waiting and len(self.sent) < self.IN_FLIGHT:
+        while self.waiting and len(self.sent) < self.IN_FLIGHT and not (
+                self.sent and len(self.waiting[0][1]) > self.LARGE):
             future, message = self.waiting.popleft()
             self.conn.send_bytes(message)
             self.sent.append(future)
@@ -351,6 +371,9 @@ class OffloadPipeline:
         self.stats = stats
         self.workers: list[_Worker] = []
         self.error: BaseException | None = None  # why the workers could not build their stages
+        self.crawler = None  # set by from_crawler: batches need its engine and signals
+        self._chain: list | None = None  # the crawl's stages after this one, when the workers run them all
+        self._batch_slots: asyncio.Semaphore | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -388,6 +411,7 @@ class OffloadPipeline:
         spider = getattr(crawler, "spider", None)
         facts = {name: getattr(spider, name) for name in SPIDER_FACTS if hasattr(spider, name)}
         pipeline = cls(frozen, paths, workers, crawler.stats, facts)
+        pipeline.crawler = crawler
         pipeline._spawn()  # the workers import and build their stages while the crawl starts
         setattr(crawler, _PIPELINE, pipeline)
         return pipeline
@@ -437,9 +461,9 @@ class OffloadPipeline:
                     self._failed(result)
                 return
             future = worker.sent.popleft()
+            worker.pump()  # its next work first: it is not kept waiting while this result is used
             if not future.done():
                 future.set_result(result)
-            worker.pump()
         except (EOFError, OSError):
             self._died(worker)
 
@@ -479,10 +503,9 @@ class OffloadPipeline:
         for future in pending[1:]:
             future.set_result(None)  # not run: the caller resubmits it
 
-    async def process_item(self, item):
-        if not isinstance(item, Page):
-            return item
-        message = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+    async def _run(self, message: bytes):
+        """The worker's answer to ``message``: (item, record), or a list of them
+        for a batch; raises ``WorkerDied`` when the worker died working on it."""
         while True:
             self._start()
             worker = min(self.workers, key=_Worker.load)
@@ -494,12 +517,95 @@ class OffloadPipeline:
                 self._died(worker)
             outcome = await future
             if outcome is not None:
-                break
-        result, record = outcome
-        for log in record.logs:
-            logging.getLogger(log.name).handle(log)
+                return outcome
+
+    async def process_item(self, item):
+        if not isinstance(item, Page):
+            return item
+        result, record = await self._run(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+        _replay_logs(record)
         setattr(result, _RECORD, record)
         return result
+
+    # --- batches: records of a corpus past Scrapy's per-item path ---------------
+
+    def batch_chain(self) -> list | None:
+        """The crawl's stages after this one, when the workers run every one of
+        them (then a batch of records needs no item pipeline: see ``run_records``);
+        None otherwise."""
+        if self._chain is None:
+            stages = [stage for stage in self.crawler.engine.scraper.itemproc.middlewares if stage is not self]
+            whole = all(is_offloadable(type(stage)) and f"{type(stage).__module__}.{type(stage).__qualname__}"
+                        in self.paths for stage in stages)
+            self._chain = stages if whole else []
+        return self._chain or None
+
+    async def run_records(self, records, response) -> None:
+        """The records of one unit of a corpus (``Page`` or ``JsonLine``), a
+        batch of ``BATCH_RECORDS`` to a worker at a time, several batches in
+        flight, each finished in the records' order as if it had come out of
+        Scrapy's item pipeline: the crawl's stages replay what the workers did,
+        then the log line and the ``item_scraped``, ``item_dropped`` or
+        ``item_error`` signal of each record (feeds, stats, marks), with
+        ``response`` as its response. Spares the crawl process Scrapy's
+        per-item work (a callback's output, the pipeline's deferreds), which
+        cost as much as a record's reading and its feed line."""
+        if self._batch_slots is None:  # batches at the workers at once, of all units
+            self._batch_slots = asyncio.Semaphore(2 * self.size)
+        pending: deque[asyncio.Task] = deque()
+        batch: list = []
+        for record in records:
+            batch.append(record)
+            if len(batch) == BATCH_RECORDS:
+                await self._batch_slots.acquire()
+                pending.append(asyncio.ensure_future(self._slotted(batch)))
+                batch = []
+                while pending and (pending[0].done() or len(pending) > 2 * self.size):
+                    self._finish(await pending.popleft(), response)
+        if batch:
+            await self._batch_slots.acquire()
+            pending.append(asyncio.ensure_future(self._slotted(batch)))
+        while pending:
+            self._finish(await pending.popleft(), response)
+
+    async def _slotted(self, records: list) -> list[tuple[Any, Record | BaseException]]:
+        try:
+            return await self._batch(records)
+        finally:
+            self._batch_slots.release()
+
+    async def _batch(self, records: list) -> list[tuple[Any, Record | BaseException]]:
+        try:
+            return await self._run(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
+        except WorkerDied as died:
+            if len(records) == 1:
+                return [(records[0], died)]
+            # which record killed it is unknown: each again alone
+            return [outcome for record in records for outcome in await self._batch([record])]
+        except Exception as exc:  # the workers could not start: every record fails with why
+            return [(record, exc) for record in records]
+
+    def _finish(self, results, response) -> None:
+        crawler = self.crawler
+        spider, send = crawler.spider, crawler.signals.send_catch_log
+        formatter = crawler.engine.scraper.logformatter
+        for item, record in results:
+            try:
+                if isinstance(record, BaseException):
+                    raise record
+                _replay_logs(record)
+                setattr(item, _RECORD, record)
+                for stage in self._chain:
+                    item = stage.process_item(item)
+            except DropItem as exc:
+                _log(formatter.dropped(item, exc, response, spider), spider, item)
+                send(signal=signals.item_dropped, item=item, response=response, spider=spider, exception=exc)
+            except Exception as exc:
+                _log(formatter.item_error(item, exc, response, spider), spider, item, exc)
+                send(signal=signals.item_error, item=item, response=response, spider=spider, failure=Failure(exc))
+            else:
+                _log(formatter.scraped(item, response, spider), spider, item)
+                send(signal=signals.item_scraped, item=item, response=response, spider=spider)
 
     def close_spider(self):
         for worker in self.workers:
@@ -514,6 +620,33 @@ class OffloadPipeline:
                 worker.process.terminate()
             worker.conn.close()
         self.workers = []
+
+
+BATCH_RECORDS = 32  # records of a corpus sent to a worker at once (``run_records``)
+
+
+def batches_for(crawler) -> OffloadPipeline | None:
+    """The crawl's pipeline workers, when they run its whole chain: a corpus's
+    records can then go to them in batches (``OffloadPipeline.run_records``)."""
+    pipeline = getattr(crawler, _PIPELINE, None)
+    if pipeline is None or pipeline.crawler is None or pipeline.batch_chain() is None:
+        return None
+    return pipeline
+
+
+def _replay_logs(record: Record) -> None:
+    for log in record.logs:
+        logging.getLogger(log.name).handle(log)
+
+
+_scraper_logger = logging.getLogger("scrapy.core.scraper")  # whose lines these are otherwise
+
+
+def _log(entry: dict | None, spider, item, exc: BaseException | None = None) -> None:
+    """A log formatter's line of an item's outcome, logged as Scrapy's scraper does."""
+    if entry is not None:
+        _scraper_logger.log(*logformatter_adapter(entry), extra={"spider": spider, "item": item},
+                   exc_info=(type(exc), exc, exc.__traceback__) if exc is not None else None)
 
 
 class StartWorkers:

@@ -16,7 +16,10 @@ processes share them through the Redis queue, a killed process's units are
 re-delivered, and the records of a re-delivered unit that reached a feed
 already are skipped (crawler/state/units.py). Items come from callbacks, which Scrapy
 consumes ``CONCURRENT_ITEMS`` at a time: a large file is read as the chain
-takes its pages, never ahead of it.
+takes its pages, never ahead of it. When the pipeline workers run the whole
+chain, the callback hands the records to them in batches instead of yielding
+items (``OffloadPipeline.run_records``, a few batches in flight: read as the
+workers take them too).
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.fetching.corpus import Entry, Fields, Limits, Unit, read_unit, units, walk
+from crawler.fetching.corpus import Entry, Limits, Unit, limits_from, read_unit, units, walk
 from crawler.items import Page
+from crawler.pipelines.offload import batches_for
 from crawler.reasons import Reason
 from crawler.state.distributed import UNFINISHED
 from crawler.state.units import UNIT_META, DoneRecords
@@ -73,9 +77,7 @@ class FilesSpider(scrapy.Spider):
         self.done = DoneRecords.connect(self.crawler)
 
     def limits(self) -> Limits:
-        settings = self.settings
-        fields = Fields(**{name: settings.get(f"FILES_{name.upper()}_FIELD") for name in Fields.__dataclass_fields__})
-        return Limits(settings.getint("DOWNLOAD_MAXSIZE"), settings.getfloat("FILES_MAX_INFLATE_RATIO"), fields)
+        return limits_from(self.settings)
 
     def work(self):
         """In the walk's order: the entries refused (``Entry``) and the units to read (``Unit``)."""
@@ -110,14 +112,24 @@ class FilesSpider(scrapy.Spider):
             else:
                 yield from read_unit(unit, limits)
 
-    def read(self, response: Response):
+    async def read(self, response: Response):
         what = response.meta[UNIT]
         self.crawler.stats.inc_value("files/read")
         if "entry" in what:
             yield Entry(**what["entry"]).page()
             return
+        workers = batches_for(self.crawler)
+        records = self.records(response, Unit(**what["unit"]), undecoded=workers is not None)
+        if workers is None:
+            for page in records:
+                yield page
+        else:  # the workers run the whole chain: the records go to them in batches, not as items
+            await workers.run_records(records, response)
+
+    def records(self, response: Response, unit: Unit, undecoded: bool):
+        """The unit's records, but those of a re-delivered unit already in a feed."""
         skip = self.done.of(response.url) if self.done is not None else ()  # a unit re-delivered
-        for page in read_unit(Unit(**what["unit"]), self.limits()):
+        for page in read_unit(unit, self.limits(), undecoded):
             if self.closing():  # stopping (Ctrl-C): the rest of the unit is left for a later run
                 response.meta[UNFINISHED] = True
                 self.crawler.stats.inc_value("files/units_unfinished")
