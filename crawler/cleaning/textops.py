@@ -84,9 +84,10 @@ _MAPPED = re.compile(_class_of(c for c in CHAR_TABLE if c <= 0xFFFF) + "|[\\U000
 _OPENERS = set("([{（【《〈「『“‘")
 _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")
 # a sentence ends after one of these (plus any closing quotes/brackets)
-# (an English sentence ends at a dot before a space, the end, or an ideograph:
-# "...the mountain.以上内容…" are two sentences)
-_SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\]】》]*|\.(?=\s|$|[\u3400-\u9fff])[”’\"')\]]*|\n")
+# (an English sentence ends at a dot before a space, the end, an ideograph, a
+# full-width opener or a capitalised word: "...the mountain.以上内容…",
+# "...the mountain.（作者注：…）" and "...evenly.Editor's note: …" are two sentences)
+_SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\]】》]*|\.(?=\s|$|[\u3400-\u9fff（【〔「『“]|[A-Z][a-z])[”’\"')\]]*|\n")
 
 
 def is_cjk(ch: str) -> bool:
