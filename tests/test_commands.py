@@ -52,6 +52,14 @@ def test_a_usage_error_is_one_line_and_exit_status_2(tmp_path, args, message):
     assert (proc.returncode, proc.stderr) == (2, message + "\n")
 
 
+def test_a_crawl_that_cannot_open_its_state_is_one_line_and_exit_status_1(tmp_path):
+    (tmp_path / "taken").write_text("a file where the dedup index's directory should be")
+    proc = run_scrapy("crawl", "files", "-a", f"path={REPO / 'samples'}", "-O", "out.jsonl",
+                      "-s", f"DEDUP_DIR={tmp_path / 'taken'}", cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    assert "The crawl could not start: FileExistsError" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_parse_runs_a_saved_page_through_the_chain(tmp_path):
     page = REPO / "samples" / "sohu" / "river_cleanup_volunteers.html"
     proc = run_scrapy("parse", page.as_uri(), cwd=tmp_path)

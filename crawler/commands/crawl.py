@@ -8,6 +8,7 @@ be written or stored, so a scheduled job can tell.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 
@@ -60,6 +61,8 @@ class Command(ScrapyCrawlCommand):
             # whose engine is not running yet without closing it)
             start = self.crawler_process.start
             self.crawler_process.start = lambda: start(install_signal_handlers=False)
+        crawl = self.crawler_process.crawl
+        self.crawler_process.crawl = lambda *a, **kw: _one_line_on_failure(crawl(*a, **kw))
         super().run(args, opts)
         for crawler in self.crawlers:
             if getattr(crawler, "spider", None) is None:
@@ -81,3 +84,19 @@ class Command(ScrapyCrawlCommand):
         except ValueError as exc:
             return str(exc)
         return getattr(spider, "usage_problem", "")
+
+
+def _one_line_on_failure(started):
+    """A crawl that cannot start (a store it cannot open: a full disk, a
+    directory it may not write) is one line in the log, not a traceback;
+    Scrapy still sees the failure (exit status 1)."""
+
+    def report(exc: BaseException) -> None:
+        logger.error("The crawl could not start: %s: %s; exit status 1", type(exc).__name__, exc)
+
+    if isinstance(started, asyncio.Future):
+        started.add_done_callback(
+            lambda task: None if task.cancelled() or task.exception() is None else report(task.exception()))
+    else:  # a Deferred (another reactor)
+        started.addErrback(lambda failure: report(failure.value))
+    return started

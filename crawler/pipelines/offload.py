@@ -662,4 +662,4 @@ class StartWorkers:
         if is_reactor_installed() and any(
                 priority is not None and load_object(path) is OffloadPipeline for path, priority in chain.items()):
             OffloadPipeline.from_crawler(crawler)
-        raise NotConfigured("nothing to do once the workers are started")
+        raise NotConfigured  # nothing to do once the workers are started (no message: no warning in the log)

@@ -97,7 +97,7 @@ class SharedHosts:
         settings = crawler.settings
         url = settings.get("DISTRIBUTED_REDIS_URL")
         if not url:
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # not a distributed crawl (no message: no warning in the log)
         import redis
 
         prefix = f"{settings.get('DISTRIBUTED_PREFIX') or 'crawl'}:{crawler.spidercls.name}"
