@@ -1,9 +1,11 @@
 """Reading page data from inline scripts without running them."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.parsing.jsdata import _STRING, js_decode, object_literal, script_vars, unescape_js
+from crawler.parsing.jsdata import _STRING, first_match, js_decode, object_literal, script_vars, unescape_js
 
 
 def test_unescape_js_escapes():
@@ -103,3 +105,20 @@ def test_a_string_literal_ends_at_its_first_unescaped_quote(quote, rest):
     assert (m.end() if m else None) == end
     if m:
         assert m.group(1) == src[1 : end - 1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([r"window\.data\s*=\s*", r"wind(?:ow|y)\s*=", r"abab+", r"(?i)window\.x", r"w\w+=", r"abc|abd"]),
+    st.text(alphabet="windowWINDOW.datxyab= \n", max_size=60),
+)
+def test_first_match_is_the_regex_search(pattern, page):
+    compiled = re.compile(pattern)
+    expected = compiled.search(page)
+    got = first_match(compiled, page)
+    assert (got.span() if got else None) == (expected.span() if expected else None)
+
+
+def test_the_share_data_of_a_page_is_read_after_its_first_false_start():
+    page = "window.cgiDataNew.x = 1; var a = 'window.cgiDataNew'; window.cgiDataNew = {title: 'T'};"
+    assert object_literal(page, r"window\.cgiDataNew\s*=\s*") == {"title": "T"}

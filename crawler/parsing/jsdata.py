@@ -18,8 +18,15 @@ since 2024, one object literal ``window.cgiDataNew = {...}``. Two readers:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
+
+try:  # re's private parser (moved in 3.11); without it, no literal prefix
+    from re import _constants as _RE_OPS
+    from re import _parser as _RE_PARSER
+except ImportError:  # pragma: no cover
+    _RE_PARSER = _RE_OPS = None
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|\r\n|[\s\S])")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -264,13 +271,41 @@ def _array(src: str, pos: int) -> tuple[list, int]:
         pos = _after_value(src, pos, end)
 
 
+@functools.lru_cache(maxsize=64)
+def _literal_prefix(pattern: re.Pattern) -> str:
+    """The characters every match of ``pattern`` starts with (case-sensitive
+    patterns only; "" when it starts otherwise)."""
+    if _RE_PARSER is None or pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return ""
+    prefix = []
+    for op, value in _RE_PARSER.parse(pattern.pattern, pattern.flags):
+        if op is not _RE_OPS.LITERAL:
+            break
+        prefix.append(chr(value))
+    return "".join(prefix)
+
+
+def first_match(pattern: re.Pattern, page: str) -> re.Match | None:
+    """``pattern.search(page)``, each try where the pattern's literal prefix
+    occurs (``str.find``: 2-3x faster than the regex scan of a 3 MB page)."""
+    prefix = _literal_prefix(pattern)
+    if len(prefix) < 4:
+        return pattern.search(page)
+    pos = page.find(prefix)
+    while pos >= 0:
+        if m := pattern.match(page, pos):
+            return m
+        pos = page.find(prefix, pos + 1)
+    return None
+
+
 def object_literal(page: str, start: str | re.Pattern, keys=()) -> dict | None:
     """The object literal right after the first match of ``start``, or None.
 
     With ``keys``, reading stops once all of them were found at the top level
     (the result may then lack later keys)."""
     pattern = re.compile(start) if isinstance(start, str) else start
-    m = pattern.search(page)
+    m = first_match(pattern, page)
     if not m:
         return None
     pos = _SPACE.match(page, m.end()).end()

@@ -224,9 +224,7 @@ class _Page:
         self.parser = parser
         self.html = html
         self.url = url
-        self.share = None
-        if "cgiDataNew" in html:
-            self.share = object_literal(html, parser.patterns["share_data"], _SHARE_KEYS)
+        self.share = object_literal(html, parser.patterns["share_data"], _SHARE_KEYS)
         self.body = slice_element(html, parser.patterns["body"])
         self._vars: dict | None = None
         self._meta: dict | None = None
