@@ -237,8 +237,9 @@ class _Compiler:
         self.vars = vars_
         self._expansions: dict[tuple[str, int], str] = {}  # (list or var, depth) -> regex
         self._patterns: dict[tuple[str, int], tuple[re.Pattern, Any]] = {}  # (regex, flags) -> compiled, tree
-        self._screens: dict[tuple, Screen] = {}  # clauses -> the screen of every rule needing them
+        self._screens: dict[tuple, Screen] = {}  # (clauses, caseless) -> the screen of every rule needing them
         self._analysis = Analysis()
+        self._caseless = Analysis(caseless=True)
 
     def expand(self, pattern: str, where: str, depth: int = 0) -> str:
         if depth > 10:
@@ -288,12 +289,17 @@ class _Compiler:
     def screen(self, pattern: re.Pattern, tree) -> Screen | None:
         """The prefilter of ``pattern`` (``tree``: its parse tree, None to parse it);
         rules needing the same literals share one (a block is screened once for all of them)."""
-        clauses = required_literals(pattern.pattern, pattern.flags & re.IGNORECASE, tree, self._analysis)
+        ignore_case = pattern.flags & re.IGNORECASE
+        clauses = required_literals(pattern.pattern, ignore_case, tree, self._analysis)
+        caseless = clauses is None  # a second try, with ASCII letters in lower case (screen.py)
+        if caseless:
+            clauses = required_literals(pattern.pattern, ignore_case, tree, self._caseless)
         if clauses is None:
             return None
-        if clauses not in self._screens:
-            self._screens[clauses] = Screen(clauses, lambda clause: re.compile(alternation(clause)))
-        return self._screens[clauses]
+        if (clauses, caseless) not in self._screens:
+            self._screens[clauses, caseless] = Screen(clauses, lambda clause: re.compile(alternation(clause)),
+                                                      caseless)
+        return self._screens[clauses, caseless]
 
 
 def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:

@@ -21,6 +21,14 @@ clause tells. The analysis:
   a cased character under IGNORECASE...) needs nothing. A pattern that needs
   nothing gets no screen: its rule runs as before.
 
+A pattern matching without case (``re.IGNORECASE``, whole or in part) that
+gets no clause so gets one more try in the *caseless* analysis: ASCII letters
+count as their lower case (under ``IGNORECASE`` or not: a weaker clause is
+still true), and the text is screened with its ASCII letters lower-cased. A
+few other characters match ASCII letters without case (``CASE_TWINS``: ``ſ``
+for s, the Kelvin sign for k, dotted and dotless i): a text holding one passes
+every caseless screen.
+
 Of the clauses found, the ``MAX_CLAUSES`` least likely to be met by chance
 are kept (``Analysis.cost``: a guess from the literals' lengths alone, as
 users' rules may be in any language).
@@ -127,7 +135,8 @@ class Analysis:
     of a rule set, whose word lists and vars recur across rules (the same
     sub-pattern, wherever it is, is analysed once)."""
 
-    def __init__(self):
+    def __init__(self, caseless: bool = False):
+        self.caseless = caseless  # ASCII letters as their lower case (module doc)
         self._costs: dict[Clause, float] = {}
         self._literal_costs: dict[str, float] = {}
         self._shapes: dict[tuple, int] = {}  # a sequence's structure -> its number
@@ -253,9 +262,11 @@ class Analysis:
 
     def item(self, op, av, ignore_case: bool) -> _Info:
         if op is C.LITERAL:
+            if self.caseless and av < 128:
+                return _Info(frozenset({chr(av).lower()}))
             return _UNKNOWN if _has_case(av, ignore_case) else _Info(frozenset({chr(av)}))
         if op is C.IN:
-            return _Info(_class(av, ignore_case))
+            return _Info(_class(av, ignore_case, self.caseless))
         if op is C.BRANCH:
             alternatives = [self.seq(seq, ignore_case) for seq in av[1]]
             exact = None
@@ -290,8 +301,9 @@ def _has_case(code: int, ignore_case: bool) -> bool:
     return ignore_case and (unicode_iscased(code) or ascii_iscased(code))
 
 
-def _class(items, ignore_case: bool) -> frozenset[str] | None:
-    """The characters of a class ``[...]``, when few and without case."""
+def _class(items, ignore_case: bool, caseless: bool = False) -> frozenset[str] | None:
+    """The characters of a class ``[...]``, when few and without case
+    (``caseless``: ASCII letters as their lower case)."""
     chars: set[str] = set()
     for op, av in items:
         if op is C.LITERAL:
@@ -301,6 +313,9 @@ def _class(items, ignore_case: bool) -> frozenset[str] | None:
         else:  # NEGATE, CATEGORY, a wide range
             return None
         for code in codes:
+            if caseless and code < 128:
+                chars.add(chr(code).lower())
+                continue
             if _has_case(code, ignore_case):
                 return None
             chars.add(chr(code))
@@ -349,20 +364,34 @@ def required_literals(pattern: str, flags: int = 0, parsed=None,
 MAX_IN_TESTS = 3
 
 
+# the characters other than ASCII letters that re's IGNORECASE matches to one
+# (tests/test_clean_screen.py finds them all among the code points)
+CASE_TWINS = "\u0130\u0131\u017f\u212a"
+_CASE_TWIN = re.compile(f"[{CASE_TWINS}]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 class Screen:
     """A test that a text holds a literal of each clause: False means the
-    pattern the clauses come from cannot match the text."""
+    pattern the clauses come from cannot match the text. A ``caseless`` one
+    (from the caseless analysis) looks at the text's ASCII letters in lower
+    case, and passes any text holding one of ``CASE_TWINS``."""
 
-    __slots__ = ("clauses", "_tests")
+    __slots__ = ("clauses", "caseless", "_tests")
 
-    def __init__(self, clauses: tuple[Clause, ...], compile_clause):
+    def __init__(self, clauses: tuple[Clause, ...], compile_clause, caseless: bool = False):
         """``compile_clause``: a clause -> a regex matching any of its literals."""
         self.clauses = clauses
+        self.caseless = caseless
         # per clause, most selective first: its literals, or a regex for many
         self._tests = tuple(tuple(clause) if len(clause) <= MAX_IN_TESTS else compile_clause(clause)
                             for clause in clauses)
 
     def __call__(self, text: str) -> bool:
+        if self.caseless:
+            if _CASE_TWIN.search(text):
+                return True
+            text = text.translate(_ASCII_LOWER)
         for test in self._tests:
             if type(test) is tuple:
                 for literal in test:
@@ -375,7 +404,7 @@ class Screen:
         return True
 
     def __repr__(self) -> str:
-        return f"Screen({[sorted(c) for c in self.clauses]!r})"
+        return f"Screen({[sorted(c) for c in self.clauses]!r}{', caseless' if self.caseless else ''})"
 
 
 def _utf8(text: str) -> bytes:
@@ -396,14 +425,18 @@ class Screens:
         self._database = None
         if engine is None or not self.screens:
             return
-        numbers: dict[str, int] = {}
+        numbers: dict[tuple[str, bool], int] = {}  # (literal, caseless) -> its number
         # per screen, per clause: the numbers of its literals
-        self._clauses = [tuple(frozenset(numbers.setdefault(literal, len(numbers)) for literal in clause)
+        self._clauses = [tuple(frozenset(numbers.setdefault((literal, screen.caseless), len(numbers))
+                                         for literal in clause)
                                for clause in screen.clauses) for screen in self.screens]
         database = engine.Database(mode=engine.HS_MODE_BLOCK)
-        # one report per literal is enough: which literals occur, not where
-        database.compile(expressions=[_utf8(literal) for literal in numbers], ids=list(numbers.values()),
-                         elements=len(numbers), flags=engine.HS_FLAG_SINGLEMATCH, literal=True)
+        # one report per literal is enough: which literals occur, not where; hyperscan's
+        # caseless matching is for ASCII letters only, as a caseless screen's
+        flags = [engine.HS_FLAG_SINGLEMATCH | (engine.HS_FLAG_CASELESS if caseless else 0)
+                 for _, caseless in numbers]
+        database.compile(expressions=[_utf8(literal) for literal, _ in numbers], ids=list(numbers.values()),
+                         elements=len(numbers), flags=flags, literal=True)
         self._database, self._scratch = database, engine.Scratch(database)
 
     def verdicts(self, text: str) -> dict[Screen, bool]:
@@ -413,5 +446,6 @@ class Screens:
         found: set[int] = set()
         self._database.scan(_utf8(text), match_event_handler=lambda number, *_: found.add(number),
                             scratch=self._scratch)
-        return {screen: all(not clause.isdisjoint(found) for clause in clauses)
+        twin = _CASE_TWIN.search(text) is not None
+        return {screen: (twin and screen.caseless) or all(not clause.isdisjoint(found) for clause in clauses)
                 for screen, clauses in zip(self.screens, self._clauses)}
