@@ -412,6 +412,9 @@ def test_short_ad_line_with_two_pieces_of_sales_talk_goes_a_notice_stays():
 
 
 def test_contact_bait_takes_the_pasted_sales_talk_before_it():
-    r = clean("渡轮每天往代写简历包过面试，加V：cv5566返两次。")
-    assert kept(r) == ["渡轮每天往返两次。"]
-    assert r.removed[0]["signal"] == "sales_clause"
+    text = "渡轮每天往代写简历包过面试，加V：cv5566返两次。"
+    # its seams (往|返 make a word) find it first; without them the contact takes its sales talk
+    r = clean(text)
+    assert kept(r) == ["渡轮每天往返两次。"] and r.removed[0]["signal"] == "word_break"
+    r = Cleaner(load_rules(disabled=["pasted-sales-span"]), max_removed_share=0.9).clean_blocks([{"type": "paragraph", "text": text}])
+    assert kept(r) == ["渡轮每天往返两次。"] and r.removed[0]["signal"] == "sales_clause"

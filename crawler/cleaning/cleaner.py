@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from crawler.cleaning import hosts
+from crawler.cleaning import hosts, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -249,6 +249,25 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     return [(found, len(text))] if found is not None else []
 
 
+def _span_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
+    """Ads pasted inside a sentence (``spans.cuts``), over the folded view."""
+    c, p = rule.compiled, rule.params
+    text = block.text
+    anchors = [spans.Anchor(m.start(), m.end(), c["weights"][m.group()], m.group())
+               for m in c["anchors"].finditer(text)]
+    if sum(a.weight for a in anchors) < p["min_weight"]:
+        return []  # most blocks: no sales talk, no table needed
+    if c["marker"] is not None:
+        # a word inside a contact (加微信abc) is the contact's, counted once with it
+        marks = [spans.Anchor(m.start(), m.end(), p["marker_weight"], "\x00contact")
+                 for m in c["marker"].finditer(text)]
+        anchors = [a for a in anchors if not any(k.start <= a.start and a.end <= k.end for k in marks)] + marks
+    params = spans.Params(p["window"], p["max_gap"], p["min_weight"], p["edge_weight"])
+    found = spans.cuts(text, anchors, block.sentences(), params, spans.lexicon(), c["unless"])
+    skip = c["skip"]
+    return [(s, e, signal) for s, e, signal in found if skip is None or not skip.search(text, s, e)]
+
+
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """(start, end, signal) of what the rule finds in one block: over the
     folded view, except for ``hidden`` (over the block's own text)."""
@@ -274,6 +293,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
                 or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
     if rule.kind == "note":
         return [(s, e, signal) for s, e in _note_cuts(rule, article, index)]
+    if rule.kind == "span":
+        return _span_cuts(rule, block)
     if rule.kind == "link_run":
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],

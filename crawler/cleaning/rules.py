@@ -42,7 +42,7 @@ _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "s
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
 # a hidden span names its own, see ``hidden_signal``)
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
-                   "link_run": "link_run", "hidden": "inline_style", "note": "note_shape"}
+                   "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -84,6 +84,21 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "within": (int, 2),
         "max_chars": (int, 160),
         "unless": (str, None),
+    },
+    # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
+    # (the words of the lists in ``groups``, each counting its ``weights``
+    # entry; ``marker`` matches count ``marker_weight``) and its seams
+    "span": {
+        "groups": (list, None),
+        "weights": (list, None),
+        "marker": (str, None),
+        "marker_weight": (int, 2),
+        "window": (int, 10),
+        "max_gap": (int, 12),
+        "min_weight": (int, 3),
+        "edge_weight": (int, 5),
+        "unless": (str, None),
+        "skip": (str, None),
     },
 }
 _REASON = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -183,7 +198,7 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'within' must be >= 1")
         if params["max_lead"] is not None and params["max_lead"] < 0:
             raise RuleError(f"{where}: 'max_lead' must be >= 0")
-    if kind == "note":
+    if kind in ("note", "span"):
         groups = params["groups"]
         if not groups or not all(isinstance(g, str) for g in groups):
             raise RuleError(f"{where}: a note rule needs 'groups', names of lists")
@@ -191,6 +206,7 @@ def _check_rule(raw: Any, where: str) -> Rule:
         if len(weights) != len(groups) or not all(isinstance(w, int) and not isinstance(w, bool) for w in weights):
             raise RuleError(f"{where}: 'weights' must be one integer per group")
         params["weights"] = weights
+    if kind == "note":
         if params["where"] not in ("tail", "bracket"):
             raise RuleError(f"{where}: 'where' must be tail or bracket (got {params['where']!r})")
     for key in ("min_run", "pipe_min_run", "loose_min_run"):
@@ -369,7 +385,7 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
     compiler = _Compiler(lists, vars_)
     for rule in active:
         p = rule.params
-        for key in ("pattern", "also", "unless", "unless_article"):
+        for key in ("pattern", "also", "unless", "unless_article", "skip"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":
@@ -381,6 +397,15 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
             # matched on the lower-cased text: case-sensitive patterns keep re's fast literal scan
             rule.compiled["groups"] = [re.compile(alternation([w.lower() for w in _words(name, rule, "groups", lists)]))
                                        for name in p["groups"]]
+            rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
+        if rule.kind == "span":
+            # one scan for every group: a word's weight is the largest of its groups'
+            weights: dict[str, int] = {}
+            for name, w in zip(p["groups"], p["weights"]):
+                for word in _words(name, rule, "groups", lists):
+                    weights[word] = max(weights.get(word, 0), w)
+            rule.compiled["anchors"] = compiler._compile(alternation(weights), 0, rule, "groups")[0]
+            rule.compiled["weights"] = weights
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
