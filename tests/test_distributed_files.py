@@ -5,13 +5,16 @@ ends exactly once in the articles or rejects feeds."""
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 
+import pyarrow.parquet as pq
 import pytest
 import redis
 
 from crawler.testing import corpora
-from crawler.testing.livecrawl import FAST, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing.livecrawl import FAST, crawl_command, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing.process import scrapy_env
 from crawler.testing.redis_server import redis_server
 
 
@@ -63,3 +66,35 @@ def test_a_killed_worker_loses_no_record_and_repeats_none(redis_url, tmp_path):
     # the crawl is over: its queue and per-unit records are gone
     client = redis.Redis.from_url(redis_url)
     assert client.keys("crawl:files:done:*") == [] and client.zcard("crawl:files:queue") == 0
+
+
+def test_a_record_is_marked_done_only_once_its_parquet_row_group_is_written(redis_url, tmp_path):
+    """A Parquet feed writes a row group at a time: a record marked done (so a
+    re-delivered unit skips it) must be in a row group already written. The
+    crawl is killed at a moment no one chose; every record marked by then is
+    in the file it left."""
+    dump = corpora.write_jsonl(tmp_path / "dump.jsonl", corpora.records(300))
+    out, workdir = tmp_path / "articles.parquet", tmp_path / "crawl"
+    settings = {**FAST, "DISTRIBUTED_REDIS_URL": redis_url, "PARQUET_ROW_GROUP_ROWS": "7",
+                "PARQUET_FLUSH_SECONDS": "600", "DEDUP_BACKEND": "memory"}
+    command = crawl_command("files", {"path": str(dump)}, settings, workdir, "run")
+    command[command.index("-O") + 1] = str(out)
+    workdir.mkdir()
+    proc = subprocess.Popen(command, cwd=workdir, env=scrapy_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    client = redis.Redis.from_url(redis_url)
+
+    def marked() -> set[str]:
+        return {m.decode() for key in client.keys("crawl:files:done:*") for m in client.smembers(key)}
+
+    try:
+        deadline = time.monotonic() + 180
+        while len(marked()) < 30 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(marked()) >= 30, "the crawl marked no 30 records"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    done = marked()
+    written = {row["fetched_from"] for row in pq.read_table(out).to_pylist()}
+    assert done <= written, f"{len(done - written)} records marked done are not in the file"

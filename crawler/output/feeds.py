@@ -12,7 +12,11 @@
 - ``EXPORT_GZIP`` gzips every feed, appending ``.gz`` to its URI; a feed whose
   URI ends in ``.gz`` is gzipped anyway.
 - Feed files are flushed after each item, so what the seen-store records as
-  exported is in the file even if the crawl is killed.
+  exported is in the file even if the crawl is killed. A feed that buffers
+  (Parquet: a row group at a time) holds marks back: ``when_durable(callback)``
+  calls back once what the feeds took so far is in their files, at once or
+  when the row groups holding it are written; ``flush_buffers()`` writes them
+  now (a distributed crawl going idle or closing).
 - A feed write that fails (disk full, I/O error) stops the crawl (close
   reason ``feed_error``, a failed exit status): nothing more is written to
   any feed, ``failure`` says why, so the seen-store marks nothing more and
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections import deque
 import json
 import logging
 import os
@@ -62,6 +67,8 @@ class FeedExporter(ScrapyFeedExporter):
         self.failure = ""  # why the feeds stopped being written; empty while they are
         self.held = ""  # why articles (not rejects) are no longer written; empty while they are
         self.whole: dict[str, int] = {}  # plain feed file -> its size after its last whole item
+        # callbacks waiting for buffered rows to be written: (exporter, its ``readable`` then) each
+        self.durable: deque[tuple[list[tuple[object, int]], object]] = deque()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -113,6 +120,40 @@ class FeedExporter(ScrapyFeedExporter):
                     self._written(slot)
         except OSError as exc:
             self.fail(exc)
+        if self.durable:
+            self._call_durable()
+
+    def when_durable(self, callback) -> None:
+        """``callback()`` once what the feeds took so far would survive the
+        crawl's death: now, or once the feeds that buffer it (Parquet) wrote
+        it; never once a feed write failed (it is then not done)."""
+        waits = [(slot.exporter, slot.exporter.readable) for slot in self.slots
+                 if getattr(slot.exporter, "pending", False)]
+        if waits or self.durable:
+            self.durable.append((waits, callback))
+            self._call_durable()
+        elif not self.failure:
+            callback()
+
+    def _call_durable(self) -> None:
+        while self.durable and not self.failure:
+            waits, callback = self.durable[0]
+            if any(exporter.readable <= then for exporter, then in waits):
+                return
+            self.durable.popleft()
+            callback()
+        if self.failure:
+            self.durable.clear()
+
+    def flush_buffers(self) -> None:
+        """The rows the feeds buffer written now, and what waited for them done."""
+        try:
+            for slot in self.slots:
+                if getattr(slot.exporter, "pending", False) and not self.failure:
+                    slot.exporter.flush_rows()
+        except OSError as exc:
+            self.fail(exc)
+        self._call_durable()
 
     def _written(self, slot) -> None:
         if isinstance(slot.file, io.BufferedWriter) and isinstance(slot.storage, FileFeedStorage):
@@ -139,7 +180,9 @@ class FeedExporter(ScrapyFeedExporter):
             schedule_coro(engine.close_spider_async(reason=FEED_ERROR))
 
     async def close_spider(self, spider) -> None:
+        self.flush_buffers()  # before the marks' stores close (their spider_closed handlers come after)
         await super().close_spider(spider)
+        self._call_durable()  # a feed that could not seek is readable once finished
         if not self.failure:
             return
         for path, size in self.whole.items():  # a line half written when the disk filled up

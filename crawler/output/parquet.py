@@ -11,7 +11,9 @@ Rows are written a row group at a time (``PARQUET_ROW_GROUP_ROWS`` rows, or
 sooner when the oldest row waited ``PARQUET_FLUSH_SECONDS``), and after
 each row group the file ends with a footer covering every group written: it
 is a valid Parquet file at every row group, so a crawl killed keeps all but
-the rows of the group it was filling. How: each row group is written by
+the rows of the group it was filling. Nothing marks a row's record done
+(seen-store, distributed marks and acknowledgements) before its group is
+written (``pending``, ``readable``; ``FeedExporter.when_durable``). How: each row group is written by
 pyarrow as a one-group file in memory; its data is copied to the end of the feed's data, its
 footer's byte offsets moved by as much (``moved_footer``), and the footer of
 all groups (pyarrow's metadata, appended group by group) rewritten after it. A feed that cannot seek (a
@@ -191,6 +193,13 @@ class ParquetExporter(BaseItemExporter):
         self.seekable = _seekable(file)
         self.stream_writer: pq.ParquetWriter | None = None  # when the file cannot seek
         self.warned: set[str] = set()
+        self.readable = 0  # times rows taken became readable in the file (FeedExporter.when_durable)
+
+    @property
+    def pending(self) -> bool:
+        """Rows taken that a crawl killed now would lose: rows buffered, or
+        (a feed that cannot seek: its footer comes at the end) any row."""
+        return bool(self.rows) or self.stream_writer is not None
 
     @classmethod
     def from_crawler(cls, crawler, file, **kwargs):
@@ -265,11 +274,14 @@ class ParquetExporter(BaseItemExporter):
         self.file.write(footer.getvalue()[len(_MAGIC):])
         self.file.truncate()
         self.file.flush()
+        self.readable += 1
 
     def finish_exporting(self) -> None:
         self.flush_rows()
         if self.stream_writer is not None:
             self.stream_writer.close()
+            self.stream_writer = None
+            self.readable += 1
         elif self.metadata is None:  # no row: a file with the schema and no row group
             schema = self.schema or SCHEMAS[Article]
             pq.write_table(schema.empty_table(), self.file, compression=self.compression)

@@ -402,6 +402,8 @@ class ReliableScheduler(RedisScheduler):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         queue: LeasedQueue = self.queue
+        if self.feeds is not None:  # what is done is written and acknowledged; the rest goes back
+            self.feeds.flush_buffers()
         self.push_unqueued()
         self.reject_unqueued()
         if reason == "finished" and not self.redis(lambda: len(queue), 1) and not self.redis(queue.in_flight, 1):
@@ -470,6 +472,12 @@ class ReliableScheduler(RedisScheduler):
         lease = request.meta.get(LEASE)
         if request.meta.get(UNFINISHED):  # left before its end (stopping): back on the queue at close
             return
+        if self.feeds is not None:  # once its items are in the files (a Parquet feed: their row group written)
+            self.feeds.when_durable(lambda: self.ack(lease))
+        else:
+            self.ack(lease)
+
+    def ack(self, lease: str) -> None:
         if lease in self.held and self.may_ack() and self.redis(lambda: self.queue.ack(lease)) is not None:
             self.held.discard(lease)  # else kept, acknowledged when Redis is back (or re-delivered)
             self.stats.inc_value("distributed/acked")
@@ -504,7 +512,10 @@ class ReliableScheduler(RedisScheduler):
                 self.stats.inc_value("distributed/requeued", count)
 
     def spider_idle(self, spider) -> None:
-        # The engine is idle: whatever this worker popped is handled by now.
+        # The engine is idle: whatever this worker popped is handled by now, and
+        # written once the feeds write what they buffer.
+        if self.feeds is not None:
+            self.feeds.flush_buffers()
         for lease in list(self.held) if self.may_ack() else ():
             if self.redis(lambda: self.queue.ack(lease)) is not None:
                 self.held.discard(lease)

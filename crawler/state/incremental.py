@@ -90,6 +90,12 @@ class SeenExtension:
         keys = {article_key(item.url, self.url_rules)}
         if response is not None and response.meta.get("seen_key"):
             keys.add(response.meta["seen_key"])
+        if self.feeds is not None:  # once in the file (a Parquet feed: its row group written)
+            self.feeds.when_durable(lambda: self.mark(keys))
+        else:
+            self.mark(keys)
+
+    def mark(self, keys: set[str]) -> None:
         self.unmarked |= keys
         try:
             self.store.add(self.unmarked)

@@ -6,7 +6,8 @@ re-delivered whole to another. ``DoneRecords`` keeps, per unit, the records
 (their ``fetched_from``) already written to a feed, articles or rejects, so
 the worker that gets the unit again skips them: every record ends once in
 the feeds. A record is marked right after the feed exporter wrote and flushed
-it (the handlers are connected after the exporter's), never before, and not
+it (the handlers are connected after the exporter's; a Parquet feed's row
+group written: ``FeedExporter.when_durable``), never before, and not
 once a feed write failed; a worker killed between the two leaves that one
 record to be written again, as a live spider's seen-store does.
 
@@ -67,9 +68,16 @@ class DoneRecords:
             return
         where = getattr(item, "fetched_from", None)
         if where:
-            self.client.sadd(self.key(response.url), where)
-            if self.stats is not None:
-                self.stats.inc_value("files/records_marked")
+            key = self.key(response.url)
+            if self.feeds is not None:  # once in the file (a Parquet feed: its row group written)
+                self.feeds.when_durable(lambda: self.add(key, where))
+            else:
+                self.add(key, where)
+
+    def add(self, key: str, where: str) -> None:
+        self.client.sadd(key, where)
+        if self.stats is not None:
+            self.stats.inc_value("files/records_marked")
 
     def item_scraped(self, item, response, spider) -> None:
         self.mark(item, response)
