@@ -42,6 +42,22 @@ def test_normalize_is_nfkc_casefold_and_word_characters_only(text):
     assert normalize(text) == re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ΣσΑa\u0301\u0308e\u1100\u1161ｶﾞ中，。 \n"), max_size=8) | _TRICKY, max_size=5))
+def test_a_text_of_blocks_joined_by_line_breaks_normalises_to_its_blocks_normalised_joined(blocks):
+    # the dedup stage takes the article's normalised text from its blocks' (a final
+    # sigma, a combining mark or a jamo at a block's edge must not tell the difference)
+    assert normalize("\n".join(blocks)) == "".join(map(normalize, blocks))
+
+
+def test_shingle_hashes_of_the_same_text_again_are_the_kept_ones_and_read_only():
+    first = shingle_hashes("冬天的哈尔滨冰雕", 5)
+    again = shingle_hashes("".join(["冬天的", "哈尔滨冰雕"]), 5)  # equal, another object
+    assert again is first and not again.flags.writeable
+    assert shingle_hashes("冬天的哈尔滨冰雕", 4).tolist() != first.tolist()[:3]  # another size: computed anew
+    assert len(shingle_hashes("冬天的哈尔滨冰雕", 4)) == 5
+
+
 def test_sentence_bounds_cut_glued_sentences_but_not_numbers():
     text = "It rose 3.5 percent. Then it fell.In the end nothing changed。下一句！最后"
     bounds = sentence_bounds(text)

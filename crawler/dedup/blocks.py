@@ -51,6 +51,7 @@ class BlockDedup:
     blocks: list[dict[str, Any]]
     removed: list[dict[str, str]] = field(default_factory=list)
     split_blocks: int = 0  # input blocks that were cut at a seam
+    norms: list[str] = field(default_factory=list)  # each input block's normalised text
 
 
 @dataclass
@@ -160,7 +161,8 @@ def dedup_blocks(
 ) -> BlockDedup:
     """Remove repeated blocks (and the repeated halves of glued blocks)."""
     texts = [block.get("text") or "" for block in blocks]
-    pieces = [_Piece(i, 0, len(t), normalize(t)) for i, t in enumerate(texts)]
+    norms = [normalize(t) for t in texts]
+    pieces = [_Piece(i, 0, len(t), norm) for i, (t, norm) in enumerate(zip(texts, norms))]
     profiler = _Profiler(hasher, min_chars)
     for _ in range(_MAX_ROUNDS):
         cuts = _seam_cuts(pieces, texts, profiler, threshold, min_chars)
@@ -168,7 +170,9 @@ def dedup_blocks(
             break
         pieces = _apply_cuts(pieces, texts, cuts)
     keep = _first_occurrences(pieces, profiler, threshold, min_chars)
-    return _assemble(blocks, texts, pieces, keep)
+    result = _assemble(blocks, texts, pieces, keep)
+    result.norms = norms
+    return result
 
 
 def _distinct(pieces: list[_Piece], min_chars: int) -> list[str]:

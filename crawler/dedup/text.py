@@ -69,11 +69,28 @@ def mix64(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> _U64(31))
 
 
+_last_hashes: tuple[str, int, np.ndarray] = ("", 0, np.empty(0, dtype=_U64))
+
+
 def shingle_hashes(norm: str, size: int) -> np.ndarray:
     """64-bit hashes of the character ``size``-grams of a normalised text,
     one per position (not deduplicated), computed without a Python loop per
     shingle: a polynomial over the code points, then mixed. A text shorter
-    than ``size`` (but not empty) is one shingle, so short blocks still hash."""
+    than ``size`` (but not empty) is one shingle, so short blocks still hash.
+
+    The last text's hashes are kept (read-only): an article's blocks, all
+    distinct, joined are the article's text, which the dedup stage hashes next."""
+    global _last_hashes
+    last, last_size, hashes = _last_hashes
+    if size == last_size and norm == last:
+        return hashes
+    hashes = _shingle_hashes(norm, size)
+    hashes.flags.writeable = False
+    _last_hashes = (norm, size, hashes)
+    return hashes
+
+
+def _shingle_hashes(norm: str, size: int) -> np.ndarray:
     if not norm:
         return np.empty(0, dtype=_U64)
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(_U64)

@@ -104,11 +104,13 @@ class DedupPipeline:
         if not isinstance(item, Article):
             return item, None
         self.stats.inc_value("dedup/articles")
-        if self.dedup_blocks_on:
-            self._dedup_blocks(item)
+        norms = self._dedup_blocks(item) if self.dedup_blocks_on else None
         if not self.dedup_articles_on:
             return item, None
-        norm = normalize(item.text)
+        # the text is its blocks joined by line breaks, which normalising drops: the
+        # blocks' normalised texts joined are its own (when no block changed)
+        norm = "".join(norms) if norms is not None and item.text == "\n".join(
+            block.get("text") or "" for block in item.blocks) else normalize(item.text)
         if len(norm) < self.min_chars:
             self.stats.inc_value("dedup/too_short")
             return item, None
@@ -120,12 +122,13 @@ class DedupPipeline:
             self._dedup_article(item, signature)
         return item
 
-    def _dedup_blocks(self, item: Article) -> None:
+    def _dedup_blocks(self, item: Article) -> list[str] | None:
+        """Repeated blocks out; the blocks' normalised texts when none changed."""
         result = dedup_blocks(
             item.blocks, self.hasher, threshold=self.block_threshold, min_chars=self.block_min_chars
         )
         if not result.removed:
-            return
+            return result.norms
         item.blocks = result.blocks
         item.removed.extend(result.removed)
         item.join_text()
