@@ -5,8 +5,11 @@ with templates on, and real crawls of the mock site (farm pages, quoting pages).
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
@@ -167,6 +170,20 @@ def test_two_passes_clean_the_first_articles_too(make_store):
         assert [r["text"] for r in removed_by_templates(item)] == [farm_line(corpus.index(item))]
         assert all(r["articles"] == 4 for r in removed_by_templates(item))
     templates.store.close()
+
+
+VOCABULARY = load_vocabulary()
+_WORDS = sorted({*VOCABULARY.platforms, *VOCABULARY.cues})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(st.sampled_from("ab.@1234５٣x 中文，\n"), max_size=6), max_size=8))
+def test_the_cue_screen_finds_what_its_pattern_finds(pieces):
+    text = "".join(pieces).lower()
+    screen = Former(VOCABULARY).screen(text)
+    assert screen.search(text) == (re.search(screen.body, text) is not None), (text, screen.body)
+    for line in text.split("\n"):
+        assert screen.search(line) == (re.search(screen.body, line) is not None), (line, screen.body)
 
 
 def test_an_article_made_of_templates_only_is_left_whole():

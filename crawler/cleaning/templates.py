@@ -127,6 +127,25 @@ def _hash63(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
+class CueScreen:
+    """``search(text)``: whether the cue pattern finds something in ``text``.
+    A match opens with one of ``first``'s characters: a text without any
+    (Chinese prose without digits) is told by one class scan (~1 us a block),
+    else the pattern, led by a look-ahead of those characters (half the cost
+    of trying each alternative at each position), searches from the first."""
+
+    __slots__ = ("body", "first", "pattern")
+
+    def __init__(self, body: str, first: str):
+        self.body = body  # the pattern as written
+        self.first = re.compile(f"[{first}]")
+        self.pattern = re.compile(f"(?=[{first}])(?:{body})")
+
+    def search(self, text: str) -> bool:
+        at = self.first.search(text)
+        return at is not None and self.pattern.search(text, at.start()) is not None
+
+
 class Former:
     """Builds the template form of a line (see the module's docstring)."""
 
@@ -140,9 +159,9 @@ class Former:
         cues = "|".join(map(re.escape, sorted(vocabulary.cues, key=len, reverse=True))) or "(?!)"
         self._cues = re.compile(rf"(?<![a-z])(?:{cues})(?![a-z])")  # "visit" in "visitors" is none
         self._words = re.compile(alternation((*vocabulary.platforms, *vocabulary.cues)))
-        self._screens: dict[tuple[str, ...], re.Pattern] = {}
+        self._screens: dict[tuple[str, ...], CueScreen] = {}
 
-    def screen(self, text: str) -> re.Pattern:
+    def screen(self, text: str) -> CueScreen:
         """What a line of ``text`` (folded, lower-cased) needs to show a cue: a host or address, a
         run of digits, or one of the platform names ``text`` holds, or (when
         it holds two) one of its boilerplate words. One scan of the article
@@ -156,10 +175,12 @@ class Former:
             if len(self._screens) >= 1024:
                 self._screens.clear()
             words = "".join(f"|{re.escape(word)}" for word in present)
-            pattern = self._screens[present] = re.compile(rf"[a-z0-9]\.[a-z]|@|\d{{3}}{words}")
+            first = "".join(sorted({re.escape(word[0]) for word in present if word}))
+            pattern = self._screens[present] = CueScreen(rf"[a-z0-9]\.[a-z]|@|\d{{3}}{words}",
+                                                          rf"a-z0-9@\d{first}")
         return pattern
 
-    def form(self, text: str, screen: re.Pattern | None = None) -> Form | None:
+    def form(self, text: str, screen: CueScreen | None = None) -> Form | None:
         """The form of ``text``; None when it is too short to be learned, or
         holds nothing ``screen`` (of this text or an article holding it) finds."""
         folded = fold(text)[0].lower()
@@ -315,7 +336,7 @@ class Templates:
                 return found[:MAX_UNITS]
         return found
 
-    def forms(self, line: str, screen: re.Pattern | None = None) -> list[Form]:
+    def forms(self, line: str, screen: CueScreen | None = None) -> list[Form]:
         """The form of a line that could be removed (with a cue in the line), if any."""
         form = self.former.form(line, screen)
         return [form] if form is not None and form.cues else []
