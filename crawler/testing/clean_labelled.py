@@ -39,7 +39,8 @@ def _read(name: str) -> dict:
 # the sets: "main" (injections.toml + lookalikes.toml, the rules were tuned on
 # it), "holdout" and "unseen" (one file each, look-alikes under [lookalike]; a
 # [carriers] table there replaces carriers.toml)
-SETS = ("main", "holdout", "unseen", "fresh", "novel", "probe", "intent", "bilingual", "shapes_probe", "pasted")
+SETS = ("main", "holdout", "unseen", "fresh", "novel", "probe", "intent", "bilingual", "shapes_probe", "pasted",
+        "notes_probe")
 
 
 def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
