@@ -214,17 +214,33 @@ def hidden_signal(value: str) -> str:
 _BRACKETED = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕\n]{4,300}[）)】\]〕]")
 
 
+_QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『』\n]*』')
+
+
 def _note_score(rule: Rule, text: str) -> int:
     c, p = rule.compiled, rule.params
+    if p["blank_quotes"]:
+        text = _QUOTED.sub(" ", text)
     lowered = text.lower()  # the groups are lower-case words
     score = sum(w for pattern, w in zip(c["groups"], p["weights"]) if pattern.search(lowered))
     return score + (1 if c["marker"] is not None and c["marker"].search(lowered) else 0)
 
 
+_CLAUSES = re.compile(r"[^，,；;。！？!?\n]+")
+
+
+def _clauses_hold(rule: Rule, text: str) -> bool:
+    """Whether enough of the clauses of ``text`` hold a word of the rule's groups."""
+    clauses = [m.group().lower() for m in _CLAUSES.finditer(text) if m.group().strip()]
+    held = sum(1 for clause in clauses if any(g.search(clause) for g in rule.compiled["groups"]))
+    return held >= rule.params["clause_share"] * len(clauses)
+
+
 def _is_note(rule: Rule, text: str) -> bool:
     unless = rule.compiled["unless"]
     return (len(text) <= rule.params["max_chars"] and _note_score(rule, text) >= rule.params["min_score"]
-            and not (unless is not None and unless.search(text)))
+            and not (unless is not None and unless.search(text))
+            and (not rule.params["clause_share"] or _clauses_hold(rule, text)))
 
 
 def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
@@ -237,6 +253,10 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     text = block.text
     if p["where"] == "bracket":
         return [m.span() for m in _BRACKETED.finditer(text) if _is_note(rule, m.group())]
+    if p["where"] in ("line", "head"):  # the whole block is the note
+        if p["where"] == "head" and index >= p["within"]:
+            return []
+        return [(0, len(text))] if _is_note(rule, text) else []
     if index < len(article.blocks) - p["within"]:
         return []
     found = None

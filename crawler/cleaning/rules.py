@@ -37,6 +37,7 @@ DEFAULT_RULES_DIR = resources.files("crawler.cleaning") / "rules"
 SCOPES = ("span", "sentence", "block")
 CONTEXTS = ("sentence", "block")
 WHERE = ("any", "head", "tail")
+NOTE_WHERE = ("tail", "bracket", "head", "line")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
@@ -73,8 +74,13 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "hidden": {},
     # a note about the text or the site itself, found by its shape: scored by
     # the groups of words it holds (each list in ``groups`` counts its weight
-    # once), in a bracket (``where`` "bracket") or at the tail (``where``
-    # "tail": the last ``within`` blocks, and the last sentences of the last one)
+    # once), in a bracket (``where`` "bracket"), at the tail (``where`` "tail":
+    # the last ``within`` blocks, and the last sentences of the last one), as a
+    # whole block of the first ``within`` ("head") or anywhere ("line");
+    # ``blank_quotes``: words inside quotation marks do not count (a quoted
+    # prompt or reply is what an article reports, not what it does);
+    # ``clause_share``: the share of its clauses that must hold a word of a
+    # group (a note glued to a sentence about something else is not one)
     "note": {
         "groups": (list, None),
         "weights": (list, None),
@@ -84,6 +90,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "within": (int, 2),
         "max_chars": (int, 160),
         "unless": (str, None),
+        "blank_quotes": (bool, False),
+        "clause_share": (float, 0.0),
     },
     # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
     # (the words of the lists in ``groups``, each counting its ``weights``
@@ -207,8 +215,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'weights' must be one integer per group")
         params["weights"] = weights
     if kind == "note":
-        if params["where"] not in ("tail", "bracket"):
-            raise RuleError(f"{where}: 'where' must be tail or bracket (got {params['where']!r})")
+        if params["where"] not in NOTE_WHERE:
+            raise RuleError(f"{where}: 'where' must be one of {', '.join(NOTE_WHERE)} (got {params['where']!r})")
     for key in ("min_run", "pipe_min_run", "loose_min_run"):
         if key in params and params[key] < 2:
             raise RuleError(f"{where}: {key!r} must be >= 2")
