@@ -203,12 +203,21 @@ def _backdrop(value: str, current: str | None) -> str | None:
     return colours[0] if colours else None
 
 
-@functools.lru_cache(maxsize=8192)
+# styles up to this long are remembered (4,096 of them: a few MB at most on a hostile page)
+_REMEMBERED_STYLE_CHARS = 512
+
+
 def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = False) -> _Css:
     """The hiding state of an element given its ``style`` and its parent's state.
 
     Remembered per (style, parent state): editors repeat a handful of inline
     styles on every span of a body, so most elements are a dictionary look-up."""
+    if style and len(style) > _REMEMBERED_STYLE_CHARS:
+        return _css_state(style, parent, hidden_attr)
+    return _remembered_css_state(style, parent, hidden_attr)
+
+
+def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
     hard, visibility, font_zero, indent_off, transparent, color, backdrop, via = parent
     if hidden_attr and hard is None:
         hard = "hidden-attribute"
@@ -264,6 +273,9 @@ def css_state(style: str | None, parent: _Css = _VISIBLE, hidden_attr: bool = Fa
             if shift is not None and shift <= _OFFSCREEN_PX and hard is None:
                 hard = "off-screen"
     return _Css(hard, visibility, font_zero, indent_off, transparent, color, backdrop, via)
+
+
+_remembered_css_state = functools.lru_cache(maxsize=4096)(_css_state)
 
 
 def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
