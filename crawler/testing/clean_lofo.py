@@ -34,10 +34,11 @@ class Family:
     withhold: dict = field(default_factory=dict)
     novel: bool = False
     structural: bool = False
+    fit: bool = False  # written before any change for it, then used to build signals
 
     @property
     def kind(self) -> str:
-        return "novel" if self.novel else "structural" if self.structural else "written"
+        return "fit" if self.fit else "novel" if self.novel else "structural" if self.structural else "written"
 
     def holds(self, case: labelled.Case) -> bool:
         for sel in self.selectors:
@@ -50,7 +51,8 @@ class Family:
 
 def load_families(path=FAMILIES) -> list[Family]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Family(f["name"], f["cases"], f.get("withhold", {}), f.get("novel", False), f.get("structural", False))
+    return [Family(f["name"], f["cases"], f.get("withhold", {}), f.get("novel", False), f.get("structural", False),
+                   f.get("fit", False))
             for f in data["family"]]
 
 
