@@ -272,6 +272,8 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
 def _span_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
     """Ads pasted inside a sentence (``spans.cuts``), over the folded view."""
     c, p = rule.compiled, rule.params
+    if rule.screen is not None and not block.passes(rule.screen):
+        return []  # no word of a heavy group: no span can weigh enough
     text = block.text
     anchors = [spans.Anchor(m.start(), m.end(), c["weights"][m.group()], m.group())
                for m in c["anchors"].finditer(text)]
