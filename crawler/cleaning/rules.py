@@ -415,10 +415,12 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
             rule.compiled["anchors"] = compiler._compile(alternation(weights), 0, rule, "groups")[0]
             rule.compiled["weights"] = weights
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
-            # a span needs a word of a group weighing 2 or more: blocks with none skip the rule
+            # a span needs a word of a group weighing 2 or more (its "pattern", what the
+            # screen screens for): blocks with none skip the rule
             heavy = [name for name, w in zip(p["groups"], p["weights"]) if w >= 2]
             if heavy:
-                rule.screen = compiler.screen(*compiler.compile("|".join(f"{{{{{n}}}}}" for n in heavy), rule, "groups"))
+                rule.compiled["pattern"], tree = compiler.compile("|".join(f"{{{{{n}}}}}" for n in heavy), rule, "groups")
+                rule.screen = compiler.screen(rule.compiled["pattern"], tree)
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])
