@@ -77,6 +77,8 @@ def lexicon() -> Lexicon:
         pairs.update(a + b for a, b in zip(word, word[1:]))
         if 2 <= len(word) <= 3:
             words.add(word)
+    # wordfreq keeps every list it read (~27 MB for zh large, per pipeline worker): only these are needed
+    wordfreq.get_frequency_list.cache_clear()
     return Lexicon(frozenset(pairs), frozenset(words))
 
 
