@@ -219,7 +219,8 @@ def extract_document(html, url: str, *, recall: bool = False, metadata: bool = T
     import trafilatura  # ~0.1 s at import: only for pages no site parser claims, paid by the first
 
     return trafilatura.bare_extraction(
-        page_tree(html) if isinstance(html, str) else html, url=url, with_metadata=metadata, include_images=False, include_comments=False,
+        page_tree(html) if isinstance(html, str) else html,
+        url=url, with_metadata=metadata, include_images=False, include_comments=False,
         include_tables=True, include_links=True, favor_precision=not recall, favor_recall=recall,
         output_format="python", date_extraction_params=_date_params(),
     )
