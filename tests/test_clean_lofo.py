@@ -7,7 +7,8 @@ import pytest
 
 from crawler.testing import clean_lofo as lofo
 
-SIGNAL_FAMILIES = ("style_sheet", "host_separators", "tail_note_probe", "writer_note_probe")
+SIGNAL_FAMILIES = ("style_sheet", "host_separators", "tail_note_probe", "writer_note_probe", "disclaimer_unknown",
+                   "english_seo_en")
 
 
 @pytest.fixture(scope="module")

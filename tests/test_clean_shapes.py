@@ -1,0 +1,101 @@
+"""Shapes of rules/35-shapes.toml: sales talk of any verb, hooks, English pasted
+flush into Chinese and contacts of any messenger, each with what must stay."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, load_rules
+
+CLEANER = Cleaner(load_rules())
+EN = "The bridge opened in 1932 and still carries the morning trams."
+ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
+
+
+def clean(*texts):
+    """The texts cleaned in an article of some more prose (a short article
+    losing much of its text would meet the safety valve)."""
+    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (*texts, ZH, EN, ZH)]
+    result = CLEANER.clean_blocks(blocks)
+    assert kept(result)[-3:] == [ZH, EN, ZH]
+    result.blocks = result.blocks[:-3]
+    return result
+
+
+def kept(result):
+    return [b["text"] for b in result.blocks]
+
+
+def removed(result):
+    return [(x["signal"], x["text"].strip()) for x in result.removed]
+
+
+@pytest.mark.parametrize("ad", [
+    "Stream every match live for just $4, cancel anytime.",
+    "Melt belly fat while you sleep with KetoBurn, 60% off this week only.",
+    "Snap up designer bags at 90% off, free shipping worldwide.",
+])
+def test_sales_sentence_led_by_a_verb_of_any_kind_goes(ad):
+    r = clean(f"{EN} {ad}")
+    assert kept(r) == [EN]
+    assert removed(r) == [("sales_pitch", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # one mark: an instruction or news
+    "Watch the full interview on the website, where a transcript is free.",
+    # two marks in different clauses
+    "Buy your rail pass before you travel; it costs $120 online at the station.",
+    # no verb leads: a noun, a plural, a past tense
+    "Inflation hit 5% in March, with petrol at $4 a gallon.",
+    "Subscribers get the first month free, the service announced, at $9.99 after that.",
+    "Stream quality dropped during the final, and fans who paid $4.99 got 50% back.",
+])
+def test_instructions_and_news_with_prices_stay(text):
+    assert kept(clean(f"{EN} {text}")) == [f"{EN} {text}"]
+
+
+def test_a_hook_goes_with_the_sellers_sentence_after_it():
+    ad = "Stuck on your thesis? Our writers deliver any essay within 24 hours."
+    r = clean(f"{EN} {ad}")
+    assert kept(r) == [EN]
+    assert removed(r) == [("sales_hook", ad)]
+    question = "Need a quick lunch? Toss leftover rice with an egg, and it is ready in ten minutes."
+    assert kept(clean(question)) == [question]
+
+
+def test_english_of_any_words_pasted_flush_into_chinese_goes():
+    r = clean("入秋以后，山里的柿vpn unblock netflix china子陆续成熟。")
+    assert kept(r) == ["入秋以后，山里的柿子陆续成熟。"]
+    assert removed(r) == [("foreign_span", "vpn unblock netflix china")]
+
+
+@pytest.mark.parametrize("text", [
+    "这本书的英文名是a brief history of time，中文译本卖得也不错。",  # named
+    "他下载了open street map的离线包，进山前把路线都存好了。",  # taken up by 的
+    "这家公司把 machine learning 用在了农产品分拣上。",  # spaced
+])
+def test_english_named_or_spaced_in_chinese_prose_stays(text):
+    assert kept(clean(text)) == [text]
+
+
+@pytest.mark.parametrize("bait", ["Line：hk_7788", "蝌蚪号：kd88123", "v❤x：hy5599", "🐧：3345678901", "Skype：sales.cn88"])
+def test_contact_of_any_messenger_goes(bait):
+    r = clean(f"入秋以后，山里的柿子{bait}陆续成熟。")
+    assert kept(r) == ["入秋以后，山里的柿子陆续成熟。"]
+    assert removed(r) == [("contact_shape", bait)]
+
+
+@pytest.mark.parametrize("text", [
+    "型号：RTX4090，学号：20211234，文件：data_2024.csv，用户名：zhang_san。",
+    "本期看点：Web Worker：No.85 讲前端性能。",
+    "报名请联系社区工作人员，微信：sq_2024，名额有限。",  # a notice names whose contact it is
+    "会议论文请发送至邮箱 conf2025@example.edu，逾期不再受理。",
+])
+def test_ids_that_are_no_contact_bait_stay(text):
+    assert kept(clean(text)) == [text]
+
+
+def test_a_note_glued_after_an_english_sentence_is_a_sentence_of_its_own():
+    last = "Villagers string the fruit under the eaves.Editor's note: some images in this post were sourced online; contact us for removal."
+    r = CLEANER.clean_blocks([{"type": "paragraph", "text": t, "lang": None} for t in (ZH, EN, ZH, last)])
+    assert kept(r) == [ZH, EN, ZH, "Villagers string the fruit under the eaves."]
+    assert removed(r) == [("note_shape", last.split("eaves.")[1])]
