@@ -119,7 +119,7 @@ def weight(cluster: list[Anchor]) -> int:
     return sum(seen.values())
 
 
-def seams(text: str, start: int, end: int, lo: int, hi: int, window: int, lexicon: Lexicon):
+def seams(text: str, start: int, end: int, lo: int, hi: int, window: int, words: Lexicon):
     """The best span around ``text[start:end]`` (the sales talk) within the
     sentence ``[lo, hi)``: (score, span start, span end, word break?), or None.
 
@@ -135,13 +135,13 @@ def seams(text: str, start: int, end: int, lo: int, hi: int, window: int, lexico
     for left in range(max(lo, start - window), start + 1):
         x = text[left - 1] if left > lo else ""
         left_edge = left == lo or x in _EDGE
-        left_word = not left_edge and lexicon.inside(x, text[left])
+        left_word = not left_edge and words.inside(x, text[left])
         for right in range(end, min(hi_open, end + window) + 1):
             v = text[right] if right < hi_open else ""
             right_edge = right == hi_open or v in _EDGE
-            right_word = not right_edge and lexicon.inside(text[right - 1], v)
+            right_word = not right_edge and words.inside(text[right - 1], v)
             broken = (not left_edge and not right_edge and not left_word and not right_word
-                      and lexicon.joins(text, left, right))
+                      and words.joins(text, left, right))
             score = (3 * broken + 1.5 * (left_edge + right_edge) - 3 * (left_word + right_word)
                      - SPREAD * ((start - left) + (right - end)))
             if best is None or score > best[0]:
@@ -149,7 +149,7 @@ def seams(text: str, start: int, end: int, lo: int, hi: int, window: int, lexico
     return best
 
 
-def cuts(text: str, anchors: list[Anchor], bounds, params: Params, lexicon: Lexicon, unless=None) -> list[tuple[int, int, str]]:
+def cuts(text: str, anchors: list[Anchor], bounds, params: Params, words: Lexicon, unless=None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the pasted ads in one block: ``word_break``
     when the seams split a word of the host, ``sales_span`` when the host's
     punctuation bounds a span dense with sales talk. ``unless``: a pattern
@@ -166,7 +166,7 @@ def cuts(text: str, anchors: list[Anchor], bounds, params: Params, lexicon: Lexi
             continue
         start, end = min(a.start for a in strong), max(a.end for a in strong)
         lo, hi = sentence_at(bounds, start)
-        found = seams(text, start, end, lo, hi, params.window, lexicon)
+        found = seams(text, start, end, lo, hi, params.window, words)
         if found is None:
             continue
         score, left, right, broken = found
