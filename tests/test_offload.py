@@ -8,6 +8,8 @@ import copy
 import json
 import dataclasses
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from crawler.fetching.corpus import Limits, record_page
 from crawler.items import Article, Page
 from crawler.pipelines import offload
 from crawler.pipelines.dedup import DedupPipeline
-from crawler.pipelines.offload import OffloadPipeline, WorkerDied
+from crawler.pipelines.offload import OffloadPipeline, WorkerDied, _Worker
 from crawler.testing import corpora
 from tests.support import read_jsonl, run_scrapy
 
@@ -172,6 +174,8 @@ class CrashStage:
     def process_item(self, item):
         if isinstance(item, Page) and item.url.endswith("/crash"):
             os._exit(3)
+        if isinstance(item, Page) and item.url.endswith("/slow"):
+            time.sleep(0.1)
         return Article(url=item.url, fetched_from=item.fetched_from, source="web")
 
 
@@ -190,6 +194,34 @@ def test_worker_death_fails_the_item_at_work_and_a_new_worker_takes_the_rest():
     assert [r.url for i, r in enumerate(results) if i != 1] == [
         "https://example.com/a", "https://example.com/b", "https://example.com/c"]
     assert all(isinstance(r, Article) for i, r in enumerate(results) if i != 1)
+
+
+def test_a_worker_killed_after_it_answered_loses_no_item():
+    """The worker dies with answers in its pipe that the crawl has not read yet
+    and items still waiting to be sent: each answer is kept, at most the item
+    it was working on fails, the rest go to a new worker (once, items were lost
+    and their crawl never closed)."""
+    pipeline = OffloadPipeline({"LOG_LEVEL": "INFO"}, [f"{__name__}.CrashStage"], 1)
+    pages = [Page(f"https://example.com/{n}/slow", "") for n in range(3 * _Worker.IN_FLIGHT)]
+
+    async def scenario():
+        tasks = [asyncio.ensure_future(pipeline.process_item(page)) for page in pages]
+        await asyncio.sleep(0)  # each task has sent its page or queued it
+        worker = pipeline.workers[0]
+        assert len(worker.sent) == _Worker.IN_FLIGHT and worker.waiting
+        await worker.started  # its stages are built
+        assert worker.conn.poll(60), "no answer from the worker"
+        # killed with an answer in its pipe the event loop has not read
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(30)
+        results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 120)
+        pipeline.close_spider()
+        return results
+
+    results = asyncio.run(scenario())
+    died = [i for i, r in enumerate(results) if isinstance(r, WorkerDied)]
+    assert len(died) <= 1 and all(i < _Worker.IN_FLIGHT for i in died)  # only an item that was sent
+    assert [r.url for r in results if isinstance(r, Article)] == [p.url for i, p in enumerate(pages) if i not in died]
 
 
 def test_worker_death_in_a_batch_fails_only_the_record_that_killed_it():

@@ -351,9 +351,20 @@ class _Worker:
     def pump(self) -> None:
         while self.waiting and len(self.sent) < self.IN_FLIGHT and not (
                 self.sent and len(self.waiting[0][1]) > self.LARGE):
-            future, message = self.waiting.popleft()
-            self.conn.send_bytes(message)
+            future, message = self.waiting[0]
+            self.conn.send_bytes(message)  # a dead worker: it raises, and the item stays waiting
+            self.waiting.popleft()
             self.sent.append(future)
+
+
+def _pump(worker: _Worker) -> None:
+    """Send the worker what it may take now. A worker that died is not failed
+    here: its pipe still holds the answers it wrote before, and the reader
+    meets its end (``_died``) after them."""
+    try:
+        worker.pump()
+    except OSError:
+        pass
 
 
 class OffloadPipeline:
@@ -461,9 +472,9 @@ class OffloadPipeline:
                     self._failed(result)
                 return
             future = worker.sent.popleft()
-            worker.pump()  # its next work first: it is not kept waiting while this result is used
             if not future.done():
-                future.set_result(result)
+                future.set_result(result)  # its caller runs later: the worker's next work goes first
+            _pump(worker)
         except (EOFError, OSError):
             self._died(worker)
 
@@ -497,10 +508,12 @@ class OffloadPipeline:
         if worker.started is not None and not worker.started.done():  # died before its stages were built
             worker.started.set_result(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode} "
                                                  "before its stages were built"))
-        pending = list(worker.sent) + [future for future, _ in worker.waiting]
-        for future in pending[:1]:
+        # its pipe was read to the end: what it answered is answered; the first item sent
+        # and not answered was at work
+        at_work = list(worker.sent)[:1]
+        for future in at_work:
             future.set_exception(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode}"))
-        for future in pending[1:]:
+        for future in list(worker.sent)[1:] + [future for future, _ in worker.waiting]:
             future.set_result(None)  # not run: the caller resubmits it
 
     async def _run(self, message: bytes):
@@ -511,10 +524,7 @@ class OffloadPipeline:
             worker = min(self.workers, key=_Worker.load)
             future = asyncio.get_running_loop().create_future()
             worker.waiting.append((future, message))
-            try:
-                worker.pump()
-            except OSError:
-                self._died(worker)
+            _pump(worker)
             outcome = await future
             if outcome is not None:
                 return outcome
