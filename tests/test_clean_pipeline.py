@@ -66,7 +66,8 @@ def test_safety_valve_is_counted():
 def test_user_rules_and_disabled_rules_from_settings(tmp_path):
     mine = tmp_path / "mine.toml"
     mine.write_text('[[rules]]\nname = "ferry-ad"\nreason = "ad"\npattern = "船票八折"\n', encoding="utf-8")
-    stage, stats = pipeline(CLEAN_RULES=[str(mine)], CLEAN_DISABLED_RULES=["wechat-prompt-line", "wechat-prompt-head", "wechat-prompt-tail"])
+    stage, stats = pipeline(CLEAN_RULES=[str(mine)], CLEAN_DISABLED_RULES=[
+        "wechat-prompt-line", "wechat-prompt-head", "wechat-prompt-tail", "reader-prompt-line", "reader-prompt-tail"])
     item = article("渡轮每天往返两次船票八折，乘客可以在甲板上看日落。", "点击上方蓝字关注我们")
     stage.process_item(item)
     assert item.text == "渡轮每天往返两次，乘客可以在甲板上看日落。\n点击上方蓝字关注我们"
