@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections import deque
 import json
 import logging
 import os
+from collections import deque
 from datetime import datetime, timezone
 
 from itemadapter import ItemAdapter
