@@ -4,6 +4,7 @@ feed of the same crawl, a fixed schema, and a valid file after every row group."
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import signal
 import subprocess
@@ -90,3 +91,38 @@ def test_a_killed_crawl_keeps_every_row_group_it_wrote(tmp_path):
     assert len(rows) >= 15 and len(rows) % 5 == 0
     assert len({row["fetched_from"] for row in rows}) == len(rows)
     assert all(row["text"] and row["blocks"] for row in rows)
+
+
+class _WatchedFile(io.FileIO):
+    """A feed file that checks, after each write reaches the disk, that the file
+    holds a valid Parquet file: a process killed between two writes leaves that."""
+
+    def __init__(self, path, mode):
+        super().__init__(path, mode)
+        self.path = path
+        self.states: list[int | None] = []  # rows readable after each write
+
+    def write(self, data):
+        written = super().write(data)
+        try:
+            self.states.append(pq.read_metadata(self.path).num_rows)
+        except Exception:  # noqa: BLE001 - any unreadable state is what the test looks for
+            self.states.append(None)
+        return written
+
+
+def test_the_file_is_valid_parquet_after_every_write(tmp_path):
+    from crawler.items import Rejected
+    from crawler.output.parquet import ParquetExporter
+
+    path = tmp_path / "rejects.parquet"
+    file = _WatchedFile(path, "wb")
+    exporter = ParquetExporter(file, row_group_rows=3)
+    exporter.start_exporting()
+    for n in range(10):
+        exporter.export_item(Rejected(fetched_from=f"file:///dump.jsonl#line={n}", url=None, reason="empty",
+                                      status=None, detail=""))
+    exporter.finish_exporting()
+    file.close()
+    assert None not in file.states, file.states
+    assert file.states[-1] == 10 and pq.read_table(path).num_rows == 10

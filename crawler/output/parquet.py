@@ -16,7 +16,8 @@ the rows of the group it was filling. Nothing marks a row's record done
 written (``pending``, ``readable``; ``FeedExporter.when_durable``). How: each row group is written by
 pyarrow as a one-group file in memory; its data is copied to the end of the feed's data, its
 footer's byte offsets moved by as much (``moved_footer``), and the footer of
-all groups (pyarrow's metadata, appended group by group) rewritten after it. A feed that cannot seek (a
+all groups (pyarrow's metadata, appended group by group) rewritten after it, data and footer
+in one write over the old footer (so a process killed at any moment leaves a valid file). A feed that cannot seek (a
 pipe) gets its footer once, at the end.
 """
 
@@ -250,9 +251,9 @@ class ParquetExporter(BaseItemExporter):
                 self.stream_writer = pq.ParquetWriter(self.file, self.schema, compression=self.compression)
             self.stream_writer.write_table(table, row_group_size=table.num_rows)
             return
-        if self.metadata is None:
-            self.file.write(_MAGIC)
-            self.data_end = len(_MAGIC)
+        start = b""
+        if self.metadata is None:  # the file's first bytes go with its first group
+            start, self.data_end = _MAGIC, len(_MAGIC)
         memory = io.BytesIO()
         with pq.ParquetWriter(memory, self.schema, compression=self.compression) as writer:
             writer.write_table(table, row_group_size=table.num_rows)
@@ -268,12 +269,15 @@ class ParquetExporter(BaseItemExporter):
             self.metadata.append_row_groups(group)
         footer = io.BytesIO()
         self.metadata.write_metadata_file(footer)
-        self.file.seek(self.data_end)
-        self.file.write(data)
-        self.data_end += len(data)
-        self.file.write(footer.getvalue()[len(_MAGIC):])
-        self.file.truncate()
+        # One write of the group's data and the new footer over the old footer: a process
+        # killed between two writes (a loaded machine descheduled it there) left a file
+        # with no footer, unreadable; the new end is longer than the old, so the file
+        # ends with a valid footer before the write and after it.
         self.file.flush()
+        self.file.seek(self.data_end - len(start))
+        self.file.write(start + data + footer.getvalue()[len(_MAGIC):])
+        self.file.flush()
+        self.data_end += len(data)
         self.readable += 1
 
     def finish_exporting(self) -> None:
