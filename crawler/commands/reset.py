@@ -44,12 +44,7 @@ class Command(ScrapyCommand):
             self.reset_dedup()
 
     def reset_seen(self, name: str) -> None:
-        store = load_object(self.settings["SEEN_STORE"]).from_settings(self.settings, name)
-        try:
-            keys = len(store)
-            store.clear()
-        finally:
-            store.close()
+        keys = _empty(load_object(self.settings["SEEN_STORE"]).from_settings(self.settings, name), len)
         print(f"seen-store of {name}: emptied ({keys} keys)")
 
     def reset_dedup(self) -> None:
@@ -63,12 +58,7 @@ class Command(ScrapyCommand):
         else:
             print(f"near-duplicate index: nothing to reset (DEDUP_BACKEND = {backend!r} lives for one run)")
             return
-        try:
-            articles = store.count()
-            store.clear()
-        finally:
-            store.close()
-        print(f"near-duplicate index ({where}): emptied ({articles} articles)")
+        print(f"near-duplicate index ({where}): emptied ({_empty(store)} articles)")
 
     def reset_templates(self) -> None:
         settings = self.settings
@@ -78,10 +68,14 @@ class Command(ScrapyCommand):
             return
         from crawler.pipelines.templates import open_templates
 
-        store = open_templates(settings).store
-        try:
-            articles = store.count()
-            store.clear()
-        finally:
-            store.close()
-        print(f"learned templates ({backend}): emptied ({articles} articles)")
+        print(f"learned templates ({backend}): emptied ({_empty(open_templates(settings).store)} articles)")
+
+
+def _empty(store, size=lambda store: store.count()) -> int:
+    """Empty ``store`` and close it; what it held (``size`` of it)."""
+    try:
+        held = size(store)
+        store.clear()
+    finally:
+        store.close()
+    return held

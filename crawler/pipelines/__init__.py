@@ -47,7 +47,7 @@ def store_failure(item, exc: BaseException, store: str) -> Reject | None:
     """The reject of an item whose stage could not use ``store`` (the dedup
     index, the learned-template store): its Redis away, or its disk full.
     None for any other error (a bug: the item is an ``error``)."""
-    from crawler.state.outage import out_of_space, unreachable
+    from crawler.state.outage import out_of_space, unreachable  # here: that module imports this one
 
     if unreachable(exc):
         kind, why = Reject, f"{store}'s Redis did not answer"

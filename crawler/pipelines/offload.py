@@ -349,22 +349,21 @@ class _Worker:
         return len(self.waiting) + len(self.sent)
 
     def pump(self) -> None:
+        """Send the worker what it may take now. A worker that died is not failed
+        here: its pipe still holds the answers it wrote before, and the reader
+        meets its end (``_died``) after them."""
+        try:
+            self._send()
+        except OSError:
+            pass
+
+    def _send(self) -> None:
         while self.waiting and len(self.sent) < self.IN_FLIGHT and not (
                 self.sent and len(self.waiting[0][1]) > self.LARGE):
             future, message = self.waiting[0]
             self.conn.send_bytes(message)  # a dead worker: it raises, and the item stays waiting
             self.waiting.popleft()
             self.sent.append(future)
-
-
-def _pump(worker: _Worker) -> None:
-    """Send the worker what it may take now. A worker that died is not failed
-    here: its pipe still holds the answers it wrote before, and the reader
-    meets its end (``_died``) after them."""
-    try:
-        worker.pump()
-    except OSError:
-        pass
 
 
 class OffloadPipeline:
@@ -474,7 +473,7 @@ class OffloadPipeline:
             future = worker.sent.popleft()
             if not future.done():
                 future.set_result(result)  # its caller runs later: the worker's next work goes first
-            _pump(worker)
+            worker.pump()
         except (EOFError, OSError):
             self._died(worker)
 
@@ -524,7 +523,7 @@ class OffloadPipeline:
             worker = min(self.workers, key=_Worker.load)
             future = asyncio.get_running_loop().create_future()
             worker.waiting.append((future, message))
-            _pump(worker)
+            worker.pump()
             outcome = await future
             if outcome is not None:
                 return outcome

@@ -41,6 +41,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.output.feeds import FeedExporter
+from crawler.pipelines import StateUnwritable
 from crawler.runtime.scrapy_internals import schedule_coro
 
 logger = logging.getLogger(__name__)
@@ -185,8 +187,6 @@ class StateWatch:
         return watch
 
     def item_dropped(self, item, response, exception, spider) -> None:
-        from crawler.pipelines import StateUnwritable
-
         if isinstance(exception, StateUnwritable):
             self.close(exception.rejected.detail)
 
@@ -197,8 +197,6 @@ class StateWatch:
         self.crawler.stats.set_value("state/error", why)
         logger.error("%s: closing the crawl (%s); no more articles are exported (nor marked), so the"
                      " next run fetches them again", why, STATE_FULL)
-        from crawler.output.feeds import FeedExporter
-
         if (feeds := self.crawler.get_extension(FeedExporter)) is not None:
             feeds.hold_articles(why)
         engine = self.crawler.engine
