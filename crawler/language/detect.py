@@ -83,12 +83,12 @@ class LanguageDetector:
         if block_type in self.rules.neutral_types:
             return _NEUTRAL
         sample = _language_only(_window(text, self.rules.scan_chars))
-        # only the scripts that occur are counted over the whole sample
-        present = self._scripts_in(sample)
-        if not present:
+        counts = self._script_counts(sample)
+        if not counts:
             return _NOTHING
-        runs = {i: self._runs[i].findall(sample) for i in present}
-        counts = {i: sum(map(len, runs[i])) for i in present}
+        present = sorted(counts)
+        # runs of characters only for the scripts that count words, or whose words are read below
+        runs = {i: self._runs[i].findall(sample) for i in present if self._scripts[i].words}
         units = {i: float(len(runs[i])) if self._scripts[i].words else counts[i] * self._scripts[i].weight
                  for i in present}
         for i, j, share in self._absorbing:
@@ -106,20 +106,24 @@ class LanguageDetector:
             return self._short(counts, units)
         if script.lang:
             return Guess(script.lang, True, languages, "script")
-        words = runs[best]
+        words = runs[best] if best in runs else self._runs[best].findall(sample)
         return self._by_stopwords(words, languages) or self._by_langdetect(script, words, languages)
 
-    def _scripts_in(self, text: str) -> list[int]:
-        """Indices of the scripts whose characters occur in the text, ascending:
-        its distinct characters translated to script tags in one C call."""
-        found = set()
-        for tag in set("".join(set(text)).translate(self._tags)):
+    def _script_counts(self, text: str) -> dict[int, int]:
+        """Characters of each script occurring in the text, by script index: the
+        text translated to script tags in one C call (a set of its characters
+        would cost more: each CJK character is an object to hash), then counted."""
+        tags = text.translate(self._tags)
+        counts: dict[int, int] = {}
+        for tag in set(tags):
             code = ord(tag)
             if code <= len(self._scripts):
-                found.add(code - 1)
-            else:  # beyond the table: left as it was
-                found.update(i for i, s in enumerate(self._scripts) if any(lo <= code <= hi for lo, hi in s.ranges))
-        return sorted(found)
+                counts[code - 1] = counts.get(code - 1, 0) + tags.count(tag)
+                continue
+            for i, script in enumerate(self._scripts):  # beyond the table: left as it was
+                if any(lo <= code <= hi for lo, hi in script.ranges):
+                    counts[i] = counts.get(i, 0) + tags.count(tag)
+        return counts
 
     def _short(self, counts: dict[int, int], units: dict[int, float]) -> Guess:
         """Too little text to tell: any language of the scripts present may come
