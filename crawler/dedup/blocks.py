@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from crawler.dedup.minhash import MinHasher, similarity
-from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set
+from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set, sorted_distinct
 
 REASON = "duplicate_block"
 # A copy inside a glued block must be a near-duplicate (>= threshold, 0.8 by
@@ -43,6 +43,7 @@ _PREFILTER_CONTAINMENT = 0.6
 _MAX_PAIRS = 500
 _MAX_ROUNDS = 6
 _MATRIX_ROWS = 64  # signature rows compared at once (bounds memory for huge articles)
+_U64 = np.uint64
 _MAX_PAIR_CELLS = 4_000_000  # texts x shared shingles of the exact pair table (16 MB of float32)
 
 
@@ -121,30 +122,35 @@ def _shingle_sets(norms: list[str], size: int):
     owner = np.repeat(np.arange(len(norms)), lengths)[: len(hashes)]
     inside = np.arange(len(hashes)) + size <= ends[owner]  # windows across two texts are not shingles
     hashes, owner = hashes[inside], owner[inside]
-    # By hash, owners ascending among equal hashes (a stable sort of hashes in
-    # owner order): 3x cheaper than np.lexsort by (owner, hash) and sorting again.
-    by_hash = np.argsort(hashes, kind="stable")
-    sorted_hashes, sorted_owner = hashes[by_hash], owner[by_hash]
-    distinct = np.ones(len(sorted_hashes), dtype=bool)
-    distinct[1:] = (sorted_hashes[1:] != sorted_hashes[:-1]) | (sorted_owner[1:] != sorted_owner[:-1])
-    sorted_hashes, sorted_owner = sorted_hashes[distinct], sorted_owner[distinct]
-    repeated = np.zeros(len(sorted_hashes), dtype=bool)
-    same = sorted_hashes[1:] == sorted_hashes[:-1]
+    # One plain sort of (shingle, text) keys: the hash with its low bits replaced by
+    # the text's number (cheaper than a stable argsort of the hashes and the gathers
+    # after it). Two shingles whose hashes differ only in those bits count as one
+    # here (odds ~1e-11 an article); signatures read the full hashes (shingles_of).
+    bits = max(1, (len(norms) - 1).bit_length())
+    low = _U64((1 << bits) - 1)
+    keys = np.sort((hashes & ~low) | owner.astype(_U64))
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # each shingle once per text
+    shingle = keys & ~low
+    same = shingle[1:] == shingle[:-1]
+    repeated = np.zeros(len(keys), dtype=bool)
     repeated[1:] |= same
     repeated[:-1] |= same
-    shared_owner = sorted_owner[repeated]
+    owners = (keys & low).astype(np.intp)
+    shared_owner = owners[repeated]
     shared = np.bincount(shared_owner, minlength=len(norms))
-    sizes = np.bincount(sorted_owner, minlength=len(norms)).astype(float)
+    sizes = np.bincount(owners, minlength=len(norms)).astype(float)
 
     def shingles_of(i: int) -> np.ndarray:
-        return sorted_hashes[sorted_owner == i]  # sorted by hash, each once
+        return sorted_distinct(hashes[owner == i])
 
     # each shingle found in several texts is a column; texts x columns, times its transpose
-    shared_hashes = sorted_hashes[repeated]
+    shared_hashes = shingle[repeated]
     column = np.cumsum(np.concatenate(([True], shared_hashes[1:] != shared_hashes[:-1]))) - 1
     columns = int(column[-1]) + 1 if len(column) else 0
     if len(norms) * columns > _MAX_PAIR_CELLS:
         return sizes, shingles_of, shared, None
+    if not (shared >= 0.5 * sizes).any():  # no text shares half its shingles with the others: no pair can
+        return sizes, shingles_of, shared, np.zeros((len(norms), len(norms)), dtype=np.float32)
     incidence = np.zeros((len(norms), columns), dtype=np.float32)  # float32: exact counts below 2**24
     incidence[shared_owner, column] = 1.0
     pairs = incidence @ incidence.T
