@@ -5,7 +5,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.parsing.jsdata import _STRING, first_match, js_decode, object_literal, script_vars, unescape_js
+from crawler.parsing.jsdata import (
+    _STRING, _skip_expression, first_match, js_decode, object_literal, script_vars, unescape_js,
+)
 
 
 def test_unescape_js_escapes():
@@ -122,3 +124,41 @@ def test_first_match_is_the_regex_search(pattern, page):
 def test_the_share_data_of_a_page_is_read_after_its_first_false_start():
     page = "window.cgiDataNew.x = 1; var a = 'window.cgiDataNew'; window.cgiDataNew = {title: 'T'};"
     assert object_literal(page, r"window\.cgiDataNew\s*=\s*") == {"title": "T"}
+
+
+def test_deferred_members_are_read_when_asked_as_they_would_have_been():
+    page = r"""window.cgiDataNew = {
+        title: 'T', content: JsDecode('\x3cp\x3e正文\x3c/p\x3e'), pics: [{ cdn_url: 'https://a/1' }],
+        computed: window.foo(1, 'x'), after: 'A' };"""
+    start = r"window\.cgiDataNew\s*=\s*"
+    eager = object_literal(page, start)
+    lazy = object_literal(page, start, deferred=("content", "pics", "computed"))
+    assert lazy.keys() == eager.keys() | {"computed"}
+    assert {key: lazy[key].read() for key in ("content", "pics")} == {key: eager[key] for key in ("content", "pics")}
+    assert lazy["computed"].read() is None  # an expression: not read, as "computed" is not in the eager result
+    assert lazy["title"] == "T" and lazy["after"] == "A"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab ,()[]{}'\"`\\\n", max_size=40))
+def test_skipping_an_expression_ends_where_a_character_by_character_walk_does(src):
+    def walk(src, pos=0):  # the reader before runs of plain characters were stepped over in one match
+        depth = 0
+        while pos < len(src):
+            c = src[pos]
+            if c in "'\"`":
+                m = _STRING[c].match(src, pos)
+                pos = m.end() if m else pos + 1
+                continue
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                if depth == 0:
+                    return pos
+                depth -= 1
+            elif c == "," and depth == 0:
+                return pos
+            pos += 1
+        return pos
+
+    assert _skip_expression(src, 0) == walk(src)

@@ -17,6 +17,7 @@ from crawler.items import Article
 from crawler.parsing.decode import decode, looks_garbled
 from crawler.parsing.generic import parse_generic
 from crawler.parsing.rules import load_site_rules
+from crawler.parsing.scan import ANY, Found, Scanner
 from crawler.parsing.sohu import SohuParser
 from crawler.parsing.special import special_reason
 from crawler.parsing.text import parse_markdown, parse_plain_text
@@ -26,8 +27,9 @@ from crawler.reasons import Reason
 
 class SiteParser(NamedTuple):
     name: str
-    detect: Callable[[str, str], bool]  # (html, url) -> this parser's markup?
-    parse: Callable[[str, str, str], Article]  # (html, url, fetched_from)
+    detect: Callable[[str, str, Found], bool]  # (html, url, found) -> this parser's markup?
+    parse: Callable[[str, str, str, Found], Article]  # (html, url, fetched_from, found)
+    scanner: Scanner | None = None  # tells ``found``: what the page may hold (parsing/scan.py)
 
 
 def build_site_parsers(rule_files: Mapping[str, Sequence[str]] | None = None) -> list[SiteParser]:
@@ -44,7 +46,8 @@ def build_site_parsers(rule_files: Mapping[str, Sequence[str]] | None = None) ->
     sohu = SohuParser(load_site_rules("sohu", tuple(rule_files.get("sohu", ()))))
     # WeChat first: Sohu reposts of WeChat articles keep Sohu's markup, while
     # WeChat pages never carry Sohu's markers.
-    return [SiteParser("wechat", wechat.detect, wechat.parse), SiteParser("sohu", sohu.detect, sohu.parse)]
+    return [SiteParser("wechat", wechat.detect, wechat.parse, wechat.scanner),
+            SiteParser("sohu", sohu.detect, sohu.parse)]
 
 
 # Site parsers with the default rules, most specific first.
@@ -107,11 +110,15 @@ def decode_text(body: bytes, content_type: str | None = None) -> str:
 
 def parse_html(
     html: str, url: str, fetched_from: str | None = None,
-    parsers: Sequence[SiteParser] | None = None,
+    parsers: Sequence[SiteParser] | None = None, utf8: bytes | None = None,
 ) -> Article:
+    """``utf8``: the page's bytes when ``html`` is exactly their UTF-8 decoding
+    (site parsers then skip searches of the text for what one scan of the bytes
+    did not find, parsing/scan.py)."""
     for parser in SITE_PARSERS if parsers is None else parsers:
-        if parser.detect(html, url):
-            return parser.parse(html, url, fetched_from or url)
+        found = parser.scanner.scan(utf8) if parser.scanner is not None else ANY
+        if parser.detect(html, url, found):
+            return parser.parse(html, url, fetched_from or url, found)
     if special := special_reason(html, url, WEB_SPECIAL_PAGES, []):
         raise Rejection(*special)
     return parse_generic(html, url, fetched_from)
@@ -140,7 +147,8 @@ def parse_page(
         raise Rejection(Reason.UNSUPPORTED, f"not HTML, text or Markdown ({content_type or 'unknown type'})")
     if kind == "html":
         decoded = decode(body, content_type)
-        article = parse_html(decoded.text, url, fetched_from, parsers)
+        exact = decoded.encoding == "utf-8" and not decoded.undecodable  # the text is the bytes' decoding
+        article = parse_html(decoded.text, url, fetched_from, parsers, body if exact else None)
         if decoded.undecodable:
             article.removed.append({"reason": UNDECODABLE, "text": "", "count": decoded.undecodable})
     else:

@@ -9,11 +9,13 @@ since 2024, one object literal ``window.cgiDataNew = {...}``. Two readers:
   optionally wrapped in ``htmlDecode(...)``/``JsDecode(...)`` or followed by
   ``.html(false)``/``* 1``. The first non-empty string wins; assignments whose
   value is an expression (``opt.biz || window.biz``) are skipped.
-- ``object_literal(page, start, keys=())``: parse the object literal that
-  follows the first match of ``start`` into dicts, lists, strings, numbers and
-  booleans (``'3' * 1`` is 3); values that are expressions are skipped; with
-  ``keys``, reading stops once they have all been seen. Token scanning by regular
-  expressions, so a 100 KB string costs one match.
+- ``object_literal(page, start, keys=(), deferred=())``: parse the object
+  literal that follows the first match of ``start`` into dicts, lists, strings,
+  numbers and booleans (``'3' * 1`` is 3); values that are expressions are
+  skipped; with ``keys``, reading stops once they have all been seen; the
+  values of the ``deferred`` keys are stepped over and read only when asked
+  (``Deferred.read``: a 60 kB string is then matched, not decoded). Token
+  scanning by regular expressions, so a 100 KB string costs one match.
 """
 
 from __future__ import annotations
@@ -159,11 +161,19 @@ class _Skip(Exception):
     pass
 
 
+# characters that do not change the nesting of an expression: stepped over in one match
+_PLAIN = re.compile(r"[^'\"`()\[\]{},]+")
+
+
 def _skip_expression(src: str, pos: int) -> int:
     """Move past an expression we do not evaluate, up to , } or ] at depth 0."""
     depth = 0
     n = len(src)
     while pos < n:
+        if plain := _PLAIN.match(src, pos):
+            pos = plain.end()
+            if pos >= n:
+                break
         c = src[pos]
         if c in "'\"`":
             m = _STRING[c].match(src, pos)
@@ -213,7 +223,27 @@ def _after_value(src: str, pos: int, value_end: int) -> int:
     return pos
 
 
-def _object(src: str, pos: int, wanted: frozenset = frozenset()) -> tuple[dict, int]:
+class Deferred:
+    """The value of an object member, read when first asked (None when it is an
+    expression that is not read)."""
+
+    __slots__ = ("_src", "_pos", "_value")
+    _UNREAD = object()
+
+    def __init__(self, src: str, pos: int):
+        self._src, self._pos, self._value = src, pos, self._UNREAD
+
+    def read(self) -> Any:
+        if self._value is self._UNREAD:
+            try:
+                self._value = _value(self._src, self._pos)[0]
+            except _Skip:
+                self._value = None
+        return self._value
+
+
+def _object(src: str, pos: int, wanted: frozenset = frozenset(),
+            deferred: frozenset = frozenset()) -> tuple[dict, int]:
     result: dict[str, Any] = {}
     pos += 1  # {
     while True:
@@ -242,6 +272,10 @@ def _object(src: str, pos: int, wanted: frozenset = frozenset()) -> tuple[dict, 
                 pos = _skip_expression(src, pos)
                 continue
             key, pos = m.group(1), m.end()
+        if key in deferred and key not in result:
+            result[key] = Deferred(src, pos)
+            pos = _skip_expression(src, pos)
+            continue
         try:
             value, end = _value(src, pos)
         except _Skip:
@@ -299,11 +333,13 @@ def first_match(pattern: re.Pattern, page: str) -> re.Match | None:
     return None
 
 
-def object_literal(page: str, start: str | re.Pattern, keys=()) -> dict | None:
+def object_literal(page: str, start: str | re.Pattern, keys=(), deferred=()) -> dict | None:
     """The object literal right after the first match of ``start``, or None.
 
     With ``keys``, reading stops once all of them were found at the top level
-    (the result may then lack later keys)."""
+    (the result may then lack later keys). The values of the top-level
+    ``deferred`` keys (among ``keys``, when given) are ``Deferred``: stepped
+    over, read by their ``read()``."""
     pattern = re.compile(start) if isinstance(start, str) else start
     m = first_match(pattern, page)
     if not m:
@@ -311,4 +347,4 @@ def object_literal(page: str, start: str | re.Pattern, keys=()) -> dict | None:
     pos = _SPACE.match(page, m.end()).end()
     if page[pos : pos + 1] != "{":
         return None
-    return _object(page, pos, frozenset(keys))[0]
+    return _object(page, pos, frozenset(keys), frozenset(deferred))[0]

@@ -29,6 +29,7 @@ from crawler.items import Article
 from crawler.parsing.html import element_text, flatten, page_stylesheet, remove_range
 from crawler.parsing.jsdata import object_literal
 from crawler.parsing.rules import compile_patterns, compile_selectors, load_site_rules
+from crawler.parsing.scan import ANY, Found
 from crawler.parsing.wechat import china_time
 from crawler.reasons import Reason
 
@@ -73,8 +74,10 @@ class SohuParser:
             (rule["name"], re.compile(rule["pattern"])) for rule in self.rules["boilerplate_text"]
         ]
 
-    def detect(self, html: str, url: str) -> bool:
-        if any(marker in html for marker in self.markers):
+    # ``found``: what a scan of the page's bytes told (parsing/scan.py); the
+    # Sohu parser has no scanner (its pages are ~100 kB): ANY, always.
+    def detect(self, html: str, url: str, found: Found = ANY) -> bool:
+        if any(found.may_hold(marker) and marker in html for marker in self.markers):
             return True
         # The host is only a hint: an article path on a Sohu host whose markup has an
         # <article> (a layout without the usual markers) is tried too.
@@ -85,7 +88,7 @@ class SohuParser:
             and "<article" in html
         )
 
-    def parse(self, html: str, url: str, fetched_from: str | None = None) -> Article:
+    def parse(self, html: str, url: str, fetched_from: str | None = None, found: Found = ANY) -> Article:
         try:
             doc = lxml.html.fromstring(html)
         except (ValueError, lxml.etree.ParserError) as exc:

@@ -34,8 +34,9 @@ from crawler.errors import Rejection
 from crawler.evaluation import tokens
 from crawler.items import Article
 from crawler.parsing.html import element_text, flatten, fragment, page_stylesheet, slice_element
-from crawler.parsing.jsdata import object_literal, script_vars
+from crawler.parsing.jsdata import Deferred, object_literal, script_vars
 from crawler.parsing.rules import compile_selectors, load_site_rules
+from crawler.parsing.scan import ANY, Found, Scanner
 from crawler.parsing.special import special_reason, title_phrase
 from crawler.reasons import Reason
 
@@ -50,6 +51,9 @@ _SHARE_KEYS = (
     "source_url", "author", "ori_create_time", "bizuin", "mid", "idx", "sn",
     "item_show_type", "picture_page_info_list",
 )
+# Read only for the text of share posts (and of bodies rendered by scripts): stepped
+# over, read when asked (the text is the article's whole HTML, ~60 kB, on every page).
+_SHARE_DEFERRED = ("content_noencode", "picture_page_info_list")
 _META = re.compile(
     r"""<meta\s+(?:property|name)\s*=\s*["']([^"']+)["']\s+content\s*=\s*["']([^"']*)["']""",
     re.IGNORECASE,
@@ -108,12 +112,17 @@ class WechatParser:
         self.url_host = self.rules["url"]["host"]
         self.special = self.rules["special"]
         self.message_selectors = compile_selectors(self.rules["special_pages"]["message_selectors"])
+        # what one scan of a page's bytes tells before its text is searched
+        self.scanner = Scanner(
+            markers=(*self.markers, *self.not_markers, *(m for rule in self.special for m in rule.get("markers", ()))),
+            patterns=self.patterns.values(),
+        )
 
     # -- detection ------------------------------------------------------------
-    def detect(self, html: str, url: str) -> bool:
-        if any(marker in html for marker in self.not_markers):
+    def detect(self, html: str, url: str, found: Found = ANY) -> bool:
+        if any(found.may_hold(marker) and marker in html for marker in self.not_markers):
             return False
-        if any(marker in html for marker in self.markers):
+        if any(found.may_hold(marker) and marker in html for marker in self.markers):
             return True
         host = urlsplit(url or "").hostname or ""
         if host in self.hosts:
@@ -121,12 +130,12 @@ class WechatParser:
         return title_phrase(html, self.special)  # a bare message page, e.g. saved
 
     # -- parsing --------------------------------------------------------------
-    def parse(self, html: str, url: str, fetched_from: str | None = None) -> Article:
-        page = _Page(self, html, url)
+    def parse(self, html: str, url: str, fetched_from: str | None = None, found: Found = ANY) -> Article:
+        page = _Page(self, html, url, found)
         post_type = self.post_types.get(str(page.get("item_show_type") or "0"), "article")
         blocks, images = page.content(post_type)
         if not blocks:
-            special = special_reason(html, url, self.special, self.message_selectors)
+            special = special_reason(html, url, self.special, self.message_selectors, found)
             if special:
                 raise Rejection(*special)
             if page.body is None and page.share is None:
@@ -220,12 +229,14 @@ class WechatParser:
 class _Page:
     """One page's metadata sources, each read only when a field needs it."""
 
-    def __init__(self, parser: WechatParser, html: str, url: str):
+    def __init__(self, parser: WechatParser, html: str, url: str, found: Found = ANY):
         self.parser = parser
         self.html = html
         self.url = url
-        self.share = object_literal(html, parser.patterns["share_data"], _SHARE_KEYS)
-        self.body = slice_element(html, parser.patterns["body"])
+        self.found = found
+        share = parser.patterns["share_data"]
+        self.share = object_literal(html, share, _SHARE_KEYS, _SHARE_DEFERRED) if found.may_match(share) else None
+        self.body = self.slice("body")
         self._vars: dict | None = None
         self._meta: dict | None = None
 
@@ -234,6 +245,11 @@ class _Page:
         if self._vars is None:
             self._vars = script_vars(self.html, _SCRIPT_VARS)
         return self._vars
+
+    def shared(self, key: str):
+        """A share-data field read when asked (``_SHARE_DEFERRED``), or None."""
+        value = self.share.get(key) if self.share else None
+        return value.read() if isinstance(value, Deferred) else value
 
     def get(self, key: str):
         """A share-data field, else the script variable of the same name."""
@@ -267,8 +283,13 @@ class _Page:
                 return value
         return None
 
+    def slice(self, key: str) -> str | None:
+        """The markup of the element whose opening tag the pattern ``key`` matches."""
+        pattern = self.parser.patterns[key]
+        return slice_element(self.html, pattern) if self.found.may_match(pattern) else None
+
     def element(self, key: str):
-        markup = slice_element(self.html, self.parser.patterns[key])
+        markup = self.slice(key)
         return fragment(markup) if markup else None
 
     def element_text(self, key: str) -> str | None:
@@ -291,8 +312,9 @@ class _Page:
 
     def share_content(self) -> tuple[list[dict], list[dict]]:
         share = self.share or {}
-        text = share.get("content_noencode") or share.get("desc") or self.vars.get("desc") or ""
-        if not share.get("content_noencode"):
+        content = self.shared("content_noencode")
+        text = content or share.get("desc") or self.vars.get("desc") or ""
+        if not content:
             text = htmllib.unescape(text)  # desc is entity-encoded, content_noencode is not
         if text.lstrip().startswith("<"):
             blocks = flatten(fragment(f"<div>{text}</div>")).blocks
@@ -302,7 +324,7 @@ class _Page:
                 for line in text.splitlines() if line.strip()
             ]
         images = []
-        for picture in share.get("picture_page_info_list") or ():
+        for picture in self.shared("picture_page_info_list") or ():
             if isinstance(picture, dict) and picture.get("cdn_url"):
                 images.append({"url": htmllib.unescape(picture["cdn_url"]), "alt": None})
         return blocks, images
