@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from crawler.errors import Rejection
 from crawler.parsing import SITE_PARSERS, parse_html
 from crawler.parsing.decode import decode
+from crawler.parsing.html import STYLE_TAG, page_stylesheet
 from crawler.parsing.scan import ANY, Scanner
 from crawler.parsing.wechat import WechatParser
 
@@ -66,3 +67,20 @@ def test_real_pages_parse_the_same_with_and_without_the_scan(path):
     assert _outcome(decoded.text, url, body) == _outcome(decoded.text, url, None)
     wechat = next(parser for parser in SITE_PARSERS if parser.name == "wechat")
     assert not any(wechat.scanner.scan(body).may_hold(marker) for marker in WECHAT.not_markers)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["<style>a{}</style>", "<STYLE x>b{}</Style >", "<sTyle>", "</style>", "<ſtyle>c{}</style>",
+                                 "中", "😀", "<p>", " ", "style"]), max_size=10))
+def test_the_sheet_read_up_to_the_last_style_tag_is_the_whole_sheet(pieces):
+    text = "".join(pieces)
+    found = Scanner(bounds=[STYLE_TAG]).scan(text.encode("utf-8"))
+    assert page_stylesheet(text, found) == page_stylesheet(text)
+
+
+def test_the_last_style_tag_is_told_in_any_ascii_case_and_unknown_beside_a_case_twin():
+    scanner = Scanner(bounds=[STYLE_TAG])
+    assert scanner.scan("中<style>x</style><p>😀<STYLE>y</STYLE> tail".encode()).last_start(STYLE_TAG) == len("中<style>x</style><p>😀".encode())
+    assert scanner.scan(b"<p>no sheet</p>").last_start(STYLE_TAG) == -1
+    assert scanner.scan("<ſtyle>x</style>".encode()).last_start(STYLE_TAG) is None
+    assert ANY.last_start(STYLE_TAG) is None

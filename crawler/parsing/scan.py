@@ -11,13 +11,21 @@ one hyperscan literal database; ``scan(utf8)`` reads the page's UTF-8 bytes
 once (~0.3-0.5 ms on 3 MB) and returns a ``Found``. Its ``may_hold(marker)``
 and ``may_match(pattern)`` are False only when the page lacks what the
 marker or pattern needs: the search is then skipped. True says only "maybe":
-the caller searches the text as before, so results never change.
+the caller searches the text as before, so results never change. For a few
+literals (``bounds``, matched without ASCII case) the scan also keeps where
+the last one starts: ``last_start`` bounds a loop of searches for every
+occurrence (the page's ``<style>`` elements end in its first fifth), whose
+last, failing search would otherwise read the rest of the page. A byte
+offset is never less than the index of the same character in the text, so
+no search starting past it can match.
 
 Sound only when the bytes are exactly the UTF-8 of the text searched (a
 literal is in the text iff its UTF-8 is in the bytes): ``parse_page`` hands
 the bytes on only for a page decoded as UTF-8 without undecodable sequences.
 Without hyperscan (no wheel), without those bytes, or for a pattern needing
-no literal, ``ANY`` answers: everything may be there.
+no literal, ``ANY`` answers: everything may be there. A page holding one of
+the few characters ``re`` matches to an ASCII letter without case
+(``CASE_TWINS``: ſ, the Kelvin sign, dotted and dotless i) has no bounds.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.cleaning.screen import required_literals
+from crawler.cleaning.screen import CASE_TWINS, required_literals
 
 try:  # compiled multi-literal scan (wheels for Linux x86-64/arm64 and macOS)
     import hyperscan
@@ -36,11 +44,17 @@ except ImportError:  # pragma: no cover - every search then runs on the text
 class Found:
     """What one page may hold: literals reported by the scan."""
 
-    __slots__ = ("_needs", "_hits")
+    __slots__ = ("_needs", "_hits", "_last")
 
-    def __init__(self, needs: dict, hits: set[int]):
+    def __init__(self, needs: dict, hits: set[int], last: dict[str, int] | None = None):
         self._needs = needs
         self._hits = hits
+        self._last = last  # bound literal -> byte offset of its last start (-1: none); None: unknown
+
+    def last_start(self, literal: str) -> int | None:
+        """An index of the text past which ``literal`` (any ASCII case) does not
+        start: -1 when the page lacks it; None when unknown."""
+        return None if self._last is None else self._last.get(literal)
 
     def may_hold(self, marker: str) -> bool:
         """False when the page cannot contain ``marker`` (``marker in text`` is False)."""
@@ -61,18 +75,24 @@ class _Any(Found):
     __slots__ = ()
 
     def __init__(self):
-        super().__init__({}, set())
+        super().__init__({}, set(), None)
 
 
 ANY: Found = _Any()
 
 
 class Scanner:
-    """One hyperscan database of the literals ``markers`` and ``patterns`` need."""
+    """One hyperscan database of the literals ``markers`` and ``patterns`` need,
+    and of the ``bounds`` (ASCII literals, any case) whose last start is kept."""
 
-    __slots__ = ("_needs", "_database", "_scratch")
+    __slots__ = ("_needs", "_bounds", "_twins", "_database", "_scratch")
 
-    def __init__(self, markers: Iterable[str] = (), patterns: Iterable[re.Pattern] = (), engine=hyperscan):
+    def __init__(self, markers: Iterable[str] = (), patterns: Iterable[re.Pattern] = (),
+                 bounds: Iterable[str] = (), engine=hyperscan):
+        bounds = tuple(dict.fromkeys(bounds))
+        if not all(literal.isascii() for literal in bounds):
+            raise ValueError("bounds are ASCII literals")
+        markers = (*markers, *CASE_TWINS)
         numbers: dict[str, int] = {}  # literal -> its number in the database
         self._needs: dict = {}  # marker or (pattern, flags) -> numbers of the literals, one of which it needs
         wanted = [(marker, frozenset({marker})) for marker in markers if marker]
@@ -81,14 +101,21 @@ class Scanner:
                 wanted.append(((pattern.pattern, pattern.flags), clauses[0]))  # the most selective clause
         for key, clause in wanted:
             self._needs[key] = frozenset(numbers.setdefault(literal, len(numbers)) for literal in clause)
+        self._twins = frozenset(numbers[twin] for twin in CASE_TWINS)
+        # bound literal -> (its number, its length in bytes)
+        self._bounds = {literal: (len(numbers) + n, len(literal)) for n, literal in enumerate(bounds)}
         self._database = self._scratch = None
-        if engine is None or not numbers:
+        if engine is None:
             return
         database = engine.Database(mode=engine.HS_MODE_BLOCK)
-        # one report per literal is enough: whether it occurs, not where
-        database.compile(expressions=[literal.encode("utf-8", "surrogatepass") for literal in numbers],
-                         ids=list(numbers.values()), elements=len(numbers),
-                         flags=[engine.HS_FLAG_SINGLEMATCH] * len(numbers), literal=True)
+        # one report per literal is enough: whether it occurs, not where; every
+        # occurrence of a bound (they are few), in any ASCII case
+        database.compile(
+            expressions=[literal.encode("utf-8", "surrogatepass") for literal in (*numbers, *self._bounds)],
+            ids=[*numbers.values(), *(number for number, _ in self._bounds.values())],
+            elements=len(numbers) + len(self._bounds), literal=True,
+            flags=[engine.HS_FLAG_SINGLEMATCH] * len(numbers) + [engine.HS_FLAG_CASELESS] * len(self._bounds),
+        )
         self._database, self._scratch = database, engine.Scratch(database)
 
     def scan(self, utf8: bytes | None) -> Found:
@@ -96,5 +123,15 @@ class Scanner:
         if utf8 is None or self._database is None:
             return ANY
         hits: set[int] = set()
-        self._database.scan(utf8, match_event_handler=lambda number, *_: hits.add(number), scratch=self._scratch)
-        return Found(self._needs, hits)
+        ends: dict[int, int] = {}  # bound's number -> end of its last occurrence
+
+        def report(number: int, start: int, end: int, flags: int, context) -> None:
+            hits.add(number)
+            ends[number] = max(end, ends.get(number, 0))
+
+        self._database.scan(utf8, match_event_handler=report, scratch=self._scratch)
+        last = None
+        if self._twins.isdisjoint(hits):
+            last = {literal: ends[number] - size if number in ends else -1
+                    for literal, (number, size) in self._bounds.items()}
+        return Found(self._needs, hits, last)

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 from crawler.errors import Rejection
 from crawler.evaluation import tokens
 from crawler.items import Article
-from crawler.parsing.html import element_text, flatten, fragment, page_stylesheet, slice_element
+from crawler.parsing.html import STYLE_TAG, element_text, flatten, fragment, page_stylesheet, slice_element
 from crawler.parsing.jsdata import Deferred, object_literal, script_vars
 from crawler.parsing.rules import compile_selectors, load_site_rules
 from crawler.parsing.scan import ANY, Found, Scanner
@@ -116,6 +116,7 @@ class WechatParser:
         self.scanner = Scanner(
             markers=(*self.markers, *self.not_markers, *(m for rule in self.special for m in rule.get("markers", ()))),
             patterns=self.patterns.values(),
+            bounds=(STYLE_TAG,),
         )
 
     # -- detection ------------------------------------------------------------
@@ -304,7 +305,7 @@ class _Page:
                 return blocks, images
         blocks, images = [], []
         if self.body is not None:
-            blocks, images = flatten(fragment(self.body), sheet=page_stylesheet(self.html))
+            blocks, images = flatten(fragment(self.body), sheet=page_stylesheet(self.html, self.found))
         if not blocks:  # video/audio posts, bodies rendered by scripts: the share text
             blocks, shared_images = self.share_content()
             images = images or shared_images
