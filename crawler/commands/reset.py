@@ -14,6 +14,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.commands import usage_error
 from crawler.dedup import RedisStore, SqliteStore
+from crawler.state.seen import journal_path
 
 WHAT = ("seen", "dedup", "templates")
 
@@ -45,6 +46,7 @@ class Command(ScrapyCommand):
 
     def reset_seen(self, name: str) -> None:
         keys = _empty(load_object(self.settings["SEEN_STORE"]).from_settings(self.settings, name), len)
+        journal_path(self.settings, name).unlink(missing_ok=True)  # keys waiting to be marked
         print(f"seen-store of {name}: emptied ({keys} keys)")
 
     def reset_dedup(self) -> None:

@@ -20,6 +20,12 @@ from typing import Any, Protocol
 from crawler.state.backends import open_redis, open_sqlite
 
 
+def journal_path(settings: Any, name: str) -> Path:
+    """The journal of the keys a store that did not answer could not take
+    (``crawler.state.incremental.SeenExtension`` keeps and replays it)."""
+    return Path(settings.get("SEEN_DIR") or "state/seen") / f"{name}.unmarked"
+
+
 class SeenStore(Protocol):
     """What the crawl needs from a store of exported article keys."""
 

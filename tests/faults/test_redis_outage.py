@@ -7,7 +7,10 @@ import re
 from collections import Counter
 
 import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
 
+from crawler.state.incremental import SeenExtension
 from crawler.testing import livecrawl as L
 from crawler.testing.redis_server import restartable_redis_server
 from tests.faults.conftest import bounded, settings_for
@@ -89,3 +92,34 @@ def test_redis_back_empty_closes_the_crawl(site, redis, tmp_path):
     assert (done.returncode, done.close_reason) == (1, "redis_unavailable"), done.log[-3000:]
     assert_unavailable_only(done)
     assert_no_twice(done)
+
+
+class _Sohu(Spider):
+    name, incremental = "sohu", True
+
+
+def opened_seen_extension(redis, tmp_path) -> SeenExtension:
+    crawler = get_crawler(_Sohu, {"SEEN_ENABLED": True, "SEEN_DIR": str(tmp_path), "SEEN_STORE": "crawler.state.seen.RedisSeenStore",
+                                  "SEEN_REDIS_URL": redis.url})
+    crawler._apply_settings()  # the extension manager, as a crawl has it before spider_opened
+    crawler.spider = crawler._create_spider()
+    extension = SeenExtension.from_crawler(crawler)
+    extension.spider_opened(crawler.spider)
+    return extension
+
+
+def test_keys_a_dead_seen_store_could_not_take_are_marked_when_the_spider_next_starts(redis, tmp_path):
+    # the race the outage tests can meet: an article written to its feed just as Redis dies
+    first = opened_seen_extension(redis, tmp_path)
+    first.mark({"www.sohu.com/a/1_8000"})
+    redis.kill()
+    first.mark({"www.sohu.com/a/2_8000"})
+    first.mark({"www.sohu.com/a/3_8000"})
+    first.spider_closed(first.crawler.spider)
+    journal = tmp_path / "sohu.unmarked"
+    assert sorted(journal.read_text().split()) == ["www.sohu.com/a/2_8000", "www.sohu.com/a/3_8000"]
+    redis.start()  # with its data
+    again = opened_seen_extension(redis, tmp_path)
+    assert all(f"www.sohu.com/a/{n}_8000" in again.store for n in (1, 2, 3))
+    assert not journal.exists() and list(tmp_path.iterdir()) == []
+    again.spider_closed(again.crawler.spider)
