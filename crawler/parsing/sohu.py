@@ -28,8 +28,9 @@ from crawler.errors import Rejection
 from crawler.items import Article
 from crawler.parsing.html import element_text, flatten, page_stylesheet, remove_range
 from crawler.parsing.jsdata import object_literal
-from crawler.parsing.rules import compile_patterns, compile_selectors, load_site_rules
+from crawler.parsing.rules import compile_patterns, load_site_rules
 from crawler.parsing.scan import ANY, Found
+from crawler.parsing.selectors import TreeIndex, compile_indexed, first_of
 from crawler.parsing.wechat import china_time
 from crawler.reasons import Reason
 
@@ -61,14 +62,14 @@ class SohuParser:
         self.markers = tuple(self.rules["detect"]["markers"])
         page = self.rules["page"]
         self.selectors = {
-            key: compile_selectors(page[key])
+            key: compile_indexed(page[key])
             for key in ("body", "title", "account", "time", "origin", "author")
         }
         self.article_data = re.compile(page["article_data"])
         self.article_path = re.compile(page["article_path"])
         self.image_skip = compile_patterns(page["image_skip"])
         self.boilerplate = [
-            (rule["name"], compile_selectors(rule["selectors"])) for rule in self.rules["boilerplate"]
+            (rule["name"], compile_indexed(rule["selectors"])) for rule in self.rules["boilerplate"]
         ]
         self.boilerplate_text = [
             (rule["name"], re.compile(rule["pattern"])) for rule in self.rules["boilerplate_text"]
@@ -93,7 +94,7 @@ class SohuParser:
             doc = lxml.html.fromstring(html)
         except (ValueError, lxml.etree.ParserError) as exc:
             raise Rejection(Reason.NOT_ARTICLE, f"unparsable HTML: {exc}") from None
-        body = self._first(doc, "body")
+        body = next((found[0] for selector in self.selectors["body"] if (found := selector.xpath(doc))), None)
         if body is None:
             raise Rejection(Reason.NOT_ARTICLE, "no Sohu article body (article#mp-editor)")
         removed: list[dict] = []
@@ -104,22 +105,24 @@ class SohuParser:
         blocks = self._drop_injected_text(blocks, removed)
         images = [i for i in images if not any(p.search(i["url"]) for p in self.image_skip)]
         data = (object_literal(html, self.article_data) or {}) if "sohu_mp" in html else {}
+        # the metadata selectors read one index of the page, built once its body is flattened
+        index = TreeIndex(doc)
         meta = {
             (el.get("property") or el.get("name") or el.get("itemprop") or "").lower(): el.get("content")
-            for el in doc.iter("meta")
+            for el in index.by_tag.get("meta", ())
         }
-        published_at, published_from = self._published(doc, meta)
+        published_at, published_from = self._published(index, meta)
         article = Article(
             url=self._canonical(doc, url, data, meta),
             fetched_from=fetched_from or url,
             source="sohu",
-            title=self._title(doc, data, meta),
-            author=self._text(doc, "author") or _clean(meta.get("author")),
-            account=self._text(doc, "account") or _clean(meta.get("mediaid")),
+            title=self._title(index, data, meta),
+            author=self._text(index, "author") or _clean(meta.get("author")),
+            account=self._text(index, "account") or _clean(meta.get("mediaid")),
             account_id=self._media_id(doc, url, data, meta),
             published_at=published_at,
             published_from=published_from,
-            origin=self._origin(doc),
+            origin=self._origin(index),
             cover=_image_url(meta.get("og:image")),
             blocks=blocks,
             images=images,
@@ -130,9 +133,10 @@ class SohuParser:
 
     # -- body -------------------------------------------------------------------
     def _drop_injections(self, body, removed: list[dict]) -> None:
+        index = TreeIndex(body)  # what is dropped leaves the answers of later selectors
         for _name, selectors in self.boilerplate:
             for selector in selectors:
-                for el in selector(body):
+                for el in selector.select(index):
                     if el is body:
                         continue
                     text = _clean(el.text_content())
@@ -167,23 +171,16 @@ class SohuParser:
                 del img.attrib["src"]
 
     # -- metadata ---------------------------------------------------------------
-    def _first(self, doc, key: str):
-        for selector in self.selectors[key]:
-            found = selector(doc)
-            if found:
-                return found[0]
-        return None
-
-    def _text(self, doc, key: str) -> str | None:
-        el = self._first(doc, key)
+    def _text(self, index: TreeIndex, key: str) -> str | None:
+        el = first_of(self.selectors[key], index)
         if el is None:
             return None
         if el.tag == "meta":
             return _clean(el.get("content"))
         return _clean(element_text(el))
 
-    def _title(self, doc, data: dict, meta: dict) -> str | None:
-        heading = self._first(doc, "title")
+    def _title(self, index: TreeIndex, data: dict, meta: dict) -> str | None:
+        heading = first_of(self.selectors["title"], index)
         if heading is not None:
             for tag in _TITLE_BADGES(heading):
                 tag.drop_tree()
@@ -196,9 +193,9 @@ class SohuParser:
                 return value.split("_")[0]  # "title_tag_tag"
         return None
 
-    def _published(self, doc, meta: dict) -> tuple[str | None, str | None]:
+    def _published(self, index: TreeIndex, meta: dict) -> tuple[str | None, str | None]:
         """(date, where it was read): the article's visible time, else the page's metadata."""
-        el = self._first(doc, "time")
+        el = first_of(self.selectors["time"], index)
         if el is not None:
             stamp = china_time(el.get("data-val")) or china_time(element_text(el))
             if stamp:
@@ -208,8 +205,8 @@ class SohuParser:
                 return stamp, "metadata"
         return None, None
 
-    def _origin(self, doc) -> str | None:
-        text = self._text(doc, "origin")
+    def _origin(self, index: TreeIndex) -> str | None:
+        text = self._text(index, "origin")
         if not text:
             return None
         return re.sub(r"^\s*来源\s*[:：]\s*", "", text) or None
