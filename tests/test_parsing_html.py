@@ -2,7 +2,10 @@
 
 import pytest
 
-from crawler.parsing.html import flatten, fragment, hidden_reason, slice_element
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.parsing.html import _VISIBLE, _css_state, flatten, fragment, hidden_reason, read_declarations, slice_element
 
 
 def blocks_of(markup: str, **kwargs):
@@ -270,3 +273,20 @@ def test_sheet_selectors_naming_a_class_or_id_the_page_lacks_are_skipped_with_th
     # color:red, height:0 and width:0 alone hide nothing; :hover is a state a page is never in
     assert by_text == {"one": "display:none", "two": "font-size:0", "three": "left:-9999px",
                        "four": "display:none", "seven": "display:none;visibility:hidden"}
+
+
+_DECLARATION = st.sampled_from([
+    "color", "COLOR", "background", "background-color", "--weui-BG-0", "--weui-TAG-BACKGROUND-RED", "display",
+    "font-size", "clip", "clip-path", "max-height", "overflow", "left", "opacity", "transform", "x-color",
+]).flatmap(lambda prop: st.tuples(st.just(prop), st.sampled_from(
+    [" #fff", "#FFFFFF", "none", " 0 ", "-9999px", "hidden", "rgba(0,0,0,.1)", "1px !important", "white url(x)", "", ":"])))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_DECLARATION, max_size=8), st.sampled_from([";", "; ", " ;\n"]))
+def test_a_rule_keeps_only_the_declarations_read_and_reads_the_same_state(declarations, separator):
+    text = separator.join(f"{prop}:{value}" for prop, value in declarations)
+    kept = read_declarations(text)
+    assert len(kept) <= len(text)
+    assert _css_state(kept, _VISIBLE, False) == _css_state(text, _VISIBLE, False)
+    assert _css_state(f"{kept};color:red", _VISIBLE, False) == _css_state(f"{text};color:red", _VISIBLE, False)
