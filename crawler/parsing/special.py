@@ -18,7 +18,6 @@ import lxml.html
 from lxml.cssselect import CSSSelector
 
 from crawler.parsing.html import element_text
-from crawler.parsing.scan import ANY, Found
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -54,16 +53,15 @@ def title_phrase(html: str, rules: list[dict]) -> bool:
 
 
 def special_reason(
-    html: str, url: str, rules: list[dict], message_selectors: list[CSSSelector], found: Found = ANY,
+    html: str, url: str, rules: list[dict], message_selectors: list[CSSSelector]
 ) -> tuple[str, str] | None:
-    """``found``: what one scan of the page's bytes tells (parsing/scan.py)."""
     message: str | None = None
     for rule in rules:
         for pattern in rule.get("url_patterns", ()):
             if url and re.search(pattern, url):
                 return rule["reason"], f"URL matches {pattern!r}"
         for marker in rule.get("markers", ()):
-            if found.may_hold(marker) and marker in html:
+            if marker in html:
                 return rule["reason"], f"page contains {marker!r}"
         phrases = rule.get("phrases", ())
         if phrases:
