@@ -9,6 +9,7 @@ import json
 import dataclasses
 import os
 import signal
+import sqlite3
 import time
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from scrapy.utils.test import get_crawler
 from crawler import settings as project_settings
 from crawler.fetching.corpus import Limits, record_page
 from crawler.items import Article, Page
-from crawler.pipelines import offload
+from crawler.pipelines import StateUnwritable, offload
 from crawler.pipelines.dedup import DedupPipeline
 from crawler.pipelines.offload import OffloadPipeline, WorkerDied, _Worker
 from crawler.testing import corpora
@@ -83,27 +84,30 @@ def run_inline(settings):
     return [outcome(stages, copy.deepcopy(page)) for page in inputs()], stats.get_stats()
 
 
-def run_offloaded(settings):
-    """The worker's part in this process (as a worker runs it), then the replay."""
+def run_offloaded(settings, batch: bool = False):
+    """The worker's part in this process (as a worker runs it: item by item, or
+    ``batch``: all in one batch, as the files spider sends a corpus), then the replay."""
     stages, stats = chain(settings)
     offload._start_worker(settings, STAGES)
+    pages = [copy.deepcopy(page) for page in inputs()]
+    done = offload._run_batch(pages) if batch else [offload._run_stages(page) for page in pages]
     results = []
-    for page in inputs():
-        item, record = offload._run_stages(copy.deepcopy(page))
+    for item, record in done:
         setattr(item, offload._RECORD, record)
         results.append(outcome(stages, item))
         assert not hasattr(item, offload._RECORD)  # never reaches a feed
     return results, stats.get_stats()
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["items", "batch"])
 @pytest.mark.parametrize("overrides", [
     {},
     {"LANG_KEEP": ["en"]},  # language rejects, decided after the dedup commit
     {"DEDUP_ACTION": "label", "DEDUP_BACKEND": "memory"},
 ], ids=["defaults", "language-rejects", "label-memory-index"])
-def test_worker_then_replay_equals_the_chain_on_the_reactor(tmp_path, overrides):
+def test_worker_then_replay_equals_the_chain_on_the_reactor(tmp_path, overrides, batch):
     inline, inline_stats = run_inline(settings_for(tmp_path / "inline", **overrides))
-    offloaded, offloaded_stats = run_offloaded(settings_for(tmp_path / "offloaded", **overrides))
+    offloaded, offloaded_stats = run_offloaded(settings_for(tmp_path / "offloaded", **overrides), batch)
     assert offloaded == inline
     kinds = [kind for kind, _ in inline]
     assert "exported" in kinds and "PageRejected" in kinds
@@ -114,6 +118,41 @@ def test_worker_then_replay_equals_the_chain_on_the_reactor(tmp_path, overrides)
         stats.pop("start_time", None)
     assert offloaded_stats == inline_stats
     assert inline_stats["dedup/articles"] == inline_stats["clean/articles"]
+
+
+def test_a_batch_leaves_the_shared_index_unlocked_and_a_failed_commit_exports_none_of_its_checks(
+        tmp_path, monkeypatch):
+    """A worker checks a batch's articles against the disk index together and
+    commits them at once: no write lock held after the batch (another worker
+    takes it without waiting); when that commit fails (a full disk), each
+    article checked in it is rejected ``unavailable``, its check not counted."""
+    runs = {}
+    for name in ("stored", "disk full"):
+        offload._start_worker(settings_for(tmp_path / name), STAGES)
+        dedup, = (stage for stage in offload._worker["stages"] if type(stage).__name__ == "DedupPipeline")
+        if name == "disk full":
+            def full():
+                dedup.index.store.db.execute("ROLLBACK")
+                raise sqlite3.OperationalError("database or disk is full")
+
+            monkeypatch.setattr(dedup.index, "flush", full)
+        runs[name] = [record for _, record in offload._run_batch([copy.deepcopy(page) for page in inputs()])]
+        monkeypatch.undo()
+        for stage in offload._worker["stages"]:
+            getattr(stage, "close_spider", lambda: None)()
+    other = sqlite3.connect(tmp_path / "stored" / "dedup" / "index.sqlite3", timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # "database is locked" if the worker held it
+    other.execute("ROLLBACK")
+    other.close()
+    indexed = [n for n, record in enumerate(runs["stored"]) if "dedup/indexed" in record.stats.get("DedupPipeline", ({},))[0]]
+    assert indexed
+    unstored = [n for n, record in enumerate(runs["disk full"]) if record.failed == "DedupPipeline"
+                and isinstance(record.error, StateUnwritable)]
+    assert unstored == indexed
+    for n in unstored:
+        record = runs["disk full"][n]
+        assert record.error.rejected.reason == "unavailable"
+        assert "dedup/indexed" not in record.stats["DedupPipeline"][0]
 
 
 def test_worker_checks_a_shared_index_itself_and_leaves_a_memory_index_to_the_crawl(tmp_path):

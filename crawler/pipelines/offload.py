@@ -28,7 +28,7 @@ that commit happened; they must not read what it sets (``duplicate_of``).
 A stage may define ``idle()``: the worker calls it when no item has come for
 ``IDLE_AFTER`` seconds (the dedup stage then commits the index checks it
 batches; a crawl fetching one page at a time would otherwise commit nearly
-every check alone).
+every check alone), and after the checks of a batch (``_run_batch``).
 If the commit rejects the item, what they recorded is never replayed, so
 stats and rejects are those of the chain on the reactor. Log records of the
 worker's stages are replayed in the crawl's log. When a worker dies, the
@@ -70,7 +70,7 @@ from twisted.python.failure import Failure
 
 from crawler.fetching.corpus import JsonLine, limits_from
 from crawler.items import Page, Rejected
-from crawler.pipelines import PageRejected
+from crawler.pipelines import PageRejected, store_failure
 from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
 from crawler.reasons import Reason
 from crawler.runtime.budget import OverBudget, PageBudget
@@ -249,7 +249,7 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
             if not message:
                 break
             work = pickle.loads(message)
-            result = [_run_stages(item) for item in work] if isinstance(work, list) else _run_stages(work)
+            result = _run_batch(work) if isinstance(work, list) else _run_stages(work)
             conn.send_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
     finally:
         for stage in _worker["stages"]:
@@ -258,32 +258,90 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
 
 
 def _run_stages(item):
-    """In a worker: the item through the offloaded stages, within the page's
-    budget (crawler/runtime/budget.py), and their record."""
-    record = Record()
-    stats, logs, budget = _worker["stats"], _worker["logs"], _worker["budget"]
-    if isinstance(item, JsonLine):  # read by the crawl process, decoded here
-        item = item.page(_worker["limits"])
-    logs.records = []
-    budget.start_page()
+    """In a worker: one item through the offloaded stages; (item, record)."""
+    return _run_batch([item])[0]
+
+
+def _run_batch(items: list) -> list[tuple[Any, Record]]:
+    """In a worker: items through the offloaded stages, one stage over all of
+    them before the next, each item within its page's budget
+    (crawler/runtime/budget.py); their (item, record), in order.
+
+    A stage that checks a store shared with the other workers and batches its
+    commits (``Split`` and ``Idle``, run here: the dedup index on disk) checks
+    the items one after the other once it prepared them all, then commits
+    (``idle``): the store's write lock is held for the checks alone. Taken
+    item by item, the lock was held from one item's check through the next
+    items' other stages, and a second worker waited for it (SQLite's busy
+    wait) about half its time."""
+    runs = [_Run(item) for item in items]
     for stage in _worker["stages"]:
         name = type(stage).__name__
-        stats.counts, stats.calls = record.stats[name] = ({}, [])
+        going = [run for run in runs if run.record.failed is None]
+        if not isinstance(stage, Split):
+            for run in going:
+                run.step(name, stage.process_item)
+        else:
+            prepared = [(run, run.step(name, stage.prepare, split=True)) for run in going]
+            prepared = [(run, state) for run, state in prepared if run.record.failed is None]
+            if stage.commits_in_crawl:  # the crawl process commits
+                for run, state in prepared:
+                    run.record.states[name] = state
+                continue
+            checked = []  # (run, its stage's stats before the check): items with a check to commit
+            for run, state in prepared:
+                counts, calls = run.record.stats[name]
+                before = dict(counts), list(calls)
+                if run.step(name, stage.commit, state) and state is not None:
+                    checked.append((run, before))
+            if isinstance(stage, Idle) and len(runs) > 1:  # (one item at a time: it commits when idle)
+                try:
+                    stage.idle()
+                except Exception as exc:  # the checks were not stored: none of their items is
+                    for run, before in checked:
+                        run.record.stats[name] = before
+                        run.fail(name, store_failure(run.item, exc, f"the {name} store") or exc)
+    return [(run.item, run.record) for run in runs]
+
+
+class _Run:
+    """One item's way through a worker's stages: the item, its record, the
+    time its stages took so far (its budget is for them all)."""
+
+    def __init__(self, item):
+        if isinstance(item, JsonLine):  # read by the crawl process, decoded here
+            item = item.page(_worker["limits"])
+        self.item, self.record, self.spent = item, Record(), 0.0
+
+    def step(self, name: str, call, *args, split: bool = False):
+        """``call(item, *args)``, stage ``name``'s work, within the page's
+        budget; the item becomes what it returns (``split``: a ``prepare``'s
+        item, and its state is returned). True, or the state; None when the
+        stage failed (the record says why)."""
+        stats, budget, record = _worker["stats"], _worker["budget"], self.record
+        stats.counts, stats.calls = record.stats.setdefault(name, ({}, []))
+        _worker["logs"].records = record.logs
         record.last = name
+        budget.start_page(self.spent)
         try:
-            if isinstance(stage, Split) and stage.commits_in_crawl:
-                item, record.states[name] = budget.stage(stage.prepare, item)
-            else:
-                item = budget.stage(stage.process_item, item)
+            result = budget.stage(call, self.item, *args)
         except OverBudget:
-            record.failed, record.error = name, _too_costly(item, name, budget.why)
+            self.fail(name, _too_costly(self.item, name, budget.why))
             budget.recover()
-            break
+            return None
         except Exception as exc:  # replayed on the reactor, where Scrapy handles it
-            record.failed, record.error = name, _picklable(exc)
-            break
-    record.logs = logs.records
-    return item, record
+            self.fail(name, exc)
+            return None
+        finally:
+            self.spent = budget.spent()
+        if split:
+            self.item, state = result
+            return state
+        self.item = result
+        return True
+
+    def fail(self, name: str, error: BaseException) -> None:
+        self.record.failed, self.record.error = name, _picklable(error)
 
 
 def _too_costly(item, stage: str, why: str) -> PageRejected:

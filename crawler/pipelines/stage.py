@@ -19,7 +19,8 @@ processes and replay what they did on the reactor. What a stage must offer:
   ``process_item`` into ``prepare(item) -> (item, state)``, pure, run by the
   worker, and ``commit(item, state) -> item``, run on the reactor.
 - ``Idle``: ``idle()``, called by a worker when no item has come for
-  ``offload.IDLE_AFTER`` seconds (finish what it batches).
+  ``offload.IDLE_AFTER`` seconds (finish what it batches), and, for a
+  ``Split`` stage the worker commits, after a batch's commits.
 - ``WorkerCrawler``: what a stage may read of the crawler when a worker
   builds it: ``settings``, ``stats``, ``offload_worker`` (True) and
   ``spider`` (the facts in ``offload.SPIDER_FACTS``, or None).

@@ -53,11 +53,17 @@ class PageBudget:
         if self.seconds > 0 or self.bytes > 0:
             threading.Thread(target=self._watch, name="page-budget", daemon=True).start()
 
-    def start_page(self) -> None:
+    def start_page(self, spent: float = 0.0) -> None:
+        """A page comes, whose stages took ``spent`` seconds already (a worker
+        running a batch a stage at a time comes back to each page per stage)."""
         with self.lock:
             self.why = ""
-            self.started = time.monotonic()
+            self.started = time.monotonic() - spent
             self.rss_at_start = (_rss() or 0) if self.bytes else 0
+
+    def spent(self) -> float:
+        """Seconds the page's stages took so far."""
+        return time.monotonic() - self.started
 
     def stage(self, call, *args):
         """``call(*args)`` within the page's budget; ``OverBudget`` when over it."""
