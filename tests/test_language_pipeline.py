@@ -96,3 +96,17 @@ def test_bilingual_seed_is_kept_for_its_chinese_side():
     article = pipeline(LANG_KEEP=["zh"], LANG_BLOCKS="zh").process_item(article)
     assert article.lang == "zh" and article.langs.get("en", 0) == 0
     assert article.removed and {r["reason"] for r in article.removed} == {"other_language"}
+
+
+def test_counts_blocks_by_method_and_those_told_by_their_context():
+    ja = "今日はとても良い天気ですね。明日も晴れるといいのですが、どうでしょうか。"
+    article = Article(url="https://example.com/j", fetched_from="https://example.com/j", source="sohu")
+    article.blocks = [{"type": "paragraph", "text": ja}, {"type": "paragraph", "text": "東京都"},
+                      {"type": "paragraph", "text": ja}, {"type": "paragraph", "text": "大阪"}]
+    article.join_text()
+    stage = pipeline()
+    stage.process_item(article)
+    assert [b["lang"] for b in article.blocks] == ["ja", "ja", "ja", "ja"]  # kanji alone: Japanese here
+    stats = stage.stats.get_stats()
+    assert stats["language/blocks/script"] == 2 and stats["language/blocks/short"] == 2
+    assert stats["language/blocks/from_context"] == 2
