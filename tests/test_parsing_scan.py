@@ -84,3 +84,14 @@ def test_the_last_style_tag_is_told_in_any_ascii_case_and_unknown_beside_a_case_
     assert scanner.scan(b"<p>no sheet</p>").last_start(STYLE_TAG) == -1
     assert scanner.scan("<ſtyle>x</style>".encode()).last_start(STYLE_TAG) is None
     assert ANY.last_start(STYLE_TAG) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["window.cgiDataNew", "window.cgiData", "中文", "😀", "\u00e9", "x" * 20, "\ufeff"]),
+                max_size=12))
+def test_a_search_may_begin_where_the_scan_saw_the_first_start(pieces):
+    text = "".join(pieces)
+    found = Scanner(starts=["window.cgiDataNew"]).scan(text.encode("utf-8"), len(text))
+    first = text.find("window.cgiDataNew")
+    assert found.not_before("window.cgiDataNew") <= (first if first >= 0 else len(text))
+    assert found.not_before("never registered") == 0 and ANY.not_before("window.cgiDataNew") == 0

@@ -116,7 +116,7 @@ def parse_html(
     (site parsers then skip searches of the text for what one scan of the bytes
     did not find, parsing/scan.py)."""
     for parser in SITE_PARSERS if parsers is None else parsers:
-        found = parser.scanner.scan(utf8) if parser.scanner is not None else ANY
+        found = parser.scanner.scan(utf8, len(html)) if parser.scanner is not None else ANY
         if parser.detect(html, url, found):
             return parser.parse(html, url, fetched_from or url, found)
     if special := special_reason(html, url, WEB_SPECIAL_PAGES, []):

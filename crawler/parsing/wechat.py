@@ -34,7 +34,7 @@ from crawler.errors import Rejection
 from crawler.evaluation import tokens
 from crawler.items import Article
 from crawler.parsing.html import STYLE_TAG, element_text, flatten, fragment, page_stylesheet, slice_element
-from crawler.parsing.jsdata import Deferred, object_literal, script_vars
+from crawler.parsing.jsdata import Deferred, literal_prefix, object_literal, script_vars
 from crawler.parsing.rules import compile_selectors, load_site_rules
 from crawler.parsing.scan import ANY, Found, Scanner
 from crawler.parsing.special import special_reason, title_phrase
@@ -115,7 +115,8 @@ class WechatParser:
         # what one scan of a page's bytes tells before its text is searched: only what
         # pages often lack (WeChat's own markers occur in the first kilobytes, special
         # pages are small), as each literal adds to the scan (~0.1 ms a 3 MB page)
-        self.scanner = Scanner(markers=self.not_markers, patterns=self.patterns.values(), bounds=(STYLE_TAG,))
+        self.scanner = Scanner(markers=self.not_markers, patterns=self.patterns.values(), bounds=(STYLE_TAG,),
+                               starts=(literal_prefix(self.patterns["share_data"]),))
 
     # -- detection ------------------------------------------------------------
     def detect(self, html: str, url: str, found: Found = ANY) -> bool:
@@ -234,7 +235,10 @@ class _Page:
         self.url = url
         self.found = found
         share = parser.patterns["share_data"]
-        self.share = object_literal(html, share, _SHARE_KEYS, _SHARE_DEFERRED) if found.may_match(share) else None
+        self.share = None
+        if found.may_match(share):  # in the last tenth of the page: looked for from where the scan saw it
+            self.share = object_literal(html, share, _SHARE_KEYS, _SHARE_DEFERRED,
+                                        pos=found.not_before(literal_prefix(share)))
         self.body = self.slice("body")
         self._vars: dict | None = None
         self._meta: dict | None = None
