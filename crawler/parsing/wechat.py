@@ -112,17 +112,17 @@ class WechatParser:
         self.url_host = self.rules["url"]["host"]
         self.special = self.rules["special"]
         self.message_selectors = compile_selectors(self.rules["special_pages"]["message_selectors"])
-        # what one scan of a page's bytes tells before its text is searched: only what
-        # pages often lack (WeChat's own markers occur in the first kilobytes, special
-        # pages are small), as each literal adds to the scan (~0.1 ms a 3 MB page)
-        self.scanner = Scanner(markers=self.not_markers, patterns=self.patterns.values(), bounds=(STYLE_TAG,),
+        # what one scan of a page's bytes tells before its text is searched (special
+        # pages are small: their markers are searched in the text)
+        self.scanner = Scanner(markers=(*self.markers, *self.not_markers), patterns=self.patterns.values(),
+                               bounds=(STYLE_TAG,),
                                starts=(literal_prefix(self.patterns["share_data"]),))
 
     # -- detection ------------------------------------------------------------
     def detect(self, html: str, url: str, found: Found = ANY) -> bool:
         if any(found.may_hold(marker) and marker in html for marker in self.not_markers):
             return False
-        if any(marker in html for marker in self.markers):
+        if any(found.may_hold(marker) and marker in html for marker in self.markers):
             return True
         host = urlsplit(url or "").hostname or ""
         if host in self.hosts:
