@@ -53,6 +53,10 @@ import logging
 import multiprocessing
 import os
 import pickle
+import queue
+import socket
+import struct
+import threading
 import traceback
 from collections import deque
 from types import SimpleNamespace
@@ -240,12 +244,15 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
         return
     conn.send_bytes(pickle.dumps(READY, pickle.HIGHEST_PROTOCOL))
     idle = [stage.idle for stage in _worker["stages"] if isinstance(stage, Idle)]
+    inbox = _inbox(conn.fileno())
     try:
         while True:
-            if idle and not conn.poll(IDLE_AFTER):  # nothing came for a while: stages finish what they batch
+            try:
+                message = inbox.get(timeout=IDLE_AFTER if idle else None)
+            except queue.Empty:  # nothing came for a while: stages finish what they batch
                 for hook in idle:
                     hook()
-            message = conn.recv_bytes()
+                message = inbox.get()
             if not message:
                 break
             work = pickle.loads(message)
@@ -387,9 +394,6 @@ class _Worker:
     # items in its pipe at once: enough that it never waits for the reactor,
     # which then wakes it (and is preempted by it) rarely; 2 ran ~5% slower
     IN_FLIGHT = 8
-    # a message larger than this (a batch) is sent only to a worker with nothing
-    # sent: writing it to a pipe the worker is not reading would block the reactor
-    LARGE = 32 * 1024
 
     def __init__(self, settings: dict, paths: list[str], spider: dict | None):
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads, sockets, SQLite handles
@@ -398,6 +402,13 @@ class _Worker:
                                        name="pipeline-worker")
         self.process.start()
         child.close()
+        # Messages go out framed (``_receive``) through a socket of its own on the pipe, written
+        # without blocking (``MSG_DONTWAIT``), what the pipe does not take now when it can: a
+        # batch (~0.5 MB) fills the pipe, and the worker reads it only once done with the one
+        # before; sent one at a time instead, a worker waited for the reactor after each batch.
+        self.sock = socket.socket(fileno=os.dup(self.conn.fileno()))
+        self.outbox: deque[memoryview] = deque()  # framed messages not yet written
+        self.writing = False  # the event loop calls ``pump`` when the pipe can take more
         self.waiting: deque[tuple[asyncio.Future, bytes]] = deque()
         self.sent: deque[asyncio.Future] = deque()
         self.watched = False  # its pipe is read by the event loop
@@ -413,15 +424,93 @@ class _Worker:
         try:
             self._send()
         except OSError:
-            pass
+            self.outbox.clear()  # not to be read: the reader fails its items when it meets the pipe's end
+            self._writer(False)
 
     def _send(self) -> None:
-        while self.waiting and len(self.sent) < self.IN_FLIGHT and not (
-                self.sent and len(self.waiting[0][1]) > self.LARGE):
-            future, message = self.waiting[0]
-            self.conn.send_bytes(message)  # a dead worker: it raises, and the item stays waiting
-            self.waiting.popleft()
+        while self.waiting and len(self.sent) < self.IN_FLIGHT:
+            future, message = self.waiting.popleft()
+            self.outbox.extend(_frame(message))
             self.sent.append(future)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the outbox as far as the pipe takes it now; the rest when it can
+        (a dead worker: ``OSError``, its items are failed when its pipe ends)."""
+        while self.outbox:
+            try:
+                written = self.sock.send(self.outbox[0], socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                break
+            if written < len(self.outbox[0]):
+                self.outbox[0] = self.outbox[0][written:]
+            else:
+                self.outbox.popleft()
+        self._writer(bool(self.outbox))
+
+    def _writer(self, on: bool) -> None:
+        """Whether the event loop calls ``pump`` when the pipe can take more."""
+        if on != self.writing:
+            loop = asyncio.get_running_loop()
+            if on:
+                loop.add_writer(self.sock.fileno(), self.pump)
+            else:
+                loop.remove_writer(self.sock.fileno())
+            self.writing = on
+
+    def stop(self) -> None:
+        """No more work: what the outbox holds, then an empty message (the worker closes its stages and exits)."""
+        self._writer(False)
+        self.outbox.extend(_frame(b""))
+        while self.outbox:
+            self.sock.sendall(self.outbox.popleft())
+
+    def close(self) -> None:
+        self._writer(False)
+        self.sock.close()
+        self.conn.close()
+
+
+_HEADER = struct.Struct("!Q")  # a message's length, before it
+
+
+def _frame(message: bytes) -> tuple[memoryview, memoryview]:
+    return memoryview(_HEADER.pack(len(message))), memoryview(message)
+
+
+def _inbox(fd: int) -> queue.SimpleQueue:
+    """In a worker: the messages of the crawl process, read as they come by a
+    thread of their own, so the pipe is emptied while the stages work and a
+    batch is whole when the worker takes it (a pipe holds less than one)."""
+    inbox = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while message := _receive(fd):
+                inbox.put(message)
+        finally:
+            inbox.put(b"")  # the end (or the crawl process is gone)
+
+    threading.Thread(target=read, name="pipeline-inbox", daemon=True).start()
+    return inbox
+
+
+def _receive(fd: int) -> bytearray:
+    """In a worker: the next message the crawl process framed (``_Worker.flush``);
+    empty when the crawl process said it has no more, or its end is closed."""
+    header = _read_exactly(fd, _HEADER.size)
+    if len(header) < _HEADER.size:
+        return bytearray()
+    return _read_exactly(fd, _HEADER.unpack(header)[0])
+
+
+def _read_exactly(fd: int, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size and (count := os.readv(fd, [view[got:]])):
+        got += count
+    del view
+    return buffer if got == size else buffer[:got]
 
 
 class OffloadPipeline:
@@ -557,7 +646,7 @@ class OffloadPipeline:
         """The item at work is failed (it may be what killed the worker); the others go to a new worker."""
         self._unwatch(worker)
         self.workers.remove(worker)
-        worker.conn.close()
+        worker.close()
         worker.process.join(5)
         logger.error("A pipeline worker died (exit code %s); starting another", worker.process.exitcode)
         if self.stats is not None:
@@ -678,14 +767,14 @@ class OffloadPipeline:
         for worker in self.workers:
             self._unwatch(worker)
             try:
-                worker.conn.send_bytes(b"")  # the worker closes its stages (the dedup index) and exits
+                worker.stop()
             except OSError:
                 pass
         for worker in self.workers:
             worker.process.join(30)
             if worker.process.is_alive():
                 worker.process.terminate()
-            worker.conn.close()
+            worker.close()
         self.workers = []
 
 
