@@ -76,6 +76,10 @@ class LanguageDetector:
                            if s.absorbs and s.absorbs in index]
         self._tags = _script_tags(rules.scripts)
         self._factories: dict[str, DetectorFactory] = {}  # built on first use, per script
+        # per script: its guess when it is the only one in a text long enough (None: the
+        # script counts words, or tells no language alone, or weighs nothing)
+        self._sure = [Guess(s.lang, True, s.languages(rules.aliases), "script")
+                      if s.lang and not s.words and s.weight > 0 else None for s in rules.scripts]
 
     # -- one text -------------------------------------------------------------
 
@@ -86,6 +90,10 @@ class LanguageDetector:
         counts = self._script_counts(sample)
         if not counts:
             return _NOTHING
+        if len(counts) == 1:  # one script: what the steps below come to when it tells the language alone
+            (i, count), = counts.items()
+            if (sure := self._sure[i]) is not None and count >= self._scripts[i].min_chars:
+                return sure
         present = sorted(counts)
         # runs of characters only for the scripts that count words, or whose words are read below
         runs = {i: self._runs[i].findall(sample) for i in present if self._scripts[i].words}
