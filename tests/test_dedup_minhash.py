@@ -82,6 +82,17 @@ def test_batch_signatures_equal_single_ones_and_are_reproducible():
     assert not (MinHasher(64, 5, seed=2).signature(sets[0]) == batch[0]).all()
 
 
+def test_repeats_and_order_of_the_hashes_leave_the_signature_as_it_is():
+    """The dedup stage signs an article's shingle hashes as they come, repeats and all."""
+    hasher = MinHasher(128, 5)
+    hashes = shingle_hashes(normalize(TEXT_A + TEXT_A[:40] + TEXT_B), 5)
+    assert len(np.unique(hashes)) < len(hashes)  # the text repeats itself
+    distinct = hasher.signature(np.unique(hashes))
+    assert (hasher.signature(hashes) == distinct).all()
+    assert (hasher.signature(np.random.default_rng(0).permutation(hashes)) == distinct).all()
+    assert not (hasher.signature(hashes[: len(hashes) // 2]) == distinct).all()
+
+
 def test_the_hash_family_gives_the_values_an_index_holds():
     # Stored signatures are only comparable with new ones while these values hold:
     # a rensa upgrade or platform that changes them must change FAMILY too (indexes then ask to be rebuilt).

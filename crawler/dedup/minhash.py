@@ -47,7 +47,8 @@ class MinHasher:
         return shingle_set(normalize(text), self.shingle_size)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
-        """Signature of one set of shingle hashes (must not be empty)."""
+        """Signature of one set of shingle hashes (must not be empty); given
+        in any order and with repeats, the same (minima, tested)."""
         return self.signatures([hashes])[0]
 
     def signatures(self, hash_sets: list[np.ndarray]) -> np.ndarray:

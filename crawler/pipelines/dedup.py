@@ -4,7 +4,7 @@ from scrapy.exceptions import NotConfigured
 from threadpoolctl import threadpool_limits
 
 from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
-from crawler.dedup.text import normalize, shingle_set
+from crawler.dedup.text import normalize, shingle_hashes
 from crawler.items import Article, Rejected
 from crawler.pipelines import NearDuplicate, store_failure
 from crawler.pipelines.offload import offloadable
@@ -114,7 +114,9 @@ class DedupPipeline:
         if len(norm) < self.min_chars:
             self.stats.inc_value("dedup/too_short")
             return item, None
-        return item, self.hasher.signature(shingle_set(norm, self.hasher.shingle_size))
+        # all the text's shingle hashes, repeats and all: a signature keeps minima, which repeats
+        # do not change (the sort that would remove them is not needed)
+        return item, self.hasher.signature(shingle_hashes(norm, self.hasher.shingle_size))
 
     def commit(self, item, signature):
         """Check the signature against the index; index it if it is new."""
