@@ -144,3 +144,16 @@ def test_a_new_index_does_not_import_scipy(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_hashing_wraps_without_warnings():
+    """Shingle hashes and the splitmix finaliser overflow by design, arrays and scalars alike."""
+    import warnings
+
+    from crawler.dedup.text import mix64
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        top = np.uint64(2**64 - 1)
+        assert mix64(top) == mix64(np.array([top]))[0]
+        assert len(shingle_hashes("\U0010ffff" * 40, 5)) == 36
