@@ -10,6 +10,8 @@ import dataclasses
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -324,6 +326,34 @@ def test_the_crawl_process_leaves_the_clean_rules_to_the_workers(monkeypatch):
         pipeline.close_spider()
     alone = get_crawler(settings_dict={"PIPELINE_WORKERS": 0})
     assert CleanPipeline.from_crawler(alone)._cleaner is not None
+
+
+# libraries only the stages' work needs: a crawl process whose workers do it never imports them
+STAGE_LIBRARIES = ("crawler.cleaning.cleaner", "crawler.cleaning.templates", "crawler.language", "hyperscan",
+                   "langdetect", "threadpoolctl", "trafilatura", "datasketch", "jieba")
+
+
+def test_the_crawl_process_builds_the_chain_without_the_libraries_its_workers_use(tmp_path):
+    script = f"""
+import json, sys
+from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.test import get_crawler
+from crawler.pipelines import offload
+from tests.test_offload import STAGES, settings_for
+offload.is_asyncio_reactor_installed = lambda: True
+settings = settings_for(__import__("pathlib").Path({str(tmp_path)!r}), PIPELINE_WORKERS=1)
+crawler = get_crawler(settings_dict=settings)
+pipeline = offload.OffloadPipeline.from_crawler(crawler)
+try:
+    stages = [build_from_crawler(load_object(path), crawler) for path in STAGES]
+finally:
+    pipeline.close_spider()
+print(json.dumps(sorted(sys.modules)))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    imported = [name for name in json.loads(proc.stdout.splitlines()[-1]) if name.startswith(STAGE_LIBRARIES)]
+    assert not imported
 
 
 def test_a_stage_the_workers_cannot_build_stops_the_crawl_at_start(tmp_path):

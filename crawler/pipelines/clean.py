@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scrapy.exceptions import NotConfigured
 
-from crawler.cleaning import Cleaner, load_rules
 from crawler.items import Article
 from crawler.pipelines.offload import offloadable, runs_in_worker
+
+if TYPE_CHECKING:
+    from crawler.cleaning import Cleaner
 
 
 class CleanPipeline:
@@ -35,6 +39,8 @@ class CleanPipeline:
             raise NotConfigured("CLEAN_ENABLED is false")
 
         def build() -> Cleaner:
+            from crawler.cleaning import Cleaner, load_rules  # where the stage works only
+
             rules = load_rules(
                 settings.getlist("CLEAN_RULES"),
                 defaults=settings.getbool("CLEAN_DEFAULT_RULES", True),
@@ -43,7 +49,8 @@ class CleanPipeline:
             return Cleaner(rules, max_removed_share=settings.getfloat("CLEAN_MAX_REMOVED_SHARE", 0.5))
 
         # Where pipeline workers clean, the crawl process only replays their stats: the rules
-        # (~0.4 s to compile) are built there, and checked by the workers before the spider opens.
+        # (~0.4 s to compile) are built there, and checked by the workers before the spider opens;
+        # the crawl process does not even import the cleaner (its screens, hyperscan).
         return cls(None if runs_in_worker(crawler, cls) else build(), crawler.stats, build)
 
     @offloadable

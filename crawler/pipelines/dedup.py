@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
-from threadpoolctl import threadpool_limits
 
 from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
 from crawler.dedup.text import normalize, shingle_hashes
 from crawler.items import Article, Rejected
 from crawler.pipelines import NearDuplicate, store_failure
-from crawler.pipelines.offload import offloadable
+from crawler.pipelines.offload import offloadable, runs_in_worker
 from crawler.reasons import Reason
 
 ACTIONS = ("reject", "label")
@@ -57,7 +56,11 @@ class DedupPipeline:
         # The block dedup's (texts x shared shingles) products are small and per article: OpenBLAS's
         # threads spin more CPU on them than they save (the stage's CPU halved on large articles).
         # For the whole process: its other work is per item too, and workers give the parallelism.
-        threadpool_limits(1, user_api="blas")
+        # (Not in a crawl process whose pipeline workers run the stage: it has no products to run.)
+        if not runs_in_worker(crawler, cls):
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(1, user_api="blas")
         index = None
         articles_on = settings.getbool("DEDUP_ARTICLES")
         # A pipeline worker (crawler/pipelines/offload.py) checks the shared disk or Redis index itself; an

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, Rejected
-from crawler.language import LanguageDetector, keep_blocks_of, load_rules, tag_article, wanted
 from crawler.pipelines import Reject
-from crawler.pipelines.offload import offloadable
+from crawler.pipelines.offload import offloadable, runs_in_worker
 from crawler.reasons import Reason
+
+if TYPE_CHECKING:
+    from crawler.language import LanguageDetector
 
 ACTIONS = ("drop", "label")
 
@@ -20,11 +23,12 @@ class LanguageRejected(Reject):
 class LanguagePipeline:
     """Tag blocks and articles with their language; keep, label or split by it."""
 
-    def __init__(self, stats, detector: LanguageDetector, keep: tuple[str, ...] = (),
-                 min_share: float = 0.15, action: str = "drop", blocks_lang: str = ""):
+    def __init__(self, stats, detector: LanguageDetector | None, keep: tuple[str, ...] = (),
+                 min_share: float = 0.15, action: str = "drop", blocks_lang: str = "", build=None):
         if action not in ACTIONS:
             raise ValueError(f"LANG_ACTION must be one of {ACTIONS}, not {action!r}")
         self.stats = stats
+        self._build = build  # the stage with its detector, when built without it (``from_crawler``)
         self.detector = detector
         self.keep = keep
         self.min_share = min_share
@@ -36,13 +40,23 @@ class LanguagePipeline:
         settings = crawler.settings
         if not settings.getbool("LANG_ENABLED", True):
             raise NotConfigured("LANG_ENABLED is off")
+        if runs_in_worker(crawler, cls):
+            # The crawl process replays its pipeline workers' records: they load the rules (and
+            # langdetect), checked before the spider opens; here only for an item they did not see.
+            return cls(crawler.stats, None, build=lambda: cls.from_settings(crawler.stats, settings))
+        return cls.from_settings(crawler.stats, settings)
+
+    @classmethod
+    def from_settings(cls, stats, settings):
+        from crawler.language import LanguageDetector, load_rules
+
         rules = load_rules(settings.getlist("LANG_RULES"))
         keep = tuple(dict.fromkeys(rules.code(code) for code in settings.getlist("LANG_KEEP") if code.strip()))
         blocks_lang = (settings.get("LANG_BLOCKS") or "").strip()
         # langdetect's profiles (~20 MB, 0.3 s) are loaded on first need: script
         # and function words settle Chinese text, so a Chinese crawl may never load them
         return cls(
-            crawler.stats, LanguageDetector(rules), keep=keep,
+            stats, LanguageDetector(rules), keep=keep,
             min_share=settings.getfloat("LANG_KEEP_MIN_SHARE", 0.15),
             action=(settings.get("LANG_ACTION") or "drop").strip().lower(),
             blocks_lang=rules.code(blocks_lang) if blocks_lang else "",
@@ -52,6 +66,10 @@ class LanguagePipeline:
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
+        from crawler.language import keep_blocks_of, tag_article, wanted  # imported where the stage works
+
+        if self.detector is None:
+            vars(self).update(vars(self._build()))
         guesses = tag_article(item, self.detector)
         self.stats.inc_value("language/articles")
         self.stats.inc_value(f"language/article/{item.lang}")

@@ -1,20 +1,26 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.cleaning.template_stores import BACKENDS, open_template_store
-from crawler.cleaning.templates import REASON, Templates, load_vocabulary
 from crawler.items import Article
 from crawler.pipelines import store_failure
-from crawler.pipelines.offload import offloadable
+from crawler.pipelines.offload import offloadable, runs_in_worker
+
+if TYPE_CHECKING:
+    from crawler.cleaning.templates import Templates
 
 logger = logging.getLogger(__name__)
 
 
 def open_templates(settings) -> Templates:
-    """The learned templates the settings describe (``CLEAN_TEMPLATES_*``)."""
+    """The learned templates the settings describe (``CLEAN_TEMPLATES_*``). The library is
+    imported here: a crawl process whose pipeline workers use the store never imports it."""
+    from crawler.cleaning.template_stores import BACKENDS, open_template_store
+    from crawler.cleaning.templates import Templates, load_vocabulary
+
     backend = settings.get("CLEAN_TEMPLATES_BACKEND")
     if backend not in BACKENDS:
         raise ValueError(f"CLEAN_TEMPLATES_BACKEND must be one of {BACKENDS}, not {backend!r}")
@@ -70,14 +76,24 @@ class TemplatePipeline:
         if not settings.getbool("CLEAN_TEMPLATES_ENABLED"):
             raise NotConfigured("CLEAN_TEMPLATES_ENABLED is off")
         in_worker = getattr(crawler, "offload_worker", False)
+        in_memory = settings.get("CLEAN_TEMPLATES_BACKEND") == "memory"
         stage = cls(lambda: open_templates(settings), crawler.stats,
-                    commits_in_crawl=in_worker and settings.get("CLEAN_TEMPLATES_BACKEND") == "memory",
+                    commits_in_crawl=in_worker and in_memory,
                     learn_first=settings.getbool("CLEAN_TEMPLATES_LEARN_FIRST"),
                     parsers=settings.getdict("PARSING_RULES"), crawler=crawler)
-        if not in_worker:  # the crawl process: a bad setting or store stops the crawl at start
+        # The store is opened at start where it is used, so that a bad setting or store stops the
+        # crawl there: in the pipeline workers when they share it (disk, Redis), the crawl process then
+        # only replaying their records (it opens the store to reset it, or to learn first); else in
+        # the crawl process.
+        if in_worker:
+            uses_store = not in_memory
+        else:
+            uses_store = in_memory or not runs_in_worker(crawler, cls)
+        reset = settings.getbool("CLEAN_TEMPLATES_RESET") and not in_worker
+        if uses_store or reset:
             stage.templates
-            if settings.getbool("CLEAN_TEMPLATES_RESET"):
-                stage.templates.store.clear()
+        if reset:
+            stage.templates.store.clear()
         return stage
 
     def open_spider(self, spider=None):
@@ -107,6 +123,8 @@ class TemplatePipeline:
         return item, None
 
     def commit(self, item, state=None):
+        from crawler.cleaning.templates import REASON  # imported where the stage works (open_templates)
+
         if not isinstance(item, Article):
             return item
         try:
