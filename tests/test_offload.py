@@ -329,7 +329,7 @@ def test_the_crawl_process_leaves_the_clean_rules_to_the_workers(monkeypatch):
 
 
 # libraries only the stages' work needs: a crawl process whose workers do it never imports them
-STAGE_LIBRARIES = ("crawler.cleaning.cleaner", "crawler.cleaning.templates", "crawler.language", "hyperscan",
+STAGE_LIBRARIES = ("crawler.parsing", "crawler.cleaning", "crawler.language", "hyperscan",
                    "langdetect", "threadpoolctl", "trafilatura", "datasketch", "jieba")
 
 

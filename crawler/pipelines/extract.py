@@ -4,7 +4,6 @@ import logging
 
 from crawler.errors import Rejection
 from crawler.items import Page, Rejected
-from crawler.parsing import UNDECODABLE, build_site_parsers, parse_page
 from crawler.pipelines import PageRejected, error_record
 from crawler.pipelines.offload import offloadable
 from crawler.reasons import Reason
@@ -25,10 +24,17 @@ class ExtractPipeline:
 
     @classmethod
     def from_rules(cls, stats, rule_files: dict):
-        return cls(stats, build_site_parsers(rule_files) if rule_files else None)
+        if not rule_files:
+            return cls(stats)
+        from crawler.parsing import build_site_parsers
+
+        return cls(stats, build_site_parsers(rule_files))
 
     def article(self, item: Page):
         """The page's article; ``Rejection`` (with its reason) when it yields none."""
+        # imported where pages are parsed: a crawl process whose pipeline workers parse never imports it
+        from crawler.parsing import parse_page
+
         if item.error:
             raise Rejection(item.error, item.detail)
         if item.status and item.status >= 400:
@@ -62,6 +68,8 @@ class ExtractPipeline:
         except Exception as exc:  # a parser bug must not lose the page
             logger.exception("Parser failed on %s", item.fetched_from)
             raise PageRejected(error_record(item, exc)) from None
+        from crawler.parsing import UNDECODABLE
+
         for entry in article.removed:
             if entry["reason"] == UNDECODABLE:
                 self.stats.inc_value("extract/undecodable_pages")

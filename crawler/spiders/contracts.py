@@ -22,7 +22,6 @@ from scrapy.exceptions import ContractFail
 
 from crawler.errors import Rejection
 from crawler.items import Page
-from crawler.parsing import parse_page
 from crawler.reasons import Reason
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +46,8 @@ def _pages(output: list) -> list[Page]:
 
 
 def _parse(page: Page):
+    from crawler.parsing import parse_page  # here: every crawl loads this module with the spiders
+
     return parse_page(page.body, page.url, fetched_from=page.fetched_from,
                       content_type=page.content_type, name=page.fetched_from)
 
