@@ -12,9 +12,16 @@ inserted in a ``MinHashLSH`` (threshold 0.5), which is what one writes by hand
 for the same three jobs (``--peer-pages`` of them: the first pages of the same
 set, as the peer is slow).
 
+The crawls run with the project's bytecode compiled beforehand (into a cache
+in the run's temporary directory, whatever ``PYTHONDONTWRITEBYTECODE`` says),
+as an installed package or a used checkout has it: else each process compiles
+the project's ~90 modules again at start.
+
 Prints, per variant: pages/s (the process's wall time, start-up included),
 CPU seconds per 1,000 pages (every process, then the crawl process and the
-workers apart), pages per CPU second, peak RSS (the crawl process and its
+workers apart), pages per CPU second, the seconds its processes were ready to
+run but waited for a CPU (Linux schedstat, summed: what other jobs took from
+it), peak RSS (the crawl process and its
 workers summed, sampled every 0.1 s); then the ratios against the targets: 2
 workers / 1 worker pages/s (>= 1.8 on 2 cores; on a busy machine the wall
 time says little, so also what the CPU split predicts on 2 free cores: one
@@ -39,27 +46,37 @@ import threading
 import time
 from pathlib import Path
 
-from harness import tree_sample  # noqa: E402  (importing harness puts the repository on sys.path)
+from harness import ROOT, tree_sample  # noqa: E402  (importing harness puts the repository on sys.path)
 
 from crawler.testing import corpora  # noqa: E402
 from crawler.testing.process import read_jsonl, scrapy_env  # noqa: E402
 
 
-def crawl(path: Path, workers: int, workdir: Path) -> dict:
+def crawl_env(tmp: Path) -> dict[str, str]:
+    """The crawls' environment: bytecode read from (and written to) a cache of
+    the run, the project's compiled into it first."""
+    env = scrapy_env(PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "crawler")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return env
+
+
+def crawl(path: Path, workers: int, workdir: Path, env: dict[str, str]) -> dict:
     workdir.mkdir(parents=True)
     command = [sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={path}",
                "-O", str(workdir / "articles.jsonl"), "-s", f"REJECTS_URI={workdir / 'rejects.jsonl'}",
                "-s", f"PIPELINE_WORKERS={workers}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0",
                "-s", f"DEDUP_DIR={workdir / 'dedup'}", "-s", "ATOM_FEED_ENABLED=0"]
     started = time.monotonic()
-    proc = subprocess.Popen(command, cwd=workdir, env=scrapy_env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    peak, cpu = [0.0], {}  # MB; pid -> CPU seconds, last seen
+    peak, cpu, waited = [0.0], {}, {}  # MB; pid -> CPU seconds, seconds waiting for a CPU, last seen
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.1):
-            peak[0] = max(peak[0], tree_sample(proc.pid, cpu))
+            peak[0] = max(peak[0], tree_sample(proc.pid, cpu, waited))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -76,7 +93,7 @@ def crawl(path: Path, workers: int, workdir: Path) -> dict:
     workers = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
     total = usage.ru_utime + usage.ru_stime
     return {"pages": len(articles) + len(rejects), "articles": len(articles), "wall": wall, "cpu": total,
-            "crawl_cpu": total - workers, "workers_cpu": workers,
+            "crawl_cpu": total - workers, "workers_cpu": workers, "waited": sum(waited.values()),
             "peak_rss": max(peak[0], usage.ru_maxrss / 1024) * 2**20}
 
 
@@ -116,8 +133,9 @@ def row(name: str, result: dict) -> str:
     pages = result["pages"]
     split = " | ".join(f"{1000 * result[key] / pages:.2f}" if key in result else "—"
                        for key in ("crawl_cpu", "workers_cpu"))
+    waited = f"{result['waited']:.1f}" if "waited" in result else "—"
     return (f"| {name} | {pages} | {result['articles']} | {result['wall']:.1f} | {pages / result['wall']:.1f} |"
-            f" {1000 * result['cpu'] / pages:.2f} | {split} | {pages / result['cpu']:.1f} |"
+            f" {1000 * result['cpu'] / pages:.2f} | {split} | {pages / result['cpu']:.1f} | {waited} |"
             f" {result['peak_rss'] / 2**20:.0f} |")
 
 
@@ -131,16 +149,16 @@ def main() -> None:
         tmp = Path(tmp)
         dump = corpora.write_jsonl(tmp / "pages.jsonl", corpora.records(args.pages))
         warc = corpora.write_warc(tmp / "pages.warc.gz", (corpora.page(n) for n in range(args.pages)))
-        results = {}
+        results, env = {}, crawl_env(tmp)
         for label, path in (("JSONL", dump), ("WARC", warc)):
             for workers in (1, 2):
                 results[f"{label}, {workers} worker{'s' * (workers > 1)}"] = crawl(
-                    path, workers, tmp / f"{label}-{workers}")
+                    path, workers, tmp / f"{label}-{workers}", env)
         results["hand-built (trafilatura + datasketch + langdetect)"] = peer(dump, args.peer_pages)
     print(f"{args.pages} generated pages ({os.cpu_count()} CPUs, shared with other jobs)\n")
     print("| variant | pages | articles | wall s | pages/s | CPU s / 1000 pages | crawl process | workers |"
-          " pages / CPU s | peak RSS MB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          " pages / CPU s | waited for a CPU s | peak RSS MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, result in results.items():
         print(row(name, result))
     hand = results["hand-built (trafilatura + datasketch + langdetect)"]

@@ -14,9 +14,10 @@
   seconds; ``ratio(peer, ours)``: how many times faster ours is.
 - ``write_results(path, results)``: the figures, and the command that printed
   them, as JSON (nothing if ``path`` is None).
-- ``cpu_seconds(pid)``, ``tree_sample(pid, cpu)``: a process's CPU time so far;
+- ``cpu_seconds(pid)``, ``waited_seconds(pid)``, ``tree_sample(pid, cpu, waited)``:
+  a process's CPU time so far, and its time ready to run but waiting for a CPU;
   the resident memory of a process and its children (a crawl and its pipeline
-  workers), recording each one's CPU time (Linux ``/proc``).
+  workers), recording each one's CPU time and wait (Linux ``/proc``).
 
 Importing it puts the repository on ``sys.path`` (the benches run as scripts).
 """
@@ -100,9 +101,20 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
-def tree_sample(pid: int, cpu: dict[int, float]) -> float:
+def waited_seconds(pid: int) -> float | None:
+    """Seconds a process has been ready to run but waiting for a CPU (Linux
+    ``/proc/PID/schedstat``; None once it is gone, or without schedstat)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def tree_sample(pid: int, cpu: dict[int, float], waited: dict[int, float] | None = None) -> float:
     """Resident memory of a process and its children (the pipeline workers), MB;
-    records the CPU time of each of them in ``cpu``."""
+    records the CPU time of each of them in ``cpu`` (and in ``waited`` the time
+    each waited for a CPU)."""
     total, pids = 0, [pid]
     while pids:
         current = pids.pop()
@@ -111,6 +123,8 @@ def tree_sample(pid: int, cpu: dict[int, float]) -> float:
                 total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
             if (seconds := cpu_seconds(current)) is not None:
                 cpu[current] = seconds
+            if waited is not None and (seconds := waited_seconds(current)) is not None:
+                waited[current] = seconds
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pids += [int(child) for child in children.read().split()]
