@@ -259,3 +259,14 @@ def test_user_rules_add_a_script_and_override_thresholds(tmp_path):
     text = "საქართველო ლამაზი ქვეყანაა და აქ ბევრი ტურისტი ჩამოდის."
     assert tags(LanguageDetector(rules), ("paragraph", text)) == ["ka"]
     assert tags(LanguageDetector(load_rules()), ("paragraph", text)) == ["und"]
+
+
+def test_detectors_of_a_process_share_langdetect_profiles_loaded_once():
+    from crawler.language.detect import LanguageDetector
+
+    rules = load_rules()
+    latin = next(s for s in rules.scripts if s.name == "latin")
+    first, second = LanguageDetector(rules), LanguageDetector(rules)
+    assert first._factory(latin) is second._factory(latin)  # one load for both
+    text = "Ceci est une phrase assez longue pour que la detection soit fiable et sure."
+    assert first.guess(text) == second.guess(text)
