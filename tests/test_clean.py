@@ -318,11 +318,19 @@ def test_max_removed_share_is_checked():
     "a.kq1.cn ~ b.kq1.cn ~ c.kq1.cn", "www.rt5.cc → www.rt6.cc → www.rt7.cc", "x1.vn7.fun ‖ x2.vn7.fun",
     "bj.hz3.com.cn >> sh.hz3.com.cn >> gz.hz3.com.cn", "wap.zz8.me、 wap.zy8.me、 wap.zx8.me",
     "ss.rk2.cc/n1；ss.rk2.cc/n2；ss.rk2.cc/n3", "[cz.my0.cn][dz.my0.cn][ez.my0.cn]",
+    # the run's own separators hanging at its ends go with it
+    "⇒ lp.vv2.net ⇐ ⇒ lq.vv2.net ⇐", "✦ aa3.top ✦ ab3.top ✦", "〔hq1.cyou〕〔hq2.cyou〕", "‹ n5.wtf › ‹ n6.wtf ›",
 ])
 def test_host_runs_of_any_separator_go(farm):
     r = clean(f"城市更新的关键在于保留原{farm}有的街巷肌理。")
     assert kept(r) == ["城市更新的关键在于保留原有的街巷肌理。"]
     assert {x["signal"] for x in r.removed} == {"host_run"}
+
+
+def test_symbols_hanging_at_a_run_are_taken_only_when_the_run_uses_them():
+    # the arrow before the run is the sentence's, not one of the run's separators
+    r = clean("旧版入口 → a1.kk5.cn | a2.kk5.cn 已停用。")
+    assert kept(r) == ["旧版入口 →已停用。"]
 
 
 def test_a_cited_list_of_distinct_sites_stays():

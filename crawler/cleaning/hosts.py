@@ -202,17 +202,43 @@ def host_runs(text: str, tokens: list[HostToken]) -> list[_Run]:
     return _runs(text, tokens, lambda t: t.start, lambda t: t.end)
 
 
-def _with_loose_separators(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take a pipe hanging at either end of a farm (``|a.cn|b.cn|``); commas
-    and the like may belong to the sentence."""
-    if start > 0 and text[start - 1] in "|｜":
-        start -= 1
-    if end < len(text) and text[end] in "|｜":
-        end += 1
+def _with_loose_separators(text: str, start: int, end: int, gaps: str = "") -> tuple[int, int]:
+    """Take a pipe hanging at either end of a farm (``|a.cn|b.cn|``), and any
+    symbol the run puts between its hosts (``gaps``) hanging there, with its
+    spaces (``→ a.cn ← → b.cn ←``, ``« a.cn » « b.cn »``, ``〖a.cn〗〖b.cn〗``);
+    commas and the like may belong to the sentence."""
+    used = {ch for ch in gaps if _PIPE.match(ch)}
+    start = _hanging(text, start, -1, used)
+    end = _hanging(text, end, 1, used)
     # a run whose hosts are each bracketed ([a.cn][b.cn]) takes its outer brackets
     if 0 < start and end < len(text) and _BRACKETS.get(text[start - 1]) == text[end]:
         start, end = start - 1, end + 1
     return start, end
+
+
+def _hanging(text: str, pos: int, step: int, used: set[str]) -> int:
+    """``pos`` moved over the pipes and the run's own separators hanging beside
+    it (with the spaces between them), up to three symbols."""
+    i, symbols, best = pos, 0, pos
+    while symbols < 3:
+        j = i if step > 0 else i - 1
+        if not 0 <= j < len(text):
+            break
+        ch = text[j]
+        if ch in "|｜" or ch in used:
+            symbols += 1
+            i += step
+            best = i
+        elif ch == " " and used:
+            i += step
+        else:
+            break
+    return best
+
+
+def _gaps(text: str, tokens: list[HostToken]) -> str:
+    """What stands between the hosts of a run."""
+    return "".join(text[a.end:b.start] for a, b in zip(tokens, tokens[1:]))
 
 
 _BRACKETS = {"[": "]", "【": "】", "(": ")", "（": "）", "〔": "〕", "<": ">", "《": "》"}
@@ -227,7 +253,7 @@ def farm_cuts(text: str, tokens: list[HostToken], cues_before, cues_after,
         glued = _glued(text, start, end) and not is_cited
         bare = not run.listed and not is_cited
         if is_farm([t.host for t in run.items], run.piped, glued, min_run, pipe_min_run, loose_min_run, bare):
-            cuts.append(_with_loose_separators(text, start, end))
+            cuts.append(_with_loose_separators(text, start, end, _gaps(text, run.items)))
     return cuts
 
 
