@@ -99,3 +99,41 @@ def test_a_note_glued_after_an_english_sentence_is_a_sentence_of_its_own():
     r = CLEANER.clean_blocks([{"type": "paragraph", "text": t, "lang": None} for t in (ZH, EN, ZH, last)])
     assert kept(r) == [ZH, EN, ZH, "Villagers string the fruit under the eaves."]
     assert removed(r) == [("note_shape", last.split("eaves.")[1])]
+
+
+# -- an ad closed by a contact of any messenger (offer-contact-* of 30-promo.toml, vars here) --
+
+@pytest.mark.parametrize("ad", [
+    "家政保洁开荒擦玻璃，嘀嘀：jz_3366",          # a label no rule lists, a handle
+    "二手钢琴回收当天估价，丫丫 2846600173",       # a nickname, a number of a QQ's length
+    "空调清洗加氟上门快，手机 13600001111",          # a phone label, a mobile number
+    "海外留学文书全程托管，Kik：@uni_help",         # an @handle
+])
+def test_an_ad_closed_by_a_contact_of_any_label_goes(ad):
+    for text, left in ((ad, []), (ZH + ad, [ZH])):  # a line, or appended to a paragraph
+        r = clean(text)
+        assert kept(r) == left
+        assert removed(r) == [("offer_contact", ad)]
+
+
+def test_an_ad_pasted_into_a_word_goes_from_about_its_offer():
+    # where the host's words end is not known: the ad is taken from about ten
+    # characters before its contact (here with one of the host's)
+    r = clean("傍晚时分，骑行和跑步的市民络家政保洁开荒擦玻璃，嘀嘀：jz_3366绎不绝。")
+    assert kept(r) == ["傍晚时分，骑行和跑步的市民绎不绝。"]
+    assert removed(r) == [("offer_contact", "络家政保洁开荒擦玻璃，嘀嘀：jz_3366")]
+    # ... and from the host's punctuation when it stands near
+    r = clean("傍晚时分，家政保洁开荒擦玻璃，嘀嘀：jz_3366骑行和跑步的市民络绎不绝。")
+    assert kept(r) == ["傍晚时分，骑行和跑步的市民络绎不绝。"]
+
+
+@pytest.mark.parametrize("text", [
+    "报名电话：13800001234（王老师），报名截止本周五。",    # the contact opens, no offer before it
+    "暑期游泳班开始报名，联系电话：13800001234。",         # whose or what for (报名, 通知, 学校...)
+    "小区停水通知，维修电话 13912345678。",
+    "周末照常接诊，电话：0531-8812345。",                 # a landline: notices print theirs
+    "据介绍，店主李先生的微信号是 li_baker88。",            # a sentence about someone
+    "如发现可疑情况，请拨打反诈专线96110。",
+])
+def test_contacts_in_notices_and_news_stay(text):
+    assert kept(clean(text)) == [text]

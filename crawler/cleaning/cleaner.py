@@ -112,6 +112,10 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+# how far before its contact a rule's ``seam`` (an ad's offer) is looked for
+SEAM_REACH = 60
+
+
 def _regex_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     p = rule.params
     block = article.blocks[index]
@@ -135,6 +139,15 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
     has_cut_group = "cut" in pattern.groupindex
     for m in pattern.finditer(text):
         s, e = m.span("cut") if has_cut_group and m.group("cut") is not None else m.span()
+        if p["seam"] is not None:
+            contact = m.start("contact")
+            offer = c["seam"].search(text, max(0, contact - SEAM_REACH), contact)
+            if offer is None:
+                continue
+            s = offer.start()
+            if e < len(text) and _is_letter(text[e]):
+                label = offer.start("label") if "label" in offer.re.groupindex else contact
+                s = spans.pasted_start(text, s, label, e, spans.lexicon())
         if e <= s:
             continue
         if p["context"] == "sentence" or p["scope"] == "sentence":
@@ -145,7 +158,8 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
         if p["max_lead"] is not None and s - cs > p["max_lead"]:
             continue  # the match must open its sentence (or block)
         # "also" and the exemption look at the context without the match itself
-        context = _blank(text, s, e)[cs:ce] if (c["also"] or c["unless"]) else ""
+        context = ((text if p["unless_match"] else _blank(text, s, e))[cs:ce]
+                   if (c["also"] or c["unless"]) else "")
         if c["also"] is not None and not c["also"].search(context):
             continue
         signal = rule.signal

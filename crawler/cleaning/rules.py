@@ -67,6 +67,13 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "where": (str, "any"),
         "within": (int, 3),
         "ignore_case": (bool, False),
+        # what must end right before the pattern's group "contact" (an ad's
+        # offer before its contact); the match then starts where that does, or
+        # nearer, at its seam with the host when it is pasted into a word
+        # (spans.pasted_start)
+        "seam": (str, None),
+        # the exemption looks at the match too, not only at the context around it
+        "unless_match": (bool, False),
     },
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
@@ -398,6 +405,10 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":
                     rule.screen = compiler.screen(rule.compiled[key], tree)
+                    if p["seam"] is not None:
+                        if "contact" not in rule.compiled[key].groupindex:
+                            raise RuleError(f"{rule.source}: 'seam' needs a group named 'contact' in the pattern")
+                        rule.compiled["seam"], _tree = compiler.compile(f"(?:{p['seam']})\\Z", rule, "seam")
         for key in ("cues_before", "cues_after", "spam_host_words"):
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)

@@ -192,3 +192,25 @@ def cuts(text: str, anchors: list[Anchor], bounds, params: Params, words: Lexico
             continue
         out.append((left, right, signal))
     return out
+
+
+
+# how far before its contact an ad pasted into a word is taken to begin when
+# no punctuation bounds it (its offer: 7-14 characters in the labelled sets)
+OFFER_REACH = 10
+
+
+def pasted_start(text: str, start: int, contact: int, end: int, words: Lexicon) -> int:
+    """Where an ad pasted into a word before its contact ``text[contact:end]``
+    begins, ``start`` being the farthest its offer may reach: there when the
+    host's punctuation stands before it and it is near, else ``OFFER_REACH``
+    characters before the contact, moved on while its edge is inside a word.
+    (Where the host's words part is not known without knowing what the ad
+    sells: a word break is rare at these seams.)"""
+    start = max([start] + [i + 1 for i in range(start, contact - 4) if text[i] in _EDGE])
+    if contact - start <= OFFER_REACH:
+        return start
+    left = contact - OFFER_REACH
+    while left < contact - 4 and words.inside(text[left - 1], text[left]):
+        left += 1
+    return left
