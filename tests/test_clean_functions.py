@@ -59,6 +59,9 @@ def test_a_prompt_glued_into_a_sentence_about_something_else_does_not_take_it():
 @pytest.mark.parametrize("note", [
     "【使用须知】本页资料由合作机构提供，其准确性请读者自行核实。",
     "The content of this page is offered as is; readers act on it at their own risk.",
+    # English wordings of accuracy, advice and a disclosed interest
+    "Everything here is general information and may not be accurate for your situation.",
+    "Disclosure: this blog earns a commission on some of the products it links to.",
 ])
 def test_a_notice_of_the_pages_reliability_goes_at_the_tail(note):
     for blocks in ([BODY, note], [BODY + note]):
@@ -88,6 +91,26 @@ def test_an_order_to_the_writer_to_replace_a_passage_goes_from_its_paragraph():
     assert signals(r) == [("generator_note", "writer_order")]
 
 
+@pytest.mark.parametrize("note", [
+    "[Writer: add one more example here before sending it to the client]",
+    "<<Plug in the sponsor's tagline here, no more than 15 words>>",
+])
+def test_an_english_order_to_the_writer_goes_in_any_bracket(note):
+    r = alone(EN + " " + note, BODY)
+    assert kept(r) == [EN, BODY]
+    assert signals(r) == [("generator_note", "writer_order")]
+
+
+@pytest.mark.parametrize("line", [
+    "Below the bridge, the river widens into a lake where herons nest in spring.",
+    "The author thanks the villagers, who shared their stories and photographs.",
+    "Prices here were accurate at the time of writing, the guide's editors note.",
+    "[The mayor added that the plan would be reviewed before the next council meeting.]",
+])
+def test_english_closing_lines_that_decline_or_order_nothing_stay(line):
+    assert kept(clean(BODY, EN, line)) == [BODY, EN, line]
+
+
 def test_an_editors_note_on_cuts_stays():
     text = BODY + "（本文根据讲座录音整理，有删减）"
     assert kept(clean(text, BODY)) == [text, BODY]
@@ -96,6 +119,7 @@ def test_an_editors_note_on_cuts_stays():
 @pytest.mark.parametrize("frame, where", [
     ("好的，这是按照你的要求完成的文章：", 0), ("Here's the post you asked for, in a lighter tone:", 0),
     ("如果你想调整语气或者缩短篇幅，随时告诉我，我再改一版。", -1),
+    ("Below is the essay you asked me to write, in three parts:", 0),
 ])
 def test_a_chat_assistants_frame_goes_at_the_head_or_tail(frame, where):
     blocks = [BODY, EN]

@@ -225,7 +225,8 @@ def hidden_signal(value: str) -> str:
     return "inline_style"
 
 
-_BRACKETED = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕\n]{4,300}[）)】\]〕]")
+# (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>)
+_BRACKETED = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕\n]{4,300}[）)】\]〕]|<<?[^<>\n]{4,300}>>?")
 
 
 _QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『』\n]*』')
