@@ -7,7 +7,8 @@ every ``CHECK_EVERY`` seconds at the page being processed:
 - time: all the stages of one page together may take ``PAGE_TIME_BUDGET``
   seconds of wall time;
 - memory: the worker's resident memory may grow ``PAGE_MEMORY_BUDGET``
-  megabytes above what it was when the page came (Linux: /proc/self/statm).
+  megabytes above what it was when the page came, or for a batch run a stage
+  at a time, when the page's stage started (Linux: /proc/self/statm).
 
 Over either, the watchdog raises ``OverBudget`` in the main thread, in the
 stage at work (at its next Python instruction: a single call into C, such as
