@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from crawler.cleaning import hosts, spans
+from crawler.cleaning import hosts, offers, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -305,6 +305,30 @@ def _span_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
     return [(s, e, signal) for s, e, signal in found if skip is None or not skip.search(text, s, e)]
 
 
+def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
+    """Short ads of any trade by their offer marks (``offers``), over the folded view."""
+    c, p = rule.compiled, rule.params
+    block = article.blocks[index]
+    text = block.text
+    line = p["place"] == "line"
+    if line and (index == 0 or len(text) > p["max_chars"] + 4):
+        return []
+    if rule.screen is not None and not block.passes(rule.screen):
+        return []
+    found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text)
+    if sum(a.weight for a in found) < p["min_weight"]:
+        return []
+    if line:
+        blocks = article.blocks
+        around = (blocks[index - 1].text, blocks[index + 1].text if index + 1 < len(blocks) else "")
+        return ([(0, len(text), "offer_line")]
+                if offers.is_offer_line(text, found, around, p["min_weight"], p["max_chars"], c["unless"]) else [])
+    params = spans.Params(p["window"], p["max_gap"], p["min_weight"], p["edge_weight"])
+    cuts = offers.span_cuts(text, found, block.sentences(), params, spans.lexicon(), c["unless"])
+    skip = c["skip"]
+    return [(s, e, signal) for s, e, signal in cuts if skip is None or not skip.search(text, s, e)]
+
+
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """(start, end, signal) of what the rule finds in one block: over the
     folded view, except for ``hidden`` (over the block's own text)."""
@@ -332,6 +356,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return [(s, e, signal) for s, e in _note_cuts(rule, article, index)]
     if rule.kind == "span":
         return _span_cuts(rule, block)
+    if rule.kind == "offer":
+        return _offer_cuts(rule, article, index)
     if rule.kind == "link_run":
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],

@@ -38,12 +38,14 @@ SCOPES = ("span", "sentence", "block")
 CONTEXTS = ("sentence", "block")
 WHERE = ("any", "head", "tail")
 NOTE_WHERE = ("tail", "bracket", "head", "line")
+OFFER_WHERE = ("span", "line")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
 # a hidden span names its own, see ``hidden_signal``)
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
-                   "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break"}
+                   "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
+                   "offer": "offer_span"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -112,6 +114,24 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "max_gap": (int, 12),
         "min_weight": (int, 3),
         "edge_weight": (int, 5),
+        "unless": (str, None),
+        "skip": (str, None),
+    },
+    # a short ad of any trade, inline or as a line, by its offer marks
+    # (crawler/cleaning/offers.py): the words of ``groups`` (``weights``) and
+    # the regex vars of ``shapes`` (``shape_weights``), each distinct mark
+    # counted once, and where it sits (``place``: span or line)
+    "offer": {
+        "groups": (list, None),
+        "weights": (list, None),
+        "shapes": (list, None),
+        "shape_weights": (list, None),
+        "place": (str, "span"),
+        "window": (int, 12),
+        "max_gap": (int, 12),
+        "min_weight": (int, 4),
+        "edge_weight": (int, 5),
+        "max_chars": (int, 30),
         "unless": (str, None),
         "skip": (str, None),
     },
@@ -213,7 +233,7 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'within' must be >= 1")
         if params["max_lead"] is not None and params["max_lead"] < 0:
             raise RuleError(f"{where}: 'max_lead' must be >= 0")
-    if kind in ("note", "span"):
+    if kind in ("note", "span", "offer"):
         groups = params["groups"]
         if not groups or not all(isinstance(g, str) for g in groups):
             raise RuleError(f"{where}: a note rule needs 'groups', names of lists")
@@ -221,6 +241,14 @@ def _check_rule(raw: Any, where: str) -> Rule:
         if len(weights) != len(groups) or not all(isinstance(w, int) and not isinstance(w, bool) for w in weights):
             raise RuleError(f"{where}: 'weights' must be one integer per group")
         params["weights"] = weights
+    if kind == "offer":
+        shapes, weights = params["shapes"] or [], params["shape_weights"] or [2] * len(params["shapes"] or [])
+        if not all(isinstance(x, str) for x in shapes) or len(weights) != len(shapes) or not all(
+                isinstance(w, int) and not isinstance(w, bool) for w in weights):
+            raise RuleError(f"{where}: 'shapes' must name vars, with one integer of 'shape_weights' each")
+        params["shapes"], params["shape_weights"] = shapes, weights
+        if params["place"] not in OFFER_WHERE:
+            raise RuleError(f"{where}: 'place' must be one of {', '.join(OFFER_WHERE)} (got {params['place']!r})")
     if kind == "note":
         if params["where"] not in NOTE_WHERE:
             raise RuleError(f"{where}: 'where' must be one of {', '.join(NOTE_WHERE)} (got {params['where']!r})")
@@ -232,6 +260,25 @@ def _check_rule(raw: Any, where: str) -> Rule:
         raise RuleError(f"{where}: 'signal' must be a lowercase word like 'lexicon' (got {signal!r})")
     return Rule(name=name, kind=kind, reason=reason, source=where, signal=signal,
                 block_types=tuple(types), params=params)
+
+
+def _compile_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler") -> None:
+    """One pattern for every mark of an offer rule: each shape in a group of its
+    own (``s0``, ``s1``...), then the words of its lists (``w``)."""
+    p = rule.params
+    weights: dict[str, int] = {}
+    for name, w in zip(p["groups"], p["weights"]):
+        for word in _words(name, rule, "groups", lists):
+            weights[word] = max(weights.get(word, 0), w)
+    shapes = "|".join(f"(?P<s{i}>{{{{{name}}}}})" for i, name in enumerate(p["shapes"]))
+    pattern = "|".join(x for x in (shapes, f"(?P<w>{alternation(weights)})" if weights else "") if x)
+    rule.compiled["marks"], _tree = compiler.compile(pattern, rule, "shapes")
+    rule.compiled["weights"] = weights
+    # an offer needs a strong mark (a shape, or a word of a group weighing 2 or
+    # more): what the screen screens for
+    heavy = [f"{{{{{n}}}}}" for n in p["shapes"]] + [f"{{{{{n}}}}}" for n, w in zip(p["groups"], p["weights"]) if w >= 2]
+    strong, tree = compiler.compile("|".join(heavy), rule, "shapes")
+    rule.screen = compiler.screen(strong, tree)
 
 
 def alternation(words) -> str:
@@ -432,6 +479,8 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
             if heavy:
                 rule.compiled["pattern"], tree = compiler.compile("|".join(f"{{{{{n}}}}}" for n in heavy), rule, "groups")
                 rule.screen = compiler.screen(rule.compiled["pattern"], tree)
+        if rule.kind == "offer":
+            _compile_offer(rule, lists, compiler)
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])

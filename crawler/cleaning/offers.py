@@ -1,0 +1,171 @@
+"""Short ads of any trade, by the marks of an offer and where they sit.
+
+An ad names a trade (which no list can hold: there is always another one)
+and then offers it, and the offer is written in a small closed vocabulary
+whatever is sold: an act of trade (出售, 批发, 代办, 上门, 回收, 招生), a
+guarantee or a risk taken away (包退, 坏一赔二, 不达标不收费, 质保五年), a price,
+rate or quantity (68元, 一折起, 每平米599元起, 一比一), speed (十分钟取机,
+当天出, 秒到账), scarcity and first-order bait (名额仅剩, 首单, 立减), and the
+reader addressed (带你, 欢迎). Those *marks* are data (the lists and regex
+vars an ``offer`` rule names, each with a weight); a span is scored by the
+distinct marks it holds.
+
+Where it sits tells the rest:
+
+- **inline** (``place = "span"``): an ad pasted inside another sentence is
+  telegraphic (no 的/了/着/是/把…: the host's narrative words) and ends at its
+  seams. Its span is sought around its marks, a character beyond them
+  costing little when it is a content character and much when it is one of
+  the host's function words or its clause punctuation; its seams are scored
+  as in ``spans`` (a word of the host split by the paste, the host's
+  punctuation, an edge inside a word). It goes when a word break or the
+  host's punctuation bounds it; never the whole sentence, nor when the rest
+  of the sentence offers too (an article about a shop) or reports.
+- **a line** (``place = "line"``): a short block in the body of the article,
+  with no sentence end, scoring as an offer, and foreign to its neighbours:
+  no enumerator, no words shared with the block after it (which a heading
+  introduces) or before it (the article's own offer, said again as a prompt).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.cleaning import spans
+from crawler.cleaning.textops import is_cjk, sentence_at
+
+# the host's words that ads leave out: particles, pronouns, copulas, narrative
+# adverbs; a span reaching over one of them is likely eating its host
+FUNCTION = frozenset("的了着过是在把被将他她它我这那就都也很还又吗呢吧啊呀说让给对从向与和跟而并却")
+# what a character beyond the marks costs: a content one (after the marks more:
+# an ad names its trade first and ends on its offer), a function one, clause punctuation
+CONTENT_COST = 0.25
+TAIL_COST = 0.8
+FUNCTION_COST = 1.5
+PUNCT_COST = 1.0
+# what the best span must score (its seams less what it takes beyond the marks)
+MIN_SCORE = 0.0
+_EDGE = spans._EDGE  # the host's clause punctuation
+_SENTENCE_END = "。？?!！…"
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十\d]{1,3}[、.．:：)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
+                      r"第[一二三四五六七八九十百\d]{1,3}[章节部分条点步]|附[录件]?[：:])")
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    weight: int
+    text: str
+
+
+def marks(pattern: re.Pattern, weights: dict[str, int], shape_weights: list[int], text: str) -> list[spans.Anchor]:
+    """The offer marks of ``text``: (start, end, weight, key) as ``spans.Anchor``."""
+    out = []
+    for m in pattern.finditer(text):
+        group = m.lastgroup
+        w = weights.get(m.group(), 1) if group == "w" else shape_weights[int(group[1:])]
+        out.append(spans.Anchor(m.start(), m.end(), w, m.group()))
+    return out
+
+
+def _cost(ch: str, content: float) -> float:
+    if ch in FUNCTION:
+        return FUNCTION_COST
+    if ch in _EDGE or not (ch.isalnum() or is_cjk(ch)):
+        return PUNCT_COST
+    return content
+
+
+def _best_span(text: str, start: int, end: int, lo: int, hi: int, window: int, words: spans.Lexicon):
+    """(score, left, right, broken, left_edge, right_edge) of the best span
+    around the marks ``text[start:end]`` inside the sentence ``[lo, hi)``.
+    At the marks' own ends a pair that makes a word is taken for chance (a
+    mark is a unit: ``重学|好几个月``), so it counts as inside a word only
+    beyond them."""
+    hi_open = hi
+    while hi_open > lo and not (text[hi_open - 1].isalnum() or is_cjk(text[hi_open - 1])):
+        hi_open -= 1  # the sentence's closing punctuation stays with the host
+    lefts, cost = [], 0.0
+    for left in range(start, max(lo, start - window) - 1, -1):
+        if left < start:
+            cost += _cost(text[left], CONTENT_COST)
+        x = text[left - 1] if left > lo else ""
+        edge = left == lo or x in _EDGE
+        inside = not edge and left < start and words.inside(x, text[left])
+        lefts.append((left, cost, edge, inside))
+    rights, cost = [], 0.0
+    for right in range(end, min(hi_open, end + window) + 1):
+        if right > end:
+            cost += _cost(text[right - 1], TAIL_COST)
+        v = text[right] if right < hi_open else ""
+        edge = right == hi_open or v in _EDGE
+        inside = not edge and right > end and words.inside(text[right - 1], v)
+        rights.append((right, cost, edge, inside))
+    best = None
+    for left, lcost, ledge, lin in lefts:
+        for right, rcost, redge, rin in rights:
+            broken = not (ledge or redge or lin or rin) and words.joins(text, left, right)
+            score = 3 * broken + 1.5 * (ledge + redge) - 3 * (lin + rin) - lcost - rcost
+            if best is None or score > best[0]:
+                best = (score, left, right, broken, ledge, redge)
+    return best
+
+
+def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params, words: spans.Lexicon,
+              unless: re.Pattern | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of the ads pasted inside the sentences of one block."""
+    out = []
+    for cluster in spans.clusters(found, bounds, params.max_gap):
+        heft = spans.weight(cluster)
+        if heft < params.min_weight or not any(a.weight >= 2 for a in cluster):
+            continue
+        # the span is sought around the strong marks: a weak word beside them may be the host's (立即)
+        strong = [a for a in cluster if a.weight >= 2]
+        start, end = min(a.start for a in strong), max(a.end for a in strong)
+        lo, hi = sentence_at(bounds, start)
+        best = _best_span(text, start, end, lo, hi, params.window, words)
+        if best is None:
+            continue
+        score, left, right, broken, ledge, redge = best
+        if score < MIN_SCORE:
+            continue  # a seam inside a word, or good seams only far from the marks
+        # a word break tells the seams; otherwise the host's punctuation, or an
+        # offer dense enough (two strong marks at least) between two words
+        dense = heft >= params.edge_weight or len({a.text for a in strong}) >= 2
+        if not (broken or ((ledge or redge) and heft >= params.min_weight) or dense):
+            continue
+        rest = text[lo:left] + text[right:hi]
+        if sum(is_cjk(ch) for ch in rest) < 4:
+            continue  # (nearly) the whole sentence: a line or a sentence ad, not a paste
+        if any(lo <= a.start < hi and a.weight >= 2 and (a.end <= left or a.start >= right) for a in found):
+            continue  # the sentence offers outside the span too: it is about selling
+        if unless is not None and unless.search(rest):
+            continue
+        out.append((left, right, "offer_span"))
+    return out
+
+
+def _shared_words(a: str, b: str) -> int:
+    """Distinct pairs of ideographs ``a`` and ``b`` share."""
+    pairs = {a[i:i + 2] for i in range(len(a) - 1) if is_cjk(a[i]) and is_cjk(a[i + 1])}
+    return sum(p in b for p in pairs)
+
+
+def is_offer_line(text: str, found: list[spans.Anchor], neighbours: tuple[str, str], min_weight: int,
+                  max_chars: int, unless: re.Pattern | None = None) -> bool:
+    """Whether a block is a line of its own offering a trade: short, no
+    sentence end, dense with offer marks, and foreign to the blocks around it
+    (a heading shares words with what follows it, a caption or a prompt of
+    the article's own offer with what precedes it)."""
+    body = text.strip()
+    if not body or len(body) > max_chars or body[-1] in _SENTENCE_END or any(ch in "。？?" for ch in body):
+        return False
+    if spans.weight(found) < min_weight or not any(a.weight >= 2 for a in found):
+        return False
+    if _HEADING.match(body) or sum(ch in FUNCTION for ch in body) > 1:
+        return False
+    if unless is not None and unless.search(body):
+        return False
+    return all(_shared_words(body, other) < 2 for other in neighbours)

@@ -1,0 +1,69 @@
+"""Offers of rules/60-offers.toml (crawler/cleaning/offers.py): short ads of
+trades no list holds, pasted inside a sentence or as a line of their own,
+found by the marks of an offer; and what must stay (news with prices, shops,
+job notices, quoted slogans, headings, an article's own prompt)."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, load_rules
+
+CLEANER = Cleaner(load_rules())
+ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
+ZH2 = "天文台的开放日吸引了许多家庭，工作人员带大家观察太阳黑子。"
+
+
+def clean(*texts):
+    """The texts cleaned among more prose (the safety valve spares short articles)."""
+    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (ZH, *texts, ZH2, ZH)]
+    result = CLEANER.clean_blocks(blocks)
+    out = [b["text"] for b in result.blocks]
+    assert out[0] == ZH and out[-2:] == [ZH2, ZH]
+    return out[1:-2], [(r["signal"], r["text"]) for r in result.removed]
+
+
+@pytest.mark.parametrize("host, ad, left", [
+    # a word of the host split by the paste (专业除甲醛… between 古 and 籍)
+    ("图书馆的古{}籍修复室里，修复师正用毛笔蘸着浆糊。", "专业除甲醛不达标不收费", ""),
+    # between two words of the host: the offer itself goes (the trade named before it may stay)
+    ("这座山村的梯田依山而建，层层叠叠农家散养土鸡蛋{}一直延伸到山顶。", "现货直发，坏一赔二", ""),
+    ("社区把一块闲置空地宠物寄养{}改成了口袋公园，铺了步道。", "包接送，节假日不加价", ""),
+])
+def test_an_offer_pasted_inside_a_sentence_goes(host, ad, left):
+    kept, removed = clean(host.format(ad))
+    assert kept == [host.format(left)]
+    assert removed == [("offer_span", ad)]
+
+
+@pytest.mark.parametrize("line", ["全屋定制衣柜每平米599元起", "瓷砖清仓五折处理数量有限", "成人英语速成班报名送教材"])
+def test_an_offer_as_a_line_of_its_own_goes(line):
+    kept, removed = clean(line)
+    assert kept == []
+    assert removed == [("offer_line", line)]
+
+
+@pytest.mark.parametrize("text", [
+    "新店开业当天推出买一送一活动，门口排起了长队。",
+    "招聘启事显示，该公司招聘普工若干名，月薪五千至七千元，包吃住。",
+    "商场门口挂着“全场五折，仅限今天”的横幅，但店员说只限部分商品。",
+    "这家驾校打出了“包教包会”的广告，却被学员投诉收费不透明。",
+    "图书馆的自助借还机可以免押金办卡，全程只需两分钟，详情可咨询一楼服务台。",
+    "报名请联系社区工作人员，微信：sq_2024，名额有限，额满即止。",
+    "这款扫地机器人售价1999元，实测续航约两个小时，对宠物毛发的清理效果不错。",
+    # headings: an enumerator, or words shared with the paragraph they introduce
+    "一、价格与售后",
+    "上门维修的三个坑",
+])
+def test_news_notices_and_headings_stay(text):
+    assert clean(text) == ([text], [])
+
+
+def test_a_line_saying_again_the_offer_of_the_paragraph_before_it_stays():
+    own = "如果对这门课程感兴趣，也欢迎添加我的好友，报名学习。"
+    prompt = "👇️添加微信好友报名学习👇️"
+    assert clean(own, prompt) == ([own, prompt], [])
+
+
+def test_a_line_that_heads_the_paragraph_after_it_stays():
+    heading = "花卉绿植租摆包养护"
+    body = "花卉绿植的租摆在写字楼里越来越常见，包养护的合同一般一年一签。"
+    assert clean(heading, body) == ([heading, body], [])
