@@ -323,6 +323,8 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
         around = (blocks[index - 1].text, blocks[index + 1].text if index + 1 < len(blocks) else "")
         return ([(0, len(text), "offer_line")]
                 if offers.is_offer_line(text, found, around, p["min_weight"], p["max_chars"], c["unless"]) else [])
+    if offers.line_shaped(text, p["max_chars"]):
+        return []  # a line: the line rule's to judge whole
     params = spans.Params(p["window"], p["max_gap"], p["min_weight"], p["edge_weight"])
     cuts = offers.span_cuts(text, found, block.sentences(), params, spans.lexicon(), c["unless"])
     skip = c["skip"]

@@ -38,10 +38,12 @@ from crawler.cleaning.textops import is_cjk, sentence_at
 # the host's words that ads leave out: particles, pronouns, copulas, narrative
 # adverbs; a span reaching over one of them is likely eating its host
 FUNCTION = frozenset("的了着过是在把被将他她它我这那就都也很还又吗呢吧啊呀说让给对从向与和跟而并却")
+# particles that bind the phrase before them: a span followed by one is the host's own
+BINDS_LEFT = frozenset("的地得了着过")
 # what a character beyond the marks costs: a content one (after the marks more:
 # an ad names its trade first and ends on its offer), a function one, clause punctuation
 CONTENT_COST = 0.25
-TAIL_COST = 0.8
+TAIL_COST = 1.6
 FUNCTION_COST = 1.5
 PUNCT_COST = 1.0
 # what the best span must score (its seams less what it takes beyond the marks)
@@ -78,12 +80,14 @@ def _cost(ch: str, content: float) -> float:
     return content
 
 
-def _best_span(text: str, start: int, end: int, lo: int, hi: int, window: int, words: spans.Lexicon):
+def _best_span(text: str, start: int, end: int, lo: int, hi: int, window: int, words: spans.Lexicon,
+               cheap: frozenset = frozenset()):
     """(score, left, right, broken, left_edge, right_edge) of the best span
     around the marks ``text[start:end]`` inside the sentence ``[lo, hi)``.
     At the marks' own ends a pair that makes a word is taken for chance (a
     mark is a unit: ``重学|好几个月``), so it counts as inside a word only
-    beyond them."""
+    beyond them. ``cheap``: positions of weak marks of the cluster, content
+    whichever side they lie."""
     hi_open = hi
     while hi_open > lo and not (text[hi_open - 1].isalnum() or is_cjk(text[hi_open - 1])):
         hi_open -= 1  # the sentence's closing punctuation stays with the host
@@ -98,7 +102,7 @@ def _best_span(text: str, start: int, end: int, lo: int, hi: int, window: int, w
     rights, cost = [], 0.0
     for right in range(end, min(hi_open, end + window) + 1):
         if right > end:
-            cost += _cost(text[right - 1], TAIL_COST)
+            cost += _cost(text[right - 1], CONTENT_COST if right - 1 in cheap else TAIL_COST)
         v = text[right] if right < hi_open else ""
         edge = right == hi_open or v in _EDGE
         inside = not edge and right > end and words.inside(text[right - 1], v)
@@ -119,13 +123,15 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
     out = []
     for cluster in spans.clusters(found, bounds, params.max_gap):
         heft = spans.weight(cluster)
-        if heft < params.min_weight or not any(a.weight >= 2 for a in cluster):
+        # a word break is evidence enough for one mark less
+        if heft < params.min_weight - 1 or not any(a.weight >= 2 for a in cluster):
             continue
         # the span is sought around the strong marks: a weak word beside them may be the host's (立即)
         strong = [a for a in cluster if a.weight >= 2]
         start, end = min(a.start for a in strong), max(a.end for a in strong)
         lo, hi = sentence_at(bounds, start)
-        best = _best_span(text, start, end, lo, hi, params.window, words)
+        cheap = frozenset(i for a in cluster if a.weight < 2 for i in range(a.start, a.end))
+        best = _best_span(text, start, end, lo, hi, params.window, words, cheap)
         if best is None:
             continue
         score, left, right, broken, ledge, redge = best
@@ -133,9 +139,11 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
             continue  # a seam inside a word, or good seams only far from the marks
         # a word break tells the seams; otherwise the host's punctuation, or an
         # offer dense enough (two strong marks at least) between two words
-        dense = heft >= params.edge_weight or len({a.text for a in strong}) >= 2
+        dense = heft >= params.min_weight and (heft >= params.edge_weight or len({a.text for a in strong}) >= 2)
         if not (broken or ((ledge or redge) and heft >= params.min_weight) or dense):
             continue
+        if not broken and right < hi and text[right] in BINDS_LEFT:
+            continue  # 买一送一的活动: the host's particle takes the span as its own phrase
         rest = text[lo:left] + text[right:hi]
         if sum(is_cjk(ch) for ch in rest) < 4:
             continue  # (nearly) the whole sentence: a line or a sentence ad, not a paste
@@ -153,6 +161,12 @@ def _shared_words(a: str, b: str) -> int:
     return sum(p in b for p in pairs)
 
 
+def line_shaped(text: str, max_chars: int) -> bool:
+    """A short block without a sentence end: a line, judged whole (``is_offer_line``), never cut inside."""
+    body = text.strip()
+    return len(body) <= max_chars and not any(ch in "。？?" for ch in body) and not (body and body[-1] in _SENTENCE_END)
+
+
 def is_offer_line(text: str, found: list[spans.Anchor], neighbours: tuple[str, str], min_weight: int,
                   max_chars: int, unless: re.Pattern | None = None) -> bool:
     """Whether a block is a line of its own offering a trade: short, no
@@ -160,7 +174,7 @@ def is_offer_line(text: str, found: list[spans.Anchor], neighbours: tuple[str, s
     (a heading shares words with what follows it, a caption or a prompt of
     the article's own offer with what precedes it)."""
     body = text.strip()
-    if not body or len(body) > max_chars or body[-1] in _SENTENCE_END or any(ch in "。？?" for ch in body):
+    if not body or not line_shaped(body, max_chars):
         return False
     if spans.weight(found) < min_weight or not any(a.weight >= 2 for a in found):
         return False

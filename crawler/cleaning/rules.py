@@ -277,8 +277,8 @@ def _compile_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler
     # an offer needs a strong mark (a shape, or a word of a group weighing 2 or
     # more): what the screen screens for
     heavy = [f"{{{{{n}}}}}" for n in p["shapes"]] + [f"{{{{{n}}}}}" for n, w in zip(p["groups"], p["weights"]) if w >= 2]
-    strong, tree = compiler.compile("|".join(heavy), rule, "shapes")
-    rule.screen = compiler.screen(strong, tree)
+    rule.compiled["pattern"], tree = compiler.compile("|".join(heavy), rule, "shapes")
+    rule.screen = compiler.screen(rule.compiled["pattern"], tree)
 
 
 def alternation(words) -> str:
