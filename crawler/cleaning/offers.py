@@ -123,7 +123,7 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
     out = []
     for cluster in spans.clusters(found, bounds, params.max_gap):
         heft = spans.weight(cluster)
-        # a word break is evidence enough for one mark less
+        # a word break is evidence enough for one mark less (checked again on the span)
         if heft < params.min_weight - 1 or not any(a.weight >= 2 for a in cluster):
             continue
         # the span is sought around the strong marks: a weak word beside them may be the host's (立即)
@@ -137,10 +137,15 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
         score, left, right, broken, ledge, redge = best
         if score < MIN_SCORE:
             continue  # a seam inside a word, or good seams only far from the marks
+        # the span itself must carry the offer (招生 of 招生办 beside a 咨询电话 does not)
+        inside = [a for a in cluster if left <= a.start and a.end <= right]
+        heft = spans.weight(inside)
         # a word break tells the seams; otherwise the host's punctuation, or an
         # offer dense enough (two strong marks at least) between two words
-        dense = heft >= params.min_weight and (heft >= params.edge_weight or len({a.text for a in strong}) >= 2)
-        if not (broken or ((ledge or redge) and heft >= params.min_weight) or dense):
+        dense = heft >= params.min_weight and (
+            heft >= params.edge_weight or len({a.text for a in inside if a.weight >= 2}) >= 2)
+        if not ((broken and heft >= params.min_weight - 1) or ((ledge or redge) and heft >= params.min_weight)
+                or dense):
             continue
         if not broken and right < hi and text[right] in BINDS_LEFT:
             continue  # 买一送一的活动: the host's particle takes the span as its own phrase
