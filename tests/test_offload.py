@@ -420,6 +420,45 @@ def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(tmp_pat
     assert sorted(r["reason"] for r in rejects) == ["empty", "malformed", "malformed", "near_duplicate", "near_duplicate"]
 
 
+def test_the_feed_line_a_worker_encodes_is_the_line_the_feed_writes(tmp_path):
+    """A worker encodes each article's JSON line (``feed_line``); the crawl process
+    writes those bytes, which are what the feed writes of the article itself."""
+    import io
+
+    from crawler.output.feeds import FEED_LINE, JsonLinesExporter
+
+    offload._start_worker(settings_for(tmp_path), STAGES)
+    done = [offload._run_stages(copy.deepcopy(page)) for page in inputs()]
+    articles = [(item, record) for item, record in done if isinstance(item, Article) and record.failed is None]
+    assert articles and all(record.line for _, record in articles)
+    assert all(record.line is None for item, record in done if record.failed is not None)
+    for options, carried in (({"encoding": "utf-8"}, True), ({}, False), ({"encoding": "utf-8", "sort_keys": True}, False)):
+        written, ready = io.BytesIO(), io.BytesIO()
+        for item, record in articles:
+            JsonLinesExporter(written, **options).export_item(item)
+            setattr(item, FEED_LINE, b"ready\n")
+            JsonLinesExporter(ready, **options).export_item(item)
+            delattr(item, FEED_LINE)
+        lines = b"".join(record.line for _, record in articles)
+        assert (written.getvalue() == lines) is carried  # utf-8 and nothing else: the feed's default
+        assert (ready.getvalue() == b"ready\n" * len(articles)) is carried  # used only where it is that line
+
+
+def test_a_crawl_with_a_worker_writes_the_bytes_of_a_crawl_on_the_reactor(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    corpora.write_jsonl(corpus / "dump.jsonl", [*corpora.records(8), {"url": "https://example.org/none"}])
+    written = {}
+    for workers in ("0", "1"):
+        out = tmp_path / workers
+        out.mkdir()
+        run_scrapy("crawl", "files", "-a", f"path={corpus}", "-O", str(out / "articles.jsonl"),
+                   "-s", f"REJECTS_URI={out / 'rejects.jsonl'}", "-s", f"PIPELINE_WORKERS={workers}", cwd=out)
+        written[workers] = [sorted((out / name).read_bytes().splitlines()) for name in ("articles.jsonl", "rejects.jsonl")]
+    assert len(written["0"][0]) == 8 and len(written["0"][1]) == 1
+    assert written["1"] == written["0"]
+
+
 def test_a_worker_that_hangs_building_its_stages_stops_the_crawl_at_start(tmp_path):
     """A rule file that is a FIFO nobody writes: the worker blocks reading it
     for good; the crawl stops after PIPELINE_WORKER_START_TIMEOUT, not never."""

@@ -23,7 +23,9 @@
   the distributed queue acknowledges nothing more; a plain file is cut back
   at close to its last whole item.
 - ``JsonLinesExporter`` writes the project's items as Scrapy's exporter does,
-  faster.
+  faster; an article a pipeline worker finished carries its line already
+  encoded (``feed_line``, ``FEED_LINE``), which a feed of the default options
+  writes as it is (the same bytes, at the same point).
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ import os
 from collections import deque
 from datetime import datetime, timezone
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from crawler.output import atom
 from crawler.items import Article, Rejected
@@ -209,6 +211,22 @@ def _plain_fields(*classes) -> dict[type, tuple[str, ...]]:
             if not any("serializer" in f.metadata for f in own)}
 
 
+FEED_LINE = "_feed_line"  # attribute of an item carrying its ``feed_line``, made by a pipeline worker
+_PLAIN_OPTIONS = {"encoding": "utf-8", "ensure_ascii": False}  # the options feed_line encodes with
+_PLAIN_ENCODER = ScrapyJSONEncoder(ensure_ascii=False)
+
+
+def feed_line(item) -> bytes | None:
+    """The item's line in a JSON-lines feed of the default options (every field,
+    UTF-8), as ``JsonLinesExporter`` writes it; None for an item it writes
+    otherwise. Made by the pipeline workers (crawler/pipelines/offload.py), so
+    that the crawl process only writes the bytes."""
+    names = JsonLinesExporter.FIELDS.get(type(item))
+    if names is None:
+        return None
+    return (_PLAIN_ENCODER.encode({name: getattr(item, name) for name in names}) + "\n").encode("utf-8")
+
+
 class JsonLinesExporter(JsonLinesItemExporter):
     """Scrapy's JSON-lines exporter (``FEED_EXPORTERS``: ``jsonlines``, ``jsonl``, ``jl``) with
     a fast path for the project's items: their fields are all set and have no
@@ -218,13 +236,21 @@ class JsonLinesExporter(JsonLinesItemExporter):
 
     FIELDS = _plain_fields(Article, Rejected)
 
+    def __init__(self, file, **kwargs):
+        super().__init__(file, **kwargs)
+        # the options feed_line encodes with: an item's ready line is this feed's line
+        self.plain = {"encoding": (self.encoding or "").lower(), **self._kwargs} == _PLAIN_OPTIONS
+
     def export_item(self, item) -> None:
         names = self.FIELDS.get(type(item))
         if names is None or self.fields_to_export is not None \
                 or type(self).serialize_field is not BaseItemExporter.serialize_field:
             return super().export_item(item)
-        line = self.encoder.encode({name: getattr(item, name) for name in names}) + "\n"
-        self.file.write(line.encode(self.encoding or "utf-8"))
+        line = getattr(item, FEED_LINE, None) if self.plain else None
+        if line is None:
+            line = (self.encoder.encode({name: getattr(item, name) for name in names}) + "\n").encode(
+                self.encoding or "utf-8")
+        self.file.write(line)
 
 
 class CsvExporter(CsvItemExporter):
@@ -263,7 +289,8 @@ class AtomFeed:
 
     def item_scraped(self, item, spider) -> None:
         if isinstance(item, Article):
-            self.entries.append(atom.entry_of(ItemAdapter(item), self.started))
+            # the dataclass's own attributes: what ItemAdapter(item) would read, without its lookups
+            self.entries.append(atom.entry_of(vars(item), self.started))
             if len(self.entries) > 2 * self.max_entries:  # bound memory on long runs
                 self.entries = atom.newest(self.entries, self.max_entries)
 

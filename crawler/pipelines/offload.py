@@ -74,6 +74,7 @@ from twisted.python.failure import Failure
 
 from crawler.fetching.corpus import JsonLine, limits_from
 from crawler.items import Page, Rejected
+from crawler.output.feeds import FEED_LINE, feed_line
 from crawler.pipelines import PageRejected, store_failure
 from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
 from crawler.reasons import Reason
@@ -100,6 +101,7 @@ class Record:
     error: BaseException | None = None
     last: str = ""  # the last stage the worker ran
     logs: list[logging.LogRecord] = field(default_factory=list)
+    line: bytes | None = None  # the item's JSON line for the feeds (``feed_line``), when it went through
 
 
 def runs_in_worker(crawler, stage: type) -> bool:
@@ -308,6 +310,9 @@ def _run_batch(items: list) -> list[tuple[Any, Record]]:
                     for run, before in checked:
                         run.record.stats[name] = before
                         run.fail(name, store_failure(run.item, exc, f"the {name} store") or exc)
+    for run in runs:  # encoded here, the crawl process only writes it (``_carry``)
+        if run.record.failed is None and not run.record.states:
+            run.record.line = feed_line(run.item)
     return [(run.item, run.record) for run in runs]
 
 
@@ -530,6 +535,7 @@ class OffloadPipeline:
         self.error: BaseException | None = None  # why the workers could not build their stages
         self.crawler = None  # set by from_crawler: batches need its engine and signals
         self._chain: list | None = None  # the crawl's stages after this one, when the workers run them all
+        self.whole = False  # whether the workers run every stage of the chain (set by from_crawler)
         self._batch_slots: asyncio.Semaphore | None = None
 
     @classmethod
@@ -546,7 +552,7 @@ class OffloadPipeline:
         chain = sorted(
             settings.get_component_priority_dict_with_base("ITEM_PIPELINES").items(), key=lambda kv: kv[1]
         )
-        paths = []
+        paths, whole = [], True
         for path, priority in chain:
             stage = load_object(path) if isinstance(path, str) else path
             if stage is cls or priority is None:
@@ -554,6 +560,7 @@ class OffloadPipeline:
             if broken := problems(stage):
                 raise TypeError("; ".join(broken))
             if not is_offloadable(stage):
+                whole = False
                 break  # this stage and those after it stay on the reactor
             paths.append(path if isinstance(path, str) else f"{stage.__module__}.{stage.__qualname__}")
         if not paths:
@@ -568,7 +575,7 @@ class OffloadPipeline:
         spider = getattr(crawler, "spider", None)
         facts = {name: getattr(spider, name) for name in SPIDER_FACTS if hasattr(spider, name)}
         pipeline = cls(frozen, paths, workers, crawler.stats, facts)
-        pipeline.crawler = crawler
+        pipeline.crawler, pipeline.whole = crawler, whole
         pipeline._spawn()  # the workers import and build their stages while the crawl starts
         setattr(crawler, _PIPELINE, pipeline)
         return pipeline
@@ -680,7 +687,7 @@ class OffloadPipeline:
             return item
         result, record = await self._run(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
         _replay_logs(record)
-        setattr(result, _RECORD, record)
+        _carry(result, record, self.whole)
         return result
 
     # --- batches: records of a corpus past Scrapy's per-item path ---------------
@@ -750,7 +757,7 @@ class OffloadPipeline:
                 if isinstance(record, BaseException):
                     raise record
                 _replay_logs(record)
-                setattr(item, _RECORD, record)
+                _carry(item, record, True)
                 for stage in self._chain:
                     item = stage.process_item(item)
             except DropItem as exc:
@@ -788,6 +795,15 @@ def batches_for(crawler) -> OffloadPipeline | None:
     if pipeline is None or pipeline.crawler is None or pipeline.batch_chain() is None:
         return None
     return pipeline
+
+
+def _carry(item, record: Record, whole: bool) -> None:
+    """``item`` on the reactor with its worker's record (replayed by the stages), and with the
+    feed line the worker encoded when nothing after the worker can change the item: ``whole``,
+    the workers ran every stage after ``OffloadPipeline``, and no stage commits on the reactor."""
+    setattr(item, _RECORD, record)
+    if whole and record.line is not None and not record.states:
+        setattr(item, FEED_LINE, record.line)
 
 
 def _replay_logs(record: Record) -> None:
