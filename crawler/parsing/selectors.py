@@ -100,17 +100,18 @@ class TreeIndex:
         self.by_class: dict[str, list] = {}
         self.by_tag: dict[str, list] = {}
         self.by_attr: dict[str, list] = {}
+        elements, by_tag, by_attr = self.elements, self.by_tag, self.by_attr
         for el in root.iter(etree.Element):
-            self.elements.append(el)
-            self.by_tag.setdefault(el.tag, []).append(el)
-            for name in el.attrib:
-                self.by_attr.setdefault(name, []).append(el)
-            if (ident := el.get("id")) is not None:
-                self.by_id.setdefault(ident, []).append(el)
-            if classes := el.get("class"):
-                for cls in set(_XML_SPACE.split(classes)):
-                    if cls:
-                        self.by_class.setdefault(cls, []).append(el)
+            elements.append(el)
+            by_tag.setdefault(el.tag, []).append(el)
+            for name, value in el.items():  # one call for every attribute
+                by_attr.setdefault(name, []).append(el)
+                if name == "id":
+                    self.by_id.setdefault(value, []).append(el)
+                elif name == "class" and value:
+                    for cls in set(_XML_SPACE.split(value)):
+                        if cls:
+                            self.by_class.setdefault(cls, []).append(el)
 
     def candidates(self, compound: _Compound) -> list:
         if compound.id is not None:
