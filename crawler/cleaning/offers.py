@@ -38,6 +38,8 @@ from crawler.cleaning.textops import is_cjk, sentence_at
 # the host's words that ads leave out: particles, pronouns, copulas, narrative
 # adverbs; a span reaching over one of them is likely eating its host
 FUNCTION = frozenset("的了着过是在把被将他她它我这那就都也很还又吗呢吧啊呀说让给对从向与和跟而并却")
+# a weak mark this close before the strong ones is taken as the offer's opening
+LEAD_GAP = 2
 # particles that bind the phrase before them: a span followed by one is the host's own
 BINDS_LEFT = frozenset("的地得了着过")
 # what a character beyond the marks costs: a content one (after the marks more:
@@ -129,6 +131,10 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
         # the span is sought around the strong marks: a weak word beside them may be the host's (立即)
         strong = [a for a in cluster if a.weight >= 2]
         start, end = min(a.start for a in strong), max(a.end for a in strong)
+        for a in sorted((a for a in cluster if a.weight < 2 and a.end <= start), key=lambda a: -a.end):
+            if start - a.end > LEAD_GAP:
+                break
+            start = a.start  # a weak mark just before the offer opens it (二手挖掘机低价|转让)
         lo, hi = sentence_at(bounds, start)
         cheap = frozenset(i for a in cluster if a.weight < 2 for i in range(a.start, a.end))
         best = _best_span(text, start, end, lo, hi, params.window, words, cheap)
