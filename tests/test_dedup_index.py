@@ -4,8 +4,10 @@ safety and concurrent processes (disk and Redis)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -419,16 +421,23 @@ def test_a_pipeline_worker_commits_its_index_batch_when_no_item_waits(tmp_path):
     stages = [p for p, _ in sorted(project_settings.ITEM_PIPELINES.items(), key=lambda kv: kv[1]) if "Offload" not in p]
     body = (REPO / "samples" / "sohu" / "river_cleanup_volunteers.html").read_bytes()
     crawl, worker = multiprocessing.Pipe(duplex=True)
+    out = socket.socket(fileno=os.dup(crawl.fileno()))  # the crawl process's framed messages (_Worker.flush)
+
+    def send(message: bytes) -> None:
+        out.sendall(b"".join(offload._frame(message)))
+
     thread = threading.Thread(target=offload._worker_main, args=(worker, settings, stages, None), daemon=True)
     thread.start()
     page = Page("https://www.sohu.com/a/1_2", "https://www.sohu.com/a/1_2", body=body)
-    crawl.send_bytes(pickle.dumps(copy.deepcopy(page)))
+    crawl.recv_bytes()  # READY
+    send(pickle.dumps(copy.deepcopy(page)))
     crawl.recv_bytes()  # its result; nothing else is sent, so the worker idles and commits
     deadline = time.monotonic() + 10
     db = sqlite3.connect(tmp_path / "dedup" / INDEX_FILE)
     while db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 0:
         assert time.monotonic() < deadline, "the worker kept its batch while idle"
         time.sleep(0.05)
-    crawl.send_bytes(b"")
+    send(b"")
     thread.join(10)
+    out.close()
     db.close()
