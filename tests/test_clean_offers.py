@@ -6,6 +6,7 @@ job notices, quoted slogans, headings, an article's own prompt)."""
 import pytest
 
 from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning.rules import RuleError
 
 CLEANER = Cleaner(load_rules())
 ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
@@ -67,3 +68,15 @@ def test_a_line_that_heads_the_paragraph_after_it_stays():
     heading = "花卉绿植租摆包养护"
     body = "花卉绿植的租摆在写字楼里越来越常见，包养护的合同一般一年一签。"
     assert clean(heading, body) == ([heading, body], [])
+
+
+@pytest.mark.parametrize("body, message", [
+    ('place = "middle"\ngroups = ["sales_strong"]', "'place' must be one of"),
+    ('groups = ["sales_strong"]\nshapes = ["offer_price"]\nshape_weights = [2, 3]', "'shapes' must name vars"),
+    ('groups = ["sales_strong"]\nshapes = ["no_such_var"]', "no_such_var"),
+])
+def test_an_offer_rule_with_a_mistake_is_refused(tmp_path, body, message):
+    path = tmp_path / "mine.toml"
+    path.write_text(f'[[rules]]\nname = "my-offer"\nkind = "offer"\nreason = "promo"\n{body}\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        load_rules([path])

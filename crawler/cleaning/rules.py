@@ -38,7 +38,7 @@ SCOPES = ("span", "sentence", "block")
 CONTEXTS = ("sentence", "block")
 WHERE = ("any", "head", "tail")
 NOTE_WHERE = ("tail", "bracket", "head", "line")
-OFFER_WHERE = ("span", "line")
+OFFER_PLACES = ("span", "line")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
@@ -247,8 +247,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
                 isinstance(w, int) and not isinstance(w, bool) for w in weights):
             raise RuleError(f"{where}: 'shapes' must name vars, with one integer of 'shape_weights' each")
         params["shapes"], params["shape_weights"] = shapes, weights
-        if params["place"] not in OFFER_WHERE:
-            raise RuleError(f"{where}: 'place' must be one of {', '.join(OFFER_WHERE)} (got {params['place']!r})")
+        if params["place"] not in OFFER_PLACES:
+            raise RuleError(f"{where}: 'place' must be one of {', '.join(OFFER_PLACES)} (got {params['place']!r})")
     if kind == "note":
         if params["where"] not in NOTE_WHERE:
             raise RuleError(f"{where}: 'where' must be one of {', '.join(NOTE_WHERE)} (got {params['where']!r})")
@@ -262,14 +262,20 @@ def _check_rule(raw: Any, where: str) -> Rule:
                 block_types=tuple(types), params=params)
 
 
+def _word_weights(rule: Rule, lists: dict[str, list[str]]) -> dict[str, int]:
+    """Each word of a rule's ``groups`` with its weight (the largest of its groups')."""
+    weights: dict[str, int] = {}
+    for name, w in zip(rule.params["groups"], rule.params["weights"]):
+        for word in _words(name, rule, "groups", lists):
+            weights[word] = max(weights.get(word, 0), w)
+    return weights
+
+
 def _compile_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler") -> None:
     """One pattern for every mark of an offer rule: each shape in a group of its
     own (``s0``, ``s1``...), then the words of its lists (``w``)."""
     p = rule.params
-    weights: dict[str, int] = {}
-    for name, w in zip(p["groups"], p["weights"]):
-        for word in _words(name, rule, "groups", lists):
-            weights[word] = max(weights.get(word, 0), w)
+    weights = _word_weights(rule, lists)
     shapes = "|".join(f"(?P<s{i}>{{{{{name}}}}})" for i, name in enumerate(p["shapes"]))
     pattern = "|".join(x for x in (shapes, f"(?P<w>{alternation(weights)})" if weights else "") if x)
     rule.compiled["marks"], _tree = compiler.compile(pattern, rule, "shapes")
@@ -466,10 +472,7 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
         if rule.kind == "span":
             # one scan for every group: a word's weight is the largest of its groups'
-            weights: dict[str, int] = {}
-            for name, w in zip(p["groups"], p["weights"]):
-                for word in _words(name, rule, "groups", lists):
-                    weights[word] = max(weights.get(word, 0), w)
+            weights = _word_weights(rule, lists)
             rule.compiled["anchors"] = compiler._compile(alternation(weights), 0, rule, "groups")[0]
             rule.compiled["weights"] = weights
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
