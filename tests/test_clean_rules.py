@@ -38,6 +38,7 @@ def test_builtin_rules_load_in_file_order():
     ('[[rules]]\nname = "x"\nreason = "promo"\n', "needs a 'pattern'"),
     ('[[rules]]\nname = "x"\nreason = "promo"\npattern = "a"\nmax_block_chars = "ten"\n', "'max_block_chars' has the wrong type"),
     ('[[rules]]\nname = "x"\nreason = "promo"\npattern = "a"\nmax_lead = -1\n', "'max_lead' must be >= 0"),
+    ('[[rules]]\nname = "x"\nreason = "promo"\npattern = "a"\nseam = "b"\n', "'seam' needs a group named 'contact'"),
     ('[[rules]]\nname = "x"\nkind = "host_run"\nreason = "link_farm"\nmin_run = 1\n', "'min_run' must be >= 2"),
     ('[lists]\nwords = "not a list"\n', "list 'words' must be an array"),
     ('colour = 1\n', "unknown top-level key(s) ['colour']"),

@@ -226,7 +226,7 @@ def hidden_signal(value: str) -> str:
 
 
 # (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>)
-_BRACKETED = re.compile(r"[（(【\[〔][^（）()【】\[\]〔〕\n]{4,300}[）)】\]〕]|<<?[^<>\n]{4,300}>>?")
+_BRACKETED = re.compile(r"[（(【\[〔<]<?[^（）()【】\[\]〔〕<>\n]{4,300}>?[）)】\]〕>]")
 
 
 _QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『』\n]*』')
