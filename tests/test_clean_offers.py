@@ -35,7 +35,10 @@ def test_an_offer_pasted_inside_a_sentence_goes(host, ad, left):
     assert removed == [("offer_span", ad)]
 
 
-@pytest.mark.parametrize("line", ["全屋定制衣柜每平米599元起", "瓷砖清仓五折处理数量有限", "成人英语速成班报名送教材"])
+@pytest.mark.parametrize("line", [
+    "全屋定制衣柜每平米599元起", "瓷砖清仓五折处理数量有限", "成人英语速成班报名送教材",
+    "外卖代运营提升销量效果看得见",  # one strong mark: a telegraphic line (no function word)
+])
 def test_an_offer_as_a_line_of_its_own_goes(line):
     kept, removed = clean(line)
     assert kept == []

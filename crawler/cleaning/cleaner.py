@@ -316,8 +316,8 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     if rule.screen is not None and not block.passes(rule.screen):
         return []
     found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text)
-    if sum(a.weight for a in found) < p["min_weight"]:
-        return []
+    if sum(a.weight for a in found) < p["min_weight"] - line:
+        return []  # (a line of one strong mark may do: offers.is_offer_line)
     if line:
         blocks = article.blocks
         around = (blocks[index - 1].text, blocks[index + 1].text if index + 1 < len(blocks) else "")

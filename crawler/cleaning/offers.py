@@ -187,9 +187,11 @@ def is_offer_line(text: str, found: list[spans.Anchor], neighbours: tuple[str, s
     body = text.strip()
     if not body or not line_shaped(body, max_chars):
         return False
-    if spans.weight(found) < min_weight or not any(a.weight >= 2 for a in found):
+    heft, function = spans.weight(found), sum(ch in FUNCTION for ch in body)
+    # one strong mark is enough for a telegraphic line (no function word at all)
+    if heft < min_weight - (function == 0) or not any(a.weight >= 2 for a in found):
         return False
-    if _HEADING.match(body) or sum(ch in FUNCTION for ch in body) > 1:
+    if _HEADING.match(body) or function > 1:
         return False
     if unless is not None and unless.search(body):
         return False
