@@ -4,7 +4,7 @@ An ad names a trade (which no list can hold: there is always another one)
 and then offers it, and the offer is written in a small closed vocabulary
 whatever is sold: an act of trade (出售, 批发, 代办, 上门, 回收, 招生), a
 guarantee or a risk taken away (包退, 坏一赔二, 不达标不收费, 质保五年), a price,
-rate or quantity (68元, 一折起, 每平米599元起, 一比一), speed (十分钟取机,
+rate or quantity (68元, 一折起, 每平米599元起, 满百减二十), speed (十分钟取机,
 当天出, 秒到账), scarcity and first-order bait (名额仅剩, 首单, 立减), and the
 reader addressed (带你, 欢迎). Those *marks* are data (the lists and regex
 vars an ``offer`` rule names, each with a weight); a span is scored by the
@@ -19,10 +19,14 @@ Where it sits tells the rest:
   the host's function words or its clause punctuation; its seams are scored
   as in ``spans`` (a word of the host split by the paste, the host's
   punctuation, an edge inside a word). It goes when a word break or the
-  host's punctuation bounds it; never the whole sentence, nor when the rest
-  of the sentence offers too (an article about a shop) or reports.
+  host's punctuation bounds it, or when it holds two different strong marks
+  between two words, the marks inside its seams weighing enough; never the
+  whole sentence, nor when the rest of the sentence offers too (an article
+  about a shop) or reports, nor when a particle of the host binds it
+  (``买一送一的活动``).
 - **a line** (``place = "line"``): a short block in the body of the article,
-  with no sentence end, scoring as an offer, and foreign to its neighbours:
+  with no sentence end, scoring as an offer (one strong mark is enough when
+  it holds no function word), and foreign to its neighbours:
   no enumerator, no words shared with the block after it (which a heading
   introduces) or before it (the article's own offer, said again as a prompt).
 """
@@ -30,7 +34,6 @@ Where it sits tells the rest:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from crawler.cleaning import spans
 from crawler.cleaning.textops import is_cjk, sentence_at
@@ -54,14 +57,6 @@ _EDGE = spans._EDGE  # the host's clause punctuation
 _SENTENCE_END = "。？?!！…"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十\d]{1,3}[、.．:：)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
                       r"第[一二三四五六七八九十百\d]{1,3}[章节部分条点步]|附[录件]?[：:])")
-
-
-@dataclass(frozen=True)
-class Mark:
-    start: int
-    end: int
-    weight: int
-    text: str
 
 
 def marks(pattern: re.Pattern, weights: dict[str, int], shape_weights: list[int], text: str) -> list[spans.Anchor]:
