@@ -753,8 +753,11 @@ def slice_element(html: str, start_pattern: str | re.Pattern) -> str | None:
 
 
 def fragment(markup: str):
-    """One element from a markup fragment (a ``slice_element`` result)."""
+    """One element from a markup fragment (a ``slice_element`` result), inside
+    ``<html><body>`` as on its page, so that a page's style rules naming those
+    ancestors (``body .x``) match it as a browser's do."""
     wrapper = lxml.html.fragment_fromstring(markup.strip(), create_parent="div")
+    lxml.etree.SubElement(lxml.html.Element("html"), "body").append(wrapper)
     if len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip():
         return wrapper[0]
     return wrapper
