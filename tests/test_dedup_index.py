@@ -200,8 +200,8 @@ def test_two_processes_never_keep_the_same_article_twice(make_index):
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
+    # (whether they interleaved is up to the machine's scheduler: one may finish first)
     assert sorted(kept[0] + kept[1]) == list(range(len(RACE_TEXTS)))
-    assert kept[0] and kept[1]  # they did interleave
     assert len(make_index()) == len(RACE_TEXTS)
 
 

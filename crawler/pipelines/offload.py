@@ -412,7 +412,9 @@ class _Worker:
         # batch (~0.5 MB) fills the pipe, and the worker reads it only once done with the one
         # before; sent one at a time instead, a worker waited for the reactor after each batch.
         self.sock = socket.socket(fileno=os.dup(self.conn.fileno()))
-        self.outbox: deque[memoryview] = deque()  # framed messages not yet written
+        # framed messages not yet written: (bytes, the item's future on a message's last part)
+        self.outbox: deque[tuple[memoryview, asyncio.Future | None]] = deque()
+        self.unwritten: set[asyncio.Future] = set()  # sent items whose message is not wholly in the pipe
         self.writing = False  # the event loop calls ``pump`` when the pipe can take more
         self.waiting: deque[tuple[asyncio.Future, bytes]] = deque()
         self.sent: deque[asyncio.Future] = deque()
@@ -435,7 +437,9 @@ class _Worker:
     def _send(self) -> None:
         while self.waiting and len(self.sent) < self.IN_FLIGHT:
             future, message = self.waiting.popleft()
-            self.outbox.extend(_frame(message))
+            header, body = _frame(message)
+            self.outbox.extend(((header, None), (body, future)))
+            self.unwritten.add(future)
             self.sent.append(future)
         self.flush()
 
@@ -444,13 +448,15 @@ class _Worker:
         (a dead worker: ``OSError``, its items are failed when its pipe ends)."""
         while self.outbox:
             try:
-                written = self.sock.send(self.outbox[0], socket.MSG_DONTWAIT)
+                view, future = self.outbox[0]
+                written = self.sock.send(view, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 break
-            if written < len(self.outbox[0]):
-                self.outbox[0] = self.outbox[0][written:]
+            if written < len(view):
+                self.outbox[0] = (view[written:], future)
             else:
                 self.outbox.popleft()
+                self.unwritten.discard(future)
         self._writer(bool(self.outbox))
 
     def _writer(self, on: bool) -> None:
@@ -466,9 +472,9 @@ class _Worker:
     def stop(self) -> None:
         """No more work: what the outbox holds, then an empty message (the worker closes its stages and exits)."""
         self._writer(False)
-        self.outbox.extend(_frame(b""))
+        self.outbox.extend((view, None) for view in _frame(b""))
         while self.outbox:
-            self.sock.sendall(self.outbox.popleft())
+            self.sock.sendall(self.outbox.popleft()[0])
 
     def close(self) -> None:
         self._writer(False)
@@ -662,8 +668,9 @@ class OffloadPipeline:
             worker.started.set_result(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode} "
                                                  "before its stages were built"))
         # its pipe was read to the end: what it answered is answered; the first item sent
-        # and not answered was at work
-        at_work = list(worker.sent)[:1]
+        # and not answered was at work, if its message was wholly written to the pipe (one
+        # sent as it died, after the answers were read, never reached it)
+        at_work = [future for future in list(worker.sent)[:1] if future not in worker.unwritten]
         for future in at_work:
             future.set_exception(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode}"))
         for future in list(worker.sent)[1:] + [future for future, _ in worker.waiting]:
