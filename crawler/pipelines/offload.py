@@ -670,10 +670,11 @@ class OffloadPipeline:
         # its pipe was read to the end: what it answered is answered; the first item sent
         # and not answered was at work, if its message was wholly written to the pipe (one
         # sent as it died, after the answers were read, never reached it)
-        at_work = [future for future in list(worker.sent)[:1] if future not in worker.unwritten]
+        sent = list(worker.sent)
+        at_work = sent[:1] if sent and sent[0] not in worker.unwritten else []
         for future in at_work:
             future.set_exception(WorkerDied(f"pipeline worker exited with code {worker.process.exitcode}"))
-        for future in list(worker.sent)[1:] + [future for future, _ in worker.waiting]:
+        for future in sent[len(at_work):] + [future for future, _ in worker.waiting]:
             future.set_result(None)  # not run: the caller resubmits it
 
     async def _run(self, message: bytes):
