@@ -27,6 +27,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from crawler.cleaning import rulecache
 from crawler.cleaning.firstchars import prefixed
 from crawler.cleaning.screen import Analysis, Screen, required_literals
 from crawler.rulefiles import RulesError, load_data
@@ -144,6 +145,53 @@ _DEFAULT_TYPES = ("heading", "paragraph", "list_item", "quote", "caption", "tabl
 RuleError = RulesError  # the one error class of every rule file (crawler/rulefiles.py)
 
 
+class Compiled(dict):
+    """A rule's compiled values (``Rule.compiled``): regexes, word lists.
+
+    Pickled (the rules cache, rulecache.py), a regex keeps only its source and
+    flags, and is compiled again when first asked for (``[key]``, ``get``, ``in``).
+    """
+
+    __slots__ = ("_sources",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sources: dict[str, Any] = {}  # key -> (pattern, flags), or a list of them
+
+    def __missing__(self, key):
+        source = self._sources.pop(key)  # KeyError, as a dict's, when it has neither
+        value = self[key] = [re.compile(*s) for s in source] if isinstance(source, list) else re.compile(*source)
+        return value
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self._sources
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __reduce__(self):
+        values, sources = {}, dict(self._sources)
+        for k, v in self.items():
+            if isinstance(v, re.Pattern):
+                sources[k] = (v.pattern, v.flags)
+            elif isinstance(v, list) and v and all(isinstance(x, re.Pattern) for x in v):
+                sources[k] = [(x.pattern, x.flags) for x in v]
+            else:
+                values[k] = v
+        return _compiled, (values, sources)
+
+
+def _compiled(values: dict, sources: dict) -> Compiled:
+    compiled = Compiled(values)
+    compiled._sources.update(sources)
+    return compiled
+
+
+def _compile_clause(clause) -> re.Pattern:
+    """A screen's regex for a clause of many literals."""
+    return re.compile(alternation(clause))
+
+
 @dataclass
 class Rule:
     name: str
@@ -154,7 +202,7 @@ class Rule:
     block_types: tuple[str, ...] = _DEFAULT_TYPES
     params: dict[str, Any] = field(default_factory=dict)
     # compiled by RuleSet: regex objects and resolved word lists
-    compiled: dict[str, Any] = field(default_factory=dict)
+    compiled: Compiled = field(default_factory=Compiled)
     # a regex rule's prefilter: False for a text its pattern cannot match (None: no prefilter)
     screen: Screen | None = None
 
@@ -381,8 +429,7 @@ class _Compiler:
         if clauses is None:
             return None
         if (clauses, caseless) not in self._screens:
-            self._screens[clauses, caseless] = Screen(clauses, lambda clause: re.compile(alternation(clause)),
-                                                      caseless)
+            self._screens[clauses, caseless] = Screen(clauses, _compile_clause, caseless)
         return self._screens[clauses, caseless]
 
 
@@ -407,16 +454,28 @@ def _withhold(lists: dict[str, list[str]], vars_: dict[str, str], withhold) -> N
         vars_[name] = "(?!)"
 
 
-def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None) -> RuleSet:
+def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None, cache_dir=None) -> RuleSet:
     """Read the built-in rule files (when ``defaults``) then ``paths``, in order.
 
     ``disabled``: rule names to switch off. ``withhold``: what an evaluation
     takes away to see what the other signals still catch (bench/clean_lofo.py):
     ``{"rules": [names], "lists": {name: [words] or "*"}, "vars": [names]}``; a
     withheld var never matches, a list loses the words (all of them for "*").
+    ``cache_dir``: a directory where the rules built are kept for the next load
+    of the same files and arguments (rulecache.py); None: none.
     Raises ``RuleError`` on any mistake.
     """
     files = (expand_paths([DEFAULT_RULES_DIR]) if defaults else []) + expand_paths(paths)
+    cache_key = rulecache.key(files, disabled, withhold) if cache_dir else None
+    if cache_key is not None and (kept := rulecache.read(cache_dir, cache_key, RuleSet)) is not None:
+        return kept
+    ruleset = _build(files, disabled, withhold)
+    if cache_key is not None:
+        rulecache.write(cache_dir, cache_key, ruleset)
+    return ruleset
+
+
+def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     lists: dict[str, list[str]] = {}
     vars_: dict[str, str] = {}
     rules: dict[str, Rule] = {}  # insertion order = rule order

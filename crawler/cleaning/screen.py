@@ -377,17 +377,26 @@ class Screen:
     (from the caseless analysis) looks at the text's ASCII letters in lower
     case, and passes any text holding one of ``CASE_TWINS``."""
 
-    __slots__ = ("clauses", "caseless", "_tests")
+    __slots__ = ("clauses", "caseless", "_compile_clause", "_tests")
 
     def __init__(self, clauses: tuple[Clause, ...], compile_clause, caseless: bool = False):
-        """``compile_clause``: a clause -> a regex matching any of its literals."""
+        """``compile_clause``: a clause -> a regex matching any of its literals
+        (a module-level function: a screen is pickled with the rules, rulecache.py)."""
         self.clauses = clauses
         self.caseless = caseless
-        # per clause, most selective first: its literals, or a regex for many
-        self._tests = tuple(tuple(clause) if len(clause) <= MAX_IN_TESTS else compile_clause(clause)
-                            for clause in clauses)
+        self._compile_clause = compile_clause
+        # per clause, most selective first: its literals, or a regex for many; built when
+        # first asked (with hyperscan, ``Screens`` reads only the clauses)
+        self._tests = None
+
+    def __getstate__(self):
+        return None, {"clauses": self.clauses, "caseless": self.caseless, "_compile_clause": self._compile_clause,
+                      "_tests": None}
 
     def __call__(self, text: str) -> bool:
+        if self._tests is None:
+            self._tests = tuple(tuple(clause) if len(clause) <= MAX_IN_TESTS else self._compile_clause(clause)
+                                for clause in self.clauses)
         if self.caseless:
             if _CASE_TWIN.search(text):
                 return True
