@@ -8,8 +8,12 @@ article. Each run here is one too (no ``re`` cache, nothing imported), timing:
 - import: ``import crawler.cleaning``;
 - load: ``load_rules()`` with the built-in rules (read and check the files,
   expand lists and vars, first characters, screens, compile);
+- cached: ``load_rules(cache_dir=...)`` reading what a load before kept
+  (crawler/cleaning/rulecache.py, what a crawl's worker does from its second
+  run on: ``CLEAN_RULES_CACHE_DIR``); its regexes are compiled when first used;
 - compile: ``re.compile`` of the very patterns a load produced (their final
-  strings and flags) and nothing else: the floor of any loader of them.
+  strings and flags) and nothing else: the floor of any loader of them
+  compiling them all.
 
 Times are CPU seconds of the process (``time.process_time``: on shared cores,
 less noisy than the wall clock, which waits on the other processes too).
@@ -29,12 +33,12 @@ from pathlib import Path
 from harness import ROOT  # noqa: E402  (the repository, put on sys.path)
 
 _LOAD = """
-import time
+import sys, time
 t = time.process_time()
 import crawler.cleaning
 imported = time.process_time() - t
 t = time.process_time()
-rules = crawler.cleaning.load_rules()
+rules = crawler.cleaning.load_rules(cache_dir=sys.argv[1] if len(sys.argv) > 1 else None)
 loaded = time.process_time() - t
 print(imported, loaded)
 """
@@ -72,20 +76,24 @@ def main() -> None:
     patterns = _patterns()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(patterns, f)
-    times: dict[str, list[float]] = {"import": [], "load": [], "compile": []}
-    try:
-        for _ in range(args.runs):  # taking turns, so a busy moment hits both
-            imported, loaded = _run(_LOAD)
-            times["import"].append(imported)
-            times["load"].append(loaded)
-            times["compile"] += _run(_COMPILE, f.name)
-    finally:
-        Path(f.name).unlink()
+    times: dict[str, list[float]] = {"import": [], "load": [], "cached": [], "compile": []}
+    with tempfile.TemporaryDirectory() as cache:
+        _run(_LOAD, cache)  # fills the cache (untimed)
+        try:
+            for _ in range(args.runs):  # taking turns, so a busy moment hits all
+                imported, loaded = _run(_LOAD)
+                times["import"].append(imported)
+                times["load"].append(loaded)
+                times["cached"].append(_run(_LOAD, cache)[1])
+                times["compile"] += _run(_COMPILE, f.name)
+        finally:
+            Path(f.name).unlink()
     print(f"{len(patterns)} distinct compiled patterns, {args.runs} fresh processes each")
     for name, values in times.items():
         print(f"{name:8} median {statistics.median(values) * 1000:6.0f} ms   fastest {min(values) * 1000:6.0f} ms")
     print(f"load/compile: median {statistics.median(times['load']) / statistics.median(times['compile']):.2f}x, "
           f"fastest {min(times['load']) / min(times['compile']):.2f}x")
+    print(f"cached/load: median {statistics.median(times['cached']) / statistics.median(times['load']):.3f}x")
 
 
 if __name__ == "__main__":
