@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.dedup.minhash import MinHasher, lsh_params, similarity
-from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set
+from crawler.dedup.text import _words, normalize, normalize_all, sentence_bounds, shingle_hashes, shingle_set
 
 TEXT_A = ("冬天的哈尔滨，冰雕在夜色里发着光，游客们裹着厚厚的羽绒服排队进入冰雪大世界。"
           "一位来自广州的游客说，这是她第一次见到零下二十度的天气，冷得很兴奋。") * 2
@@ -48,6 +48,23 @@ def test_a_text_of_blocks_joined_by_line_breaks_normalises_to_its_blocks_normali
     # the dedup stage takes the article's normalised text from its blocks' (a final
     # sigma, a combining mark or a jamo at a block's edge must not tell the difference)
     assert normalize("\n".join(blocks)) == "".join(map(normalize, blocks))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ΣσΑa\u0301\u0308e\u1100\u1161ｶﾞ中，。 \n\x00😀_"), max_size=8) | _TRICKY,
+                max_size=6))
+def test_texts_normalised_together_are_each_normalised_alone(texts):
+    # folded in one string (final sigmas, combining marks and jamo at the edges; texts
+    # holding the separator or characters beyond the BMP, which take the one-by-one path)
+    assert normalize_all(texts) == [normalize(text) for text in texts]
+
+
+def test_the_word_table_keeps_what_the_expression_keeps():
+    table = _words()
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000 or code == 0:  # surrogates are no text; NUL is the separator
+            continue
+        assert table[code] == (re.fullmatch(r"[\W_]+", chr(code)) is None), hex(code)
 
 
 def test_shingle_hashes_of_the_same_text_again_are_the_kept_ones_and_read_only():

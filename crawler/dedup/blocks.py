@@ -30,7 +30,9 @@ from typing import Any
 import numpy as np
 
 from crawler.dedup.minhash import MinHasher, similarity
-from crawler.dedup.text import normalize, sentence_bounds, shingle_hashes, shingle_set, sorted_distinct
+from crawler.dedup.text import (
+    normalize, normalize_all, sentence_bounds, shingle_hashes, shingle_set, sorted_distinct,
+)
 
 REASON = "duplicate_block"
 # A copy inside a glued block must be a near-duplicate (>= threshold, 0.8 by
@@ -167,15 +169,18 @@ def dedup_blocks(
 ) -> BlockDedup:
     """Remove repeated blocks (and the repeated halves of glued blocks)."""
     texts = [block.get("text") or "" for block in blocks]
-    norms = [normalize(t) for t in texts]
+    norms = normalize_all(texts)
     pieces = [_Piece(i, 0, len(t), norm) for i, (t, norm) in enumerate(zip(texts, norms))]
     profiler = _Profiler(hasher, min_chars)
+    cut = False
     for _ in range(_MAX_ROUNDS):
         cuts = _seam_cuts(pieces, texts, profiler, threshold, min_chars)
         if not cuts:
             break
-        pieces = _apply_cuts(pieces, texts, cuts)
+        pieces, cut = _apply_cuts(pieces, texts, cuts), True
     keep = _first_occurrences(pieces, profiler, threshold, min_chars)
+    if not cut and all(keep):  # the article as it came (what _assemble makes of it, at less cost)
+        return BlockDedup(blocks=list(blocks), norms=norms)
     result = _assemble(blocks, texts, pieces, keep)
     result.norms = norms
     return result

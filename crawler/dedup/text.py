@@ -42,10 +42,48 @@ _WIDE_PUNCTUATION = [(wide, unicodedata.normalize("NFKC", wide)) for wide in "ï¼
 
 def normalize(text: str) -> str:
     """Width, case, whitespace and punctuation folded away (see module doc)."""
+    return _NON_WORD.sub("", _fold(text))
+
+
+def _fold(text: str) -> str:
     for wide, narrow in _WIDE_PUNCTUATION:
         if wide in text:
             text = text.replace(wide, narrow)
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+_SEPARATOR = "\x00"  # between texts normalised together: NFKC and case leave it alone, and it joins nothing
+_BMP = 0x10000
+_word_table: np.ndarray | None = None
+
+
+def _words() -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane, whether ``_NON_WORD``
+    keeps it (a letter or a digit: ``str.isalnum``), the separator kept too.
+    Built at the first use (~5 ms)."""
+    global _word_table
+    if _word_table is None:
+        table = np.fromiter((chr(c).isalnum() for c in range(_BMP)), dtype=bool, count=_BMP)
+        table[ord(_SEPARATOR)] = True
+        _word_table = table
+    return _word_table
+
+
+def normalize_all(texts: list[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, the texts folded together and their
+    punctuation dropped by one table look-up per character (the regular
+    expression costs ~25 ns a character: half an article's dedup
+    normalisation). Case and NFKC read no context across the separator (it
+    is neither cased nor combining), so each text comes out as alone. Texts
+    holding the separator, or characters beyond the Basic Multilingual
+    Plane (emoji), are normalised one by one."""
+    if len(texts) < 2:
+        return [normalize(t) for t in texts]
+    folded = _fold(_SEPARATOR.join(texts))
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype="<u4")
+    if folded.count(_SEPARATOR) != len(texts) - 1 or int(codes.max()) >= _BMP:
+        return [normalize(t) for t in texts]
+    return codes[_words()[codes]].tobytes().decode("utf-32-le").split(_SEPARATOR)
 
 
 def sentence_bounds(text: str) -> list[int]:
