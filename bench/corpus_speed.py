@@ -12,10 +12,12 @@ inserted in a ``MinHashLSH`` (threshold 0.5), which is what one writes by hand
 for the same three jobs (``--peer-pages`` of them: the first pages of the same
 set, as the peer is slow).
 
-The crawls run with the project's bytecode compiled beforehand (into a cache
-in the run's temporary directory, whatever ``PYTHONDONTWRITEBYTECODE`` says),
-as an installed package or a used checkout has it: else each process compiles
-the project's ~90 modules again at start.
+The crawls run with the bytecode of every module they import compiled
+beforehand (into a cache in the run's temporary directory, whatever
+``PYTHONDONTWRITEBYTECODE`` says), as an installed package or a used checkout
+has it: the project's by ``compileall``, Scrapy's and the other libraries' by a
+crawl of a few pages of each format before the measured ones. Else the first
+crawl measured (JSONL, 1 worker) compiled them all again (~2.5 s of CPU).
 
 Prints, per variant: pages/s (the process's wall time, start-up included),
 CPU seconds per 1,000 pages (every process, then the crawl process and the
@@ -54,11 +56,17 @@ from crawler.testing.process import read_jsonl, scrapy_env  # noqa: E402
 
 def crawl_env(tmp: Path) -> dict[str, str]:
     """The crawls' environment: bytecode read from (and written to) a cache of
-    the run, the project's compiled into it first."""
+    the run, the project's compiled into it first, then what a crawl of each
+    format imports (a crawl of a few pages, not measured)."""
     env = scrapy_env(PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "crawler")], env=env, check=True,
                    stdout=subprocess.DEVNULL)
+    warm = tmp / "warm-up"
+    warm.mkdir()
+    corpora.write_jsonl(warm / "pages.jsonl", corpora.records(4))
+    corpora.write_warc(warm / "pages.warc.gz", (corpora.page(n) for n in range(4)))
+    crawl(warm, 1, tmp / "warm-up-crawl", env)
     return env
 
 
