@@ -12,8 +12,9 @@
   page, a WARC one per HTML response record, a JSON-lines dump (``.jsonl``,
   ``.jsonl.gz``) one per line, a Parquet file one per row. Large files are
   streamed: a line, a record or a batch of rows at a time. With
-  ``undecoded=True`` a JSON line is a ``JsonLine`` (its bytes, not yet decoded):
-  the pipeline workers decode it, not the process that reads the file.
+  ``undecoded=True`` a JSON line is a ``JsonLine`` and a WARC response record
+  a ``WarcRecord`` (their bytes, not yet decoded): the pipeline workers decode
+  them, not the process that reads the file.
 
 Every input ends as a ``Page``; those that cannot be pages carry the reject
 reason in ``error`` (``too_large``, ``unreadable``, ``unsupported``,
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 import os
 import stat
@@ -68,19 +70,39 @@ class Limits:
     fields: Fields = field(default_factory=Fields)
 
 
-@dataclass(frozen=True)
-class JsonLine:
-    """A JSON-lines record read but not decoded: ``page(limits)`` decodes it."""
-
-    fetched_from: str
-    line: bytes
+class Undecoded:
+    """A record read but not decoded (the pipeline workers decode it):
+    ``page(limits)`` decodes it; ``fetched_from`` names it."""
 
     @property
     def url(self) -> str:
         return self.fetched_from
 
     def page(self, limits: Limits) -> Page:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class JsonLine(Undecoded):
+    """A JSON-lines record read but not decoded."""
+
+    fetched_from: str
+    line: bytes
+
+    def page(self, limits: Limits) -> Page:
         return _json_record(self.line, self.fetched_from, limits)
+
+
+@dataclass(frozen=True)
+class WarcRecord(Undecoded):
+    """An HTML response record of a ``.warc.gz``, framed (its gzip member
+    inflated, one whole record) but not decoded."""
+
+    fetched_from: str
+    data: bytes
+
+    def page(self, limits: Limits) -> Page:
+        return _warc_record_page(self.data, self.fetched_from, limits.max_bytes)
 
 
 def limits_from(settings) -> Limits:
@@ -223,10 +245,10 @@ def units(unit: Unit, slice_rows: int = 0) -> list[Unit | Entry]:
     return slices if len(slices) > 1 else [unit]
 
 
-def read_unit(unit: Unit, limits: Limits, undecoded: bool = False) -> Iterator[Page | JsonLine]:
+def read_unit(unit: Unit, limits: Limits, undecoded: bool = False) -> Iterator[Page | JsonLine | WarcRecord]:
     suffix = suffix_of(unit.path)
     if suffix in WARC_SUFFIXES:
-        return warc_pages(unit.path, limits.max_bytes, limits.max_ratio)
+        return warc_records(unit.path, limits, undecoded)
     if suffix in JSONL_SUFFIXES:
         return jsonl_pages(unit.path, limits, undecoded)
     if suffix in PARQUET_SUFFIXES:
@@ -411,27 +433,189 @@ def _row_groups(reader, unit: Unit) -> list[int]:
 
 # --- WARC -------------------------------------------------------------------
 
-def warc_pages(path: str, max_bytes: int, max_ratio: float = 0.0) -> Iterator[Page]:
+_MEMBER_PIECE = 1 << 15  # compressed bytes given to the inflater at once (what is left over is copied)
+_HEADERS_SLACK = 1 << 16  # inflated bytes a framed record may hold beyond DOWNLOAD_MAXSIZE: its headers
+_FRAME_BOUND = 1 << 26  # inflated bytes of a framed record when no other bound is set
+
+
+def warc_records(path: str, limits: Limits, undecoded: bool = False) -> Iterator[Page | WarcRecord]:
+    """One page per HTML response record of a WARC (``warc_pages``); in a
+    ``.warc.gz`` whose gzip members each hold one whole record (as WARC
+    writers make them), the records are framed here, each member inflated
+    (zlib) and its headers read only as far as whether it is an HTML
+    response: such a record is a ``WarcRecord`` (``undecoded``) or the page
+    ``warcio`` reads from it, its other records are not pages. From the
+    first member that is not so (one inflating past ``DOWNLOAD_MAXSIZE`` or
+    the inflate cap, several records in one member, a damaged or truncated
+    member), and for a plain ``.warc``, ``warc_pages`` reads the rest."""
+    uri = Path(path).as_uri()
+    found, resume = False, 0  # a page yielded; where warc_pages reads on from
+    if path.lower().endswith(".gz"):
+        try:
+            with open_regular(path) as stream:
+                if _looks_like_warc(stream):
+                    for offset, end, data in _gzip_members(stream, _frame_bound(limits, stream)):
+                        html = _html_response(data) if data is not None else None
+                        if html is None:  # not a member framed here: warcio reads from it on
+                            break
+                        if html:
+                            found = True
+                            record = WarcRecord(f"{uri}#offset={offset}", data)
+                            yield record if undecoded else record.page(limits)
+                        resume = end
+                    else:
+                        if not found:
+                            yield Page(uri, uri, error=Reason.EMPTY, detail="WARC has no HTML response record")
+                        return
+        except OSError:
+            pass  # warc_pages reads on from the last record framed, and tells why it cannot
+    yield from warc_pages(path, limits.max_bytes, limits.max_ratio, start=resume, found=found)
+
+
+def _frame_bound(limits: Limits, stream) -> int:
+    """Inflated bytes of a record framed by ``warc_records``: ``DOWNLOAD_MAXSIZE``
+    and its headers, and no more than the inflate cap (``warc_pages`` reads a
+    larger one as it would: skipped, refused past the cap)."""
+    cap = limits.max_ratio and int(limits.max_ratio * max(os.fstat(stream.fileno()).st_size, 1 << 20))
+    return min(filter(None, (limits.max_bytes and limits.max_bytes + _HEADERS_SLACK, cap)), default=_FRAME_BOUND)
+
+
+def _gzip_members(stream, bound: int) -> Iterator[tuple[int, int, bytes | None]]:
+    """(offset, end, inflated bytes) of each gzip member of ``stream``, in
+    order, to its end; (offset, None, None) for a member that inflates past
+    ``bound`` bytes, cannot be inflated or is cut short (the last one given)."""
+    pending, offset = memoryview(b""), 0
+    while True:
+        if not pending:
+            pending = memoryview(stream.read(1 << 20))
+            if not pending:
+                return
+        inflater, parts, size, end = zlib.decompressobj(31), [], 0, offset
+        while not inflater.eof:
+            if not pending:
+                pending = memoryview(stream.read(1 << 20))
+                if not pending:  # cut short
+                    yield offset, None, None
+                    return
+            piece = pending[:_MEMBER_PIECE]
+            try:
+                part = inflater.decompress(piece, bound + 1 - size)
+            except zlib.error:
+                yield offset, None, None
+                return
+            size += len(part)
+            if size > bound:
+                yield offset, None, None
+                return
+            parts.append(part)
+            taken = len(piece) - len(inflater.unused_data)
+            end += taken
+            pending = pending[taken:]
+        yield offset, end, b"".join(parts)
+        offset = end
+
+
+def _html_response(data: bytes) -> bool | None:
+    """Whether ``data``, one gzip member inflated, is an HTML response record
+    (WARC-Type ``response``, an HTTP message whose Content-Type names html);
+    None when it is not exactly one whole WARC record of headers this reads
+    as warcio does (left to warcio)."""
+    head = data.find(b"\r\n\r\n")
+    if head < 0 or not data.startswith(b"WARC/"):
+        return None
+    fields = _header_fields(data, 0, head)
+    try:
+        length = int(fields[b"content-length"]) if fields is not None else -1
+    except (KeyError, ValueError):
+        return None
+    if length < 0 or len(data) != head + 4 + length + 4 or not data.endswith(b"\r\n\r\n"):
+        return None
+    if fields.get(b"warc-type") != b"response":
+        return False
+    block = head + 4
+    http = data.find(b"\r\n\r\n", block, block + length)
+    if http < 0 or not data.startswith(b"HTTP/", block):
+        return None
+    fields = _header_fields(data, block, http)
+    return None if fields is None else b"html" in fields.get(b"content-type", b"").lower()
+
+
+def _header_fields(data: bytes, start: int, stop: int) -> dict[bytes, bytes] | None:
+    """The header lines of ``data[start:stop]`` after its first line, by
+    lowercased name (the first of a name); None if a line continues the one
+    before it (folded: left to warcio)."""
+    fields = {}
+    for line in data[start:stop].split(b"\r\n")[1:]:
+        if line[:1] in (b" ", b"\t"):
+            return None
+        name, colon, value = line.partition(b":")
+        if colon:
+            fields.setdefault(name.strip().lower(), value.strip())
+    return fields
+
+
+def _warc_record_page(data: bytes, where: str, max_bytes: int) -> Page:
+    """The page of one framed HTML response record (``WarcRecord``): read
+    here when its payload is its HTTP body as it stands (no Content- or
+    Transfer-Encoding) and the headers it gives are ASCII, as warcio would read
+    them; else by warcio."""
+    head = data.find(b"\r\n\r\n")
+    warc = _header_fields(data, 0, head)
+    length, block = int(warc[b"content-length"]), head + 4
+    http = data.find(b"\r\n\r\n", block, block + length)
+    fields = _header_fields(data, block, http)
+    target, content_type = warc.get(b"warc-target-uri", b""), fields.get(b"content-type", b"")
+    code = data[block:data.find(b"\r\n", block)].split(b" ", 2)[1:2]
+    if (b"content-encoding" in fields or b"transfer-encoding" in fields or not code or not code[0].isdigit()
+            or not target.isascii() or not content_type.isascii() or target[:1] in (b"", b"<") or b" " in target):
+        return _warcio_record_page(data, where, max_bytes)
+    target, status = target.decode(), int(code[0]) or None
+    if max_bytes and length > max_bytes:
+        return Page(where, target, status=status, error=Reason.TOO_LARGE,
+                    detail=f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}")
+    return Page(where, target, body=data[http + 4:block + length], status=status, content_type=content_type.decode())
+
+
+def _warcio_record_page(data: bytes, where: str, max_bytes: int) -> Page:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(data))))
+        page = _warc_page(record, max_bytes, lambda: where)
+    except (ArchiveLoadFailed, StopIteration, ValueError, EOFError, TypeError, zlib.error) as exc:
+        return Page(where, where, error=Reason.MALFORMED, detail=f"WARC: {exc}")
+    if page is None:  # its HTTP headers read otherwise by warcio
+        return Page(where, where, error=Reason.MALFORMED, detail="WARC: HTML response record without HTTP headers")
+    return page
+
+
+def warc_pages(path: str, max_bytes: int, max_ratio: float = 0.0, start: int = 0,
+               found: bool = False) -> Iterator[Page]:
     """One ``Page`` per HTML response record; other records are not pages.
 
     A record's payload is read (and inflated, for ``Content-Encoding: gzip``)
     up to ``max_bytes``; a record cut short, or bytes past the last record
     read (a truncated gzip member), are rejected ``malformed``; in a
     ``.warc.gz``, a record declaring more than ``max_ratio`` times the file's
-    size ends the reading (``too_large``), as skipping it would inflate it."""
+    size ends the reading (``too_large``), as skipping it would inflate it.
+    ``start``: the offset of the first record to read (those before were read
+    by ``warc_records``; ``found``: one of them was a page)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     uri = Path(path).as_uri()
-    found = False
-    end = 0  # where the last record read ends
+    end = start  # where the last record read ends
     try:
         with open_regular(path) as stream:
             size = os.fstat(stream.fileno()).st_size
             if not _looks_like_warc(stream):
                 yield Page(uri, uri, error=Reason.MALFORMED, detail="not a WARC file")
                 return
+            stream.seek(start)
             records = ArchiveIterator(stream)
+            if start:  # WARC records were read before it: warcio tells what it makes of bytes that are not one
+                records.known_format = "warc"
             cap = int(max_ratio * max(size, 1 << 20)) if max_ratio and path.lower().endswith(".gz") else 0
             for record in records:
                 declared = int(record.rec_headers.get_header("Content-Length") or 0)
@@ -440,12 +624,13 @@ def warc_pages(path: str, max_bytes: int, max_ratio: float = 0.0) -> Iterator[Pa
                                detail=f"record of {declared} bytes inflates past {max_ratio:g} times the"
                                       f" file's {size} bytes: rest not read")
                     return
-                page = _warc_page(record, uri, records, max_bytes)
+                # the payload read, the offset is known (asking first would read the record to its end)
+                page = _warc_page(record, max_bytes, lambda: f"{uri}#offset={records.get_record_offset()}")
                 end = records.get_record_offset() + records.get_record_length()
                 if page is not None:
                     found = True
                     yield page
-            if end < size:
+            if end < size and not _blank_tail(stream, end, size):
                 yield Page(f"{uri}#offset={end}", uri, error=Reason.MALFORMED,
                            detail=f"WARC: {size - end} bytes after the last record cannot be read (truncated?)")
                 return
@@ -456,7 +641,18 @@ def warc_pages(path: str, max_bytes: int, max_ratio: float = 0.0) -> Iterator[Pa
         yield Page(uri, uri, error=Reason.EMPTY, detail="WARC has no HTML response record")
 
 
-def _warc_page(record, uri: str, records, max_bytes: int) -> Page | None:
+def _blank_tail(stream, end: int, size: int) -> bool:
+    """Whether the bytes after the last record are the line ends that close it
+    (in a plain ``.warc`` warcio's record length leaves them out)."""
+    if size - end > 4:
+        return False
+    stream.seek(end)
+    return not stream.read(4).strip(b"\r\n")
+
+
+def _warc_page(record, max_bytes: int, where) -> Page | None:
+    """The page of a warcio record (``where()`` names it once its payload is
+    read), or None when it is not an HTML response."""
     if record.rec_type != "response" or not record.http_headers:
         return None
     content_type = record.http_headers.get_header("Content-Type") or ""
@@ -468,21 +664,20 @@ def _warc_page(record, uri: str, records, max_bytes: int) -> Page | None:
     too_large = f"record of {length} bytes > DOWNLOAD_MAXSIZE {max_bytes}"
     body = b""
     if not (max_bytes and length > max_bytes):
-        # inflated as it is read (Content-Encoding): never more than the cap
-        body = record.content_stream().read(max_bytes + 1 if max_bytes else -1)
+        # inflated as it is read (Content-Encoding): never more than the cap (read(-1) read nothing)
+        stream = record.content_stream()
+        body = stream.read(max_bytes + 1) if max_bytes else stream.read()
         if max_bytes and len(body) > max_bytes:
             too_large = f"record inflates past DOWNLOAD_MAXSIZE {max_bytes}"
         else:
             too_large = ""
     short = not too_large and getattr(record.raw_stream, "limit", 0) > 0
-    # the payload read, the offset is known (asking first would read the record to its end)
-    where = f"{uri}#offset={records.get_record_offset()}"
     if too_large:
-        return Page(where, target, status=status, error=Reason.TOO_LARGE, detail=too_large)
+        return Page(where(), target, status=status, error=Reason.TOO_LARGE, detail=too_large)
     if short:
-        return Page(where, target, status=status, error=Reason.MALFORMED,
+        return Page(where(), target, status=status, error=Reason.MALFORMED,
                     detail=f"WARC record cut short: {record.raw_stream.limit} of {length} bytes missing")
-    return Page(where, target, body=body, status=status, content_type=content_type)
+    return Page(where(), target, body=body, status=status, content_type=content_type)
 
 
 def _looks_like_warc(stream) -> bool:

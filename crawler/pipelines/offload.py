@@ -72,7 +72,7 @@ from scrapy.utils.log import logformatter_adapter
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 from twisted.python.failure import Failure
 
-from crawler.fetching.corpus import JsonLine, limits_from
+from crawler.fetching.corpus import Undecoded, limits_from
 from crawler.items import Page, Rejected
 from crawler.output.feeds import FEED_LINE, feed_line
 from crawler.pipelines import PageRejected, store_failure
@@ -321,7 +321,7 @@ class _Run:
     time its stages took so far (its budget is for them all)."""
 
     def __init__(self, item):
-        if isinstance(item, JsonLine):  # read by the crawl process, decoded here
+        if isinstance(item, Undecoded):  # read by the crawl process, decoded here
             item = item.page(_worker["limits"])
         self.item, self.record, self.spent = item, Record(), 0.0
 
@@ -712,7 +712,7 @@ class OffloadPipeline:
         return self._chain or None
 
     async def run_records(self, records, response) -> None:
-        """The records of one unit of a corpus (``Page`` or ``JsonLine``), a
+        """The records of one unit of a corpus (``Page``, ``JsonLine``, ``WarcRecord``), a
         batch of ``BATCH_RECORDS`` to a worker at a time, several batches in
         flight, each finished in the records' order as if it had come out of
         Scrapy's item pipeline: the crawl's stages replay what the workers did,
