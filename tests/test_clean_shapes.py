@@ -137,3 +137,40 @@ def test_an_ad_pasted_into_a_word_goes_from_about_its_offer():
 ])
 def test_contacts_in_notices_and_news_stay(text):
     assert kept(clean(text)) == [text]
+
+
+# -- contacts of any shape after an ad's offer (num_sep, mobile_any, landline_any, platform_label... here) --
+
+@pytest.mark.parametrize("ad", [
+    "上门修锁换锁芯，打 137.0000.2211",               # a mobile number grouped with dots
+    "旧家具回收清运，📲 1 5 9 0 0 0 0 2 2 3 3",         # ... a digit at a time, an emoji label
+    "保姆月嫂持证上岗，电话幺五九零零零零二二三三",          # in Chinese numerals (幺 for 1)
+    "毕业相册定制设计，小绿书搜：相册工坊668",              # a platform no list holds, a name to search
+    "尤克里里网课零基础包教会，X站私信：uke_lee",          # ... a handle of letters and an underscore
+    "渔具批发一手货源，钉群：66778899",
+    "家装水电改造免费上门勘测，座机 0512 6655 7788",        # a landline, with a mark of trade
+    "少儿美术课体验价九十九，（0755）2233 4455",            # ... after no label
+    "婚礼跟拍团队档期可约，➜ 400 100 2233",               # a 400 number after an arrow
+])
+def test_an_ad_closed_by_a_contact_of_any_shape_goes(ad):
+    for text, left in ((ad, []), (ZH + ad, [ZH])):
+        r = clean(text)
+        assert kept(r) == left, text
+        assert [signal for signal, _ in removed(r)] == ["offer_contact"]
+        assert "".join(piece for _, piece in removed(r)) == ad
+
+
+@pytest.mark.parametrize("text", [
+    "周末照常接诊，电话：0531-8812345。",                   # a landline after a clause with no trade in it
+    "本周六开放参观，预约电话：0571-86001234。",
+    "展会地址：上海市浦东新区龙阳路2345号，咨询电话 021-6888 8888。",
+    "记者拨打该店公示的电话 0755-2345 6789，店员表示暂停营业。",
+    "消费者王女士称，她多次拨打客服电话 400-888-1234 均无人接听。",
+    "她的手机号码 138 0013 8000 被泄露后，每天接到十几个推销电话。",
+    "在小红书搜索“露营装备”，能找到上千篇用户写的测评。",
+    "他在抖音号“老李说车”上发布的视频获得了十万点赞。",
+    "社保业务可在工作日拨打（０２１）６２３４５６７８咨询。",
+    "列车时刻表显示，G1234 次列车将于早上八点零五分发车。",
+])
+def test_contacts_and_numbers_in_news_and_notices_stay(text):
+    assert kept(clean(text)) == [text]

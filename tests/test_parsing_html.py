@@ -85,6 +85,87 @@ def test_hidden_reason(style, reason):
     assert hidden_reason(style) == reason
 
 
+# what a browser renders as nothing, however the CSS says it, and look-alikes it shows
+@pytest.mark.parametrize(
+    "style, reason",
+    [
+        ("filter:opacity(0%)", "opacity:0"),
+        ("filter: blur(1px) opacity(0)", "opacity:0"),
+        ("filter:alpha(opacity=0)", "opacity:0"),
+        ("opacity:.02", "opacity:0"),  # faint enough to be unseen
+        ("opacity:3%", "opacity:0"),
+        ("filter:opacity(80%)", None),
+        ("filter:grayscale(1)", None),
+        ("opacity:0.3", None),
+        ("font:0/0 a", "font-size:0"),  # the font shorthand
+        ("font:italic 0px serif", "font-size:0"),
+        ("font:700 16px sans-serif", None),
+        ("font:bold 14px/1.5 Arial", None),
+        ("font:12px/0 a", None),
+        ("display:block;text-indent:100%;white-space:nowrap;overflow:hidden", "off-screen"),
+        ("text-indent:100%", None),  # unclipped, it may still show
+        ("text-indent:-100em", "off-screen"),
+        ("text-indent:2em", None),
+        ("clip-path:inset(0 100% 0 0)", "clipped"),
+        ("clip-path:inset(50% 0)", "clipped"),
+        ("clip-path:inset(10%)", None),
+        ("clip-path:inset(0 round 8px)", None),
+        ("clip-path:polygon(0 0,0 0,0 0)", "clipped"),
+        ("clip-path:polygon(50% 0,100% 100%,0 100%)", None),
+        ("clip-path:circle(0)", "clipped"),
+        ("position:absolute;clip:rect(1px,1px,1px,1px)", "clipped"),
+        ("position:absolute;clip:rect(0,auto,auto,0)", None),
+        ("transform:rotateY(90deg)", "zero-size"),  # edge-on
+        ("transform:rotateX(0.25turn)", "zero-size"),
+        ("transform:rotateY(180deg)", None),
+        ("transform:rotate(90deg)", None),
+        ("transform:matrix(0,0,0,0,0,0)", "zero-size"),
+        ("transform:matrix(1,0,0,1,10,10)", None),
+        ("transform:scale(0.001)", "zero-size"),
+        ("transform:scale(1.05)", None),
+        ("scale:0", "zero-size"),  # the transform properties of their own
+        ("scale:1.2", None),
+        ("translate:-10000px 0", "off-screen"),
+        ("translate:10px 20px", None),
+        ("rotate:y 90deg", "zero-size"),
+        ("rotate:45deg", None),
+        ("position:absolute;inset:-9999px auto auto -9999px", "off-screen"),
+        ("inset:0", None),
+        ("content-visibility:hidden", "content-visibility:hidden"),
+        ("content-visibility:auto", None),
+        ("color:rgb(0 0 0 / 0)", "transparent"),
+        ("color:hsla(0, 0%, 0%, 0)", "transparent"),
+        ("color:rgb(0 0 0 / 0.8)", None),
+        ("color:#fefefe", "same-colour"),  # too near the white page to be told apart
+        ("color:hsl(0,0%,100%)", "same-colour"),
+        ("color:snow", "same-colour"),
+        ("color:#f0f0f0", None),
+        ("color:hsl(0,0%,20%)", None),
+        ("color:rgba(255,255,255,.5)", None),
+    ],
+)
+def test_hidden_reason_of_any_technique(style, reason):
+    assert hidden_reason(style) == reason
+
+
+def test_light_text_on_a_wide_coloured_border_is_seen():
+    # a ribbon drawn with borders paints its colour behind the text (a real 2018 WeChat page)
+    markup = ('<div><p><section style="height:0;border-top-width:1.1em;border-top-style:solid;'
+              'border-color:rgb(151, 216, 247)"><section style="color:rgb(254,255,253)">华商新闻</section>'
+              '</section><span style="border:1px solid #eee"><span style="color:#fefefe">藏</span></span></p></div>')
+    assert _hidden_spans(markup, None) == [("藏", "same-colour")]
+
+
+def test_sheet_rules_inside_screen_media_and_supports_blocks_apply():
+    sheet = """@media screen { .m7 { display:none } } @media only screen { .m8 { font:0/0 a } }
+    @supports (display:grid) { .s4 { visibility:hidden } } @media print { .np { display:none } }
+    @media screen and (max-width: 300px) { .nw { display:none } }"""
+    markup = ('<div><p>甲<span class="m7">一</span>乙<span class="m8">二</span>丙<span class="s4">三</span>'
+              '丁<span class="np">四</span>戊<span class="nw">五</span></p></div>')
+    assert _hidden_spans(markup, sheet) == [("一", "style-rule display:none"), ("二", "style-rule font-size:0"),
+                                            ("三", "style-rule visibility:hidden")]
+
+
 def test_a_descendant_colour_shows_transparent_text_again():
     blocks = blocks_of('<div><p>正文<span style="color:transparent">隐<b style="color:#333">显</b></span></p></div>')
     assert blocks[0]["text"] == "正文隐显"

@@ -66,6 +66,7 @@ API
 
 from __future__ import annotations
 
+import colorsys
 import functools
 import re
 from typing import NamedTuple
@@ -78,6 +79,7 @@ from crawler.parsing.scan import ANY, Found
 HIDDEN_REASONS = (
     "display:none", "visibility:hidden", "font-size:0", "opacity:0",
     "off-screen", "hidden-attribute", "zero-size", "clipped", "transparent", "same-colour",
+    "content-visibility:hidden",
 )
 # a hidden span's value when a rule of the page's own <style> hid it: this, then the reason
 STYLE_RULE = "style-rule "
@@ -109,16 +111,33 @@ _BR_AS_SPACE = {"heading", "list_item", "caption"}
 _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
 _CSS = re.compile(
-    r"(?:^|;)\s*(display|visibility|font-size|opacity|left|top|right|margin-left|"
-    r"margin-top|text-indent|transform|(?:max-)?(?:height|width)|overflow(?:-[xy])?|clip|clip-path|"
-    r"color|-webkit-text-fill-color|(?:-webkit-)?background-clip|background(?:-color)?)\s*:\s*([^;]*)",
+    r"(?:^|;)\s*(display|visibility|content-visibility|font-size|font|opacity|filter|left|top|right|inset|"
+    r"margin-left|margin-top|text-indent|transform|translate|scale|rotate|(?:max-)?(?:height|width)|"
+    r"overflow(?:-[xy])?|clip|clip-path|color|-webkit-text-fill-color|(?:-webkit-)?background-clip|"
+    r"background(?:-color)?|border(?:-(?:top|right|bottom|left))?(?:-(?:width|color))?)\s*:\s*([^;]*)",
     re.IGNORECASE,
 )
-_SCALE_ZERO = re.compile(r"scale(?:x|y|3d)?\(\s*0*\.?0+\s*[,)]", re.IGNORECASE)
+_SCALE = re.compile(r"scale(?:x|y|z|3d)?\(\s*([^)]*)\)", re.IGNORECASE)
+# a 2D matrix of no area (its determinant 0: matrix(0,0,0,0,0,0))
+_MATRIX = re.compile(r"matrix\(\s*([^)]*)\)", re.IGNORECASE)
+# turned edge-on to the reader: rotateX/rotateY by 90 degrees (or 270, or a quarter turn)
+_EDGE_ON = re.compile(r"rotate[xy]\(\s*(-?\d*\.?\d+)\s*(deg|turn|rad|grad)\s*\)", re.IGNORECASE)
+_ANGLE_DEG = {"deg": 1.0, "turn": 360.0, "rad": 57.29577951308232, "grad": 0.9}
 _CLIP_NOTHING = re.compile(r"rect\(\s*0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?\s*\)"
-                           r"|inset\(\s*(?:50|100)%|circle\(\s*0", re.IGNORECASE)
-_TRANSPARENT = re.compile(r"^(?:transparent|rgba\([^)]*,\s*0*\.?0+\s*\)|hsla\([^)]*,\s*0*\.?0+\s*\)"
-                          r"|#[0-9a-f]{6}00|#[0-9a-f]{3}0)$", re.IGNORECASE)
+                           r"|inset\(\s*(?:50|100)%|(?:circle|ellipse)\(\s*0(?:px|%)?(?:\s|\)|$)", re.IGNORECASE)
+_CLIP_RECT = re.compile(r"rect\(([^)]*)\)", re.IGNORECASE)
+_CLIP_INSET = re.compile(r"inset\(([^)]*)\)", re.IGNORECASE)
+_CLIP_POLYGON = re.compile(r"polygon\(([^)]*)\)", re.IGNORECASE)
+_TRANSPARENT = re.compile(r"^(?:transparent|rgba\([^)]*,\s*0*\.?0+%?\s*\)|hsla\([^)]*,\s*0*\.?0+%?\s*\)"
+                          r"|(?:rgb|hsl)a?\([^)]*/\s*0*\.?0+%?\s*\)|#[0-9a-f]{6}00|#[0-9a-f]{3}0)$", re.IGNORECASE)
+# a filter that leaves nothing to see: opacity(0), the old alpha(opacity=0)
+_FILTER_OPACITY = re.compile(r"opacity\(\s*(\d*\.?\d+)(%?)\s*\)|alpha\(\s*opacity\s*=\s*(\d*\.?\d+)", re.IGNORECASE)
+# the size in the ``font`` shorthand: the length before the optional /line-height and the family
+_FONT_SIZE = re.compile(r"(?:^|\s)(0|\d*\.?\d+(?:px|em|rem|pt|%))(?=\s*/|\s+[^\s/])", re.IGNORECASE)
+_FAINT_OPACITY = 0.05  # at or below this a box is not seen (opacity:.01 is a hiding trick)
+_TINY_SCALE = 0.05  # scaled to this or less, text is a dot
+# colours this close (per channel, 0-255) to the colour behind them are not told apart
+_NEAR_COLOUR = 8
 _TINY_FONT_PX = 2  # text smaller than this is not meant to be read
 _LENGTH = re.compile(r"(-?\d*\.?\d+)\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
 _TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem)?", re.IGNORECASE)
@@ -168,29 +187,58 @@ class _Css(NamedTuple):
             return "off-screen"
         if self.transparent:
             return "transparent"
-        if self.color is not None and self.color == self.backdrop:
+        if _alike(self.color, self.backdrop):
             return "same-colour"
         return None
 
 
 _VISIBLE = _Css()
 _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
-                  "yellow": "#ffff00", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0"}
-_RGB = re.compile(r"^rgba?\((\d+),(\d+),(\d+)(?:,(1|1\.0*|0?\.\d+|0))?\)$")
+                  "yellow": "#ffff00", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0",
+                  "snow": "#fffafa", "whitesmoke": "#f5f5f5", "ghostwhite": "#f8f8ff", "ivory": "#fffff0",
+                  "floralwhite": "#fffaf0", "azure": "#f0ffff", "mintcream": "#f5fffa", "seashell": "#fff5ee"}
+# rgb()/rgba() with commas or spaces, an alpha after a comma or a slash
+_RGB = re.compile(r"^rgba?\((\d+)[,\s]\s*(\d+)[,\s]\s*(\d+)\s*(?:[,/]\s*(1|1\.0*|0?\.\d+|0|100%))?\)$")
+_HSL = re.compile(r"^hsla?\((-?\d*\.?\d+)(?:deg)?[,\s]\s*(\d*\.?\d+)%[,\s]\s*(\d*\.?\d+)%\s*"
+                  r"(?:[,/]\s*(1|1\.0*|100%))?\)$")
 
 
 def _colour(value: str) -> str | None:
     """A CSS colour as #rrggbb, when it is a plain opaque one."""
-    value = value.replace(" ", "").lower()
+    value = re.sub(r"\s+", " ", value.strip().lower())
     value = _NAMED_COLOURS.get(value, value)
     if re.fullmatch(r"#[0-9a-f]{3}", value):
         return "#" + "".join(ch * 2 for ch in value[1:])
     if re.fullmatch(r"#[0-9a-f]{6}", value):
         return value
     m = _RGB.match(value)
-    if m and (m.group(4) is None or float(m.group(4)) == 1):
+    if m and (m.group(4) is None or _opacity(m.group(4)) == 1):
         return "#" + "".join(f"{min(int(v), 255):02x}" for v in m.groups()[:3])
+    m = _HSL.match(value)
+    if m:
+        hue, sat, light = float(m.group(1)) % 360 / 360, min(float(m.group(2)), 100) / 100, min(float(m.group(3)), 100) / 100
+        return "#" + "".join(f"{round(v * 255):02x}" for v in colorsys.hls_to_rgb(hue, light, sat))
     return None
+
+
+def _opacity(value: str) -> float | None:
+    """An alpha or opacity value (0.3, 30%) as a number from 0 to 1."""
+    value = value.strip()
+    try:
+        return float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        return None
+
+
+def _alike(colour: str | None, backdrop: str | None) -> bool:
+    """Whether text of ``colour`` cannot be told from ``backdrop`` (both #rrggbb)."""
+    if colour is None or backdrop is None:
+        return False
+    return all(abs(int(colour[i:i + 2], 16) - int(backdrop[i:i + 2], 16)) <= _NEAR_COLOUR for i in (1, 3, 5))
+
+
+# the words of a value, a function's arguments kept together: "1px solid rgb(1, 2, 3)"
+_WORDS = re.compile(r"\s+(?![^(]*\))")
 
 
 def _backdrop(value: str, current: str | None) -> str | None:
@@ -201,7 +249,7 @@ def _backdrop(value: str, current: str | None) -> str | None:
     if "url(" in value or "gradient" in value:
         return None  # an image: any colour may show on it
     # the shorthand: its colour is one of its words
-    colours = [c for c in (_colour(word) for word in re.split(r"\s+(?![^(]*\))", value)) if c]
+    colours = [c for c in (_colour(word) for word in _WORDS.split(value)) if c]
     return colours[0] if colours else None
 
 
@@ -237,19 +285,25 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
     clips = any(declared.get(p) in ("hidden", "clip") for p in ("overflow", "overflow-x", "overflow-y"))
     # gradient text paints the background through a transparent colour
     painted = "text" in (declared.get("background-clip", ""), declared.get("-webkit-background-clip", ""))
+    thick_border = None  # read when the first border declaration comes
     for prop, value in props:
         if prop in ("height", "max-height", "width", "max-width"):
             size = _px(value)
             if clips and size is not None and size <= 1 and hard is None:
                 hard = "zero-size"
         elif prop in ("clip", "clip-path"):
-            if _CLIP_NOTHING.search(value) and hard is None:
+            if _clips_all(value) and hard is None:
                 hard = "clipped"
         elif prop in ("color", "-webkit-text-fill-color"):
             transparent = bool(_TRANSPARENT.match(value.replace(" ", ""))) and not painted
             color = None if painted else _colour(value)
         elif prop in ("background", "background-color"):
             backdrop = _backdrop(value, backdrop)
+        elif prop.startswith("border"):
+            if thick_border is None:
+                thick_border = _thick_border(declared)
+            if thick_border:
+                backdrop = None  # a wide coloured border may be what lies behind the text (ribbons)
         elif prop in ("overflow", "overflow-x", "overflow-y", "background-clip", "-webkit-background-clip"):
             pass  # read above
         elif prop == "display":
@@ -257,29 +311,122 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
                 hard = "display:none"
         elif prop == "visibility":
             visibility = value in ("hidden", "collapse")
-        elif prop == "font-size":
-            size = _px(value)
-            font_zero = size is not None and size < _TINY_FONT_PX
-        elif prop == "opacity":
-            try:
-                if float(value) <= 0 and hard is None:
-                    hard = "opacity:0"
-            except ValueError:
-                pass
+        elif prop == "content-visibility":
+            if value == "hidden" and hard is None:
+                hard = "content-visibility:hidden"
+        elif prop in ("font-size", "font"):
+            size = _px(value) if prop == "font-size" else _font_size(value)
+            if size is not None or prop == "font-size":
+                font_zero = size is not None and size < _TINY_FONT_PX
+        elif prop in ("opacity", "filter"):
+            if _faint(prop, value) and hard is None:
+                hard = "opacity:0"
         elif prop == "text-indent":
             shift = _px(value)
-            indent_off = shift is not None and shift <= _OFFSCREEN_PX
-        elif prop == "transform":
-            for number, unit in _TRANSLATE.findall(value):
-                if float(number) * _UNIT_PX.get(unit.lower(), 1) <= _OFFSCREEN_PX and hard is None:
-                    hard = "off-screen"
-            if _SCALE_ZERO.search(value) and hard is None:
-                hard = "zero-size"
-        else:  # left, top, right, margin-left, margin-top
-            shift = _px(value)
-            if shift is not None and shift <= _OFFSCREEN_PX and hard is None:
+            # far to the left, or past the box's right edge with the overflow clipped
+            indent_off = shift is not None and (shift <= _OFFSCREEN_PX or (clips and shift >= -_OFFSCREEN_PX))
+        elif prop in ("transform", "translate", "scale", "rotate"):
+            moved = _transformed(prop, value)
+            if moved and hard is None:
+                hard = moved
+        else:  # left, top, right, inset, margin-left, margin-top
+            shifts = [_px(part) for part in value.split()] if prop == "inset" else [_px(value)]
+            if any(shift is not None and shift <= _OFFSCREEN_PX for shift in shifts) and hard is None:
                 hard = "off-screen"
     return _Css(hard, visibility, font_zero, indent_off, transparent, color, backdrop, via)
+
+
+_WIDE_BORDER_PX = 4
+
+
+def _thick_border(declared: dict) -> bool:
+    """Whether the borders declared are wide and coloured: a box drawn with
+    them (a ribbon, a badge) paints its own colour behind the text."""
+    words = [w for k, v in declared.items() if k.startswith("border") for w in _WORDS.split(v)]
+    widths = [w for w in map(_px, words) if w is not None]
+    return bool(widths) and max(widths) >= _WIDE_BORDER_PX and any(map(_colour, words))
+
+
+def _font_size(value: str) -> float | None:
+    """The size the ``font`` shorthand sets (``0/0 a``, ``italic 0px serif``), in px."""
+    m = _FONT_SIZE.search(value)
+    return _px(m.group(1)) if m else None
+
+
+def _faint(prop: str, value: str) -> bool:
+    """Whether an ``opacity`` or a ``filter`` leaves the box all but unseen."""
+    if prop == "opacity":
+        alpha = _opacity(value)
+        return alpha is not None and alpha <= _FAINT_OPACITY
+    for number, percent, old in _FILTER_OPACITY.findall(value):
+        alpha = float(old) / 100 if old else float(number) / (100 if percent else 1)
+        if alpha <= _FAINT_OPACITY:
+            return True
+    return False
+
+
+def _numbers(args: str) -> list[float]:
+    try:
+        return [float(x) for x in re.split(r"[\s,]+", args.strip()) if x]
+    except ValueError:
+        return []
+
+
+def _transformed(prop: str, value: str) -> str | None:
+    """"off-screen" or "zero-size" when a transform (or the ``translate``,
+    ``scale`` and ``rotate`` properties) moves the box far off or leaves it no
+    area: a translate to -999px or beyond, a scale to 5% or less, a matrix of
+    no area, a turn edge-on (rotateX/rotateY by 90 degrees)."""
+    if prop == "translate":
+        value = f"translate({value.replace(' ', ',')})"
+    elif prop == "scale":
+        value = f"scale({value.replace(' ', ',')})"
+    elif prop == "rotate":
+        axis = re.match(r"\s*([xy])\s+(.*)", value)
+        value = f"rotate{axis.group(1)}({axis.group(2)})" if axis else ""
+    for number, unit in _TRANSLATE.findall(value):
+        if float(number) * _UNIT_PX.get(unit.lower(), 1) <= _OFFSCREEN_PX:
+            return "off-screen"
+    for args in _SCALE.findall(value):
+        factors = _numbers(args.replace("%", ""))
+        if any(abs(f) / (100 if "%" in args else 1) <= _TINY_SCALE for f in factors):
+            return "zero-size"
+    for args in _MATRIX.findall(value):
+        m = _numbers(args)
+        if len(m) == 6 and abs(m[0] * m[3] - m[1] * m[2]) <= _TINY_SCALE ** 2:
+            return "zero-size"
+    for number, unit in _EDGE_ON.findall(value):
+        degrees = float(number) * _ANGLE_DEG[unit.lower()] % 180
+        if abs(degrees - 90) < 1:
+            return "zero-size"
+    return None
+
+
+def _clips_all(value: str) -> bool:
+    """Whether ``clip``/``clip-path`` leaves nothing: a rect or an inset of no
+    area, a circle of radius 0, a polygon with no area."""
+    if _CLIP_NOTHING.search(value):
+        return True
+    m = _CLIP_RECT.search(value)
+    if m:  # rect(top, right, bottom, left): nothing when bottom <= top or right <= left
+        edges = [_px(v) for v in re.split(r"[\s,]+", m.group(1).strip())]
+        if len(edges) == 4 and None not in edges:
+            top, right, bottom, left = edges
+            return bottom <= top or right <= left
+    m = _CLIP_INSET.search(value)
+    if m:  # inset(top right bottom left), percentages of the box
+        parts = re.split(r"\s+", m.group(1).split(" round ")[0].strip())
+        if 1 <= len(parts) <= 4 and all(re.fullmatch(r"\d*\.?\d+%|0", p) for p in parts):
+            v = [float(p.rstrip("%")) for p in parts]
+            if len(v) < 4:  # the shorthand: one value for all sides, two for pairs, three
+                v = (v * 4)[:2] * 2 if len(v) < 3 else v + [v[1]]
+            t, r, b, l = v
+            return t + b >= 100 or r + l >= 100
+    m = _CLIP_POLYGON.search(value)
+    if m:  # fewer than three distinct corners: a point or a line
+        corners = {tuple(point.split()) for point in m.group(1).split(",") if point.strip()}
+        return len(corners) < 3
+    return False
 
 
 _remembered_css_state = functools.lru_cache(maxsize=4096)(_css_state)
@@ -292,8 +439,14 @@ def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-# conditional and nested blocks (@media print, @supports...): not applied
-_AT_BLOCK = re.compile(r"@[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}|@[^{;]*;")
+# conditional and nested blocks (@media, @supports, @keyframes...): those that hold on any
+# screen (@media screen, @media all, @supports) are read as their rules; the others not
+_AT_BLOCK = re.compile(r"@([^{;]*)\{((?:[^{}]*\{[^{}]*\})*[^{}]*)\}|@[^{;]*;")
+_ANY_SCREEN = re.compile(r"(?:media\s+(?:only\s+)?(?:screen|all)|supports\b[^{]*)\s*$", re.IGNORECASE)
+
+
+def _at_block(m: re.Match) -> str:
+    return m.group(2) if m.group(1) is not None and _ANY_SCREEN.fullmatch(m.group(1).strip()) else ""
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _BACKGROUND = re.compile(r"background", re.IGNORECASE)
 _STYLE_OPEN = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
@@ -385,7 +538,7 @@ def _sheet_rules(sheet: str) -> tuple:
     themselves (on a white page) and those that paint a background (which may
     make a colour visible again). Pages of one site share their sheet: it is
     read once."""
-    css = _AT_BLOCK.sub("", _CSS_COMMENT.sub("", sheet))
+    css = _AT_BLOCK.sub(_at_block, _CSS_COMMENT.sub("", sheet))
     rules = []
     for n, m in enumerate(_CSS_RULE.finditer(css)):
         if n >= MAX_SHEET_RULES:
