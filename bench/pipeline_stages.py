@@ -1,6 +1,6 @@
 """Time of each stage of the item pipeline chain, and its share of the chain.
 
-    python bench/pipeline_stages.py [--rounds N] [--mock N]
+    python bench/pipeline_stages.py [--rounds N] [--mock N] [--batch N]
 
 Runs the project's own pipeline classes, built from the project settings the
 way a crawl builds them (dedup index in memory, so every round sees the same
@@ -10,7 +10,10 @@ this process, share of the chain, pages/s and CPU per page; checks the
 language stage's share against the 15 % target (issue 6) and, with
 ``--mock``, the chain's CPU per article against 1.2 ms (issue 20, a
 pipeline worker's work). The peer of
-every stage is the rest of the chain, measured in the same run.
+every stage is the rest of the chain, measured in the same run. ``--batch
+N``: the stages run over N items at a time, one stage over all of them
+before the next, as a pipeline worker runs the items it holds at once
+(``GATHER`` in crawler/pipelines/offload.py; a corpus's batches: 32).
 """
 
 from __future__ import annotations
@@ -47,11 +50,21 @@ def inputs() -> list[Page]:
     return [Page(p.as_uri(), p.as_uri(), body=p.read_bytes()) for p in files]
 
 
+def _through(stage, item):
+    """The item after ``stage``, or None when it dropped it."""
+    try:
+        return stage.process_item(item)
+    except DropItem:
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--mock", type=int, default=0, metavar="N",
                         help="time the N mock-site pages of bench/crawl_speed.py instead of the real ones")
+    parser.add_argument("--batch", type=int, default=1, metavar="N",
+                        help="items through the chain at a time, stage by stage (a worker holding N items)")
     args = parser.parse_args()
     pages = mock_pages(args.mock) if args.mock else inputs()
     megabytes = sum(len(p.body) for p in pages) / 1e6
@@ -65,22 +78,18 @@ def main() -> None:
         tune_gc(get_project_settings().getlist("GC_THRESHOLD"))
         spent = {name: 0.0 for name, _ in stages}
         articles = 0
-        for page in pages:
-            item = copy.copy(page)
+        for first in range(0, len(pages), args.batch):
+            items = [copy.copy(page) for page in pages[first:first + args.batch]]
             for name, stage in stages:
                 start = time.process_time()
-                try:
-                    item = stage.process_item(item)
-                except DropItem:
-                    spent[name] += time.process_time() - start
-                    break
+                items = [kept for kept in (_through(stage, item) for item in items) if kept is not None]
                 spent[name] += time.process_time() - start
-            else:
-                articles += 1
+            articles += len(items)
         for name, seconds in spent.items():
             best[name] = min(best.get(name, seconds), seconds)
     total = sum(best.values())
-    print(f"{len(pages)} inputs ({megabytes:.1f} MB), {articles} articles; best of {args.rounds} rounds")
+    print(f"{len(pages)} inputs ({megabytes:.1f} MB), {articles} articles; best of {args.rounds} rounds"
+          f"{f', {args.batch} items at a time' if args.batch > 1 else ''}")
     print(f"{'stage':<22}{'CPU ms':>10}{'share':>9}{'pages/s':>10}{'ms/page':>9}")
     for name, seconds in best.items():
         print(f"{name:<22}{seconds * 1000:>10.1f}{seconds / total:>9.1%}{len(pages) / seconds:>10.0f}"

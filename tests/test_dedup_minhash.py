@@ -82,6 +82,25 @@ def test_sentence_bounds_cut_glued_sentences_but_not_numbers():
     assert parts == ["It rose 3.5 percent. ", "Then it fell.", "In the end nothing changed。", "下一句！", "最后"]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12), st.integers(1, 6))
+def test_shingle_hashes_are_the_mixed_polynomial_of_each_window(text, size):
+    # the definition, in Python integers: Horner's rule over the code points mod 2**64, then splitmix64
+    def mixed(x):
+        for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+            x = ((x ^ (x >> shift)) * factor) % 2**64
+        return x ^ (x >> 31)
+
+    width = min(size, len(text))
+    expected = []
+    for start in range(len(text) - width + 1 if text else 0):
+        acc = 0
+        for char in text[start:start + width]:
+            acc = (acc * 0x100000001B3 + ord(char)) % 2**64
+        expected.append(mixed(acc))
+    assert shingle_hashes(text, size).tolist() == expected
+
+
 def test_shingles_are_character_ngrams():
     assert len(shingle_hashes("abcdef", 5)) == 2
     assert len(shingle_hashes("abc", 5)) == 1  # short text: one shingle

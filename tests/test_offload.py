@@ -237,6 +237,43 @@ def test_worker_death_fails_the_item_at_work_and_a_new_worker_takes_the_rest():
     assert all(isinstance(r, Article) for i, r in enumerate(results) if i != 1)
 
 
+def test_a_worker_gathers_the_single_items_it_holds_and_stops_at_a_batch_or_the_end():
+    import pickle
+    import queue
+
+    def inbox(*works):
+        held = queue.SimpleQueue()
+        for work in works:
+            held.put(work if isinstance(work, bytes) else pickle.dumps(work))
+        return held
+
+    assert offload._gather("a", inbox("b", "c")) == (["a", "b", "c"], None)
+    waiting = inbox(*"bcdefg")
+    assert offload._gather("a", waiting) == (["a", "b", "c", "d"][: offload.GATHER], None)
+    assert waiting.qsize() == 7 - offload.GATHER  # the rest left for the next round
+    assert offload._gather("a", inbox("b", ["x", "y"], "c")) == (["a", "b"], ["x", "y"])
+    items, behind = offload._gather("a", inbox("b", b"", "c"))
+    assert items == ["a", "b"] and behind is offload._END
+
+
+def test_a_worker_dying_with_items_it_ran_together_fails_only_the_one_that_killed_it():
+    """Behind a slow page, the pages sent with it wait in the worker's inbox and are
+    run together (``_gather``); the one that kills the worker fails, the others
+    are done, in their order, each once."""
+    pipeline = OffloadPipeline({"LOG_LEVEL": "INFO"}, [f"{__name__}.CrashStage"], 1)
+    names = ("first/slow", "a", "b", "crash", "c", "d", "e")
+    pages = [Page(f"https://example.com/{name}", f"https://example.com/{name}") for name in names]
+
+    async def scenario():
+        results = await asyncio.gather(*(pipeline.process_item(page) for page in pages), return_exceptions=True)
+        pipeline.close_spider()
+        return results
+
+    results = asyncio.run(scenario())
+    assert [type(r).__name__ for r in results] == ["Article"] * 3 + ["WorkerDied"] + ["Article"] * 3
+    assert [r.url for r in results if isinstance(r, Article)] == [p.url for p in pages if "crash" not in p.url]
+
+
 def test_a_worker_killed_after_it_answered_loses_no_item():
     """The worker dies with answers in its pipe that the crawl has not read yet
     and items still waiting to be sent: each answer is kept, at most the item
