@@ -174,3 +174,13 @@ def test_an_ad_closed_by_a_contact_of_any_shape_goes(ad):
 ])
 def test_contacts_and_numbers_in_news_and_notices_stay(text):
     assert kept(clean(text)) == [text]
+
+
+def test_an_ad_pasted_into_a_word_answers_for_its_own_words_only():
+    # the host's words (小学, 学生) name whose sentence it is, not whose contact: the ad goes
+    r = clean("这所乡村小学只有收购老酒老茶，vx➜laojiu_777六十多名学生，却组建了一支管乐队。")
+    assert [signal for signal, _ in removed(r)] == ["offer_contact"]
+    assert "laojiu_777" in removed(r)[0][1] and "学生" in kept(r)[0]
+    # a notice's own words still keep it, pasted or not
+    for text in ("请家长报名请拨打13800001234咨询。", "学校招生办电话13800001234咨询详情。"):
+        assert kept(clean(text)) == [text]

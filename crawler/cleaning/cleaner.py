@@ -164,11 +164,17 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
             continue
         signal = rule.signal
         if c["unless"] is not None and c["unless"].search(context):
+            if p["unless_own_when_pasted"] and _pasted(text, s, e):
+                # an ad pasted into a word answers for its own words only: the host's
+                # (…这所乡村小学只有|收购老酒老茶，vx➜laojiu_777|六十多名学生…) are another sentence's
+                if c["unless"].search(text, s, e):
+                    continue
             # the sentence reports or warns; a term pasted into a word keeps that
             # cover only from its own clause (河道整治完成后，…白鹭又股票配资飞了回来)
-            if p["scope"] != "span" or not _pasted(text, s, e) or _clause_holds(text, s, e, c["unless"]):
+            elif p["scope"] != "span" or not _pasted(text, s, e) or _clause_holds(text, s, e, c["unless"]):
                 continue
-            signal = "foreign_span"
+            else:
+                signal = "foreign_span"
         cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
         # the article speaks of the subject outside what would go: the match is
         # content, unless it is foreign to its own sentence (pasted into a word

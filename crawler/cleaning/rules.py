@@ -77,6 +77,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "seam": (str, None),
         # the exemption looks at the match too, not only at the context around it
         "unless_match": (bool, False),
+        # a match pasted into a word (letters on both sides) is exempt only by its own
+        # words, not by the host sentence's around it
+        "unless_own_when_pasted": (bool, False),
     },
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
