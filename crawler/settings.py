@@ -107,8 +107,9 @@ DEDUP_REDIS_PREFIX = "dedup"  # prefix of the index's Redis keys: one index per 
 FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy's JSON-lines exporter with a fast path for the project's items (crawler/output/feeds.py).
 FEED_EXPORTERS = {name: "crawler.output.feeds.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")}
-# Parquet feeds (-O out.parquet; crawler/output/parquet.py; docs/output.md "Parquet").
-FEED_EXPORTERS["parquet"] = "crawler.output.parquet.ParquetExporter"
+# Parquet feeds (-O out.parquet; crawler/output/parquet.py; docs/output.md "Parquet"), pyarrow imported by a
+# crawl that writes one only (Scrapy loads every exporter class at start).
+FEED_EXPORTERS["parquet"] = "crawler.output.feeds.ParquetExporter"
 # CSV (-O out.csv): list and dict fields as JSON text (crawler/output/feeds.py CsvExporter)
 FEED_EXPORTERS["csv"] = "crawler.output.feeds.CsvExporter"
 PARQUET_ROW_GROUP_ROWS = 1000  # rows per row group; the file is valid Parquet after each group written

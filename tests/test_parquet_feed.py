@@ -126,3 +126,13 @@ def test_the_file_is_valid_parquet_after_every_write(tmp_path):
     file.close()
     assert None not in file.states, file.states
     assert file.states[-1] == 10 and pq.read_table(path).num_rows == 10
+
+
+def test_a_crawl_loads_the_parquet_exporter_without_pyarrow_until_a_parquet_feed_opens():
+    # Scrapy loads every FEED_EXPORTERS class at a crawl's start: pyarrow (~0.1 s) waits for a Parquet feed
+    show = ("import sys; from scrapy.utils.misc import load_object; from crawler import settings; "
+            "exporters = [load_object(path) for path in settings.FEED_EXPORTERS.values()]; "
+            "print('pyarrow' in sys.modules, hasattr(load_object(settings.FEED_EXPORTERS['parquet']), 'from_crawler'))")
+    out = subprocess.run([sys.executable, "-c", show], cwd=REPO, env=scrapy_env(), capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "False True\n"
