@@ -14,6 +14,10 @@ rule first needs them: a one-page crawl compiles only what its page asks for.
 A file that cannot be built (a broken rule) is never written, so each load
 that reads one was checked in full when it was built.
 
+One process builds at a time (``building``: a lock on ``.lock`` in the
+directory): a crawl's workers starting together with no file for their key
+build it once, the others waiting to read it, not each building it.
+
 Safe against races and damage: a file is written whole under a temporary name,
 then renamed (two processes building the same key write the same content, and
 a reader sees one or the other, never half); it opens with a digest of the key
@@ -29,6 +33,7 @@ the crawl (like ``~/.cache``, the default).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -36,8 +41,14 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from importlib import resources
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: each process builds on its own
+    fcntl = None
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +56,7 @@ FORMAT = b"crawler clean rules 1\n"
 KEEP = 8  # cache files kept: a few rule sets (CLEAN_RULES, the default rules, tests) in turn
 _CODE = (("crawler.cleaning", None), ("crawler", "rulefiles.py"))  # (package, file or every *.py)
 SUFFIX = ".rules"
+LOCK_WAIT = 120.0  # seconds a process waits for another's build before building on its own
 
 
 def _code_digest() -> bytes:
@@ -124,6 +136,39 @@ def write(directory, cache_key: str, value) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+@contextlib.contextmanager
+def building(directory):
+    """Held while this process builds: another process building waits (up to
+    ``LOCK_WAIT`` s), then reads what it wrote. Without a lock (no directory,
+    not POSIX) the block runs at once."""
+    handle = None
+    if fcntl is not None:
+        try:
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            handle = open(Path(directory) / ".lock", "ab")  # noqa: SIM115 - closed below
+        except OSError:
+            handle = None
+    try:
+        if handle is not None:
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        logger.warning("Clean rules cache: another process held %s for %g s; building anyway",
+                                       directory, LOCK_WAIT)
+                        break
+                    time.sleep(0.01)
+                except OSError:  # a file system without locks
+                    break
+        yield
+    finally:
+        if handle is not None:
+            handle.close()  # releases the lock
 
 
 def _prune(directory: Path) -> None:

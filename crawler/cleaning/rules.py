@@ -470,10 +470,14 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None, c
     """
     files = (expand_paths([DEFAULT_RULES_DIR]) if defaults else []) + expand_paths(paths)
     cache_key = rulecache.key(files, disabled, withhold) if cache_dir else None
-    if cache_key is not None and (kept := rulecache.read(cache_dir, cache_key, RuleSet)) is not None:
+    if cache_key is None:
+        return _build(files, disabled, withhold)
+    if (kept := rulecache.read(cache_dir, cache_key, RuleSet)) is not None:
         return kept
-    ruleset = _build(files, disabled, withhold)
-    if cache_key is not None:
+    with rulecache.building(cache_dir):  # a process building the same rules now: read what it writes
+        if (kept := rulecache.read(cache_dir, cache_key, RuleSet)) is not None:
+            return kept
+        ruleset = _build(files, disabled, withhold)
         rulecache.write(cache_dir, cache_key, ruleset)
     return ruleset
 
