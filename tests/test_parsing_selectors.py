@@ -48,11 +48,11 @@ def test_indexed_selectors_answer_as_cssselect(name, html):
     doc = lxml.html.fromstring(html)
     index = TreeIndex(doc)
     body = doc.find(".//body")
-    body_index = TreeIndex(body) if body is not None else None
+    body_indexes = [TreeIndex(body), index.rooted(body)] if body is not None else []
     for css in FORMS + _sohu_rule_selectors():
         selector = Selector(css)
         assert selector.select(index) == CSSSelector(css)(doc), (name, css)
-        if body_index is not None:
+        for body_index in body_indexes:  # its own index, and the page's index rooted at it
             assert selector.select(body_index) == CSSSelector(css)(body), (name, css, "from body")
 
 
@@ -75,3 +75,15 @@ def test_descendants_count_from_the_root_only():
     inner = doc.find(".//div[@class='b']")
     for css in (".a p", ".b p", "div p", "p", ".b"):
         assert Selector(css).select(TreeIndex(inner)) == CSSSelector(css)(inner), css
+        assert Selector(css).select(TreeIndex(doc).rooted(inner)) == CSSSelector(css)(inner), css
+
+
+def test_an_index_rooted_at_an_element_leaves_out_what_was_dropped_under_it():
+    doc = lxml.html.fromstring(sohu_page(800000001, 8000, "https://www.sohu.com").decode())
+    index = TreeIndex(doc)
+    editor = doc.find(".//article")
+    under = index.rooted(editor)
+    paragraphs = Selector("p")
+    first = paragraphs.select(under)[0]
+    first.drop_tree()
+    assert paragraphs.select(under) == paragraphs.xpath(editor) and first not in paragraphs.select(index)

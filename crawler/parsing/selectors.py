@@ -15,6 +15,7 @@ same (XML, case-sensitive) names and the class test of XML whitespace.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -112,6 +113,13 @@ class TreeIndex:
                     for cls in set(_XML_SPACE.split(value)):
                         if cls:
                             self.by_class.setdefault(cls, []).append(el)
+
+    def rooted(self, root) -> TreeIndex:
+        """The same index answering for the elements under ``root`` (itself
+        included), an element of the indexed tree: no second walk of it."""
+        view = copy.copy(self)  # the same tables
+        view.root = root
+        return view
 
     def candidates(self, compound: _Compound) -> list:
         if compound.id is not None:

@@ -105,18 +105,19 @@ class SohuParser:
         if body is None:
             raise Rejection(Reason.NOT_ARTICLE, "no Sohu article body (article#mp-editor)")
         removed: list[dict] = []
-        self._drop_injections(body, removed)
-        self._resolve_images(body)
+        self._resolve_images(body)  # first: the index then holds the attributes it sets
+        # one index of the page for every selector: what is dropped from the tree after it
+        # is left out of the answers (selectors.TreeIndex.holds)
+        index = TreeIndex(doc)
+        self._drop_injections(index.rooted(body), removed)
         blocks, images = flatten(body, image_attrs=("src",), base_url="https://www.sohu.com/",
                                  sheet=page_stylesheet(html))
         blocks = self._drop_injected_text(blocks, removed)
         images = [i for i in images if not any(p.search(i["url"]) for p in self.image_skip)]
         data = (object_literal(html, self.article_data) or {}) if "sohu_mp" in html else {}
-        # the metadata selectors read one index of the page, built once its body is flattened
-        index = TreeIndex(doc)
         meta = {
             (el.get("property") or el.get("name") or el.get("itemprop") or "").lower(): el.get("content")
-            for el in index.by_tag.get("meta", ())
+            for el in index.by_tag.get("meta", ()) if index.holds(el)
         }
         published_at, published_from = self._published(index, meta)
         article = Article(
@@ -139,12 +140,12 @@ class SohuParser:
         return article
 
     # -- body -------------------------------------------------------------------
-    def _drop_injections(self, body, removed: list[dict]) -> None:
-        index = TreeIndex(body)  # what is dropped leaves the answers of later selectors
+    def _drop_injections(self, index: TreeIndex, removed: list[dict]) -> None:
+        """The boilerplate under ``index.root`` (the body) out of the tree, its text to ``removed``."""
         for _name, selectors in self.boilerplate:
             for selector in selectors:
-                for el in selector.select(index):
-                    if el is body:
+                for el in selector.select(index):  # what is dropped leaves the answers of later selectors
+                    if el is index.root:
                         continue
                     text = _clean(el.text_content())
                     if text:
