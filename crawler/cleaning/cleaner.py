@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from crawler.cleaning import hosts, offers, spans
+from crawler.cleaning import english, hosts, offers, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -337,6 +337,26 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     return [(s, e, signal) for s, e, signal in cuts if skip is None or not skip.search(text, s, e)]
 
 
+# two English words in a row: a block without them has no English sales talk
+_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}")
+
+
+def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
+    """English sales sentences or pasted keyword runs (``english``), over the folded view."""
+    c, p = rule.compiled, rule.params
+    text = block.text
+    if not _ENGLISH_WORDS.search(text) or (rule.screen is not None and not block.passes(rule.screen)):
+        return []
+    found = english.marks(c["marks"], text)
+    if len(found) < 2:
+        return []
+    if p["place"] == "run":
+        return english.run_cuts(text, block.sentences(), found, p["weights"], c["function"], p["min_weight"],
+                                c["unless"])
+    return english.sentence_cuts(text, block.sentences(), found, p["weights"], c["voice"], c["function"],
+                                 p["min_weight"], c["unless"])
+
+
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """(start, end, signal) of what the rule finds in one block: over the
     folded view, except for ``hidden`` (over the block's own text)."""
@@ -366,6 +386,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return _span_cuts(rule, block)
     if rule.kind == "offer":
         return _offer_cuts(rule, article, index)
+    if rule.kind == "en_offer":
+        return _en_offer_cuts(rule, block)
     if rule.kind == "link_run":
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],

@@ -40,13 +40,14 @@ CONTEXTS = ("sentence", "block")
 WHERE = ("any", "head", "tail")
 NOTE_WHERE = ("tail", "bracket", "head", "line")
 OFFER_PLACES = ("span", "line")
+EN_OFFER_PLACES = ("sentence", "run")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
 # a hidden span names its own, see ``hidden_signal``)
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
-                   "offer": "offer_span"}
+                   "offer": "offer_span", "en_offer": "en_offer"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -138,6 +139,20 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "max_chars": (int, 30),
         "unless": (str, None),
         "skip": (str, None),
+    },
+    # English sales talk of any trade (crawler/cleaning/english.py): the marks
+    # of ``classes`` (regex vars, matched ignoring case, ``weights`` one per
+    # class), whole sentences speaking to the reader (``voice``: a var) or
+    # keyword runs pasted into a sentence (``place``: sentence or run);
+    # ``function``: the list of English closed-class words
+    "en_offer": {
+        "classes": (list, None),
+        "weights": (list, None),
+        "voice": (str, None),
+        "function": (_WORDS, "en_function_words"),
+        "place": (str, "sentence"),
+        "min_weight": (int, 4),
+        "unless": (str, None),
     },
 }
 _REASON = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -300,6 +315,15 @@ def _check_rule(raw: Any, where: str) -> Rule:
         params["shapes"], params["shape_weights"] = shapes, weights
         if params["place"] not in OFFER_PLACES:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(OFFER_PLACES)} (got {params['place']!r})")
+    if kind == "en_offer":
+        classes, weights = params["classes"], params["weights"]
+        if not classes or not all(isinstance(x, str) for x in classes) or not weights or len(weights) != len(
+                classes) or not all(isinstance(w, int) and not isinstance(w, bool) for w in weights):
+            raise RuleError(f"{where}: 'classes' must name vars, with one integer of 'weights' each")
+        if params["place"] not in EN_OFFER_PLACES:
+            raise RuleError(f"{where}: 'place' must be one of {', '.join(EN_OFFER_PLACES)} (got {params['place']!r})")
+        if params["place"] == "sentence" and not params["voice"]:
+            raise RuleError(f"{where}: a sentence rule needs 'voice', a var")
     if kind == "note":
         if params["where"] not in NOTE_WHERE:
             raise RuleError(f"{where}: 'where' must be one of {', '.join(NOTE_WHERE)} (got {params['where']!r})")
@@ -336,6 +360,20 @@ def _compile_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler
     heavy = [f"{{{{{n}}}}}" for n in p["shapes"]] + [f"{{{{{n}}}}}" for n, w in zip(p["groups"], p["weights"]) if w >= 2]
     rule.compiled["pattern"], tree = compiler.compile("|".join(heavy), rule, "shapes")
     rule.screen = compiler.screen(rule.compiled["pattern"], tree)
+
+
+def _compile_en_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler") -> None:
+    """One caseless pattern for every class of an English offer rule, each in a
+    group of its own (``c0``, ``c1``...), bounded by word edges; the screen
+    screens for any of them."""
+    p = rule.params
+    body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(p["classes"]))
+    rule.compiled["marks"], tree = compiler.compile(f"(?i:(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9]))", rule, "classes")
+    rule.compiled["pattern"] = rule.compiled["marks"]
+    rule.screen = compiler.screen(rule.compiled["marks"], tree)
+    if p["voice"]:
+        rule.compiled["voice"], _tree = compiler.compile(f"(?i:\\b(?:{{{{{p['voice']}}}}})\\b)", rule, "voice")
+    rule.compiled["function"] = frozenset(w.lower() for w in _words(p["function"], rule, "function", lists))
 
 
 def alternation(words) -> str:
@@ -550,6 +588,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
                 rule.screen = compiler.screen(rule.compiled["pattern"], tree)
         if rule.kind == "offer":
             _compile_offer(rule, lists, compiler)
+        if rule.kind == "en_offer":
+            _compile_en_offer(rule, lists, compiler)
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])

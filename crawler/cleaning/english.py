@@ -1,0 +1,241 @@
+"""English sales talk of any trade, by the marks of an offer and how it is said.
+
+Whatever is sold, an English ad says it with a small closed vocabulary: an
+act of trade (buy, order, ship, hire), a price or a share (cheap, free, $9,
+80% off), speed (instantly, same day, within the hour), a guarantee or a risk
+taken away (money back, results guaranteed, no questions asked), scarcity
+(only 5 spots left, hurry), a channel (a shop's host, a phone, WhatsApp),
+nothing needed (no prescription, without a contract). Each class is a regex
+var of the rule files with a weight (``en_offer`` rules); a class counts its
+weight once, and one more for a second distinct mark of it.
+
+Two shapes, two places (the rule's ``place``):
+
+- **sentence**: an English sentence that speaks to the reader or for the
+  seller (you, your, we, us, our; or it opens with a verb in the imperative or
+  a short label such as ``Limited offer:``) and holds marks of two classes at
+  least, weighing ``min_weight`` (one more when only the imperative speaks:
+  a guide's "Bring cash" is no ad). A short question before it whose first
+  word is a verb or an adjective (Need extra cash?, Tired of debt?) is the
+  ad's hook: it adds its weight and goes with it. A sentence that reports
+  (said, according to) or quotes, or shares two content words with the rest
+  of its block (the article's own subject), stays.
+- **run**: a keyword run pasted into a sentence: consecutive words, no
+  punctuation between them and none of the host's structural words (the,
+  and, is, which...), holding two distinct marks at least, from its first
+  mark to its last. In an English sentence it must follow a content word (a
+  run after a determiner or a preposition is the host's own noun phrase:
+  "the best online deals") and leave the sentence a sentence; flush against
+  ideographs (a run pasted into Chinese) the whole Latin run goes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d%?|\d%?")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# what opens a short label before an ad (Limited offer: ...)
+_LABEL = re.compile(r"^\W*[A-Z][a-z]+(?: [a-z]+)?:\s")
+# auxiliaries and modals: a question they open asks, it does not hook
+_AUX = frozenset("is are was were do does did can could will would should shall may might must has have had am "
+                 "isn't aren't don't doesn't didn't can't won't".split())
+# the words that hold an English sentence together; a pasted run holds none
+# of them (a run may hold the others: best vpn for china)
+STRUCTURAL = frozenset("the a an and but or of is are was were be been has have had will would this that these "
+                       "those which who whom it its he she they them his her their there here when where while "
+                       "as than then so because if said says".split())
+_QUOTES = "“”\"«»「」"
+# a sentence must be this Latin to be judged as English
+MIN_LATIN_SHARE = 0.8
+HOOK_WORDS = 6
+HOOK_WEIGHT = 2
+RUN_MAX_GAP = 2  # words without a mark between two marks of one run
+RUN_MIN_WORDS = 2
+HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    group: int  # the class (index of the rule's ``classes``)
+    text: str
+
+
+def marks(pattern: re.Pattern, text: str, lo: int = 0, hi: int | None = None) -> list[Mark]:
+    """The marks of ``text[lo:hi]``, each with its class."""
+    hi = len(text) if hi is None else hi
+    return [Mark(m.start(), m.end(), int(m.lastgroup[1:]), m.group().lower()) for m in pattern.finditer(text, lo, hi)]
+
+
+def score(found: list[Mark], weights: list[int]) -> tuple[int, int]:
+    """(weight, classes): each class its weight once, one more for a second distinct mark."""
+    by_class: dict[int, set[str]] = {}
+    for m in found:
+        by_class.setdefault(m.group, set()).add(m.text)
+    return sum(weights[g] + (len(t) > 1) for g, t in by_class.items()), len(by_class)
+
+
+def is_english(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isascii() for ch in letters) >= MIN_LATIN_SHARE * len(letters)
+
+
+def _imperative(words: list[str], function: frozenset) -> bool:
+    """Whether a sentence opens with a verb in the imperative: a capitalised word
+    of no closed class and no inflected shape, not followed by a verb's past or
+    a modal (Police warned; Tickets cost)."""
+    if not words or not words[0][0].isupper():
+        return False
+    first = words[0].lower()
+    if first in function or re.search(r"(?:[^s]s|ed|ly)$", first) or len(first) < 2:
+        return False
+    second = words[1].lower() if len(words) > 1 else ""
+    return not (second.endswith("ed") or second in _AUX)
+
+
+def _content(text: str, function: frozenset) -> set[str]:
+    return {w.lower()[:5] for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in function
+            and w.lower() not in STRUCTURAL and not w[0].isdigit()}
+
+
+def _hook(text: str, lo: int, bounds, i: int, function: frozenset) -> int | None:
+    """Start of the short question just before sentence ``i`` that hooks it, if any."""
+    if i == 0:
+        return None
+    plo, phi = bounds[i - 1]
+    question = text[plo:phi].strip()
+    words = WORD.findall(question)
+    if not question.endswith(("?", "？")) or not 1 <= len(words) <= HOOK_WORDS or not is_english(question):
+        return None
+    first = words[0].lower()
+    if first in function or first in _AUX or not words[0][0].isupper():
+        return None
+    return plo
+
+
+def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voice: re.Pattern,
+                  function: frozenset, min_weight: int, unless: re.Pattern | None) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of the English sales sentences of one block."""
+    out = []
+    for i, (lo, hi) in enumerate(bounds):
+        inside = [m for m in found if lo <= m.start and m.end <= hi]
+        if len(inside) < 2:
+            continue
+        sentence = text[lo:hi]
+        if not is_english(sentence) or any(q in sentence for q in _QUOTES):
+            continue
+        if unless is not None and unless.search(sentence):
+            continue
+        weight, classes = score(inside, weights)
+        hook = _hook(text, lo, bounds, i, function)
+        if hook is not None:
+            weight += HOOK_WEIGHT
+            classes += 1
+        if classes < 2:
+            continue
+        if voice.search(sentence):
+            need = min_weight
+        elif _imperative(WORD.findall(sentence), function) or _LABEL.match(sentence):
+            need = min_weight + 1
+        else:
+            continue
+        if weight < need:
+            continue
+        rest = text[:bounds[i - 1][0] if hook is not None else lo] + " " + text[hi:]
+        if len(_content(sentence, function) & _content(rest, function)) >= 2:
+            continue  # the article's own subject
+        out.append((lo if hook is None else hook, hi, "en_offer"))
+    return out
+
+
+def _flush_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The whole Latin run around ``[start, end)`` when ideographs bound it."""
+    left = start
+    while left > 0 and (text[left - 1].isascii() and (text[left - 1].isalnum() or text[left - 1] in " '-.%$")):
+        left -= 1
+    right = end
+    while right < len(text) and (text[right].isascii() and (text[right].isalnum() or text[right] in " '-.%$")):
+        right += 1
+    while left < right and text[left] in " .-'":
+        left += 1
+    while right > left and text[right - 1] in " .-'":
+        right -= 1
+    before = text[left - 1] if left > 0 else ""
+    after = text[right] if right < len(text) else ""
+    if (before and _CJK.match(before)) or (after and _CJK.match(after)):
+        return left, right
+    return None
+
+
+def run_cuts(text: str, bounds, found: list[Mark], weights: list[int], function: frozenset, min_weight: int,
+             unless: re.Pattern | None) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of the keyword runs pasted into the sentences of one block."""
+    out = []
+    for lo, hi in bounds:
+        inside = [m for m in found if lo <= m.start and m.end <= hi]
+        if len(inside) < 2:
+            continue
+        sentence = text[lo:hi]
+        if any(q in sentence for q in _QUOTES) or (unless is not None and unless.search(sentence)):
+            continue
+        words = [(m.start() + lo, m.end() + lo, m.group()) for m in WORD.finditer(sentence)]
+        for run in _runs(text, words, inside):
+            cut = _judge_run(text, words, run, weights, function, min_weight)
+            if cut is not None:
+                out.append((*cut, "en_run"))
+    return out
+
+
+def _runs(text: str, words, found: list[Mark]):
+    """Groups of marks joined by spaces only, with at most RUN_MAX_GAP words of no
+    mark and no structural word between two of them: (first word, last word, marks)."""
+    at = {}
+    for m in found:
+        for k, (s, e, _w) in enumerate(words):
+            if s <= m.start < e or m.start <= s < m.end:
+                at.setdefault(k, []).append(m)
+    run, gap = None, 0
+    for k, (s, e, w) in enumerate(words):
+        joined = k > 0 and text[words[k - 1][1]:s] == " "
+        if run is not None and (not joined or w.lower() in STRUCTURAL or gap >= RUN_MAX_GAP) and k not in at:
+            yield run
+            run = None
+        if k in at:
+            if run is not None and joined:
+                run = (run[0], k, run[2] + at[k])
+            else:
+                if run is not None:
+                    yield run
+                run = (k, k, list(at[k]))
+            gap = 0
+        elif run is not None:
+            gap += 1
+    if run is not None:
+        yield run
+
+
+def _judge_run(text: str, words, run, weights, function: frozenset, min_weight: int):
+    first, last, found = run
+    weight, classes = score(found, weights)
+    if len({m.text for m in found}) < 2 or weight < min_weight:
+        return None
+    start, end = words[first][0], words[last][1]
+    flush = _flush_run(text, start, end)
+    if flush is not None:
+        return flush
+    # in an English sentence, a run says more than two words of trade can
+    # by chance (volunteers deliver free meals)
+    if len({m.text for m in found}) < 3 and weight <= min_weight:
+        return None
+    if last - first + 1 < RUN_MIN_WORDS or not is_english(text[words[0][0]:words[-1][1]]):
+        return None
+    before = words[first - 1][2].lower() if first > 0 else ""
+    if not before or before in function or before in STRUCTURAL or text[words[first - 1][1]:start] != " ":
+        return None  # the host's own phrase (the best online deals), or a sentence's opening
+    if len(words) - (last - first + 1) < HOST_MIN_WORDS:
+        return None
+    return start, end
