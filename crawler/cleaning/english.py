@@ -47,6 +47,11 @@ _AUX = frozenset("is are was were do does did can could will would should shall 
 STRUCTURAL = frozenset("the a an and but or of is are was were be been has have had will would this that these "
                        "those which who whom it its he she they them his her their there here when where while "
                        "as than then so because if said says".split())
+# the closed-class words a search phrase may hold (best vpn for china, write my thesis for me)
+GLUE = frozenset("for to no my me with without any up near".split())
+# a capitalised word right after a lower-case one: where a pasted sentence may open
+_SEAM = re.compile(r"[a-z,] ([A-Z][a-z]+)\b")
+_SELLER = frozenset("our we your you".split())
 _QUOTES = "“”\"«»「」"
 # a sentence must be this Latin to be judged as English
 MIN_LATIN_SHARE = 0.8
@@ -54,6 +59,7 @@ HOOK_WORDS = 6
 HOOK_WEIGHT = 2
 RUN_MAX_GAP = 2  # words without a mark between two marks of one run
 RUN_MIN_WORDS = 2
+STUFFED_WORDS = 5  # words in a row without a closed-class word
 HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
 
 
@@ -102,11 +108,14 @@ def _content(text: str, function: frozenset) -> set[str]:
             and w.lower() not in STRUCTURAL and not w[0].isdigit()}
 
 
-def _hook(text: str, lo: int, bounds, i: int, function: frozenset) -> int | None:
+def _hook(text: str, bounds, i: int, function: frozenset) -> int | None:
     """Start of the short question just before sentence ``i`` that hooks it, if any."""
     if i == 0:
         return None
     plo, phi = bounds[i - 1]
+    cjk = [m.end() for m in _CJK.finditer(text, plo, phi)]
+    if cjk:  # a question pasted after ideographs: its Latin part
+        plo = cjk[-1]
     question = text[plo:phi].strip()
     words = WORD.findall(question)
     if not question.endswith(("?", "？")) or not 1 <= len(words) <= HOOK_WORDS or not is_english(question):
@@ -117,39 +126,64 @@ def _hook(text: str, lo: int, bounds, i: int, function: frozenset) -> int | None
     return plo
 
 
+def _openings(text: str, lo: int, hi: int, function: frozenset):
+    """Where an ad may open in ``text[lo:hi]``: its first Latin letter (a sentence
+    pasted after ideographs keeps them), and each seam where a capitalised
+    order or the seller's voice follows a lower-case word with no punctuation
+    (…but a Claim your free iPhone…)."""
+    first = _LATIN.search(text, lo, hi)
+    if first is None:
+        return
+    yield first.start()
+    for m in _SEAM.finditer(text, first.start(), hi):
+        words = WORD.findall(text[m.start(1):hi])
+        if words and (words[0].lower() in _SELLER or _imperative(words, function)):
+            yield m.start(1)
+
+
 def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voice: re.Pattern,
                   function: frozenset, min_weight: int, unless: re.Pattern | None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the English sales sentences of one block."""
     out = []
     for i, (lo, hi) in enumerate(bounds):
-        inside = [m for m in found if lo <= m.start and m.end <= hi]
-        if len(inside) < 2:
+        if sum(lo <= m.start and m.end <= hi for m in found) < 2:
             continue
-        sentence = text[lo:hi]
-        if not is_english(sentence) or any(q in sentence for q in _QUOTES):
-            continue
-        if unless is not None and unless.search(sentence):
-            continue
-        weight, classes = score(inside, weights)
-        hook = _hook(text, lo, bounds, i, function)
-        if hook is not None:
-            weight += HOOK_WEIGHT
-            classes += 1
-        if classes < 2:
-            continue
-        if voice.search(sentence):
-            need = min_weight
-        elif _imperative(WORD.findall(sentence), function) or _LABEL.match(sentence):
-            need = min_weight + 1
-        else:
-            continue
-        if weight < need:
-            continue
-        rest = text[:bounds[i - 1][0] if hook is not None else lo] + " " + text[hi:]
-        if len(_content(sentence, function) & _content(rest, function)) >= 2:
-            continue  # the article's own subject
-        out.append((lo if hook is None else hook, hi, "en_offer"))
+        # the latest opening first: the least of the sentence that makes the ad
+        for start in reversed(list(_openings(text, lo, hi, function))):
+            cut = _judge_sentence(text, bounds, i, start, found, weights, voice, function, min_weight, unless)
+            if cut is not None:
+                out.append(cut)
+                break
     return out
+
+
+def _judge_sentence(text: str, bounds, i: int, start: int, found, weights, voice, function, min_weight, unless):
+    lo, hi = bounds[i]
+    sentence = text[start:hi]
+    if _CJK.search(sentence) or any(q in sentence for q in _QUOTES):
+        return None
+    if unless is not None and unless.search(sentence):
+        return None
+    inside = [m for m in found if start <= m.start and m.end <= hi]
+    weight, classes = score(inside, weights)
+    hook = _hook(text, bounds, i, function) if start == lo else None
+    if hook is not None:
+        weight += HOOK_WEIGHT
+        classes += 1
+    if classes < 2:
+        return None
+    if voice.search(sentence):
+        need = min_weight
+    elif _imperative(WORD.findall(sentence), function) or _LABEL.match(sentence):
+        need = min_weight + 1
+    else:
+        return None
+    if weight < need:
+        return None
+    rest = text[:bounds[i - 1][0] if hook is not None else start] + " " + text[hi:]
+    if len(_content(sentence, function) & _content(rest, function)) >= 2:
+        return None  # the article's own subject
+    return (start if hook is None else hook, hi, "en_offer")
 
 
 def _flush_run(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -183,16 +217,17 @@ def run_cuts(text: str, bounds, found: list[Mark], weights: list[int], function:
         if any(q in sentence for q in _QUOTES) or (unless is not None and unless.search(sentence)):
             continue
         words = [(m.start() + lo, m.end() + lo, m.group()) for m in WORD.finditer(sentence)]
-        for run in _runs(text, words, inside):
+        for run in _runs(text, words, inside, function):
             cut = _judge_run(text, words, run, weights, function, min_weight)
             if cut is not None:
                 out.append((*cut, "en_run"))
     return out
 
 
-def _runs(text: str, words, found: list[Mark]):
+def _runs(text: str, words, found: list[Mark], function: frozenset):
     """Groups of marks joined by spaces only, with at most RUN_MAX_GAP words of no
-    mark and no structural word between two of them: (first word, last word, marks)."""
+    mark between two of them, none a closed-class word but the few a search
+    phrase holds (``GLUE``): (first word, last word, marks)."""
     at = {}
     for m in found:
         for k, (s, e, _w) in enumerate(words):
@@ -201,7 +236,8 @@ def _runs(text: str, words, found: list[Mark]):
     run, gap = None, 0
     for k, (s, e, w) in enumerate(words):
         joined = k > 0 and text[words[k - 1][1]:s] == " "
-        if run is not None and (not joined or w.lower() in STRUCTURAL or gap >= RUN_MAX_GAP) and k not in at:
+        closed = w.lower() in STRUCTURAL or (w.lower() in function and w.lower() not in GLUE)
+        if run is not None and (not joined or closed or gap >= RUN_MAX_GAP) and k not in at:
             yield run
             run = None
         if k in at:
@@ -218,6 +254,21 @@ def _runs(text: str, words, found: list[Mark]):
         yield run
 
 
+def _stretch(text: str, words, first: int, last: int, marked: set, function: frozenset) -> int:
+    """How many words in a row around words ``first..last`` hold no closed-class
+    word (marks aside): prose puts one every few words, a keyword run none."""
+    def plain(k: int) -> bool:
+        w = words[k][2].lower()
+        return k in marked or (w not in function and w not in STRUCTURAL and w not in _AUX and w != "to")
+
+    left, right = first, last
+    while left > 0 and text[words[left - 1][1]:words[left][0]] == " " and plain(left - 1):
+        left -= 1
+    while right + 1 < len(words) and text[words[right][1]:words[right + 1][0]] == " " and plain(right + 1):
+        right += 1
+    return right - left + 1
+
+
 def _judge_run(text: str, words, run, weights, function: frozenset, min_weight: int):
     first, last, found = run
     weight, classes = score(found, weights)
@@ -227,15 +278,20 @@ def _judge_run(text: str, words, run, weights, function: frozenset, min_weight: 
     flush = _flush_run(text, start, end)
     if flush is not None:
         return flush
-    # in an English sentence, a run says more than two words of trade can
-    # by chance (volunteers deliver free meals)
-    if len({m.text for m in found}) < 3 and weight <= min_weight:
-        return None
     if last - first + 1 < RUN_MIN_WORDS or not is_english(text[words[0][0]:words[-1][1]]):
+        return None
+    if len(words) - (last - first + 1) < HOST_MIN_WORDS:
+        return None
+    marked = {k for k, (s, e, _w) in enumerate(words) if any(s <= m.start < e for m in found)}
+    if _stretch(text, words, first, last, marked, function) >= STUFFED_WORDS:
+        return start, end  # a keyword run: no sentence goes so long without a closed-class word
+    # otherwise a run says more than two words of trade can by chance
+    # (volunteers deliver free meals), after a content word of the host (a
+    # run after a determiner or a preposition is its own noun phrase: the
+    # best online deals)
+    if len({m.text for m in found}) < 3 and weight <= min_weight:
         return None
     before = words[first - 1][2].lower() if first > 0 else ""
     if not before or before in function or before in STRUCTURAL or text[words[first - 1][1]:start] != " ":
-        return None  # the host's own phrase (the best online deals), or a sentence's opening
-    if len(words) - (last - first + 1) < HOST_MIN_WORDS:
         return None
     return start, end

@@ -1,0 +1,111 @@
+"""English sales talk of rules/62-english.toml (crawler/cleaning/english.py):
+keyword runs pasted into English or Chinese sentences and sales sentences of
+any trade, found by the marks of an offer and how they are said; and what
+must stay (news with prices and bookings, guides in the imperative, reported
+speech, quotes, an article's own noun phrases)."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning.rules import RuleError
+
+CLEANER = Cleaner(load_rules())
+EN = "Persimmons ripen in the hills as the nights grow colder, and villagers string them under the eaves."
+ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
+
+
+def clean(*texts):
+    """The texts cleaned among more prose (the safety valve spares short articles)."""
+    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (EN, *texts, ZH, EN)]
+    result = CLEANER.clean_blocks(blocks)
+    out = [b["text"] for b in result.blocks]
+    assert out[0] == EN and out[-2:] == [ZH, EN]
+    return out[1:-2], [(r["signal"], r["text"].strip()) for r in result.removed]
+
+
+@pytest.mark.parametrize("host, run", [
+    # after a content word of the host, three marks (an act, a price, a channel)
+    ("The new metro line cut the trip {} across the city to forty minutes.", "buy cheap watches online"),
+    # after a determiner: no closed-class word for six words in a row
+    ("Since the river was cleaned up, reeds have returned to the {} banks on summer evenings.",
+     "discount designer handbags free shipping"),
+])
+def test_a_keyword_run_pasted_into_an_english_sentence_goes(host, run):
+    kept, removed = clean(host.format(run))
+    assert kept == [host.format("").replace("  ", " ")]
+    assert removed == [("en_run", run)]
+
+
+def test_a_run_flush_in_a_chinese_sentence_goes_whole_capitalised_or_not():
+    kept, removed = clean("村里的柿子Best Dating Site 2025 Free Signup陆续成熟了，村民们忙着削皮。")
+    assert kept == ["村里的柿子陆续成熟了，村民们忙着削皮。"]
+    assert removed == [("en_run", "Best Dating Site 2025 Free Signup")]
+
+
+@pytest.mark.parametrize("ad", [
+    "Book your deep-clean today and get the second room free.",  # the reader addressed, an act, speed, a price
+    "We ship worldwide in discreet packaging, no questions asked.",  # the seller speaking, guarantees
+    "Tired of debt? Our advisors can cut your payments in half, call 0800 555 0199.",  # its hook goes too
+    "Hurry, prices go up at midnight!",  # an order alone needs one mark more
+])
+def test_an_english_sales_sentence_appended_to_a_paragraph_goes(ad):
+    kept, removed = clean(f"{EN} {ad}")
+    assert kept == [EN]
+    # (the verb-led pitch of 35-shapes.toml may find it first)
+    assert len(removed) == 1 and removed[0][0] in ("en_offer", "sales_pitch") and removed[0][1] == ad
+
+
+def test_a_sales_sentence_pasted_mid_sentence_goes_from_its_capitalised_opening():
+    host = "The village school has just sixty pupils but a {}proper brass band."
+    kept, removed = clean(host.format("Claim your free iPhone today at prizeclub.win! "))
+    assert kept == [host.format("")]
+    assert removed == [("en_offer", "Claim your free iPhone today at prizeclub.win!")]
+
+
+def test_a_hook_pasted_after_ideographs_leaves_them():
+    text = "河边的芦苇又长出来了，这Need a plumber tonight? FlowFix arrives in 30 minutes, call now. 白鹭也回来了。"
+    kept, removed = clean(text)
+    assert kept == ["河边的芦苇又长出来了，这白鹭也回来了。"]
+    assert removed == [("en_offer", "Need a plumber tonight? FlowFix arrives in 30 minutes, call now.")]
+
+
+@pytest.mark.parametrize("text", [
+    "Tickets for the festival cost $45 and went on sale online this morning; about 60% were sold within an hour.",
+    "Bring cash: the ferry sells tickets on board for $3, and children under five travel free.",  # a guide's order
+    "Our volunteers deliver free meals to elderly residents every Sunday.",  # two marks by chance
+    "Shoppers hunted for the best online deals on the first day of the sale.",  # the host's noun phrase
+    "“Book early,” the guide told us, “because the last boat back leaves at six.”",  # quoted
+    "The company said you would get a full refund within 30 days, according to a statement.",  # reported
+    "Searches for cheap flights to bali doubled in March, the travel site reported.",  # a search phrase reported
+    "Download the timetable from the council website or pick up a printed copy at the station.",
+    "The shop, which sells handmade soap for $6 a bar, ships orders across the country.",
+    "Insurers plan to finish phase 4 of its interest rates effort before 2020, at a cost of 689 million yuan.",
+])
+def test_english_prose_with_prices_bookings_and_guarantees_stays(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []
+
+
+def test_a_sales_sentence_about_the_paragraphs_own_subject_is_no_english_offer():
+    # it shares two content words with the rest of its block (ferry, island)
+    text = "The ferry to the island leaves every hour. Book your ferry tickets to the island today, children go free."
+    _kept, removed = clean(text)
+    assert not [r for r in removed if r[0].startswith("en_")]
+
+
+def test_en_offer_rules_are_validated():
+    with pytest.raises(RuleError, match="classes"):
+        load_rules([_rule_file('classes = ["en_act"]\nweights = [1, 2]\nplace = "run"')], defaults=True)
+    with pytest.raises(RuleError, match="voice"):
+        load_rules([_rule_file('classes = ["en_act"]\nweights = [1]\nplace = "sentence"')], defaults=True)
+    with pytest.raises(RuleError, match="place"):
+        load_rules([_rule_file('classes = ["en_act"]\nweights = [1]\nplace = "line"')], defaults=True)
+
+
+def _rule_file(body: str):
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "x.toml"
+    path.write_text(f'[[rules]]\nname = "x"\nkind = "en_offer"\nreason = "promo"\n{body}\n', encoding="utf-8")
+    return path
