@@ -11,6 +11,7 @@ _defer_early_stop()
 # calling inspect.stack(), whose cost grows with the import stack's depth and the modules
 # loaded: imported by the downloader while the spiders load (~0.1-0.2 s of CPU), here first.
 import scrapy.core.downloader.contextfactory  # noqa: E402,F401
+from scrapy.settings import default_settings as _scrapy_defaults  # noqa: E402
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -145,7 +146,14 @@ EXTENSIONS = {
     "crawler.runtime.interrupts.SignalStop": 0,
     # first: pipeline workers start while the rest of the crawl is built
     "crawler.pipelines.offload.StartWorkers": -100,
+    # Scrapy's, imported only when REMOTE_CONTROL_ENABLED (crawler/runtime/optional.py)
+    "crawler.runtime.optional.RemoteControl": 0,
 }
+# Scrapy imports the module of every extension EXTENSIONS_BASE names, turned off
+# or not: RemoteControl's imports aiohttp, ~0.1 s of CPU at each crawl's start.
+# It is named in EXTENSIONS instead, by a class that imports it when turned on.
+EXTENSIONS_BASE = {path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+                   if path != "scrapy.extensions.remote_control.RemoteControl"}
 # Freeze what the crawl built at start out of the garbage collector's sight
 # (crawler/runtime/gctuning.py; docs/architecture.md, docs/benchmarks.md).
 GC_TUNING_ENABLED = True
