@@ -1,5 +1,5 @@
-"""Scrapy extensions the project builds only when turned on
-(crawler/runtime/optional.py): a crawl that leaves them off never imports them."""
+"""Scrapy extensions a crawl imports only when turned on: RemoteControl
+(crawler/runtime/optional.py)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from tests.support import REPO
 
 
 def test_the_crawls_extensions_are_resolved_without_importing_remote_control():
+    """As Scrapy resolves them when a crawl starts: every component its dicts name is imported."""
     code = ("import sys\n"
             "from scrapy.settings import Settings\n"
             "from crawler import settings\n"
-            "names = list(Settings(vars(settings)).get_component_priority_dict_with_base('EXTENSIONS'))\n"
+            "settings = Settings(vars(settings))\n"
+            "names = list(settings.get_component_priority_dict_with_base('EXTENSIONS'))\n"
             "print('crawler.runtime.optional.RemoteControl' in names, any('remote_control' in n for n in names),\n"
-            "      'aiohttp' in sys.modules, 'scrapy.extensions.remote_control' in sys.modules)\n")
+            "      *(name in sys.modules for name in ('aiohttp', 'scrapy.extensions.remote_control')))\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False", "False", "False"], done.stderr
 

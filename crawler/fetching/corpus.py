@@ -585,8 +585,8 @@ def _warcio_record_page(data: bytes, where: str, max_bytes: int) -> Page:
         page = _warc_page(record, max_bytes, lambda: where)
     except (ArchiveLoadFailed, StopIteration, ValueError, EOFError, TypeError, zlib.error) as exc:
         return Page(where, where, error=Reason.MALFORMED, detail=f"WARC: {exc}")
-    if page is None:  # its HTTP headers read otherwise by warcio
-        return Page(where, where, error=Reason.MALFORMED, detail="WARC: HTML response record without HTTP headers")
+    if page is None:  # its headers, read as an HTML response's here, are not one's to warcio
+        return Page(where, where, error=Reason.MALFORMED, detail="WARC: warcio reads no HTML response in the record")
     return page
 
 
