@@ -106,9 +106,26 @@ def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+_statm: int | None = None  # /proc/self/statm, kept open: read again from its start, it tells the figures of now
+
+
 def _rss() -> int | None:
-    """This process's resident memory, bytes; None where /proc is not there."""
+    """This process's resident memory, bytes; None where /proc is not there.
+    Read at every stage of every page: one ``pread`` (~1.5 us) instead of an
+    open, read and close (~13 us, ~70 us a page of six stages)."""
+    global _statm
     if not sys.platform.startswith("linux"):
         return None
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * _PAGE
+    if _statm is None:
+        _statm = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+    return int(os.pread(_statm, 64, 0).split()[1]) * _PAGE
+
+
+def _forget_statm() -> None:
+    """In a forked child: the file kept open is its parent's."""
+    global _statm
+    _statm = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_statm)

@@ -1,0 +1,35 @@
+"""The page budget's memory reading (crawler/runtime/budget.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from crawler.runtime import budget
+
+
+def _statm_rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * budget._PAGE
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
+def test_resident_memory_is_read_anew_each_time_and_in_a_forked_child_its_own():
+    before = budget._rss()
+    grown = bytearray(64 * 2**20)
+    grown[:: budget._PAGE] = b"\1" * len(grown[:: budget._PAGE])  # touched: resident
+    after = budget._rss()
+    assert after - before >= 60 * 2**20
+    assert abs(after - _statm_rss()) < 8 * 2**20
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child frees what the parent holds: its own figure must say so
+        del grown
+        os.write(write, str(budget._rss()).encode())
+        os._exit(0)
+    os.close(write)
+    child = int(os.read(read, 64))
+    os.waitpid(pid, 0)
+    assert child < after - 48 * 2**20
