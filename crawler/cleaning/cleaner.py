@@ -141,11 +141,13 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
         s, e = m.span("cut") if has_cut_group and m.group("cut") is not None else m.span()
         if p["seam"] is not None:
             contact = m.start("contact")
-            offer = c["seam"].search(text, max(0, contact - SEAM_REACH), contact)
+            pasted = e < len(text) and _is_letter(text[e])
+            seam = c["seam_pasted"] if pasted and p["seam_pasted"] is not None else c["seam"]
+            offer = seam.search(text, max(0, contact - SEAM_REACH), contact)
             if offer is None:
                 continue
             s = offer.start()
-            if e < len(text) and _is_letter(text[e]):
+            if pasted:
                 label = offer.start("label") if "label" in offer.re.groupindex else contact
                 s = spans.pasted_start(text, s, label, e, spans.lexicon())
         if e <= s:

@@ -76,6 +76,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # nearer, at its seam with the host when it is pasted into a word
         # (spans.pasted_start)
         "seam": (str, None),
+        # the seam instead when the match is followed by a letter or an ideograph
+        # (pasted into a word): one rule for both, one scan of the text
+        "seam_pasted": (str, None),
         # the exemption looks at the match too, not only at the context around it
         "unless_match": (bool, False),
         # a match pasted into a word (letters on both sides) is exempt only by its own
@@ -566,6 +569,9 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
                         if "contact" not in rule.compiled[key].groupindex:
                             raise RuleError(f"{rule.source}: 'seam' needs a group named 'contact' in the pattern")
                         rule.compiled["seam"], _tree = compiler.compile(f"(?:{p['seam']})\\Z", rule, "seam")
+                        if p["seam_pasted"] is not None:
+                            rule.compiled["seam_pasted"], _tree = compiler.compile(
+                                f"(?:{p['seam_pasted']})\\Z", rule, "seam_pasted")
         for key in ("cues_before", "cues_after", "spam_host_words"):
             if key in p:
                 rule.compiled[key] = _words(p[key], rule, key, lists)
