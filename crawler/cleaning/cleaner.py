@@ -53,7 +53,8 @@ class _Block:
     where cuts are made (``cut_in_raw``).
     """
 
-    __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened")
+    __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened",
+                 "_brackets")
 
     def __init__(self, block: dict):
         self.raw = block["text"]
@@ -63,6 +64,7 @@ class _Block:
         self.spans = self.raw_spans if self.origin is None else [
             [to_view(self.origin, s), to_view(self.origin, e), kind, value] for s, e, kind, value in self.raw_spans]
         self._sentences = None
+        self._brackets = None
         self._hosts: dict[frozenset, list] = {}
         self._screened: dict[Screen, bool] = {}
 
@@ -81,6 +83,13 @@ class _Block:
         if passed is None:
             passed = self._screened[screen] = screen(self.text)
         return passed
+
+    def brackets(self) -> list[tuple[int, int, str]]:
+        """(start, end, text) of each bracketed passage (``_BRACKETED``), found
+        once for every bracket rule."""
+        if self._brackets is None:
+            self._brackets = [(m.start(), m.end(), m.group()) for m in _BRACKETED.finditer(self.text)]
+        return self._brackets
 
     def sentences(self):
         if self._sentences is None:
@@ -233,8 +242,9 @@ def hidden_signal(value: str) -> str:
     return "inline_style"
 
 
-# (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>)
-_BRACKETED = re.compile(r"[（(【\[〔<]<?[^（）()【】\[\]〔〕<>\n]{4,300}>?[）)】\]〕>]")
+# (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>, and braces:
+# {在这里放上门店地址})
+_BRACKETED = re.compile(r"[（(【\[〔<{]<?[^（）()【】\[\]〔〕<>{}\n]{4,300}>?[）)】\]〕>}]")
 
 
 _QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『』\n]*』')
@@ -260,8 +270,9 @@ def _clauses_hold(rule: Rule, text: str) -> bool:
 
 
 def _is_note(rule: Rule, text: str) -> bool:
-    unless = rule.compiled["unless"]
-    return (len(text) <= rule.params["max_chars"] and _note_score(rule, text) >= rule.params["min_score"]
+    unless, need = rule.compiled["unless"], rule.compiled["need"]
+    return (len(text) <= rule.params["max_chars"] and (need is None or need.search(text.lower()) is not None)
+            and _note_score(rule, text) >= rule.params["min_score"]
             and not (unless is not None and unless.search(text))
             and (not rule.params["clause_share"] or _clauses_hold(rule, text)))
 
@@ -275,7 +286,7 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     block = article.blocks[index]
     text = block.text
     if p["where"] == "bracket":
-        return [m.span() for m in _BRACKETED.finditer(text) if _is_note(rule, m.group())]
+        return [(s, e) for s, e, bracket in block.brackets() if _is_note(rule, bracket)]
     if p["where"] in ("line", "head"):  # the whole block is the note
         if p["where"] == "head" and index >= p["within"]:
             return []

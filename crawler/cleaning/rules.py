@@ -97,7 +97,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # ``blank_quotes``: words inside quotation marks do not count (a quoted
     # prompt or reply is what an article reports, not what it does);
     # ``clause_share``: the share of its clauses that must hold a word of a
-    # group (a note glued to a sentence about something else is not one)
+    # group (a note glued to a sentence about something else is not one);
+    # ``need``: a pattern the note must hold (the act that makes it a note)
     "note": {
         "groups": (list, None),
         "weights": (list, None),
@@ -109,6 +110,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "unless": (str, None),
         "blank_quotes": (bool, False),
         "clause_share": (float, 0.0),
+        "need": (str, None),
     },
     # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
     # (the words of the lists in ``groups``, each counting its ``weights``
@@ -560,7 +562,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     compiler = _Compiler(lists, vars_)
     for rule in active:
         p = rule.params
-        for key in ("pattern", "also", "unless", "unless_article", "skip"):
+        for key in ("pattern", "also", "unless", "unless_article", "skip", "need"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":
