@@ -28,6 +28,8 @@ from crawler.cleaning.textops import (
 )
 
 SAFETY_VALVE = "safety_valve"
+# two English words in a row (over ASCII bytes): a block without them has no English sales talk
+_ENGLISH_WORDS = re.compile(rb"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}")
 MAX_PASSES = 8
 
 
@@ -54,7 +56,7 @@ class _Block:
     """
 
     __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened",
-                 "_brackets")
+                 "_brackets", "_english")
 
     def __init__(self, block: dict):
         self.raw = block["text"]
@@ -65,6 +67,7 @@ class _Block:
             [to_view(self.origin, s), to_view(self.origin, e), kind, value] for s, e, kind, value in self.raw_spans]
         self._sentences = None
         self._brackets = None
+        self._english = None
         self._hosts: dict[frozenset, list] = {}
         self._screened: dict[Screen, bool] = {}
 
@@ -90,6 +93,15 @@ class _Block:
         if self._brackets is None:
             self._brackets = [(m.start(), m.end(), m.group()) for m in _BRACKETED.finditer(self.text)]
         return self._brackets
+
+    def english(self) -> bool:
+        """Whether the text holds two English words in a row (asked once: the
+        English rules share it). Looked for in its ASCII characters alone:
+        dropping the others keeps every run of ASCII whole, and is cheap."""
+        if self._english is None:
+            ascii_only = self.text.encode("ascii", "ignore")
+            self._english = len(ascii_only) >= 5 and _ENGLISH_WORDS.search(ascii_only) is not None
+        return self._english
 
     def sentences(self):
         if self._sentences is None:
@@ -350,18 +362,14 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     return [(s, e, signal) for s, e, signal in cuts if skip is None or not skip.search(text, s, e)]
 
 
-# two English words in a row: a block without them has no English sales talk
-_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}")
-
-
 def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
     """English sales sentences or pasted keyword runs (``english``), over the folded view."""
     c, p = rule.compiled, rule.params
     text = block.text
-    if not _ENGLISH_WORDS.search(text) or (rule.screen is not None and not block.passes(rule.screen)):
+    if not block.english() or (rule.screen is not None and not block.passes(rule.screen)):
         return []
     found = english.marks(c["marks"], text)
-    if len(found) < 2:
+    if not found:
         return []
     if p["place"] == "run":
         return english.run_cuts(text, block.sentences(), found, p["weights"], c["function"], p["min_weight"],

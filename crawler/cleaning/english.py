@@ -57,7 +57,7 @@ _QUOTES = "“”\"«»「」"
 MIN_LATIN_SHARE = 0.8
 HOOK_WORDS = 6
 HOOK_WEIGHT = 2
-RUN_MAX_GAP = 2  # words without a mark between two marks of one run
+RUN_MAX_GAP = 3  # words without a mark between two marks of one run
 RUN_MIN_WORDS = 2
 STUFFED_WORDS = 5  # words in a row without a closed-class word
 HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
@@ -146,8 +146,8 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
     """(start, end, signal) of the English sales sentences of one block."""
     out = []
     for i, (lo, hi) in enumerate(bounds):
-        if sum(lo <= m.start and m.end <= hi for m in found) < 2:
-            continue
+        if not any(lo <= m.start and m.end <= hi for m in found):
+            continue  # (one mark may do after a hook)
         # the latest opening first: the least of the sentence that makes the ad
         for start in reversed(list(_openings(text, lo, hi, function))):
             cut = _judge_sentence(text, bounds, i, start, found, weights, voice, function, min_weight, unless)
