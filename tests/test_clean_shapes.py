@@ -184,3 +184,50 @@ def test_an_ad_pasted_into_a_word_answers_for_its_own_words_only():
     # a notice's own words still keep it, pasted or not
     for text in ("请家长报名请拨打13800001234咨询。", "学校招生办电话13800001234咨询详情。"):
         assert kept(clean(text)) == [text]
+
+
+def _nested_repeats(tree, inside=False):
+    """The repeats of more than once (backtracking ones) standing inside another
+    repeat of more than once: each splits a run of text between its turns in
+    every way before the match gives up, work growing as a power of the run."""
+    from re import _constants as C
+
+    backtracking = (C.MAX_REPEAT, C.MIN_REPEAT)
+    found = []
+    for op, av in tree:
+        if op in backtracking or op is C.POSSESSIVE_REPEAT:
+            _, most, body = av
+            turns = op in backtracking and most > 1
+            if inside and turns:
+                found.append(most)
+            # a possessive repeat gives back nothing: what it holds is tried once
+            found += _nested_repeats(body, turns or (inside and op in backtracking))
+        elif op is C.SUBPATTERN:
+            found += _nested_repeats(av[-1], inside)
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            found += _nested_repeats(av[1], inside)
+        elif op is C.BRANCH:
+            for alternative in av[1]:
+                found += _nested_repeats(alternative, inside)
+        elif op is C.ATOMIC_GROUP:
+            found += _nested_repeats(av, False)
+    return found
+
+
+def test_contact_shape_tries_english_prose_in_linear_work():
+    """Its label of up to four runs of letters once tried every split of every
+    word of English prose among the runs (9 µs a character); each run is taken
+    whole now, and a page built of prose, colons and numbers costs no more than
+    its length. Checked on the pattern's structure, not on a clock."""
+    from re import _parser
+
+    rule = next(r for r in CLEANER.rules if r.name == "contact-shape")
+    pattern = rule.compiled["pattern"]
+    assert _nested_repeats(_parser.parse(pattern.pattern, pattern.flags)) == []
+    # the check finds the shape it guards against
+    assert _nested_repeats(_parser.parse(r"(?:\s?[A-Za-z]{1,10}){0,3}:")) == [10]
+    hostile = "Lorem ipsum dolor sit amet: 12345 consectetur adipiscing elitseddoeiusmodtemporincididunt: 678 " * 40
+    assert kept(clean(hostile.strip())) == [hostile.strip()]
+    bait = "Line id：hk_7788"
+    r = clean(f"{ZH}{bait}")
+    assert removed(r) == [("contact_shape", bait)]
