@@ -80,3 +80,20 @@ def test_a_notice_line_in_the_middle_needs_more_of_the_act_than_at_the_tail():
     notice = "以上内容来自公开渠道。"
     assert kept(clean(BODY, notice, BODY, EN, cleaner=ALONE)) == [BODY, notice, BODY, EN]
     assert kept(clean(BODY, BODY, EN, notice, cleaner=ALONE)) == [BODY, BODY, EN]
+
+
+@pytest.mark.parametrize("memo", ["接下来补充两个渔村的例子，篇幅控制在五百字以内。", "Keep expanding the article until it passes 2,000 words."])
+def test_a_memo_line_pointing_at_its_text_goes(memo):
+    r = clean(BODY, memo, BODY, EN, cleaner=ALONE)
+    assert kept(r) == [BODY, BODY, EN]
+    assert signals(r) == [("generator_note", "writer_memo")]
+
+
+@pytest.mark.parametrize("line", [
+    "写作要求：自拟标题，不得抄袭，不少于800字。",
+    "有些自媒体会用AI把一篇短文扩写到三千字以上，只为凑够字数。",
+    "老师要求我们把作文控制在八百字以内，结尾要点题。",
+    "（译者按：我认为作者这里在说反话，读者尽量体会这种幽默吧。）",
+])
+def test_requirements_descriptions_and_notes_to_readers_stay(line):
+    assert kept(clean(BODY, line, BODY, EN, cleaner=ALONE)) == [BODY, line, BODY, EN]
