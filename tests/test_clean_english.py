@@ -42,6 +42,13 @@ def test_a_run_flush_in_a_chinese_sentence_goes_whole_capitalised_or_not():
     assert removed == [("en_run", "Best Dating Site 2025 Free Signup")]
 
 
+def test_english_prose_touching_ideographs_is_no_run_pasted_into_chinese():
+    # its marks touch ideographs on one side only, English prose on the other (and, the comma)
+    text = "In the old town the stallholders sell postcards, and buy cheap watches online here已经很少见了。"
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []
+
+
 @pytest.mark.parametrize("ad", [
     "Book your deep-clean today and get the second room free.",  # the reader addressed, an act, speed, a price
     "We ship worldwide in discreet packaging, no questions asked.",  # the seller speaking, guarantees

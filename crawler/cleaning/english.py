@@ -17,16 +17,23 @@ Two shapes, two places (the rule's ``place``):
   least, weighing ``min_weight`` (one more when only the imperative speaks:
   a guide's "Bring cash" is no ad). A short question before it whose first
   word is a verb or an adjective (Need extra cash?, Tired of debt?) is the
-  ad's hook: it adds its weight and goes with it. A sentence that reports
-  (said, according to) or quotes, or shares two content words with the rest
-  of its block (the article's own subject), stays.
-- **run**: a keyword run pasted into a sentence: consecutive words, no
-  punctuation between them and none of the host's structural words (the,
-  and, is, which...), holding two distinct marks at least, from its first
-  mark to its last. In an English sentence it must follow a content word (a
-  run after a determiner or a preposition is the host's own noun phrase:
-  "the best online deals") and leave the sentence a sentence; flush against
-  ideographs (a run pasted into Chinese) the whole Latin run goes.
+  ad's hook: it counts as a class of its own and goes with it. The ad opens
+  at the sentence's first Latin letter (ideographs before it are the host's)
+  or, pasted mid-sentence, at a capitalised order or seller's word right
+  after a lower-case one (…but a Claim your free iPhone…): the latest
+  opening that makes the ad is cut. A sentence that reports (said,
+  according to) or quotes, or shares two content words with the rest of its
+  block (the article's own subject), stays.
+- **run**: a keyword run pasted into a sentence: words joined by single
+  spaces, with two distinct marks at least, up to three plain words between
+  two of them and no closed-class word but the few a search phrase holds
+  (for, to, my, no...), from its first mark to its last. Flush against
+  ideographs (a run pasted into Chinese) the whole Latin run goes. In an
+  English sentence it goes when no closed-class word comes for five words
+  around it (prose puts one every few words), or when it holds three marks
+  after a content word of the host (after a determiner or a preposition it is
+  the host's own noun phrase: "the best online deals"), and the sentence
+  keeps four words.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ HOOK_WEIGHT = 2
 RUN_MAX_GAP = 3  # words without a mark between two marks of one run
 RUN_MIN_WORDS = 2
 STUFFED_WORDS = 5  # words in a row without a closed-class word
+FLUSH_EXTRA = 3  # words of a run flush against ideographs beyond its first and last marks
 HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
 
 
@@ -200,9 +208,13 @@ def _flush_run(text: str, start: int, end: int) -> tuple[int, int] | None:
         right -= 1
     before = text[left - 1] if left > 0 else ""
     after = text[right] if right < len(text) else ""
-    if (before and _CJK.match(before)) or (after and _CJK.match(after)):
-        return left, right
-    return None
+    # ideographs on one side at least, nothing of an English sentence on either
+    # (an edge, ideographs, their punctuation), and the marks nearly the whole run
+    if not (_CJK.match(before) or _CJK.match(after)) or before.isascii() and before or after.isascii() and after:
+        return None
+    if len(WORD.findall(text[left:start])) > FLUSH_EXTRA or len(WORD.findall(text[end:right])) > FLUSH_EXTRA:
+        return None
+    return left, right
 
 
 def run_cuts(text: str, bounds, found: list[Mark], weights: list[int], function: frozenset, min_weight: int,
