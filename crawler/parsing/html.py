@@ -198,9 +198,9 @@ _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blu
                   "snow": "#fffafa", "whitesmoke": "#f5f5f5", "ghostwhite": "#f8f8ff", "ivory": "#fffff0",
                   "floralwhite": "#fffaf0", "azure": "#f0ffff", "mintcream": "#f5fffa", "seashell": "#fff5ee"}
 # rgb()/rgba() with commas or spaces, an alpha after a comma or a slash
-_RGB = re.compile(r"^rgba?\((\d+)[,\s]\s*(\d+)[,\s]\s*(\d+)\s*(?:[,/]\s*(1|1\.0*|0?\.\d+|0|100%))?\)$")
-_HSL = re.compile(r"^hsla?\((-?\d*\.?\d+)(?:deg)?[,\s]\s*(\d*\.?\d+)%[,\s]\s*(\d*\.?\d+)%\s*"
-                  r"(?:[,/]\s*(1|1\.0*|100%))?\)$")
+_RGB = re.compile(r"^rgba?\(\s*(\d+)\s*[,\s]\s*(\d+)\s*[,\s]\s*(\d+)\s*(?:[,/]\s*(1|1\.0*|0?\.\d+|0|\d+%))?\s*\)$")
+_HSL = re.compile(r"^hsla?\(\s*(-?\d*\.?\d+)(?:deg)?\s*[,\s]\s*(\d*\.?\d+)%\s*[,\s]\s*(\d*\.?\d+)%\s*"
+                  r"(?:[,/]\s*(1|1\.0*|100%))?\s*\)$")
 
 
 def _colour(value: str) -> str | None:
@@ -216,7 +216,8 @@ def _colour(value: str) -> str | None:
         return "#" + "".join(f"{min(int(v), 255):02x}" for v in m.groups()[:3])
     m = _HSL.match(value)
     if m:
-        hue, sat, light = float(m.group(1)) % 360 / 360, min(float(m.group(2)), 100) / 100, min(float(m.group(3)), 100) / 100
+        hue = float(m.group(1)) % 360 / 360
+        sat, light = (min(float(m.group(n)), 100) / 100 for n in (2, 3))
         return "#" + "".join(f"{round(v * 255):02x}" for v in colorsys.hls_to_rgb(hue, light, sat))
     return None
 
