@@ -22,17 +22,29 @@ def clean(*texts):
     return out[1:-2], [(r["signal"], r["text"]) for r in result.removed]
 
 
-@pytest.mark.parametrize("host, ad, left", [
+@pytest.mark.parametrize("host, ad", [
     # a word of the host split by the paste (专业除甲醛… between 古 and 籍)
-    ("图书馆的古{}籍修复室里，修复师正用毛笔蘸着浆糊。", "专业除甲醛不达标不收费", ""),
-    # between two words of the host: the offer itself goes (the trade named before it may stay)
-    ("这座山村的梯田依山而建，层层叠叠农家散养土鸡蛋{}一直延伸到山顶。", "现货直发，坏一赔二", ""),
-    ("社区把一块闲置空地宠物寄养{}改成了口袋公园，铺了步道。", "包接送，节假日不加价", ""),
+    ("图书馆的古{}籍修复室里，修复师正用毛笔蘸着浆糊。", "专业除甲醛不达标不收费"),
+    # between two words of the host: the offer goes with the trade named before it
+    ("这座山村的村民在{}梯田里种了水稻，秋天一片金黄。", "土鸡蛋现货直发，坏一赔二"),
+    ("社区把{}一块闲置空地改成了口袋公园，铺了步道。", "宠物寄养包接送，节假日不加价"),
+    # a word of the host split by the paste farther back than the offer's trade name
+    ("图书馆的修复师正用毛{}笔蘸着浆糊，把书页托裱平整。", "宠物寄养包接送，节假日不加价"),
 ])
-def test_an_offer_pasted_inside_a_sentence_goes(host, ad, left):
+def test_an_offer_pasted_inside_a_sentence_goes(host, ad):
     kept, removed = clean(host.format(ad))
-    assert kept == [host.format(left)]
+    assert kept == [host.format("")]
     assert removed == [("offer_span", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # the span would be what the host's 的 qualifies, or hold its narrative words
+    "社区食堂的午餐套餐十二元，两荤一素，老人还能再打九折。",
+    # a slogan quoted, not an offer made
+    "培训学校的招生简章上写着“包学包会”，但合同里并没有相关条款。",
+])
+def test_prices_and_offers_of_the_host_stay(text):
+    assert clean(text) == ([text], [])
 
 
 @pytest.mark.parametrize("line", [
@@ -83,3 +95,19 @@ def test_an_offer_rule_with_a_mistake_is_refused(tmp_path, body, message):
     path.write_text(f'[[rules]]\nname = "my-offer"\nkind = "offer"\nreason = "promo"\n{body}\n', encoding="utf-8")
     with pytest.raises(RuleError, match=message):
         load_rules([path])
+
+
+def test_an_offer_glued_to_the_end_of_a_paragraph_goes():
+    host = "入秋以后，草原上的牧民开始打草储草。一捆捆草垛在夕阳下像一座座小山。"
+    kept, removed = clean(host + "化粪池清掏抽污，全城半小时到")
+    assert kept == [host]
+    assert removed == [("offer_tail", "化粪池清掏抽污，全城半小时到")]
+
+
+@pytest.mark.parametrize("text", [
+    # an unterminated last sentence without offer marks, or sharing the paragraph's words
+    "老街的改造去年秋天完工。改造后的老街",
+    "社区食堂去年开张，午餐套餐很受欢迎。社区食堂午餐套餐每份十二元",
+])
+def test_an_unterminated_last_sentence_of_the_host_stays(text):
+    assert clean(text) == ([text], [])

@@ -342,18 +342,22 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     block = article.blocks[index]
     text = block.text
     line = p["place"] == "line"
-    if line and (index == 0 or len(text) > p["max_chars"] + 4):
+    # a line rule judges a short block, or the unterminated tail glued to a longer one
+    start = 0 if len(text) <= p["max_chars"] + 4 else offers.glued_tail(text, block.sentences())
+    if line and (start is None or index == start == 0):
         return []
     if rule.screen is not None and not block.passes(rule.screen):
         return []
-    found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text)
+    found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text, start or 0)
     if sum(a.weight for a in found) < p["min_weight"] - line:
         return []  # (a line of one strong mark may do: offers.is_offer_line)
     if line:
         blocks = article.blocks
-        around = (blocks[index - 1].text, blocks[index + 1].text if index + 1 < len(blocks) else "")
-        return ([(0, len(text), "offer_line")]
-                if offers.is_offer_line(text, found, around, p["min_weight"], p["max_chars"], c["unless"]) else [])
+        around = (text[:start] if start else blocks[index - 1].text,
+                  blocks[index + 1].text if index + 1 < len(blocks) else "")
+        if not offers.is_offer_line(text[start:], found, around, p["min_weight"], p["max_chars"], c["unless"]):
+            return []
+        return [(start, len(text), "offer_tail" if start else "offer_line")]
     if offers.line_shaped(text, p["max_chars"]):
         return []  # a line: the line rule's to judge whole
     params = spans.Params(p["window"], p["max_gap"], p["min_weight"], p["edge_weight"])

@@ -41,6 +41,10 @@ from crawler.cleaning.textops import is_cjk, sentence_at
 # the host's words that ads leave out: particles, pronouns, copulas, narrative
 # adverbs; a span reaching over one of them is likely eating its host
 FUNCTION = frozenset("的了着过是在把被将他她它我这那就都也很还又吗呢吧啊呀说让给对从向与和跟而并却")
+# particles that bind the phrase after them: a span after one is the host's own
+BINDS_RIGHT = frozenset("的之")
+# the host's narrative words that an ad of several clauses leaves out
+NARRATIVE = frozenset("的了着是把被他她它我这那就都也很还又吗呢吧啊呀却")
 # a weak mark this close before the strong ones is taken as the offer's opening
 LEAD_GAP = 2
 # particles that bind the phrase before them: a span followed by one is the host's own
@@ -59,10 +63,11 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十\d]{1,3}[、.．:�
                       r"第[一二三四五六七八九十百\d]{1,3}[章节部分条点步]|附[录件]?[：:])")
 
 
-def marks(pattern: re.Pattern, weights: dict[str, int], shape_weights: list[int], text: str) -> list[spans.Anchor]:
-    """The offer marks of ``text``: (start, end, weight, key) as ``spans.Anchor``."""
+def marks(pattern: re.Pattern, weights: dict[str, int], shape_weights: list[int], text: str,
+          start: int = 0) -> list[spans.Anchor]:
+    """The offer marks of ``text`` from ``start``: (start, end, weight, key) as ``spans.Anchor``."""
     out = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(text, start):
         group = m.lastgroup
         w = weights.get(m.group(), 1) if group == "w" else shape_weights[int(group[1:])]
         out.append(spans.Anchor(m.start(), m.end(), w, m.group()))
@@ -150,6 +155,12 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
             continue
         if not broken and right < hi and text[right] in BINDS_LEFT:
             continue  # 买一送一的活动: the host's particle takes the span as its own phrase
+        if not broken and left > lo and text[left - 1] in BINDS_RIGHT:
+            continue  # 食堂的|午餐套餐十二元: the span is what the host's phrase qualifies
+        if not broken and _clauses(text, left, right) and any(ch in NARRATIVE for ch in text[left:right]):
+            continue  # clauses of narrative (老人还能再打九折): the host's, an ad is telegraphic
+        if _quoted(text, start, end, lo, hi):
+            continue  # 写着“包学包会”: a slogan quoted, not an offer made
         rest = text[lo:left] + text[right:hi]
         if sum(is_cjk(ch) for ch in rest) < 4:
             continue  # (nearly) the whole sentence: a line or a sentence ad, not a paste
@@ -157,14 +168,87 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
             continue  # the sentence offers outside the span too: it is about selling
         if unless is not None and unless.search(rest):
             continue
+        if not (broken or ledge):
+            left = trade_start(text, left, right, lo, words)
         out.append((left, right, "offer_span"))
     return out
+
+
+# how far before its offer an ad's trade name may reach, and how far it is
+# taken when nothing else tells: trade names run 2-7 ideographs in the labelled
+# sets, but beyond 4 a character taken is as often the host's as the ad's
+TRADE_REACH = 8
+TRADE_PRIOR = 4
+# a trade name is a noun phrase: the host's function words, negations and
+# adverbs (不必再, 略有, 时常) are not part of one
+TRADE_STOP = FUNCTION | frozenset("不没再已曾正刚才更最太挺常略有时")
+
+
+def _words_before(text: str, lo: int, left: int, words: spans.Lexicon) -> list[int]:
+    """Where the words before ``text[left]`` start, nearest first: the
+    lexicon's longest word ending there (else one character), back to a
+    function word, punctuation, the sentence's start or ``TRADE_REACH``."""
+    starts, i = [], left
+    while i > lo and left - i < TRADE_REACH and is_cjk(text[i - 1]) and text[i - 1] not in TRADE_STOP:
+        step = next((n for n in (3, 2) if i - n >= lo and text[i - n:i] in words.words
+                     and not any(ch in TRADE_STOP for ch in text[i - n:i])), 1)
+        if left - (i - step) > TRADE_REACH:
+            break
+        i -= step
+        starts.append(i)
+    return starts
+
+
+def trade_start(text: str, left: int, right: int, lo: int, words: spans.Lexicon) -> int:
+    """Where an ad found by its offer ``text[left:right]`` begins: an ad names
+    its trade right before the offer (宠物寄养|包接送), so the span is taken back
+    over the words before it, to a point where the host's word, split by the
+    paste, joins again once the ad goes; else over ``TRADE_PRIOR`` characters
+    of whole words, stopping at a word the rest of the block uses too (the
+    host's own: a word said twice is the host's topic)."""
+    starts = _words_before(text, lo, left, words)
+    for start in [left] + starts:
+        if start > lo and right < len(text) and words.joins(text, start, right):
+            return start
+    out = left
+    for start in starts:
+        word = text[start:out]
+        if left - start > TRADE_PRIOR and out != left:
+            break
+        if len(word) >= 2 and (word in text[:start] or word in text[right:]):
+            break
+        out = start
+    return out
+
+
+def _clauses(text: str, left: int, right: int) -> bool:
+    """Whether ``text[left:right]`` holds clause punctuation (two clauses or more)."""
+    return any(ch in "，,；;" for ch in text[left:right])
+
+
+def _quoted(text: str, start: int, end: int, lo: int, hi: int) -> bool:
+    """Whether the marks ``text[start:end]`` stand inside quotation marks of their sentence."""
+    opened = text.rfind("“", lo, start)
+    return opened >= 0 and text.find("”", opened, start) < 0 and 0 <= text.find("”", end, hi)
 
 
 def _shared_words(a: str, b: str) -> int:
     """Distinct pairs of ideographs ``a`` and ``b`` share."""
     pairs = {a[i:i + 2] for i in range(len(a) - 1) if is_cjk(a[i]) and is_cjk(a[i + 1])}
     return sum(p in b for p in pairs)
+
+
+def glued_tail(text: str, bounds) -> int | None:
+    """Where the block's last sentence starts when it has no end of its own
+    after sentences that have one: a line glued to the paragraph (an ad
+    pasted at its end), to be judged as a line."""
+    if len(bounds) < 2:
+        return None
+    start, end = bounds[-1]
+    last = text[start:end].rstrip()
+    if not last or last[-1] in _SENTENCE_END or last[-1] in "”\"）)】」』":
+        return None
+    return start if text[bounds[-2][1] - 1] in _SENTENCE_END else None
 
 
 def line_shaped(text: str, max_chars: int) -> bool:
