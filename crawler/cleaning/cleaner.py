@@ -342,13 +342,17 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     block = article.blocks[index]
     text = block.text
     line = p["place"] == "line"
-    # a line rule judges a short block, or the unterminated tail glued to a longer one
-    start = 0 if len(text) <= p["max_chars"] + 4 else offers.glued_tail(text, block.sentences())
-    if line and (start is None or index == start == 0):
+    start = 0
+    if line and len(text) > p["max_chars"] + 4:
+        # a line rule judges a short block, or the unterminated tail glued to a longer one
+        start = offers.glued_tail(text)
+        if start is None:
+            return []
+    elif line and index == 0:
         return []
     if rule.screen is not None and not block.passes(rule.screen):
         return []
-    found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text, start or 0)
+    found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text, start)
     if sum(a.weight for a in found) < p["min_weight"] - line:
         return []  # (a line of one strong mark may do: offers.is_offer_line)
     if line:

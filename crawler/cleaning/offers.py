@@ -59,6 +59,7 @@ PUNCT_COST = 1.0
 MIN_SCORE = 0.0
 _EDGE = spans._EDGE  # the host's clause punctuation
 _SENTENCE_END = "。？?!！…"
+_CLOSERS = "”\"）)】」』"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十\d]{1,3}[、.．:：)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
                       r"第[一二三四五六七八九十百\d]{1,3}[章节部分条点步]|附[录件]?[：:])")
 
@@ -238,17 +239,20 @@ def _shared_words(a: str, b: str) -> int:
     return sum(p in b for p in pairs)
 
 
-def glued_tail(text: str, bounds) -> int | None:
+def glued_tail(text: str) -> int | None:
     """Where the block's last sentence starts when it has no end of its own
-    after sentences that have one: a line glued to the paragraph (an ad
+    after a sentence that has one: a line glued to the paragraph (an ad
     pasted at its end), to be judged as a line."""
-    if len(bounds) < 2:
+    body = text.rstrip()
+    if not body or body[-1] in _SENTENCE_END or body[-1] in _CLOSERS:
         return None
-    start, end = bounds[-1]
-    last = text[start:end].rstrip()
-    if not last or last[-1] in _SENTENCE_END or last[-1] in "”\"）)】」』":
+    end = max(body.rfind(ch) for ch in _SENTENCE_END)
+    if end < 0:
         return None
-    return start if text[bounds[-2][1] - 1] in _SENTENCE_END else None
+    start = end + 1
+    while start < len(body) and body[start].isspace():
+        start += 1
+    return start
 
 
 def line_shaped(text: str, max_chars: int) -> bool:
