@@ -119,6 +119,19 @@ def test_a_dead_workers_leases_go_back_and_its_late_ack_loses_nothing(client):
     assert live.in_flight() == 2
 
 
+def test_reclaim_puts_back_only_the_leases_the_worker_does_not_know_of(client):
+    queue = make_queue(client, "w1")
+    for url, priority in (("http://h/a", 0), ("http://h/b", 2), ("http://h/c", 1)):
+        queue.push(Request(url, priority=priority))
+    known = queue.pop()
+    lost = queue.pop()  # as if its reply had been lost: the worker does not know it holds it
+    assert queue.reclaim({known.meta[LEASE]}) == 1
+    assert client.hkeys(queue.inflight_key("w1")) == [known.meta[LEASE].encode()]
+    again = queue.pop()
+    assert (again.url, again.meta[LEASE], again.priority) == (lost.url, lost.meta[LEASE], 1), "its place kept"
+    assert queue.reclaim({known.meta[LEASE], again.meta[LEASE]}) == 0
+
+
 def test_requests_travel_as_json_and_other_values_are_refused():
     request = Request("http://h/x", method="POST", body=b"\x00\xffbody", headers={"X-A": "1"},
                       meta={"seen_key": "k", "hints": {"title": "标题"}, "handle_httpstatus_list": [404]},

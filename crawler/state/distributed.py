@@ -26,7 +26,9 @@ from queuing it again. Here (``ReliableScheduler`` and ``LeasedQueue``):
   leases of workers whose heartbeat expired (killed, or cut off);
 - a worker does not close while the queue has requests or any worker holds
   leases (``DontCloseSpider`` on ``spider_idle``), and closes when both are
-  empty;
+  empty; an idle worker puts back on the queue the leases in its in-flight
+  hash it does not know of (a pop Redis made but whose reply was lost when
+  the server died), which otherwise nobody would ever re-deliver;
 - a Redis server that does not answer is waited for (``RedisWatch``,
   crawler/state/outage.py, pauses the engine and closes the crawl
   ``redis_unavailable`` when the outage lasts too long): a request the worker
@@ -199,6 +201,26 @@ redis.call('SREM', KEYS[4], ARGV[1])
 return #held / 2
 """
 
+# Put back on the queue the leases of this worker's in-flight hash that it
+# does not know it holds (ARGV: the leases it knows): a pop Redis made whose
+# reply was lost (the server killed after it wrote the pop, before it
+# answered). Nobody else re-delivers them while the worker is alive.
+# KEYS: in-flight, queue. ARGV: the leases the worker holds.
+_RECLAIM = """
+local known = {}
+for _, lease in ipairs(ARGV) do known[lease] = true end
+local held = redis.call('HGETALL', KEYS[1])
+local count = 0
+for i = 1, #held, 2 do
+  if not known[held[i]] then
+    redis.call('ZADD', KEYS[2], held[i + 1], held[i])
+    redis.call('HDEL', KEYS[1], held[i])
+    count = count + 1
+  end
+end
+return count
+"""
+
 
 # A worker joins: when no worker is registered and nothing is queued, the last
 # crawl is over and this one starts afresh (filter and requests dropped, so
@@ -232,6 +254,7 @@ class LeasedQueue(RedisQueueBase):
         self._ack = server.register_script(_ACK)
         self._requeue = server.register_script(_REQUEUE)
         self._join = server.register_script(_JOIN)
+        self._reclaim = server.register_script(_RECLAIM)
 
     def inflight_key(self, worker: str) -> str:
         return f"{self.key}:inflight:{worker}"
@@ -289,6 +312,11 @@ class LeasedQueue(RedisQueueBase):
         """Put ``worker``'s leases back on the queue; -1 if its heartbeat is alive."""
         keys = [self.inflight_key(worker), self.queue_key, self.alive_key(worker), self.workers_key]
         return int(self._requeue(keys=keys, args=[worker, "1" if only_if_dead else "0"]))
+
+    def reclaim(self, known: set[str]) -> int:
+        """Put back on the queue this worker's leases other than ``known`` (the
+        ones it was told of); how many."""
+        return int(self._reclaim(keys=[self.inflight_key(self.worker), self.queue_key], args=sorted(known)))
 
     def in_flight(self) -> int:
         """Leases held by all registered workers."""
@@ -511,6 +539,16 @@ class ReliableScheduler(RedisScheduler):
                                worker, count)
                 self.stats.inc_value("distributed/requeued", count)
 
+    def reclaim_lost(self) -> None:
+        """Re-deliver the leases Redis gave this worker without it hearing of
+        them (a pop whose reply an outage cut off): left in its in-flight
+        hash, they would keep every worker, this one too, waiting for ever."""
+        count = self.redis(lambda: self.queue.reclaim(self.held), 0)
+        if count:
+            logger.warning("Distributed worker %s: %d requests leased to it by a pop whose reply was lost"
+                           " put back on the queue", self.worker, count)
+            self.stats.inc_value("distributed/reclaimed", count)
+
     def spider_idle(self, spider) -> None:
         # The engine is idle: whatever this worker popped is handled by now, and
         # written once the feeds write what they buffer.
@@ -520,6 +558,7 @@ class ReliableScheduler(RedisScheduler):
             if self.redis(lambda: self.queue.ack(lease)) is not None:
                 self.held.discard(lease)
         self.requeue_dead()
+        self.reclaim_lost()
         self.push_unqueued()
         if (self.unqueued or self.held or self.redis(lambda: len(self.queue), 1)
                 or self.redis(self.queue.in_flight, 1)):

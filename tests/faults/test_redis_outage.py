@@ -8,8 +8,10 @@ from collections import Counter
 
 import pytest
 from scrapy import Spider
+from redis import StrictRedis
 from scrapy.utils.test import get_crawler
 
+from crawler.state import distributed
 from crawler.state.incremental import SeenExtension
 from crawler.testing import livecrawl as L
 from crawler.testing.redis_server import restartable_redis_server
@@ -86,6 +88,26 @@ def test_redis_back_in_time_the_crawl_goes_on(site, redis, tmp_path, distributed
     assert_unavailable_only(done)
     assert_no_twice(done)
     assert set(canonical(done)) == ALL, "every article exported or rejected unavailable"
+
+
+def test_a_lease_whose_pop_reply_was_lost_is_delivered_again(site, redis, tmp_path):
+    # Redis killed after it wrote a pop (fsync always) but before it answered:
+    # the request sits in the worker's in-flight hash, and the worker never
+    # heard of it. Here Redis makes that pop for the running worker, as it would.
+    proc = start(outage_settings(site, redis, tmp_path, True, BACK_IN_TIME), tmp_path)
+    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+    client = StrictRedis.from_url(redis.url)
+    [worker] = [w.decode() for w in client.smembers("crawl:sohu:workers")]
+    keys = ["crawl:sohu:queue", "crawl:sohu:data", f"crawl:sohu:inflight:{worker}"]
+    popped = client.eval(distributed._POP, len(keys), *keys)
+    client.close()
+    assert popped and popped[1], "the queue was empty: the crawl went faster than the test"
+    done = bounded(proc, tmp_path)
+    assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
+    assert done.stats.get("distributed/reclaimed") == "1", done.log[-3000:]
+    assert done.rejects == []
+    assert_no_twice(done)
+    assert set(canonical(done)) == ALL, "every article exported"
 
 
 def test_redis_back_empty_closes_the_crawl(site, redis, tmp_path):
