@@ -18,7 +18,8 @@ serving them (every process stops asking a host any of them blocked). The downlo
 (``crawler.fetching.downloader.GuardedDownloadHandler``) takes the host's turn
 as the request leaves, after the process's own download slot let it go, and
 gives it back with the response. A Redis that does not answer leaves each process to its own
-politeness (``RedisWatch`` pauses the crawl meanwhile).
+politeness (``RedisWatch`` pauses the crawl meanwhile); a turn it could not
+give back then is given back before the process's next turn.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class SharedHosts:
         self._hold = client.register_script(_HOLD)
         self._claim = client.register_script(_CLAIM)
         self.warned = False
+        self.unreleased: dict[str, set[str]] = {}  # busy key -> tokens Redis did not take back yet
 
     @staticmethod
     def of(crawler) -> SharedHosts | None:
@@ -122,6 +124,7 @@ class SharedHosts:
         token = uuid.uuid4().hex
         keys = self._host(netloc_of(url))
         while True:
+            self._release()
             wait = self._call(lambda: self._turn(keys=keys, args=[self.delay_ms, self.limit, token, self.token_ms]), 0)
             if wait == 0:
                 return token
@@ -129,7 +132,17 @@ class SharedHosts:
             await asyncio.sleep(POLL if wait < 0 else wait / 1000)
 
     def done(self, url: str, token: str) -> None:
-        self._call(lambda: self.client.zrem(self._host(netloc_of(url))[1], token), 0)
+        """Give the host's turn back; while Redis does not answer, kept and given
+        back at the next turn (else the token held the host for its whole
+        lifetime, ``DOWNLOAD_TIMEOUT`` plus a minute, for every process)."""
+        self.unreleased.setdefault(self._host(netloc_of(url))[1], set()).add(token)
+        self._release()
+
+    def _release(self) -> None:
+        for key, tokens in list(self.unreleased.items()):
+            if self._call(lambda: self.client.zrem(key, *tokens), None) is None:  # noqa: B023 - called at once
+                return
+            del self.unreleased[key]
 
     def hold(self, url: str, seconds: float) -> None:
         """No request to the host, from any process, for ``seconds``."""

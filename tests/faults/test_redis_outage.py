@@ -3,6 +3,7 @@ data, back empty; in the distributed mode and with the Redis dedup index alone."
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 
@@ -13,6 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.state import distributed
 from crawler.state.incremental import SeenExtension
+from crawler.state.shared import SharedHosts
 from crawler.testing import livecrawl as L
 from crawler.testing.redis_server import restartable_redis_server
 from tests.faults.conftest import bounded, settings_for
@@ -108,6 +110,22 @@ def test_a_lease_whose_pop_reply_was_lost_is_delivered_again(site, redis, tmp_pa
     assert done.rejects == []
     assert_no_twice(done)
     assert set(canonical(done)) == ALL, "every article exported"
+
+
+def test_a_host_turn_given_back_while_redis_is_away_is_given_back_when_it_answers(redis):
+    # else the token held the host, for every process, for its lifetime (DOWNLOAD_TIMEOUT + 60 s)
+    crawler = get_crawler(_Sohu, {"DISTRIBUTED_REDIS_URL": redis.url, "DOWNLOAD_DELAY": 0,
+                                  "CONCURRENT_REQUESTS_PER_DOMAIN": 1})
+    crawler._apply_settings()
+    hosts = SharedHosts.from_crawler(crawler)
+    url = "https://www.sohu.com/a/1_8000"
+    token = asyncio.run(hosts.turn(url))
+    redis.kill()
+    hosts.done(url, token)  # the response came back during the outage
+    redis.start()  # with its data: the token still holds the host
+    assert asyncio.run(asyncio.wait_for(hosts.turn(url), 60)) != token
+    assert crawler.stats.get_value("shared/waits") is None, "the host's turn came at once"
+    assert hosts.unreleased == {}
 
 
 def test_redis_back_empty_closes_the_crawl(site, redis, tmp_path):
