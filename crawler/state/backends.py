@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 
 
 def open_sqlite(path: str | os.PathLike, timeout: float = 60) -> sqlite3.Connection:
@@ -23,7 +24,19 @@ def open_sqlite(path: str | os.PathLike, timeout: float = 60) -> sqlite3.Connect
     """
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     db = sqlite3.connect(path, isolation_level=None, timeout=timeout)
-    db.execute("PRAGMA journal_mode=WAL")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # SQLite answers a change of journal mode that meets another
+            # connection's lock at once, without waiting for the lock: two
+            # pipeline workers opening a new file together failed 1 time in 10
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                db.close()
+                raise
+            time.sleep(0.005)
     db.execute("PRAGMA synchronous=NORMAL")
     return db
 
