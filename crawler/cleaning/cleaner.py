@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from crawler.cleaning import english, hosts, offers, spans
+from crawler.cleaning import english, foreign, hosts, offers, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -417,6 +417,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return _offer_cuts(rule, article, index)
     if rule.kind == "en_offer":
         return _en_offer_cuts(rule, block)
+    if rule.kind == "foreign":
+        return [(s, e, signal) for s, e in foreign.script_cuts(block.text, p["min_chars"], p["min_words"])]
     if rule.kind == "link_run":
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],

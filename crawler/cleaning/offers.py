@@ -154,7 +154,7 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
         if not ((broken and heft >= params.min_weight - 1) or ((ledge or redge) and heft >= params.min_weight)
                 or dense):
             continue
-        if not broken and right < hi and text[right] in BINDS_LEFT:
+        if not broken and right < hi and text[right] in BINDS_LEFT and not words.opens_word(text, right):
             continue  # 买一送一的活动: the host's particle takes the span as its own phrase
         if not broken and left > lo and text[left - 1] in BINDS_RIGHT:
             continue  # 食堂的|午餐套餐十二元: the span is what the host's phrase qualifies

@@ -41,13 +41,14 @@ WHERE = ("any", "head", "tail")
 NOTE_WHERE = ("tail", "bracket", "head", "line")
 OFFER_PLACES = ("span", "line")
 EN_OFFER_PLACES = ("sentence", "run")
+FOREIGN_PLACES = ("script",)
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
 # a hidden span names its own, see ``hidden_signal``)
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
-                   "offer": "offer_span", "en_offer": "en_offer"}
+                   "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -158,6 +159,15 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "place": (str, "sentence"),
         "min_weight": (int, 4),
         "unless": (str, None),
+    },
+    # a span foreign to its own sentence (crawler/cleaning/foreign.py), by how
+    # it sits there (``place``): "script", a run of at least ``min_chars``
+    # ideographs glued to a word of an English sentence of at least
+    # ``min_words`` words
+    "foreign": {
+        "place": (str, "script"),
+        "min_chars": (int, 4),
+        "min_words": (int, 4),
     },
 }
 _REASON = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -329,6 +339,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(EN_OFFER_PLACES)} (got {params['place']!r})")
         if params["place"] == "sentence" and not params["voice"]:
             raise RuleError(f"{where}: a sentence rule needs 'voice', a var")
+    if kind == "foreign" and params["place"] not in FOREIGN_PLACES:
+        raise RuleError(f"{where}: 'place' must be one of {', '.join(FOREIGN_PLACES)} (got {params['place']!r})")
     if kind == "note":
         if params["where"] not in NOTE_WHERE:
             raise RuleError(f"{where}: 'where' must be one of {', '.join(NOTE_WHERE)} (got {params['where']!r})")

@@ -54,6 +54,10 @@ class Lexicon:
     def inside(self, left: str, right: str) -> bool:
         return is_cjk(left) and is_cjk(right) and left + right in self.pairs
 
+    def opens_word(self, text: str, at: int) -> bool:
+        """Whether ``text[at]`` opens a word with the characters after it (地 of 地方 is no particle)."""
+        return any(text[at:at + n] in self.words for n in (2, 3)) if at + 1 < len(text) else False
+
     def joins(self, text: str, left: int, right: int) -> bool:
         """Whether the characters around ``text[left:right]`` make a word once it
         goes (``转`` + ``场``; ``酱`` + ``醅``... or three with a neighbour)."""

@@ -1,0 +1,54 @@
+"""Foreign spans: text judged against its own sentence, not the article.
+
+An injector pastes its ad at any character of someone else's sentence. What
+gives such a span away, whatever it sells, is how it sits there:
+
+- **another script, glued** (``script_cuts``): a run of ideographs inside an
+  English sentence, glued to one of its words with no space (``rowed鱼缸造景上门
+  布置 across the river``). English that quotes Chinese sets it apart (a
+  space, quotation marks, brackets, a comma); a run glued to a Latin letter
+  in a sentence that is otherwise English was pasted there.
+"""
+
+from __future__ import annotations
+
+import re
+
+# a run of ideographs (and the Chinese punctuation between them) at least
+# ``min_chars`` ideographs long is looked for in the rule; this is its shape
+_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff，、；：！？。·]*"
+                  r"[\u3400-\u9fff\uf900-\ufaff]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# an English sentence's end (a run is judged against the sentence it sits in)
+_EN_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def _english_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the English sentence holding ``text[start:end]``."""
+    lo = 0
+    for m in _EN_SENTENCE_END.finditer(text, 0, start):
+        lo = m.end()
+    m = _EN_SENTENCE_END.search(text, end)
+    return lo, m.end() if m else len(text)
+
+
+def script_cuts(text: str, min_chars: int, min_words: int) -> list[tuple[int, int]]:
+    """Runs of at least ``min_chars`` ideographs glued (no space) to a Latin
+    letter or digit of an English sentence: one holding at least
+    ``min_words`` English words and no other ideograph."""
+    if not _LATIN.search(text):
+        return []
+    out = []
+    for m in _RUN.finditer(text):
+        s, e = m.span()
+        glued = (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()) or (
+            e < len(text) and text[e].isascii() and text[e].isalnum())
+        if not glued or len(_IDEOGRAPH.findall(m.group())) < min_chars:
+            continue
+        lo, hi = _english_sentence(text, s, e)
+        rest = text[lo:s] + " " + text[e:hi]
+        if len(_ENGLISH_WORD.findall(rest)) >= min_words and not _IDEOGRAPH.search(rest):
+            out.append((s, e))
+    return out

@@ -1,0 +1,50 @@
+"""Spans foreign to their own sentence (crawler/cleaning/foreign.py), judged
+by how they sit there: cut to the character at their seams, kept where the
+sentence quotes them or is itself about them."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, RuleError, load_rules
+
+EN = "The ferryman has rowed across the river every dawn for thirty years, rarely missing a single morning."
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    return Cleaner(load_rules())
+
+
+def clean(cleaner, text):
+    result = cleaner.clean_blocks([{"type": "paragraph", "text": text}])
+    return (result.blocks[0]["text"] if result.blocks else ""), result.removed
+
+
+@pytest.mark.parametrize("ad", ["鱼缸造景上门布置", "宝宝满月酒席承办，每桌八百八"])
+@pytest.mark.parametrize("at", ["rowed", "river", "morning"])
+def test_ideographs_glued_to_a_word_of_an_english_sentence_go_to_the_character(cleaner, ad, at):
+    end = EN.index(at) + len(at)
+    text, removed = clean(cleaner, EN[:end] + ad + EN[end:])
+    assert text == EN
+    assert [(r["reason"], r["signal"], r["text"]) for r in removed] == [("promo", "foreign_script", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # quoted, set apart by spaces, brackets or a comma: English that names Chinese
+    "The sign above the door reads 欢迎光临 in bold red characters, as it has since the shop opened.",
+    "Her grandmother's recipe book, titled “家常菜谱”, has been in the family since the sixties.",
+    "The old word for a ferry crossing (渡口) still appears on every map of the river town.",
+    "Locals call the dish 红烧肉, and no family dinner in the village goes without it.",
+    # a short name glued to a word: below the run a paste needs
+    "Readers of the WeChat公众号 pages often share the stories with their friends.",
+    # a Chinese sentence with an English word glued in is not an English sentence
+    "他用iPhone手机拍下的这段短片，在全市中学生影像比赛中获得了一等奖。",
+])
+def test_chinese_set_apart_in_english_or_english_in_chinese_stays(cleaner, text):
+    assert clean(cleaner, text) == (text, [])
+
+
+def test_a_foreign_rule_names_a_known_place(tmp_path):
+    path = tmp_path / "x.toml"
+    path.write_text('[[rules]]\nname = "f"\nkind = "foreign"\nplace = "nowhere"\nreason = "promo"\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="place"):
+        load_rules([path])
