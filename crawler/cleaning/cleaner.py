@@ -56,7 +56,7 @@ class _Block:
     """
 
     __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened",
-                 "_brackets", "_english")
+                 "_passing", "_brackets", "_english")
 
     def __init__(self, block: dict):
         self.raw = block["text"]
@@ -70,6 +70,7 @@ class _Block:
         self._english = None
         self._hosts: dict[frozenset, list] = {}
         self._screened: dict[Screen, bool] = {}
+        self._passing: set[Screen] | None = None  # every screen the text passes, when known
 
     def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
         return unfold(self.raw, self.origin, start, end)
@@ -81,7 +82,9 @@ class _Block:
 
     def passes(self, screen: Screen) -> bool:
         """Whether the text holds one of the screen's literals (asked once per
-        screen: several rules share one)."""
+        screen: several rules share one; all at once by ``Cleaner._block_live``)."""
+        if self._passing is not None:
+            return screen in self._passing
         passed = self._screened.get(screen)
         if passed is None:
             passed = self._screened[screen] = screen(self.text)
@@ -553,7 +556,7 @@ class Cleaner:
                 out.append(block)
                 continue
             original = block["text"]
-            new, found = _clean_block(rules, live, article, i, block)
+            new, found = _clean_block(rules, self._block_live(article.blocks[i], live, rules), article, i, block)
             if not found:
                 out.append(block)
                 continue
@@ -582,6 +585,15 @@ class Cleaner:
         text = "\x00".join(b.text for i, b in enumerate(article.blocks) if todo is None or i in todo)
         verdicts = self._screens.verdicts(text)
         return [rule.screen is None or verdicts[rule.screen] for rule in rules]
+
+    def _block_live(self, block: _Block, live: list[bool], rules: list[Rule]) -> list[bool]:
+        """``live`` narrowed to what may find something in this block: one scan
+        of its text tells every screen's verdict (a rule whose screen fails finds
+        nothing), so most rules of a clean block are never called."""
+        if not self._screens.indexed:
+            return live
+        passing = block._passing = self._screens.passing(block.text)
+        return [may and (rule.screen is None or rule.screen in passing) for rule, may in zip(rules, live)]
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""

@@ -425,7 +425,7 @@ def _utf8(text: str) -> bytes:
 class Screens:
     """The verdicts of many screens on one text from one scan of it."""
 
-    __slots__ = ("screens", "_clauses", "_database", "_scratch")
+    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_holding", "_caseless")
 
     def __init__(self, screens, engine=hyperscan):
         """``screens``: ``Screen`` objects (repeats asked once); ``engine``: the
@@ -439,6 +439,14 @@ class Screens:
         self._clauses = [tuple(frozenset(numbers.setdefault((literal, screen.caseless), len(numbers))
                                          for literal in clause)
                                for clause in screen.clauses) for screen in self.screens]
+        # per literal, the screens holding it: a screen none of whose literals occur fails
+        holding: dict[int, set[int]] = {}
+        for index, clauses in enumerate(self._clauses):
+            for clause in clauses:
+                for number in clause:
+                    holding.setdefault(number, set()).add(index)
+        self._holding = {number: tuple(sorted(indexes)) for number, indexes in holding.items()}
+        self._caseless = frozenset(screen for screen in self.screens if screen.caseless)
         database = engine.Database(mode=engine.HS_MODE_BLOCK)
         # one report per literal is enough: which literals occur, not where; hyperscan's
         # caseless matching is for ASCII letters only, as a caseless screen's
@@ -448,13 +456,31 @@ class Screens:
                          elements=len(numbers), flags=flags, literal=True)
         self._database, self._scratch = database, engine.Scratch(database)
 
+    @property
+    def indexed(self) -> bool:
+        """Whether one scan answers for every screen (hyperscan is there)."""
+        return self._database is not None
+
     def verdicts(self, text: str) -> dict[Screen, bool]:
         """Per screen, whether ``text`` holds a literal of each of its clauses."""
+        passing = self.passing(text)
+        return {screen: screen in passing for screen in self.screens}
+
+    def passing(self, text: str) -> set[Screen]:
+        """The screens ``text`` passes. Only those holding a literal the scan
+        found are checked clause by clause: a clean text costs little more
+        than its scan, however many screens there are."""
         if self._database is None:
-            return {screen: screen(text) for screen in self.screens}
+            return {screen for screen in self.screens if screen(text)}
         found: set[int] = set()
         self._database.scan(_utf8(text), match_event_handler=lambda number, *_: found.add(number),
                             scratch=self._scratch)
-        twin = _CASE_TWIN.search(text) is not None
-        return {screen: (twin and screen.caseless) or all(not clause.isdisjoint(found) for clause in clauses)
-                for screen, clauses in zip(self.screens, self._clauses)}
+        candidates: set[int] = set()
+        for number in found:
+            candidates.update(self._holding[number])
+        screens, clauses = self.screens, self._clauses
+        passing = {screens[index] for index in candidates
+                   if all(not clause.isdisjoint(found) for clause in clauses[index])}
+        if self._caseless and _CASE_TWIN.search(text) is not None:
+            passing |= self._caseless
+        return passing
