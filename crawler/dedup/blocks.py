@@ -117,43 +117,57 @@ def _shingle_sets(norms: list[str], size: int):
     occur in another of the texts; a function giving a text's sorted distinct
     shingle hashes (asked only of the few texts that get a signature); and
     the (texts x texts) table of shingles each pair shares, or None when the
-    article is too large for it. One vectorised pass over all the texts."""
-    lengths = [len(n) for n in norms]
-    ends = np.cumsum(lengths)
+    article is too large for it. One vectorised pass over all the texts, in
+    array methods and ufuncs (NumPy's module-level wrappers cost a Python
+    call or two each, more than the work on an article's ~2,000 shingles)."""
+    count = len(norms)
+    lengths = np.array([len(n) for n in norms], dtype=np.intp)
     hashes = shingle_hashes("".join(norms), size)
-    owner = np.repeat(np.arange(len(norms)), lengths)[: len(hashes)]
-    inside = np.arange(len(hashes)) + size <= ends[owner]  # windows across two texts are not shingles
+    owner = np.arange(count).repeat(lengths)[: len(hashes)]
+    # windows across two texts are not shingles
+    inside = np.less_equal(np.arange(size, len(hashes) + size), np.add.accumulate(lengths).take(owner))
     hashes, owner = hashes[inside], owner[inside]
     # One plain sort of (shingle, text) keys: the hash with its low bits replaced by
     # the text's number (cheaper than a stable argsort of the hashes and the gathers
     # after it). Two shingles whose hashes differ only in those bits count as one
     # here (odds ~1e-11 an article); signatures read the full hashes (shingles_of).
-    bits = max(1, (len(norms) - 1).bit_length())
-    low = _U64((1 << bits) - 1)
-    keys = np.sort((hashes & ~low) | owner.astype(_U64))
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # each shingle once per text
+    low = _U64((1 << max(1, (count - 1).bit_length())) - 1)
+    keys = np.bitwise_or(hashes & ~low, owner.astype(_U64))
+    keys.sort()
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    keys = keys[new]  # each shingle once per text
     shingle = keys & ~low
-    same = shingle[1:] == shingle[:-1]
+    same = np.equal(shingle[1:], shingle[:-1])
     repeated = np.zeros(len(keys), dtype=bool)
-    repeated[1:] |= same
+    repeated[1:] = same
     repeated[:-1] |= same
     owners = (keys & low).astype(np.intp)
     shared_owner = owners[repeated]
-    shared = np.bincount(shared_owner, minlength=len(norms))
-    sizes = np.bincount(owners, minlength=len(norms)).astype(float)
+    shared = np.bincount(shared_owner, minlength=count)
+    sizes = np.bincount(owners, minlength=count).astype(float)
 
     def shingles_of(i: int) -> np.ndarray:
         return sorted_distinct(hashes[owner == i])
 
+    # no text shares half its shingles with the others: no pair can (the table is not
+    # built, and its size need not be known when it would fit: a column or more a shared key)
+    none_half = not np.greater_equal(shared, 0.5 * sizes).any()
+    if none_half and count * len(shared_owner) <= _MAX_PAIR_CELLS:
+        return sizes, shingles_of, shared, np.zeros((count, count), dtype=np.float32)
     # each shingle found in several texts is a column; texts x columns, times its transpose
     shared_hashes = shingle[repeated]
-    column = np.cumsum(np.concatenate(([True], shared_hashes[1:] != shared_hashes[:-1]))) - 1
+    starts = np.empty(len(shared_hashes), dtype=bool)
+    starts[:1] = True
+    np.not_equal(shared_hashes[1:], shared_hashes[:-1], out=starts[1:])
+    column = np.add.accumulate(starts) - 1
     columns = int(column[-1]) + 1 if len(column) else 0
-    if len(norms) * columns > _MAX_PAIR_CELLS:
+    if count * columns > _MAX_PAIR_CELLS:
         return sizes, shingles_of, shared, None
-    if not (shared >= 0.5 * sizes).any():  # no text shares half its shingles with the others: no pair can
-        return sizes, shingles_of, shared, np.zeros((len(norms), len(norms)), dtype=np.float32)
-    incidence = np.zeros((len(norms), columns), dtype=np.float32)  # float32: exact counts below 2**24
+    if none_half:
+        return sizes, shingles_of, shared, np.zeros((count, count), dtype=np.float32)
+    incidence = np.zeros((count, columns), dtype=np.float32)  # float32: exact counts below 2**24
     incidence[shared_owner, column] = 1.0
     pairs = incidence @ incidence.T
     np.fill_diagonal(pairs, 0.0)

@@ -18,6 +18,9 @@ reaches an index.
 
 from __future__ import annotations
 
+from array import array
+from itertools import accumulate, chain
+
 import numpy as np
 import rensa
 
@@ -26,6 +29,7 @@ from crawler.dedup.text import normalize, shingle_set
 _U64 = np.uint64
 _DIGESTS = rensa.RMinHash.digest_matrix_from_flat_token_hashes
 FAMILY = f"rensa-rminhash-v{rensa.RMinHash.ALGORITHM_VERSION}"
+_U32 = next(code for code in "IL" if array(code).itemsize == 4)  # array's unsigned 32-bit type code
 
 
 class MinHasher:
@@ -53,16 +57,19 @@ class MinHasher:
 
     def signatures(self, hash_sets: list[np.ndarray]) -> np.ndarray:
         """Signatures of many shingle sets (none empty), shape (len, num_perm):
-        one call into rensa for all of them."""
+        one call into rensa for all of them. (Offsets and values pass through
+        Python lists and ``array``: NumPy's cumsum, diff and array of a list
+        each cost more than rensa's digests of an article.)"""
         if not hash_sets:
             return np.empty((0, self.num_perm), dtype=np.uint32)
-        offsets = np.zeros(len(hash_sets) + 1, dtype=_U64)
-        np.cumsum([len(h) for h in hash_sets], out=offsets[1:])
-        if not np.diff(offsets).all():
+        sizes = [len(h) for h in hash_sets]
+        if not all(sizes):
             raise ValueError("no shingles: an empty text has no signature")
+        offsets = np.array([0, *accumulate(sizes)], dtype=_U64)
         flat = hash_sets[0] if len(hash_sets) == 1 else np.concatenate(hash_sets)
-        digests = _DIGESTS(np.ascontiguousarray(flat, dtype=_U64), offsets, self.num_perm, self.seed)
-        return np.array(digests.to_rows(), dtype=np.uint32)
+        rows = _DIGESTS(np.ascontiguousarray(flat, dtype=_U64), offsets, self.num_perm, self.seed).to_rows()
+        values = array(_U32, rows[0] if len(rows) == 1 else chain.from_iterable(rows))  # OverflowError beyond 32 bits
+        return np.frombuffer(values, dtype=np.uint32).reshape(len(rows), self.num_perm)
 
     def text_signature(self, text: str) -> np.ndarray | None:
         """Signature of a raw text, or None when it has no letters or digits."""

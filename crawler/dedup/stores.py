@@ -32,9 +32,14 @@ INDEX_FILE = "index.sqlite3"
 
 
 class MemoryStore:
+    """Band rows in a dictionary; URLs in a list and packed signatures in one
+    matrix (grown by doubling), so that a check's candidates are one fancy
+    index, not a Python object per candidate."""
+
     def __init__(self):
         self.meta: dict[str, str] = {}
-        self.docs: list[tuple[str, bytes]] = []
+        self.urls: list[str] = []
+        self.signatures = np.empty((0, 0), dtype="<u2")  # rows beyond len(urls): room to grow
         self.bands: dict[int, list[int]] = defaultdict(list)
 
     def read_meta(self) -> dict[str, str]:
@@ -49,24 +54,34 @@ class MemoryStore:
         return body(self)
 
     def candidates(self, keys: list[int]) -> Candidates:
-        ids = sorted({doc for key in keys for doc in self.bands.get(key, ())})
-        return Candidates.from_rows([(i, *self.docs[i]) for i in ids])
+        found = [ids for key in keys if (ids := self.bands.get(key))]
+        ids = sorted(set().union(*found)) if len(found) > 1 else found[0] if found else []
+        urls = np.empty(len(ids), dtype=object)
+        urls[:] = [self.urls[i] for i in ids]
+        return Candidates(self.signatures[ids], urls)
 
     def add(self, url: str, signature: bytes, keys: list[int]) -> None:
-        self.docs.append((url, signature))
+        doc = len(self.urls)
+        if doc == len(self.signatures):
+            grown = np.empty((max(16, 2 * doc), len(signature) // 2), dtype="<u2")
+            grown[:doc] = self.signatures[:doc] if doc else 0
+            self.signatures = grown
+        self.signatures[doc] = np.frombuffer(signature, dtype="<u2")
+        self.urls.append(url)
         for key in keys:
-            self.bands[key].append(len(self.docs) - 1)
+            self.bands[key].append(doc)
 
     def add_many(self, rows) -> None:
         for url, signature, keys in rows:
             self.add(url, signature, keys)
 
     def count(self) -> int:
-        return len(self.docs)
+        return len(self.urls)
 
     def clear(self) -> None:
         self.meta.clear()
-        self.docs.clear()
+        self.urls.clear()
+        self.signatures = np.empty((0, 0), dtype="<u2")
         self.bands.clear()
 
     def flush(self) -> None:

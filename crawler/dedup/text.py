@@ -107,11 +107,14 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return _mix64(x)
 
 
+_MIX1, _MIX2 = _U64(0xBF58476D1CE4E5B9), _U64(0x94D049BB133111EB)
+
+
 def _mix64(x):
     x = x ^ (x >> _U64(30))
-    x = x * _U64(0xBF58476D1CE4E5B9)
+    x = x * _MIX1
     x = x ^ (x >> _U64(27))
-    x = x * _U64(0x94D049BB133111EB)
+    x = x * _MIX2
     return x ^ (x >> _U64(31))
 
 
@@ -142,10 +145,22 @@ def _shingle_hashes(norm: str, size: int) -> np.ndarray:
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(_U64)
     width = min(size, len(codes))
     count = len(codes) - width + 1
-    acc = np.zeros(count, dtype=_U64)
-    for offset in range(width):  # loop over the n-gram width, not the shingles (arrays: wrapping, no warning)
-        acc = acc * _FNV_PRIME + codes[offset : offset + count]
-    return mix64(acc)
+    acc = codes[:count].copy()
+    for offset in range(1, width):  # loop over the n-gram width, not the shingles (arrays: wrapping, no warning)
+        np.multiply(acc, _FNV_PRIME, out=acc)
+        np.add(acc, codes[offset : offset + count], out=acc)
+    return _mix64_inplace(acc)
+
+
+def _mix64_inplace(x: np.ndarray) -> np.ndarray:
+    """``_mix64`` of an array, written over it (one temporary array, not five)."""
+    shifted = np.empty_like(x)
+    for shift, factor in ((30, _MIX1), (27, _MIX2), (31, None)):
+        np.right_shift(x, _U64(shift), out=shifted)
+        np.bitwise_xor(x, shifted, out=x)
+        if factor is not None:
+            np.multiply(x, factor, out=x)
+    return x
 
 
 def sorted_distinct(values: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
@@ -80,6 +81,8 @@ class LanguageDetector:
         self._absorbing = [(i, index[s.absorbs], s.absorb_share) for i, s in enumerate(rules.scripts)
                            if s.absorbs and s.absorbs in index]
         self._tags = _script_tags(rules.scripts)
+        # the same as numbers (0: no script), for arrays of code points
+        self._tag_numbers = np.array([ord(tag) if tag else 0 for tag in self._tags], dtype=np.uint16)
         # per script: its guess when it is the only one in a text long enough (None: the
         # script counts words, or tells no language alone, or weighs nothing)
         self._sure = [Guess(s.lang, True, s.languages(rules.aliases), "script")
@@ -90,8 +93,14 @@ class LanguageDetector:
     def guess(self, text: str, block_type: str | None = None) -> Guess:
         if block_type in self.rules.neutral_types:
             return _NEUTRAL
-        sample = _language_only(_window(text, self.rules.scan_chars))
-        counts = self._script_counts(sample)
+        sample = self._sample(text)
+        return self._guess(sample, self._script_counts(sample))
+
+    def _sample(self, text: str) -> str:
+        """What of a text is read: its head, middle and tail, addresses left out."""
+        return _language_only(_window(text, self.rules.scan_chars))
+
+    def _guess(self, sample: str, counts: dict[int, int]) -> Guess:
         if not counts:
             return _NOTHING
         if len(counts) == 1:  # one script: what the steps below come to when it tells the language alone
@@ -135,6 +144,25 @@ class LanguageDetector:
             for i, script in enumerate(self._scripts):  # beyond the table: left as it was
                 if any(lo <= code <= hi for lo, hi in script.ranges):
                     counts[i] = counts.get(i, 0) + tags.count(tag)
+        return counts
+
+    def _all_script_counts(self, samples: list[str]) -> list[dict[int, int]]:
+        """``_script_counts`` of each sample, for them all in a few array
+        operations (~3x less than a translation of each, on Chinese text):
+        their code points looked up in a table of script numbers and counted
+        by (sample, script). Samples holding characters beyond the table
+        (emoji) are counted one by one."""
+        codes = np.frombuffer("".join(samples).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        if np.maximum.reduce(codes, initial=0) >= _TABLE_SIZE:
+            return [self._script_counts(sample) for sample in samples]
+        columns = len(self._scripts) + 1  # column 0: no script
+        rows = len(samples)
+        cells = np.bincount(np.arange(0, rows * columns, columns).repeat([len(s) for s in samples])
+                            + self._tag_numbers.take(codes), minlength=rows * columns).reshape(rows, columns)[:, 1:]
+        counts: list[dict[int, int]] = [{} for _ in samples]
+        where = np.nonzero(cells)
+        for row, script, count in zip(*(part.tolist() for part in (*where, cells[where]))):
+            counts[row][script] = count
         return counts
 
     def _short(self, counts: dict[int, int], units: dict[int, float]) -> Guess:
@@ -213,7 +241,11 @@ class LanguageDetector:
         block (a heading looks forward first, other blocks back), then the
         article's main language, when the block's script allows it.
         """
-        guesses = [self.guess(block.get("text") or "", block.get("type")) for block in blocks]
+        neutral = self.rules.neutral_types
+        samples = {i: self._sample(block.get("text") or "") for i, block in enumerate(blocks)
+                   if block.get("type") not in neutral}
+        counts = dict(zip(samples, self._all_script_counts(list(samples.values()))))
+        guesses = [self._guess(samples[i], counts[i]) if i in samples else _NEUTRAL for i in range(len(blocks))]
         sure = [g.lang if g.sure and g.lang != UNDETERMINED else None for g in guesses]
         previous, following = _nearest(sure), _nearest(sure[::-1])[::-1]
         main = _main_language(blocks, sure)
