@@ -116,6 +116,33 @@ def test_traditional_spaced_and_radical_forms_are_matched_and_cut_whole(spam):
     assert "".join(x["text"] for x in r.removed) == spam
 
 
+@pytest.mark.parametrize("spam", [
+    "配❤️资", "時\u0332時\u0332彩", "🅿🅺10", "网\u200e贷口子", "贷💰款💰口💰子", "杠‧杆‧炒‧股", "真⇨人⇨荷⇨官",
+])
+def test_symbols_marks_and_look_alike_letters_of_any_class_are_folded_and_cut_whole(spam):
+    # the cut takes the combining marks after its last character (時\u0332時\u0332彩\u0332)
+    text = f"这座图书馆去年完成了翻修，二楼新设了{spam}自习区和儿童阅读角。"
+    r = clean(text)
+    assert kept(r) == ["这座图书馆去年完成了翻修，二楼新设了自习区和儿童阅读角。"]
+    assert "".join(x["text"] for x in r.removed) == spam
+
+
+def test_a_latin_word_spelt_with_cyrillic_letters_meets_the_english_rules():
+    r = clean("The museum opened a new onl\u0456ne c\u0430s\u0456no wing last spring.")
+    assert kept(r) == ["The museum opened a new wing last spring."]
+
+
+@pytest.mark.parametrize("text", [
+    "这条线路从北京→天津→济南，全程不到三个小时。",
+    "明天的天气：晴☀转多云☁，最高气温二十六度。",
+    "展厅按朝代分区：秦汉·魏晋·隋唐·宋元，每区都有讲解员。",
+    "The conference was held in Москва, and the papers were later printed in Αθήνα.",
+    "证监会再次提示投资者，场外配资不受法律保护，切勿参与。",
+])
+def test_symbols_between_words_and_other_alphabets_in_prose_are_kept(text):
+    assert clean(text).removed == []
+
+
 def test_traditional_news_keeps_its_words():
     # the exemptions see the folded view too: 證監會/查處/非法 are 证监会/查处/非法
     news = "證監會近日查處多起非法配資案件，提醒投資者遠離場外配資平台。"

@@ -345,3 +345,22 @@ def test_a_text_without_a_character_folding_can_take_is_its_own_view():
             assert _MAY_FOLD.search(ch), hex(code)
     assert fold("配-资平台，正规配资") == ("配资平台，正规配资", [0, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     assert fold("他在河边修好了一台旧水车。") == ("他在河边修好了一台旧水车。", None)
+
+
+@pytest.mark.parametrize("text, view", [
+    ("配❤\ufe0f资平台", "配资平台"),
+    ("網\u200e貸", "网贷"),
+    ("🅱🅴🆃 ⒝⒠⒯ ᴄᴀꜱɪɴᴏ", "BET bet casino"),
+    ("c.a.s.i.n.o 真钱", "casino 真钱"),
+    ("onl\u0456ne", "online"),
+    ("Москва и Αθήνα", "Москва и Αθήνα"),  # no ASCII letter in the word: its own alphabet
+    ("北京→天津，晴☀转多云", "北京天津，晴转多云"),  # two words joined: no punctuation of prose goes
+    ("分配，资金；股票、基金", "分配，资金；股票、基金"),
+    ("U.S. and e.g. stay", "U.S. and e.g. stay"),
+])
+def test_the_folded_view_drops_symbols_of_any_class_and_maps_look_alikes(text, view):
+    folded, origin = fold(text)
+    assert folded == view
+    if origin is not None:  # each character of the view comes from a later place of the text than the last
+        assert len(origin) == len(folded) + 1 and origin == sorted(set(origin)) and origin[-1] == len(text)
+

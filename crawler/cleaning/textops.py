@@ -9,6 +9,7 @@ straddle one shrink).
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from importlib import resources
@@ -18,47 +19,42 @@ _CJK_RANGES = (
     (0x3040, 0x30FF),  # kana: Japanese text glues like Chinese
 )
 _SPACES = " \t\u3000\u00a0"
-# invisible characters spam puts between the letters of a word (配\u200b资); a
-# cut takes those at its edges, and matching never sees them (``fold``)
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-# symbols spam puts between the characters of a term (配-资, 股·票, 网/贷, 百＊家＊乐)
-_INSERTED = r"[ \u3000\u00a0]*[-_*~·•・.|｜/／＊～~\\+＋#＃^丨]+[ \u3000\u00a0]*|[ \u3000\u00a0]+"
-_FOLDABLE = re.compile(
-    f"[{ZERO_WIDTH}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
-    f"|(?<=[\u3400-\u9fff])(?:{_INSERTED})(?=[\u3400-\u9fff])"
-)
-# every character a match of _FOLDABLE can hold: a text with none (most Chinese
-# prose) is its own view, told by one bitmap scan (~1 us a block; _FOLDABLE's
-# look-behind, tried at each position, ~30 us)
-_MAY_FOLD = re.compile(
-    f"[{ZERO_WIDTH}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
-    "|[" + "".join(map(re.escape, " \u3000\u00a0-_*~·•・.|｜/／＊～~\\+＋#＃^丨")) + "]"
-)
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
-def _char_table() -> dict[int, str]:
-    """One character for another of the same length: the forms a term takes to
-    slip past a lexicon. Compatibility forms (Kangxi and CJK radicals,
-    compatibility ideographs, circled and mathematical letters: ⽹贷, 𝐜𝐚𝐬𝐢𝐧𝐨)
-    as Unicode's NFKC maps them; traditional characters as simplified, by
-    OpenCC's character table (its first candidate: 乾 stays a possible 乾)."""
-    table: dict[int, str] = {}
-    for lo, hi in ((0x2460, 0x24FF), (0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x1D400, 0x1D7FF),
-                   (0x1F130, 0x1F189), (0x2F800, 0x2FA1F)):
-        for code in range(lo, hi + 1):
-            norm = unicodedata.normalize("NFKC", chr(code))
-            if len(norm) == 1 and norm != chr(code):
-                table[code] = norm
-    data = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
-    for line in data.read_text(encoding="utf-8").splitlines():
-        trad, _, simplified = line.partition("\t")
-        first = simplified.split(" ")[0]
-        if len(trad) == 1 and len(first) == 1 and first != trad:
-            table[ord(trad)] = first
-    return table
+def is_space(ch: str) -> bool:
+    return ch in _SPACES
 
 
-CHAR_TABLE = _char_table()
+# invisible characters spam puts between the letters of a word (配\u200b资,
+# 网\u200e贷): zero-width, bidi and invisible-operator marks, variation
+# selectors; a cut takes those at its edges, and matching never sees them (``fold``)
+ZERO_WIDTH = ("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e"
+              + "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2061, 0x2065), *range(0x2066, 0x206A),
+                                *range(0xFE00, 0xFE10)])))
+# combining marks (時\u0332時\u0332彩, keycaps 时⃣): matching never sees them,
+# and a cut ending before one takes it (it belongs to the character before)
+_COMBINING_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+COMBINING = "".join(chr(c) for lo, hi in _COMBINING_RANGES for c in range(lo, hi + 1))
+# what is not taken for a disguise between the characters of a term: the
+# marks that end a clause or a sentence, the Chinese dash (——), quotes and
+# brackets (not in the classes below), a few ASCII marks of prose (50%, R&D,
+# a@b), and plus signs, which spam reads as a word (➕微, +V: 加, "add")
+_PROSE_MARKS = set("，。、；：！？…‥,;:!?\"'%&@＂＇％＆＠｡､︰﹐﹑﹒﹔﹕﹖﹗—―⸺⸻+＋➕✚﹢")
+# symbols spam puts between the characters of a term, of any class: dashes,
+# dots, stars, arrows, hearts, emoji, operators, spaces (配-资, 股·票, 配❤资,
+# 贷💰款, 真⇨人, 杠‧杆); with the invisible characters and combining marks a
+# symbol may carry (❤\ufe0f)
+_SEPARATOR_CATEGORIES = {"So", "Sm", "Sk", "Sc", "Pd", "Pc", "Po", "Zs"}
+
+
+def _separators() -> list[int]:
+    codes = [c for c in [*range(0x20, 0x3400), *range(0xA000, 0x10000), *range(0x1F000, 0x1FB00)]
+             if unicodedata.category(chr(c)) in _SEPARATOR_CATEGORIES and chr(c) not in _PROSE_MARKS
+             and not 0xD800 <= c < 0xE000]
+    return sorted(set(codes) | {ord("丨")} | set(map(ord, ZERO_WIDTH + COMBINING)))
 
 
 def _class_of(codes) -> str:
@@ -76,6 +72,104 @@ def _class_of(codes) -> str:
     return "[" + "".join(parts) + "]"
 
 
+# Unicode names of look-alike letters and digits no NFKC form maps: 🅱 (NEGATIVE
+# SQUARED LATIN CAPITAL LETTER B), 🇧, ᴄ (LATIN LETTER SMALL CAPITAL C), ❶;
+# and NFKC forms that wrap one letter or digit in marks: ⒝ is "(b)", ⒈ "1."
+_NAMED = re.compile(r"(?:LATIN (?:CAPITAL |SMALL )?LETTER (SMALL CAPITAL )?|REGIONAL INDICATOR SYMBOL LETTER )"
+                    r"([A-Z])$|DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$")
+_DIGITS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+_WRAPPED = re.compile(r"[(]?([A-Za-z0-9])[).]?")
+# blocks of compatibility and look-alike forms: enclosed and parenthesised
+# alphanumerics, Kangxi and CJK radicals, compatibility ideographs, letter-like
+# symbols, super- and subscripts, phonetic and IPA letters (small capitals),
+# mathematical letters, dingbat digits, enclosed supplement (🅰, 🇦)
+_LOOKALIKE_BLOCKS = ((0x0250, 0x02AF), (0x1D00, 0x1DBF), (0x2070, 0x209F), (0x2100, 0x214F), (0x2460, 0x24FF),
+                     (0x2776, 0x2793), (0x2E80, 0x2FDF), (0xA720, 0xA7FF), (0xF900, 0xFAFF), (0x1D400, 0x1D7FF),
+                     (0x1F100, 0x1F1FF), (0x2F800, 0x2FA1F))
+
+
+def _lookalike(ch: str) -> str | None:
+    """The one character ``ch`` stands for, if it is a compatibility or look-alike form."""
+    norm = unicodedata.normalize("NFKC", ch)
+    if len(norm) == 1 and norm != ch:
+        return norm
+    wrapped = _WRAPPED.fullmatch(norm)
+    if wrapped and norm != ch:
+        return wrapped.group(1)
+    named = _NAMED.search(unicodedata.name(ch, ""))
+    if named is None:
+        return None
+    if named.group(3):
+        return str(_DIGITS.index(named.group(3)))
+    return named.group(2).lower() if named.group(1) or "SMALL" in named.group(0) else named.group(2)
+
+
+def _char_table() -> dict[int, str]:
+    """One character for another of the same length: the forms a term takes to
+    slip past a lexicon. Compatibility and look-alike forms (Kangxi and CJK
+    radicals, compatibility ideographs, circled, squared, parenthesised,
+    small-capital and mathematical letters: ⽹贷, 𝐜𝐚𝐬𝐢𝐧𝐨, 🅱🅴🆃, ᴄᴀꜱɪɴᴏ, ⒝⒠⒯) by
+    ``_lookalike``; traditional characters as simplified, by OpenCC's character
+    table (its first candidate: 乾 stays a possible 乾)."""
+    table: dict[int, str] = {}
+    for lo, hi in _LOOKALIKE_BLOCKS:
+        for code in range(lo, hi + 1):
+            if unicodedata.category(chr(code)) != "Mn":
+                found = _lookalike(chr(code))
+                if found is not None:
+                    table[code] = found
+    data = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    for line in data.read_text(encoding="utf-8").splitlines():
+        trad, _, simplified = line.partition("\t")
+        first = simplified.split(" ")[0]
+        if len(trad) == 1 and len(first) == 1 and first != trad:
+            table[ord(trad)] = first
+    return table
+
+
+def _homoglyphs() -> dict[int, str]:
+    """Letters of other alphabets that look like one ASCII letter or digit
+    (Cyrillic а, Greek ο, Armenian օ...), by Unicode's confusables data
+    (UTS #39, as the confusable_homoglyphs package ships it)."""
+    data = json.loads((resources.files("confusable_homoglyphs") / "confusables.json").read_text(encoding="utf-8"))
+    table: dict[int, str] = {}
+    for ascii_char, forms in data.items():
+        if len(ascii_char) != 1 or not (ascii_char.isascii() and ascii_char.isalnum()):
+            continue
+        for form in forms:
+            ch = form["c"]
+            if (len(ch) == 1 and not ch.isascii() and unicodedata.category(ch).startswith("L")
+                    and not is_cjk(ch) and ord(ch) not in CHAR_TABLE):
+                table.setdefault(ord(ch), ascii_char)
+    return table
+
+
+CHAR_TABLE = _char_table()
+HOMOGLYPHS = _homoglyphs()
+_HOMOGLYPH_CLASS = _class_of(c for c in HOMOGLYPHS if c <= 0xFFFF)
+# a word of Latin letters spelt with look-alikes of other alphabets (саsino,
+# рауdау): mapped only when it holds an ASCII letter too, so that Russian or
+# Greek words (Москва, Αθήνα) keep their letters
+_MAY_MIX = re.compile(_HOMOGLYPH_CLASS)
+_MIXED_WORD = re.compile("(?:[A-Za-z]|" + _HOMOGLYPH_CLASS + ")+")
+
+_CJK_CLASS = "[\u3400-\u9fff]"
+_SEPARATOR_CLASS = _class_of(_separators())
+_FOLDABLE = re.compile(
+    f"[{ZERO_WIDTH}{COMBINING}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
+    f"|(?<={_CJK_CLASS}){_SEPARATOR_CLASS}{{1,8}}(?={_CJK_CLASS})"
+)
+# every character a match of _FOLDABLE can hold: a text with none (most Chinese
+# prose) is its own view, told by one bitmap scan (~1 us a block; _FOLDABLE's
+# look-behind, tried at each position, ~30 us)
+_MAY_FOLD = re.compile(_class_of(c for c in _separators() if c <= 0xFFFF)[:-1]
+                       + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]|[\U0001f000-\U0001faff]")
+# a Latin word spelt out with a mark between its letters (c.a.s.i.n.o,
+# b-e-t, s l o t): four letters or more, the same mark each time
+_SPELLED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?P<mark>[ .\-_*·•/|+~]{1,3})[A-Za-z](?:(?P=mark)[A-Za-z]){2,}"
+                      r"(?![A-Za-z0-9])")
+_SPELLED_MARK = re.compile(r"[^A-Za-z]+")
+
 # a class of BMP characters compiles to a bitmap (one test a character); one
 # holding astral characters to a list of ranges (a test per range): those are
 # looked for apart, as any astral character at all
@@ -90,48 +184,63 @@ _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\]】》]*|\.(?=\s|$|[\u3400-\u9fff（【〔「『“]|[A-Z][a-z])[”’\"')\]]*|\n")
 
 
-def is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
-
-
-def is_space(ch: str) -> bool:
-    return ch in _SPACES
-
-
 def fold(text: str) -> tuple[str, list[int] | None]:
     """The text rules match on, and where each of its characters comes from.
 
     Spam disguises its words so that a literal pattern misses them: invisible
-    characters between letters (``配\u200b资``), full-width letters and digits
-    (``ｖｘ：ｐｚ８８``, ``ｗｗｗ．ｘ．ｃｏｍ``), spaces or symbols between
-    ideographs (``配 资 平 台``, ``配-资``, ``股·票``, ``网/贷``; Chinese puts
-    none there), traditional characters (``配資``), radicals and compatibility
-    forms (``⽹贷``). The folded view drops the invisible characters and what
-    stands between two ideographs, narrows full-width letters, digits and
-    ``．＠＿``, and maps characters by ``CHAR_TABLE`` (one for one); CJK
-    punctuation stays as it is. Returns ``(view, origin)`` where ``origin[i]``
+    characters and combining marks between letters (``配\u200b资``,
+    ``時\u0332時\u0332彩``), full-width letters and digits (``ｖｘ：ｐｚ８８``,
+    ``ｗｗｗ．ｘ．ｃｏｍ``), spaces or symbols of any class between ideographs
+    (``配 资 平 台``, ``配-资``, ``股·票``, ``配❤资``, ``贷💰款``; Chinese puts
+    none there), traditional characters (``配資``), radicals, compatibility and
+    look-alike forms (``⽹贷``, ``🅱🅴🆃``, ``ᴄᴀꜱɪɴᴏ``), Latin words spelt with
+    letters of other alphabets (``cаsino`` with a Cyrillic а) or spelt out
+    (``c.a.s.i.n.o``). The folded view maps characters one for one
+    (``CHAR_TABLE``; ``HOMOGLYPHS`` inside a word that holds ASCII letters),
+    drops the invisible characters, the combining marks, what stands between
+    two ideographs and the marks of a spelt-out word, and narrows full-width
+    letters, digits and ``．＠＿``; the marks of prose (CJK punctuation, quotes,
+    brackets) stay as they are. Returns ``(view, origin)`` where ``origin[i]``
     is the offset in ``text`` of ``view[i]`` (plus one entry for the end), or
     ``(view, None)`` when the view has the text's offsets.
     """
     if _MAPPED.search(text):
         text = text.translate(CHAR_TABLE)
-    if not _MAY_FOLD.search(text) or not _FOLDABLE.search(text):
+    if _MAY_MIX.search(text):
+        text = _MIXED_WORD.sub(_unmix, text)
+    if not _MAY_FOLD.search(text):
         return text, None
+    edits = [(m.start(), m.end()) for m in _FOLDABLE.finditer(text)]
+    if " " in text or "." in text or "-" in text or "_" in text:  # the marks a spelt-out word is mostly written with
+        edits += _spelled_marks(text)
+    if not edits:
+        return text, None
+    edits.sort()
     view: list[str] = []
     origin: list[int] = []
     pos = 0
-    for m in _FOLDABLE.finditer(text):
-        view.append(text[pos:m.start()])
-        origin.extend(range(pos, m.start()))
-        ch = m.group()
+    for start, end in edits:
+        view.append(text[pos:start])
+        origin.extend(range(pos, start))
+        ch = text[start:end]
         if len(ch) == 1 and "\uff01" <= ch <= "\uff5e" and ch not in "＊｜／＋＃～":
             view.append(chr(ord(ch) - 0xFEE0))
-            origin.append(m.start())
-        pos = m.end()
+            origin.append(start)
+        pos = end
     view.append(text[pos:])
     origin.extend(range(pos, len(text) + 1))
     return "".join(view), origin
+
+
+def _unmix(m: re.Match) -> str:
+    word = m.group()
+    return word.translate(HOMOGLYPHS) if any("A" <= ch <= "z" and ch.isalpha() for ch in word) else word
+
+
+def _spelled_marks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the marks between the letters of each spelt-out word."""
+    return [(m.start(), m.end()) for word in _SPELLED.finditer(text)
+            for m in _SPELLED_MARK.finditer(text, word.start(), word.end())]
 
 
 def unfold(text: str, origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
@@ -141,7 +250,7 @@ def unfold(text: str, origin: list[int] | None, start: int, end: int) -> tuple[i
         start, end = origin[start], (origin[end - 1] + 1 if end > start else origin[start])
     while start > 0 and text[start - 1] in ZERO_WIDTH:
         start -= 1
-    while end < len(text) and text[end] in ZERO_WIDTH:
+    while end < len(text) and (text[end] in ZERO_WIDTH or text[end] in COMBINING):
         end += 1
     return start, end
 
