@@ -39,6 +39,28 @@ def test_an_offer_pasted_inside_a_sentence_goes(host, ad):
     assert removed == [("offer_span", ad)]
 
 
+@pytest.mark.parametrize("host, ad", [
+    # one strong mark (包教包会, 上门回收), glued inside a clause of a sentence that says nothing of trade
+    ("山区的孩子上学要走一个多小时的{}山路，家长们每天都要接送。", "考证培训包教包会"),
+    ("老木匠开始修补{}谷仓的门板，一锤一钉都不马虎。", "二手钢琴上门回收"),
+])
+def test_an_offer_of_one_strong_mark_glued_into_a_sentence_about_something_else_goes(host, ad):
+    kept, removed = clean(host.format(ad))
+    assert kept == [host.format("")]
+    assert removed == [("offer_span", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # one strong mark in a sentence about trade: a shop, its buyers, its event
+    "今年春节前，不少商场推出以旧换新活动，家电销量明显上升。",
+    "二手书店老板说，店里的旧书低价出售，很多大学生周末专程来淘书。",
+    # too short to name a trade, and bound by the host's 的
+    "这个冬天，他报名参加了厨师培训，包学包会的承诺让他心里踏实。",
+])
+def test_one_strong_mark_in_a_sentence_about_trade_stays(text):
+    assert clean(text) == ([text], [])
+
+
 @pytest.mark.parametrize("text", [
     # the span would be what the host's 的 qualifies, or hold its narrative words
     "社区食堂的午餐套餐十二元，两荤一素，老人还能再打九折。",

@@ -356,7 +356,8 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     if rule.screen is not None and not block.passes(rule.screen):
         return []
     found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text, start)
-    if sum(a.weight for a in found) < p["min_weight"] - line:
+    floor = p["min_weight"] - line if line or p["lone_weight"] is None else min(p["lone_weight"], p["min_weight"])
+    if sum(a.weight for a in found) < floor:
         return []  # (a line of one strong mark may do: offers.is_offer_line)
     if line:
         blocks = article.blocks
@@ -368,7 +369,8 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     if offers.line_shaped(text, p["max_chars"]):
         return []  # a line: the line rule's to judge whole
     params = spans.Params(p["window"], p["max_gap"], p["min_weight"], p["edge_weight"])
-    cuts = offers.span_cuts(text, found, block.sentences(), params, spans.lexicon(), c["unless"])
+    lone = None if p["lone_weight"] is None else offers.Lone(p["lone_weight"], p["lone_chars"], c["unless_lone"])
+    cuts = offers.span_cuts(text, found, block.sentences(), params, spans.lexicon(), c["unless"], lone)
     skip = c["skip"]
     return [(s, e, signal) for s, e, signal in cuts if skip is None or not skip.search(text, s, e)]
 

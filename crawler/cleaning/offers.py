@@ -34,6 +34,7 @@ Where it sits tells the rest:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from crawler.cleaning import spans
 from crawler.cleaning.textops import is_cjk, sentence_at
@@ -120,14 +121,25 @@ def _best_span(text: str, start: int, end: int, lo: int, hi: int, window: int, w
     return best
 
 
+@dataclass(frozen=True)
+class Lone:
+    """When one strong mark may do (``span_cuts``): its seams tell the paste,
+    the span is long enough to name a trade and its sentence is not about trade."""
+
+    weight: int  # the marks such a span needs
+    min_chars: int  # the ideographs it must hold, its trade named
+    unless: re.Pattern | None  # the host's words of trade, looked for in the rest of the sentence
+
+
 def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params, words: spans.Lexicon,
-              unless: re.Pattern | None = None) -> list[tuple[int, int, str]]:
+              unless: re.Pattern | None = None, lone: Lone | None = None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the ads pasted inside the sentences of one block."""
     out = []
+    floor = params.min_weight - 1 if lone is None else min(lone.weight, params.min_weight - 1)
     for cluster in spans.clusters(found, bounds, params.max_gap):
         heft = spans.weight(cluster)
         # a word break is evidence enough for one mark less (checked again on the span)
-        if heft < params.min_weight - 1 or not any(a.weight >= 2 for a in cluster):
+        if heft < floor or not any(a.weight >= 2 for a in cluster):
             continue
         # the span is sought around the strong marks: a weak word beside them may be the host's (立即)
         strong = [a for a in cluster if a.weight >= 2]
@@ -151,8 +163,10 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
         # offer dense enough (two strong marks at least) between two words
         dense = heft >= params.min_weight and (
             heft >= params.edge_weight or len({a.text for a in inside if a.weight >= 2}) >= 2)
-        if not ((broken and heft >= params.min_weight - 1) or ((ledge or redge) and heft >= params.min_weight)
-                or dense):
+        alone = not ((broken and heft >= params.min_weight - 1) or ((ledge or redge) and heft >= params.min_weight)
+                     or dense)
+        # one strong mark: the paste split a word of the host, or sits glued inside a clause
+        if alone and not (lone is not None and heft >= lone.weight and (broken or not (ledge or redge))):
             continue
         if not broken and right < hi and text[right] in BINDS_LEFT and not words.opens_word(text, right):
             continue  # 买一送一的活动: the host's particle takes the span as its own phrase
@@ -171,8 +185,31 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
             continue
         if not (broken or ledge):
             left = trade_start(text, left, right, lo, words)
+        if alone and not _lone_span(text, left, right, lo, hi, lone, broken, words):
+            continue
         out.append((left, right, "offer_span"))
     return out
+
+
+# a number and its measure word, right before a span or opening it
+_COUNTED = re.compile(r"[\d零一二两三四五六七八九十百千万几多数][个家名位种项所条批台件座次类门]{1,2}$")
+
+
+def _lone_span(text: str, left: int, right: int, lo: int, hi: int, lone: Lone, broken: bool,
+               words: spans.Lexicon) -> bool:
+    """Whether ``text[left:right]``, a span of one strong mark, is an ad on
+    its own: long enough to name its trade (one ideograph less when it split a
+    word of the host), telegraphic (none of the host's function words), no
+    edge splitting a word of two ideographs (优惠价|格), and foreign to a
+    sentence that says nothing of trade."""
+    span = text[left:right]
+    if sum(is_cjk(ch) for ch in span) < lone.min_chars - broken or any(ch in FUNCTION for ch in span):
+        return False
+    if _COUNTED.search(text, lo, left) or _COUNTED.search(text, lo, left + 1):
+        return False  # 已有三个|研究生招生试点: what the host counts is its own noun
+    if (left > 0 and text[left - 1:left + 1] in words.words) or text[right - 1:right + 1] in words.words:
+        return False
+    return lone.unless is None or not lone.unless.search(text[lo:left] + text[right:hi])
 
 
 # how far before its offer an ad's trade name may reach, and how far it is

@@ -145,6 +145,12 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "max_chars": (int, 30),
         "unless": (str, None),
         "skip": (str, None),
+        # a span of fewer marks (``lone_weight``: one strong one) glued into its
+        # sentence: it needs ``lone_chars`` ideographs and a sentence without
+        # ``unless_lone`` (the host's words of trade) around it
+        "lone_weight": (int, None),
+        "lone_chars": (int, 6),
+        "unless_lone": (str, None),
     },
     # English sales talk of any trade (crawler/cleaning/english.py): the marks
     # of ``classes`` (regex vars, matched ignoring case, ``weights`` one per
@@ -574,7 +580,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     compiler = _Compiler(lists, vars_)
     for rule in active:
         p = rule.params
-        for key in ("pattern", "also", "unless", "unless_article", "skip", "need"):
+        for key in ("pattern", "also", "unless", "unless_article", "skip", "need", "unless_lone"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":
