@@ -260,7 +260,7 @@ DISTRIBUTED_REDIS_URL = ""
 DISTRIBUTED_PREFIX = "crawl"  # queue keys: <prefix>:<spider>:...; one shared crawl per prefix and spider
 DISTRIBUTED_WORKER_TTL = 30.0  # seconds without a heartbeat after which a worker's requests are re-queued
 DISTRIBUTED_POLL_INTERVAL = 1.0  # seconds between heartbeats, checks for dead workers and queue polls
-ADDONS = {"crawler.state.distributed.DistributedMode": 0}
+ADDONS = {"crawler.state.mode.DistributedMode": 0}
 # A Redis server the crawl uses (distributed mode, Redis seen-store or dedup index) that does not
 # answer pauses the requests and is asked again, with back-off, for this many seconds; then the
 # crawl closes (redis_unavailable). crawler/state/outage.py

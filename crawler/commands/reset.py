@@ -13,7 +13,6 @@ from scrapy.commands import ScrapyCommand
 from scrapy.utils.misc import load_object
 
 from crawler.commands import usage_error
-from crawler.dedup import RedisStore, SqliteStore
 from crawler.state.seen import journal_path
 
 WHAT = ("seen", "dedup", "templates")
@@ -50,6 +49,8 @@ class Command(ScrapyCommand):
         print(f"seen-store of {name}: emptied ({keys} keys)")
 
     def reset_dedup(self) -> None:
+        from crawler.dedup import RedisStore, SqliteStore  # here: every scrapy command loads this module
+
         settings = self.settings
         backend = settings.get("DEDUP_BACKEND")
         if backend == "disk":

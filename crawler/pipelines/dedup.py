@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import os
+
 from scrapy.exceptions import NotConfigured
 
-from crawler.dedup import BACKENDS, MinHasher, dedup_blocks, open_index
-from crawler.dedup.text import normalize, shingle_hashes
 from crawler.items import Article, Rejected
 from crawler.pipelines import NearDuplicate, store_failure
 from crawler.pipelines.offload import offloadable, runs_in_worker
@@ -35,6 +35,11 @@ class DedupPipeline:
         self.dedup_blocks_on = dedup_blocks_on
         self.min_chars = min_chars
         self.action = action
+        if hasher is not None:  # crawler.dedup imports numpy: only a stage that does the work needs it
+            from crawler.dedup import dedup_blocks
+            from crawler.dedup.text import normalize, shingle_hashes
+
+            self.blocks_of, self.normalize, self.shingle_hashes = dedup_blocks, normalize, shingle_hashes
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -43,6 +48,18 @@ class DedupPipeline:
             raise NotConfigured("DEDUP_ENABLED is off")
         action = settings.get("DEDUP_ACTION")
         backend = settings.get("DEDUP_BACKEND")
+        if runs_in_worker(crawler, cls) and backend != "memory":
+            # The pipeline workers build the stage (a setting it refuses stops the crawl at start)
+            # and check the shared index: here it only replays their records (``offloadable``),
+            # with neither hasher nor index (nor numpy: ~0.1 s of the crawl's start). The index's
+            # directory is made here, as opening the index made it: one that cannot be (a file in
+            # its place, no right to write) stops the crawl before it opens, in one line.
+            if backend == "disk" and settings.getbool("DEDUP_ARTICLES"):
+                os.makedirs(settings.get("DEDUP_DIR"), exist_ok=True)
+            return cls(crawler.stats, None, None, block_threshold=0.0, block_min_chars=0, dedup_blocks_on=False,
+                       min_chars=0, action=action, dedup_articles_on=False)
+        from crawler.dedup import BACKENDS, MinHasher, open_index
+
         threshold = settings.getfloat("DEDUP_THRESHOLD")
         block_threshold = settings.getfloat("DEDUP_BLOCK_THRESHOLD")
         if action not in ACTIONS:
@@ -113,13 +130,13 @@ class DedupPipeline:
         # the text is its blocks joined by line breaks, which normalising drops: the
         # blocks' normalised texts joined are its own (when no block changed)
         norm = "".join(norms) if norms is not None and item.text == "\n".join(
-            block.get("text") or "" for block in item.blocks) else normalize(item.text)
+            block.get("text") or "" for block in item.blocks) else self.normalize(item.text)
         if len(norm) < self.min_chars:
             self.stats.inc_value("dedup/too_short")
             return item, None
         # all the text's shingle hashes, repeats and all: a signature keeps minima, which repeats
         # do not change (the sort that would remove them is not needed)
-        return item, self.hasher.signature(shingle_hashes(norm, self.hasher.shingle_size))
+        return item, self.hasher.signature(self.shingle_hashes(norm, self.hasher.shingle_size))
 
     def commit(self, item, signature):
         """Check the signature against the index; index it if it is new."""
@@ -129,7 +146,7 @@ class DedupPipeline:
 
     def _dedup_blocks(self, item: Article) -> list[str] | None:
         """Repeated blocks out; the blocks' normalised texts when none changed."""
-        result = dedup_blocks(
+        result = self.blocks_of(
             item.blocks, self.hasher, threshold=self.block_threshold, min_chars=self.block_min_chars
         )
         if not result.removed:

@@ -37,7 +37,7 @@ from crawler.fetching.corpus import Entry, Limits, Unit, limits_from, read_unit,
 from crawler.items import Page
 from crawler.pipelines.offload import batches_for
 from crawler.reasons import Reason
-from crawler.state.distributed import UNFINISHED
+from crawler.state.mode import UNFINISHED
 from crawler.state.units import UNIT_META, DoneRecords
 
 logger = logging.getLogger(__name__)

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
-import redis
 from scrapy import signals
 
 from crawler.output.feeds import FeedExporter
 from crawler.pipelines import Reject
+
+if TYPE_CHECKING:
+    import redis
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class DoneRecords:
         url = settings.get("DISTRIBUTED_REDIS_URL")
         if not url:
             return None
+        import redis  # here: a crawl not distributed needs no client (~0.1 s at start)
+
         queue_key = settings.get("SCHEDULER_QUEUE_KEY") % {"spider": crawler.spider.name}
         done = cls(redis.Redis.from_url(url), done_prefix(queue_key), crawler.get_extension(FeedExporter),
                    crawler.stats)
