@@ -369,8 +369,8 @@ def test_the_crawl_process_leaves_the_clean_rules_to_the_workers(monkeypatch):
 
 
 # libraries only the stages' work needs: a crawl process whose workers do it never imports them
-STAGE_LIBRARIES = ("crawler.parsing", "crawler.cleaning", "crawler.language", "hyperscan",
-                   "langdetect", "threadpoolctl", "trafilatura", "datasketch", "jieba")
+STAGE_LIBRARIES = ("crawler.parsing", "crawler.cleaning", "crawler.language", "crawler.dedup", "hyperscan",
+                   "langdetect", "threadpoolctl", "trafilatura", "datasketch", "jieba", "numpy", "rensa")
 
 
 def test_the_crawl_process_builds_the_chain_without_the_libraries_its_workers_use(tmp_path):
@@ -396,15 +396,19 @@ print(json.dumps(sorted(sys.modules)))
     assert not imported
 
 
-def test_a_stage_the_workers_cannot_build_stops_the_crawl_at_start(tmp_path):
+@pytest.mark.parametrize("workers", [1, 4])
+def test_a_stage_the_workers_cannot_build_stops_the_crawl_at_start(tmp_path, workers):
+    """With several workers, the crawl stops at the first error any of them reads, not
+    after PIPELINE_WORKER_START_TIMEOUT (it waited for the first worker, which was no
+    longer watched once another's error was read: three times in four here)."""
     from tests.support import read_jsonl, run_scrapy
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rules]]\nname = "x"\nreason = "promo"\npattern = "("\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
     page = REPO / "tests" / "fixtures" / "pages" / "wechat_2025_article" / "body.html"
-    proc = run_scrapy("crawl", "files", "-a", f"path={page}", "-O", str(out), "-s", "PIPELINE_WORKERS=1",
-                      "-s", f"CLEAN_RULES={bad}", cwd=tmp_path, check=False)
+    proc = run_scrapy("crawl", "files", "-a", f"path={page}", "-O", str(out), "-s", f"PIPELINE_WORKERS={workers}",
+                      "-s", "PIPELINE_WORKER_START_TIMEOUT=3600", "-s", f"CLEAN_RULES={bad}", cwd=tmp_path, check=False)
     assert proc.returncode != 0
     assert "Pipeline workers could not build their stages: RulesError" in proc.stderr
     assert f"{bad} rules[0] rule 'x'" in proc.stderr
@@ -514,3 +518,27 @@ def test_a_worker_that_hangs_building_its_stages_stops_the_crawl_at_start(tmp_pa
     assert proc.returncode != 0
     assert "did not build its stages within PIPELINE_WORKER_START_TIMEOUT (2 s)" in proc.stderr
     assert not out.exists() or not read_jsonl(out)
+
+
+def test_a_crawl_not_distributed_imports_neither_scrapy_redis_nor_redis():
+    """The distributed mode's addon is in every crawl's ADDONS, and the files spider reads a
+    request meta key of it: both from crawler/state/mode.py, which needs neither."""
+    script = """
+import json, sys
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.misc import load_object
+from scrapy.utils.project import get_project_settings
+settings = get_project_settings()
+for addon in settings.getdict("ADDONS"):
+    load_object(addon)().update_settings(settings)
+loader = SpiderLoader.from_settings(settings)
+for name in loader.list():
+    loader.load(name)
+print(json.dumps(sorted(sys.modules)))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    imported = set(json.loads(proc.stdout.splitlines()[-1]))
+    assert "crawler.state.mode" in imported
+    assert not {"scrapy_redis", "redis", "crawler.state.distributed"} & imported

@@ -21,7 +21,10 @@ processes (the dedup index on disk or in Redis). A stage whose state only
 the crawl process holds (the dedup index in memory) says so with
 ``commits_in_crawl`` and splits its work in ``prepare(item) -> (item,
 state)``, pure, run by the worker, and ``commit(item, state)``, run on the
-reactor. The worker stops
+reactor. When the workers run every stage after
+``OffloadPipeline``, Scrapy's item pipeline calls ``OffloadPipeline`` alone
+(``_take_chain``): it replays the stats of an item that went through them all
+itself, and hands any other to the stages in their order. The worker stops
 before the first stage not offloadable: that stage and those after it run
 on the reactor as before. Stages after a ``commit`` run in the worker before
 that commit happened; they must not read what it sets (``duplicate_of``).
@@ -125,10 +128,7 @@ def offloadable(process_item):
         name = type(self).__name__
         if record is None or name not in record.stats:
             return process_item(self, item)
-        counts, calls = record.stats[name]
-        add_counts(self.stats, counts)
-        for method, key, value in calls:
-            getattr(self.stats, method)(key, value)
+        replay_stats(self.stats, *record.stats[name])
         if name == record.last or record.failed == name:
             delattr(item, _RECORD)  # the feeds never see it
         if record.failed == name:
@@ -144,6 +144,13 @@ def offloadable(process_item):
 
     wrapper.offloadable = True
     return wrapper
+
+
+def replay_stats(stats, counts: dict[str, Any], calls: list[tuple[str, str, Any]]) -> None:
+    """A stage's stats as a worker recorded them (``_StatsRecorder``), on ``stats``."""
+    add_counts(stats, counts)
+    for method, key, value in calls:
+        getattr(stats, method)(key, value)
 
 
 def add_counts(stats, counts: dict[str, Any]) -> None:
@@ -246,9 +253,9 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
     try:
         _start_worker(settings, paths, spider)
     except Exception as exc:  # a broken rule file, an index of another scheme: the crawl stops at start
-        conn.send_bytes(pickle.dumps(_picklable(exc), pickle.HIGHEST_PROTOCOL))
+        _answer(conn, _picklable(exc))
         return
-    conn.send_bytes(pickle.dumps(READY, pickle.HIGHEST_PROTOCOL))
+    _answer(conn, READY)
     idle = [stage.idle for stage in _worker["stages"] if isinstance(stage, Idle)]
     inbox = _inbox(conn.fileno())
     try:
@@ -263,19 +270,36 @@ def _worker_main(conn, settings: dict, paths: list[str], spider: dict | None) ->
                 break
             work = pickle.loads(message)
             if isinstance(work, list):
-                conn.send_bytes(pickle.dumps(_run_batch(work), pickle.HIGHEST_PROTOCOL))
+                _answer(conn, _run_batch(work))
                 continue
             items, behind = _gather(work, inbox)
             for answer in _run_batch(items, commit=False):  # an answer each, in their order
-                conn.send_bytes(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+                _answer(conn, answer)
             if behind is _END:
                 break
             if behind is not None:
-                conn.send_bytes(pickle.dumps(_run_batch(behind), pickle.HIGHEST_PROTOCOL))
+                _answer(conn, _run_batch(behind))
     finally:
         for stage in _worker["stages"]:
             if hasattr(stage, "close_spider"):
                 stage.close_spider()
+
+
+_ANSWER_HEADER = struct.Struct("!i")  # multiprocessing's framing, which the crawl process reads (``recv_bytes``)
+
+
+def _answer(conn, answer) -> None:
+    """In a worker: ``answer`` to the crawl process, framed as ``Connection.send_bytes``
+    frames it, in one write: ``send_bytes`` writes the length of a message over 16 kB
+    (an article's answer is ~20 kB) apart from it, and the crawl process woke for the
+    length alone, then waited in a read for the rest."""
+    payload = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+    if len(payload) > 0x7FFFFFFF:
+        conn.send_bytes(payload)  # another header: send_bytes's own
+        return
+    data = memoryview(_ANSWER_HEADER.pack(len(payload)) + payload)
+    while data:
+        data = data[os.write(conn.fileno(), data):]
 
 
 def _run_stages(item):
@@ -481,8 +505,7 @@ class _Worker:
     def _send(self) -> None:
         while self.waiting and len(self.sent) < self.IN_FLIGHT:
             future, message = self.waiting.popleft()
-            header, body = _frame(message)
-            self.outbox.extend(((header, None), (body, future)))
+            self.outbox.append((_frame(message), future))
             self.unwritten.add(future)
             self.sent.append(future)
         self.flush()
@@ -516,7 +539,7 @@ class _Worker:
     def stop(self) -> None:
         """No more work: what the outbox holds, then an empty message (the worker closes its stages and exits)."""
         self._writer(False)
-        self.outbox.extend((view, None) for view in _frame(b""))
+        self.outbox.append((_frame(b""), None))
         while self.outbox:
             self.sock.sendall(self.outbox.popleft()[0])
 
@@ -529,8 +552,10 @@ class _Worker:
 _HEADER = struct.Struct("!Q")  # a message's length, before it
 
 
-def _frame(message: bytes) -> tuple[memoryview, memoryview]:
-    return memoryview(_HEADER.pack(len(message))), memoryview(message)
+def _frame(message: bytes) -> memoryview:
+    """``message`` after its length, in one piece: written in one call, the worker's
+    reader wakes once for it (written apart, it woke for the length alone)."""
+    return memoryview(_HEADER.pack(len(message)) + message)
 
 
 def _inbox(fd: int) -> queue.SimpleQueue:
@@ -585,6 +610,8 @@ class OffloadPipeline:
         self.error: BaseException | None = None  # why the workers could not build their stages
         self.crawler = None  # set by from_crawler: batches need its engine and signals
         self._chain: list | None = None  # the crawl's stages after this one, when the workers run them all
+        self._after: list = []  # their ``process_item``, called here instead of by Scrapy (``_take_chain``)
+        self._after_names: tuple[str, ...] = ()  # their class names, as a worker's record names them
         self.whole = False  # whether the workers run every stage of the chain (set by from_crawler)
         self._batch_slots: asyncio.Semaphore | None = None
 
@@ -646,6 +673,23 @@ class OffloadPipeline:
                 self._failed(outcome)
             if outcome != READY:
                 raise outcome
+        self._take_chain()
+
+    def _take_chain(self) -> None:
+        """When the workers run every stage after this one, those stages only replay
+        their records on the reactor: ``process_item`` calls them itself, and Scrapy's
+        item pipeline calls this stage alone. Scrapy's chain costs a few microseconds a
+        stage and item (an awaitable made of each result, the stage's name built for a
+        warning); the outcome is the same: each stage in its order, a reject raised by
+        one ends the item's way."""
+        if self.crawler is None or self.batch_chain() is None:
+            return
+        methods = self.crawler.engine.scraper.itemproc.methods["process_item"]
+        if methods and methods[0] == self.process_item:
+            self._after = list(methods)[1:]
+            self._after_names = tuple(type(method.__self__).__name__ for method in self._after)
+            methods.clear()
+            methods.append(self.process_item)
 
     def _spawn(self) -> None:
         while len(self.workers) < self.size:
@@ -688,6 +732,10 @@ class OffloadPipeline:
         logger.error("Pipeline workers could not build their stages: %s: %s", type(error).__name__, error)
         for worker in self.workers:
             self._unwatch(worker)
+            if worker.started is not None and not worker.started.done():
+                # no longer watched, it would never say: ``open_spider`` waited for it (the
+                # other worker's error read first) until PIPELINE_WORKER_START_TIMEOUT
+                worker.started.set_result(error)
             for future in list(worker.sent) + [future for future, _ in worker.waiting]:
                 if not future.done():
                     future.set_exception(error)
@@ -755,14 +803,31 @@ class OffloadPipeline:
                 return outcome
 
     async def process_item(self, item):
-        if not isinstance(item, Page):
-            return item
-        answer = await self._run(pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
-                                 alone=lambda: pickle.dumps([item], pickle.HIGHEST_PROTOCOL))
-        result, record = answer[0] if isinstance(answer, list) else answer
-        _replay_logs(record)
-        _carry(result, record, self.whole)
-        return result
+        if isinstance(item, Page):
+            answer = await self._run(pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
+                                     alone=lambda: pickle.dumps([item], pickle.HIGHEST_PROTOCOL))
+            item, record = answer[0] if isinstance(answer, list) else answer
+            _replay_logs(record)
+            if self._replayed(item, record):
+                return item
+            _carry(item, record, self.whole)
+        for process_item in self._after:
+            item = process_item(item)
+        return item
+
+    def _replayed(self, item, record: Record) -> bool:
+        """The stages' part of an item that went through every one of them in the
+        worker, neither failed nor left to commit here: their stats, as each
+        stage's ``offloadable`` would count them, in their order, and the item's
+        feed line (``_carry``). False for any other item: the stages replay it."""
+        if (not self._after_names or record.failed is not None or record.states
+                or tuple(record.stats) != self._after_names):
+            return False
+        for counts, calls in record.stats.values():
+            replay_stats(self.stats, counts, calls)
+        if self.whole and record.line is not None:
+            setattr(item, FEED_LINE, record.line)
+        return True
 
     # --- batches: records of a corpus past Scrapy's per-item path ---------------
 
@@ -831,9 +896,10 @@ class OffloadPipeline:
                 if isinstance(record, BaseException):
                     raise record
                 _replay_logs(record)
-                _carry(item, record, True)
-                for stage in self._chain:
-                    item = stage.process_item(item)
+                if not self._replayed(item, record):
+                    _carry(item, record, True)
+                    for stage in self._chain:
+                        item = stage.process_item(item)
             except DropItem as exc:
                 _log(formatter.dropped(item, exc, response, spider), spider, item)
                 send(signal=signals.item_dropped, item=item, response=response, spider=spider, exception=exc)

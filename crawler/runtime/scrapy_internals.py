@@ -28,7 +28,9 @@ Overridden or read in place (listed in ``RELIED_ON``, checked by the test):
   ``start_exporting()`` called early) and a ``FileFeedStorage``'s ``path``, to
   cut a plain feed back to its last whole item after a failed write.
 - ``crawler.pipelines.offload`` replays a worker's stats from
-  ``StatsCollector._stats``.
+  ``StatsCollector._stats``, and, when its workers run the whole chain, takes
+  the other stages' ``process_item`` out of the item pipeline's
+  ``MiddlewareManager.methods`` to call them itself.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ RELIED_ON = (
     ("scrapy.extensions.feedexport.FeedSlot", "start_exporting"),
     ("scrapy.extensions.feedexport.FileFeedStorage", "path"),
     ("scrapy.statscollectors.StatsCollector", "_stats"),
+    ("scrapy.middleware.MiddlewareManager", "methods"),
 )
 
 __all__ = ["DecompressionMaxSizeExceeded", "RELIED_ON", "TESTED_VERSIONS", "schedule_coro"]
