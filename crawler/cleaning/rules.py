@@ -482,6 +482,18 @@ class _Compiler:
         except (re.error, OverflowError) as exc:
             raise RuleError(f"{rule.source}: {key!r} is not a valid regex: {exc}") from None
 
+    def words_screen(self, groups: list[list[str]]) -> Screen | None:
+        """A screen for a word of ``groups`` (lower case) in a text lower-cased
+        (``str.lower``): caseless, so each word must be ASCII or of characters
+        without case (only ASCII letters are lowered, screen.py); else None."""
+        words = frozenset(word for group in groups for word in group)
+        if not words or not all(word and all(ch.isascii() or ch.lower() == ch == ch.upper() for ch in word)
+                                for word in words):
+            return None
+        if ((words,), True) not in self._screens:
+            self._screens[(words,), True] = Screen((words,), _compile_clause, caseless=True)
+        return self._screens[(words,), True]
+
     def screen(self, pattern: re.Pattern, tree) -> Screen | None:
         """The prefilter of ``pattern`` (``tree``: its parse tree, None to parse it);
         rules needing the same literals share one (a block is screened once for all of them)."""
@@ -495,6 +507,14 @@ class _Compiler:
         if (clauses, caseless) not in self._screens:
             self._screens[clauses, caseless] = Screen(clauses, _compile_clause, caseless)
         return self._screens[clauses, caseless]
+
+
+def _note_needs_a_word(rule: Rule) -> bool:
+    """Whether a note of this rule must hold a word of its groups: its score
+    counts positive weights only and the marker alone (1) cannot reach it."""
+    p = rule.params
+    return (p["min_score"] >= 1 and all(w > 0 for w in p["weights"])
+            and (rule.compiled["marker"] is None or p["min_score"] >= 2))
 
 
 def _words(value: str | list, rule: Rule, key: str, lists) -> list[str]:
@@ -597,9 +617,13 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
                 rule.compiled[key] = _words(p[key], rule, key, lists)
         if rule.kind == "note":
             # matched on the lower-cased text: case-sensitive patterns keep re's fast literal scan
-            rule.compiled["groups"] = [re.compile(alternation([w.lower() for w in _words(name, rule, "groups", lists)]))
-                                       for name in p["groups"]]
+            words = [[w.lower() for w in _words(name, rule, "groups", lists)] for name in p["groups"]]
+            rule.compiled["groups"] = [re.compile(alternation(group)) for group in words]
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
+            if _note_needs_a_word(rule) and (screen := compiler.words_screen(words)) is not None:
+                # what the screen screens for (matched, as the groups, on the lower-cased text)
+                rule.compiled["pattern"] = re.compile(alternation([w for group in words for w in group]))
+                rule.screen = screen
         if rule.kind == "span":
             # one scan for every group: a word's weight is the largest of its groups'
             weights = _word_weights(rule, lists)
