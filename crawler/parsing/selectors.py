@@ -164,13 +164,20 @@ class Selector:
     def select(self, index: TreeIndex) -> list:
         if self.compounds is None:
             return self.xpath(index.root)
-        last, before = self.compounds[-1], self.compounds[:-1]
-        return [el for el in index.candidates(last)
-                if last.matches(el) and index.under(el, before) and index.holds(el)]
+        return list(self._matching(index))
 
     def first(self, index: TreeIndex):
-        found = self.select(index)
-        return found[0] if found else None
+        """``select(index)[0]`` (None when empty), the candidates tried only up to it."""
+        if self.compounds is None:
+            found = self.xpath(index.root)
+            return found[0] if found else None
+        return next(self._matching(index), None)
+
+    def _matching(self, index: TreeIndex):
+        """The elements matched, in document order (the index's lists are)."""
+        last, before = self.compounds[-1], self.compounds[:-1]
+        return (el for el in index.candidates(last)
+                if last.matches(el) and index.under(el, before) and index.holds(el))
 
 
 def compile_indexed(selectors: list[str]) -> list[Selector]:
