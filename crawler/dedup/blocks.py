@@ -47,6 +47,7 @@ _MAX_ROUNDS = 6
 _MATRIX_ROWS = 64  # signature rows compared at once (bounds memory for huge articles)
 _U64 = np.uint64
 _MAX_PAIR_CELLS = 4_000_000  # texts x shared shingles of the exact pair table (16 MB of float32)
+_NO_PAIR = np.zeros((0, 0), dtype=np.float32)  # the pair table when no text shares half its shingles
 
 
 @dataclass
@@ -97,7 +98,9 @@ class _Profiler:
         if self.last is not None and self.last[0] == tuple(norms):
             return self.last[1]  # no seam was cut since the last call
         sizes, shingles_of, shared, pairs = _shingle_sets(norms, self.size)
-        if pairs is not None:
+        if pairs is _NO_PAIR:
+            wanted = []
+        elif pairs is not None:
             half = pairs >= 0.5 * sizes[:, None]  # [i, j]: text j holds half of text i's shingles
             wanted = np.flatnonzero((sizes > 0) & (half.any(axis=1) | half.any(axis=0)))
         else:
@@ -116,8 +119,9 @@ def _shingle_sets(norms: list[str], size: int):
     """Per text, its number of distinct shingles, and how many of them also
     occur in another of the texts; a function giving a text's sorted distinct
     shingle hashes (asked only of the few texts that get a signature); and
-    the (texts x texts) table of shingles each pair shares, or None when the
-    article is too large for it. One vectorised pass over all the texts, in
+    the (texts x texts) table of shingles each pair shares, ``_NO_PAIR`` when
+    no text shares half its shingles with the others (no pair can), or None
+    when the article is too large for the table. One vectorised pass over all the texts, in
     array methods and ufuncs (NumPy's module-level wrappers cost a Python
     call or two each, more than the work on an article's ~2,000 shingles)."""
     count = len(norms)
@@ -155,7 +159,7 @@ def _shingle_sets(norms: list[str], size: int):
     # built, and its size need not be known when it would fit: a column or more a shared key)
     none_half = not np.greater_equal(shared, 0.5 * sizes).any()
     if none_half and count * len(shared_owner) <= _MAX_PAIR_CELLS:
-        return sizes, shingles_of, shared, np.zeros((count, count), dtype=np.float32)
+        return sizes, shingles_of, shared, _NO_PAIR
     # each shingle found in several texts is a column; texts x columns, times its transpose
     shared_hashes = shingle[repeated]
     starts = np.empty(len(shared_hashes), dtype=bool)
@@ -166,7 +170,7 @@ def _shingle_sets(norms: list[str], size: int):
     if count * columns > _MAX_PAIR_CELLS:
         return sizes, shingles_of, shared, None
     if none_half:
-        return sizes, shingles_of, shared, np.zeros((count, count), dtype=np.float32)
+        return sizes, shingles_of, shared, _NO_PAIR
     incidence = np.zeros((count, columns), dtype=np.float32)  # float32: exact counts below 2**24
     incidence[shared_owner, column] = 1.0
     pairs = incidence @ incidence.T

@@ -26,7 +26,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from crawler.dedup.minhash import MinHasher, lsh_params, similarity
-from crawler.dedup.text import mix64
+from crawler.dedup.text import mix64, mix64_inplace
 
 _U64 = np.uint64
 _FN_WEIGHT = 0.9  # missing a duplicate costs more than verifying a candidate
@@ -138,8 +138,10 @@ class LSHIndex:
         a chance collision only adds a candidate that verification drops."""
         width = self.bands * self.rows
         values = signatures[..., :width].reshape(*signatures.shape[:-1], self.bands, self.rows).astype(_U64)
-        keys = mix64((values * self._column_weights).sum(axis=-1, dtype=_U64) + self._band_seeds)
-        return (keys >> _U64(64 - KEY_BITS)).astype(np.int64)
+        keys = values @ self._column_weights  # the weighted sums (integer products wrap, as the sum did)
+        keys += self._band_seeds
+        np.right_shift(mix64_inplace(keys), _U64(64 - KEY_BITS), out=keys)
+        return keys.view(np.int64)
 
     def _best(self, packed: np.ndarray, found: Candidates, skipped: np.ndarray | None = None) -> Match | None:
         """The candidate most similar to the ``packed`` signature (not one of
@@ -149,7 +151,7 @@ class LSHIndex:
         scores = similarity(packed, found.signatures)
         if skipped is not None:
             scores[skipped] = -1.0
-        best = int(np.argmax(scores))  # first maximum: candidates come in id order
+        best = int(scores.argmax())  # first maximum: candidates come in id order
         if scores[best] < self.threshold:
             return None
         return Match(url=found.urls[best], similarity=float(scores[best]))

@@ -79,8 +79,8 @@ class MinHasher:
 
 def similarity(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of one signature with each row of ``others``."""
-    # einsum counts the equal values of short rows ~2x faster than .mean or count_nonzero
-    return np.einsum("...i->...", others == signature, dtype=np.int32) / signature.shape[-1]
+    # the ufunc's own reduction: no Python wrapper around it (einsum's, .mean's, count_nonzero's)
+    return np.add.reduce(others == signature, axis=-1, dtype=np.int32) / signature.shape[-1]
 
 
 def lsh_params(threshold: float, num_perm: int, fn_weight: float = 0.5) -> tuple[int, int]:

@@ -32,14 +32,15 @@ INDEX_FILE = "index.sqlite3"
 
 
 class MemoryStore:
-    """Band rows in a dictionary; URLs in a list and packed signatures in one
-    matrix (grown by doubling), so that a check's candidates are one fancy
-    index, not a Python object per candidate."""
+    """Band rows in a dictionary; URLs and packed signatures in arrays grown
+    by doubling, so that a check's candidates are two fancy indexes, not a
+    Python object per candidate."""
 
     def __init__(self):
         self.meta: dict[str, str] = {}
-        self.urls: list[str] = []
-        self.signatures = np.empty((0, 0), dtype="<u2")  # rows beyond len(urls): room to grow
+        self.size = 0  # articles indexed: the arrays' rows beyond are room to grow
+        self.urls = np.empty(0, dtype=object)
+        self.signatures = np.empty((0, 0), dtype="<u2")
         self.bands: dict[int, list[int]] = defaultdict(list)
 
     def read_meta(self) -> dict[str, str]:
@@ -56,18 +57,18 @@ class MemoryStore:
     def candidates(self, keys: list[int]) -> Candidates:
         found = [ids for key in keys if (ids := self.bands.get(key))]
         ids = sorted(set().union(*found)) if len(found) > 1 else found[0] if found else []
-        urls = np.empty(len(ids), dtype=object)
-        urls[:] = [self.urls[i] for i in ids]
-        return Candidates(self.signatures[ids], urls)
+        return Candidates(self.signatures[ids], self.urls[ids])
 
     def add(self, url: str, signature: bytes, keys: list[int]) -> None:
-        doc = len(self.urls)
-        if doc == len(self.signatures):
-            grown = np.empty((max(16, 2 * doc), len(signature) // 2), dtype="<u2")
-            grown[:doc] = self.signatures[:doc] if doc else 0
-            self.signatures = grown
+        doc = self.size
+        if doc == len(self.urls):
+            room = max(16, 2 * doc)
+            urls, signatures = np.empty(room, dtype=object), np.empty((room, len(signature) // 2), dtype="<u2")
+            urls[:doc], signatures[:doc] = self.urls, self.signatures if doc else 0
+            self.urls, self.signatures = urls, signatures
+        self.urls[doc] = url
         self.signatures[doc] = np.frombuffer(signature, dtype="<u2")
-        self.urls.append(url)
+        self.size += 1
         for key in keys:
             self.bands[key].append(doc)
 
@@ -76,13 +77,10 @@ class MemoryStore:
             self.add(url, signature, keys)
 
     def count(self) -> int:
-        return len(self.urls)
+        return self.size
 
     def clear(self) -> None:
-        self.meta.clear()
-        self.urls.clear()
-        self.signatures = np.empty((0, 0), dtype="<u2")
-        self.bands.clear()
+        self.__init__()  # parameters included
 
     def flush(self) -> None:
         pass

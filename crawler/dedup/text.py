@@ -81,7 +81,7 @@ def normalize_all(texts: list[str]) -> list[str]:
         return [normalize(t) for t in texts]
     folded = _fold(_SEPARATOR.join(texts))
     codes = np.frombuffer(folded.encode("utf-32-le"), dtype="<u4")
-    if folded.count(_SEPARATOR) != len(texts) - 1 or int(codes.max()) >= _BMP:
+    if folded.count(_SEPARATOR) != len(texts) - 1 or np.maximum.reduce(codes, initial=0) >= _BMP:
         return [normalize(t) for t in texts]
     return codes[_words()[codes]].tobytes().decode("utf-32-le").split(_SEPARATOR)
 
@@ -149,11 +149,11 @@ def _shingle_hashes(norm: str, size: int) -> np.ndarray:
     for offset in range(1, width):  # loop over the n-gram width, not the shingles (arrays: wrapping, no warning)
         np.multiply(acc, _FNV_PRIME, out=acc)
         np.add(acc, codes[offset : offset + count], out=acc)
-    return _mix64_inplace(acc)
+    return mix64_inplace(acc)
 
 
-def _mix64_inplace(x: np.ndarray) -> np.ndarray:
-    """``_mix64`` of an array, written over it (one temporary array, not five)."""
+def mix64_inplace(x: np.ndarray) -> np.ndarray:
+    """``mix64`` of a uint64 array, written over it (one temporary array, not five)."""
     shifted = np.empty_like(x)
     for shift, factor in ((30, _MIX1), (27, _MIX2), (31, None)):
         np.right_shift(x, _U64(shift), out=shifted)
