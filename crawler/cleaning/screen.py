@@ -425,7 +425,7 @@ def _utf8(text: str) -> bytes:
 class Screens:
     """The verdicts of many screens on one text from one scan of it."""
 
-    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_holding", "_caseless")
+    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_holding", "_caseless", "_several")
 
     def __init__(self, screens, engine=hyperscan):
         """``screens``: ``Screen`` objects (repeats asked once); ``engine``: the
@@ -447,6 +447,8 @@ class Screens:
                     holding.setdefault(number, set()).add(index)
         self._holding = {number: tuple(sorted(indexes)) for number, indexes in holding.items()}
         self._caseless = frozenset(screen for screen in self.screens if screen.caseless)
+        # the screens of several clauses: a screen of one passes when one of its literals was found
+        self._several = {index: clauses for index, clauses in enumerate(self._clauses) if len(clauses) > 1}
         database = engine.Database(mode=engine.HS_MODE_BLOCK)
         # one report per literal is enough: which literals occur, not where; hyperscan's
         # caseless matching is for ASCII letters only, as a caseless screen's
@@ -478,9 +480,9 @@ class Screens:
         candidates: set[int] = set()
         for number in found:
             candidates.update(self._holding[number])
-        screens, clauses = self.screens, self._clauses
+        screens, several = self.screens, self._several
         passing = {screens[index] for index in candidates
-                   if all(not clause.isdisjoint(found) for clause in clauses[index])}
+                   if index not in several or all(not clause.isdisjoint(found) for clause in several[index])}
         if self._caseless and _CASE_TWIN.search(text) is not None:
             passing |= self._caseless
         return passing
