@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from crawler.cleaning import english, foreign, hosts, offers, spans
+from crawler.cleaning import english, foreign, hosts, offers, salestalk, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -391,6 +391,25 @@ def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
                                  p["min_weight"], c["unless"])
 
 
+def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
+    """Chinese sales talk making a paragraph or ending one (``salestalk``),
+    over the folded view; kept when it shares the article's subject."""
+    c, p = rule.compiled, rule.params
+    block = article.blocks[index]
+    if rule.screen is not None and not block.passes(rule.screen):
+        return []
+    text = block.text
+    found = salestalk.marks(c["marks"], text)
+    talk = salestalk.talk_start(text, block.sentences(), found, p["weights"], c["address"], p, c["unless"])
+    if talk is None:
+        return []
+    start = talk[0]
+    rest = "\x00".join([text[:start]] + [b.text for i, b in enumerate(article.blocks) if i != index])
+    if salestalk.shared(text[start:], rest) > p["max_shared"]:
+        return []
+    return [(start, len(text), rule.signal if start == 0 else "sales_tail")]
+
+
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """(start, end, signal) of what the rule finds in one block: over the
     folded view, except for ``hidden`` (over the block's own text)."""
@@ -424,6 +443,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return _en_offer_cuts(rule, block)
     if rule.kind == "foreign":
         return [(s, e, signal) for s, e in foreign.script_cuts(block.text, p["min_chars"], p["min_words"])]
+    if rule.kind == "sales":
+        return _sales_cuts(rule, article, index)
     if rule.kind == "link_run":
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],

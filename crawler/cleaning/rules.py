@@ -48,7 +48,8 @@ _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "s
 # a hidden span names its own, see ``hidden_signal``)
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
-                   "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script"}
+                   "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script",
+                   "sales": "sales_para"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -174,6 +175,26 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "place": (str, "script"),
         "min_chars": (int, 4),
         "min_words": (int, 4),
+    },
+    # Chinese sales talk of any trade, a whole paragraph or the sentences that
+    # end one (crawler/cleaning/salestalk.py): the marks of ``classes`` (regex
+    # vars, ``weights`` one per class, scored as English offers are), of which
+    # one at least of the ``address`` classes (the reader invited, the seller
+    # speaking, scarcity); ``hook_weight``: a short question opening it;
+    # ``terse_weight``: said as a list of short clauses without the words that
+    # bind prose; ``unless``: what reports or warns; ``max_shared``: pairs of ideographs
+    # it may share with the rest of the article (more: the article's subject)
+    "sales": {
+        "classes": (list, None),
+        "weights": (list, None),
+        "address": (list, None),
+        "min_weight": (int, 6),
+        "min_classes": (int, 3),
+        "hook_weight": (int, 2),
+        "terse_weight": (int, 2),
+        "max_chars": (int, 240),
+        "max_shared": (int, 2),
+        "unless": (str, None),
     },
 }
 _REASON = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -336,11 +357,14 @@ def _check_rule(raw: Any, where: str) -> Rule:
         params["shapes"], params["shape_weights"] = shapes, weights
         if params["place"] not in OFFER_PLACES:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(OFFER_PLACES)} (got {params['place']!r})")
-    if kind == "en_offer":
+    if kind in ("en_offer", "sales"):
         classes, weights = params["classes"], params["weights"]
         if not classes or not all(isinstance(x, str) for x in classes) or not weights or len(weights) != len(
                 classes) or not all(isinstance(w, int) and not isinstance(w, bool) for w in weights):
             raise RuleError(f"{where}: 'classes' must name vars, with one integer of 'weights' each")
+    if kind == "sales" and (not params["address"] or not set(params["address"]) <= set(params["classes"])):
+        raise RuleError(f"{where}: 'address' must name some of the rule's 'classes'")
+    if kind == "en_offer":
         if params["place"] not in EN_OFFER_PLACES:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(EN_OFFER_PLACES)} (got {params['place']!r})")
         if params["place"] == "sentence" and not params["voice"]:
@@ -397,6 +421,19 @@ def _compile_en_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compi
     if p["voice"]:
         rule.compiled["voice"], _tree = compiler.compile(f"(?i:\\b(?:{{{{{p['voice']}}}}})\\b)", rule, "voice")
     rule.compiled["function"] = frozenset(w.lower() for w in _words(p["function"], rule, "function", lists))
+
+
+def _compile_sales(rule: Rule, compiler: "_Compiler") -> None:
+    """One pattern for every class of a Chinese sales rule, each in a group of
+    its own (``c0``, ``c1``...); the screen screens for the ``address``
+    classes, one of which every paragraph of sales talk holds."""
+    p = rule.params
+    body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(p["classes"]))
+    rule.compiled["marks"], _tree = compiler.compile(body, rule, "classes")
+    need = "|".join(f"{{{{{name}}}}}" for name in p["address"])
+    rule.compiled["pattern"], tree = compiler.compile(need, rule, "address")
+    rule.screen = compiler.screen(rule.compiled["pattern"], tree)
+    rule.compiled["address"] = frozenset(p["classes"].index(name) for name in p["address"])
 
 
 def alternation(words) -> str:
@@ -640,6 +677,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             _compile_offer(rule, lists, compiler)
         if rule.kind == "en_offer":
             _compile_en_offer(rule, lists, compiler)
+        if rule.kind == "sales":
+            _compile_sales(rule, compiler)
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])

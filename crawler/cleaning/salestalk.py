@@ -1,0 +1,171 @@
+"""Chinese sales talk of any trade: a whole paragraph, or the sentences that end one.
+
+Whatever is sold, an ad paragraph does the same few things, each said in a
+small closed vocabulary: it invites the reader to act (欢迎来电, 快来, 赶快报名,
+预约), speaks for the seller (本店, 本厂, 我们提供, 厂家直销), names a price or a
+discount (只要六十八元, 全场八折, 立减两百), takes the risk away (包教包会,
+不满意不收尾款, 假一赔十, 质保两年), presses (名额有限, 先到先得, 手慢无), gives
+something (免费上门, 还送), promises speed (十分钟到, 当天取货) or boasts
+(比同行低, 上千户). Each is a class of regex vars with a weight (``sales``
+rules of the rule files), scored as English offers are (``english.score``:
+a class counts its weight once, one more for a second distinct mark).
+
+The talk is judged over the block's last sentences: from the end back while
+each sentence is the seller's (no reporting or warning, ``unless``, and
+little narrative: 了 着 过 他 她 说), one sentence without marks allowed between
+two with; a short question before them (想学开叉车？) is its hook. It goes
+when it holds one of the classes that address the reader (an invitation,
+the seller's voice, scarcity), enough classes and weight, and is said as
+sales talk is: mostly ideographs, with its marks along it (in two clauses of
+five at least) or terse (short clauses without the words that bind prose;
+terse talk weighs more); a sentence with an ad pasted inside holds its
+marks in one place, in prose, and is the inline rules' to cut. It must
+share few words with the rest of the article: an article about a bakery's
+discount day shares its bakery with every paragraph, an ad pasted into an
+article about something else shares nothing. Marks inside quotation marks
+do not count: a slogan quoted is reported. From the block's first sentence
+it is the whole paragraph (``sales_para``), else the tail glued to it, cut
+at its sentence boundary (``sales_tail``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.cleaning.english import Mark, score
+from crawler.cleaning.offers import FUNCTION
+from crawler.cleaning.textops import is_cjk
+
+# quoted speech or slogans: reported, their marks do not count
+QUOTED = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』|\"[^\"]*\"")
+# the narrative words of a story about someone (a person, an aspect), which
+# sales talk leaves out; not inside the words that hold them (了解, 超过, 接着)
+NARRATIVE = re.compile(r"[他她]|了(?!解)|(?<![超不经通越])过(?![敏期])|(?<![接沉])着(?![急想])|说(?!明)")
+MAX_NARRATIVE = 1
+# a question this short before the talk is its hook (想学开叉车？)
+HOOK_CHARS = 16
+# terse: clauses this short on average, this few function words (sales talk
+# is a list of offers; prose, news and reviews run longer and bind their words)
+_CLAUSE = re.compile(r"[^，,。！!？?；;、：:\s]+")
+TERSE_CLAUSE = 8.5
+TERSE_FUNCTION = 0.06
+TERSE_MIN_CLAUSES = 3
+# the share of its clauses (three at least) that hold a mark: sales talk
+# offers all along; a sentence with an ad pasted inside holds them in one place
+CLAUSE_SHARE = 0.4
+# the share of its letters that must be ideographs
+CJK_SHARE = 0.8
+# ideographs that make no word of a subject: a pair holding one is not shared vocabulary
+STOP = frozenset("的了着过是在把被将他她它我你您们这那就都也很还又吗呢吧啊呀说让给对从向与和跟而并却"
+                 "一二三四五六七八九十百千万个有不没可以要会能")
+
+
+def marks(pattern: re.Pattern, text: str) -> list[Mark]:
+    """The marks of ``text`` with their class, none inside quotation marks."""
+    quoted = [m.span() for m in QUOTED.finditer(text)]
+    return [Mark(m.start(), m.end(), int(m.lastgroup[1:]), m.group()) for m in pattern.finditer(text)
+            if not any(s <= m.start() < e for s, e in quoted)]
+
+
+def _narrative(sentence: str) -> int:
+    return len(NARRATIVE.findall(sentence))
+
+
+def _run(text: str, bounds, found: list[Mark], unless: re.Pattern | None) -> int | None:
+    """Index of the first of the block's last sentences that may be sales talk."""
+    first, gap = None, 0
+    for i in range(len(bounds) - 1, -1, -1):
+        lo, hi = bounds[i]
+        sentence = text[lo:hi]
+        if _narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence)):
+            break
+        if any(lo <= m.start < hi for m in found):
+            first, gap = i, 0
+        else:
+            gap += 1
+            if gap > 1:
+                break
+    # glued to a paragraph, the talk opens with a sentence of two classes at
+    # least: a sentence of the host's with one mark by chance stays with it
+    while first is not None and first > 0 and first < len(bounds) - 1 and _classes(found, *bounds[first]) < 2:
+        first += 1
+    return first
+
+
+def _classes(found: list[Mark], lo: int, hi: int) -> int:
+    return len({m.group for m in found if lo <= m.start < hi})
+
+
+def _hook(text: str, bounds, i: int, unless: re.Pattern | None) -> bool:
+    """Whether sentence ``i - 1`` is a short question hooking the talk."""
+    if i == 0:
+        return False
+    lo, hi = bounds[i - 1]
+    question = text[lo:hi].strip()
+    return (len(question) <= HOOK_CHARS and question.endswith(("？", "?")) and _narrative(question) == 0
+            and not (unless is not None and unless.search(question)))
+
+
+def chinese(talk: str) -> bool:
+    """Whether ideographs are most of the letters of ``talk`` (Chinese pasted
+    into an English sentence is the English sentence's seam, not its talk)."""
+    letters = [ch for ch in talk if ch.isalpha()]
+    return sum(map(is_cjk, letters)) >= CJK_SHARE * len(letters)
+
+
+def terse(talk: str) -> bool:
+    """Whether ``talk`` is said as a list of short clauses without the words that bind prose."""
+    clauses = _CLAUSE.findall(talk)
+    if len(clauses) < TERSE_MIN_CLAUSES:
+        return False
+    ideographs = sum(is_cjk(ch) for ch in talk)
+    return (sum(map(len, clauses)) <= TERSE_CLAUSE * len(clauses)
+            and sum(ch in FUNCTION for ch in talk) <= TERSE_FUNCTION * ideographs)
+
+
+def spread(talk: str, start: int, found: list[Mark]) -> bool:
+    """Whether the marks of ``talk`` (which starts at ``start`` in the block) lie
+    along it: in ``CLAUSE_SHARE`` of its clauses at least, three clauses at least."""
+    clauses = [(m.start() + start, m.end() + start) for m in _CLAUSE.finditer(talk)]
+    held = sum(any(lo <= m.start < hi for m in found) for lo, hi in clauses)
+    return len(clauses) >= TERSE_MIN_CLAUSES and held >= CLAUSE_SHARE * len(clauses)
+
+
+def _pairs(text: str) -> set[str]:
+    """Pairs of ideographs of ``text`` that may be words of a subject."""
+    return {text[i:i + 2] for i in range(len(text) - 1)
+            if is_cjk(text[i]) and is_cjk(text[i + 1]) and text[i] not in STOP and text[i + 1] not in STOP}
+
+
+def shared(talk: str, rest: str) -> int:
+    """Distinct pairs of ideographs of ``talk`` that ``rest`` holds too."""
+    return sum(pair in rest for pair in _pairs(talk))
+
+
+def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address: frozenset, params: dict,
+               unless: re.Pattern | None) -> tuple[int, int] | None:
+    """(start, weight) of the sales talk that ends the block, or None: the
+    cohesion with the article is the caller's to judge."""
+    first = _run(text, bounds, found, unless)
+    if first is None:
+        return None
+    start = bounds[first][0]
+    if len(text) - start > params["max_chars"]:
+        return None
+    inside = [m for m in found if m.start >= start]
+    if not any(m.group in address for m in inside):
+        return None  # it neither invites the reader nor speaks for the seller nor presses
+    talk = text[start:]
+    if not chinese(talk) or not (spread(talk, start, inside) or terse(talk)):
+        return None
+    weight, classes = score(inside, weights)
+    if terse(text[start:]):
+        weight += params["terse_weight"]
+        classes += 1
+    if _hook(text, bounds, first, unless):
+        start = bounds[first - 1][0]
+        weight += params["hook_weight"]
+        classes += 1
+    if classes < params["min_classes"] or weight < params["min_weight"]:
+        return None
+    return start, weight
