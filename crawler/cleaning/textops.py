@@ -9,6 +9,7 @@ straddle one shrink).
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 import unicodedata
@@ -184,6 +185,34 @@ _CLOSERS = set(")]}）】》〉」』”’,.;:!?，。；：！？、…")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\]】》]*|\.(?=\s|$|[\u3400-\u9fff（【〔「『“]|[A-Z][a-z])[”’\"')\]]*|\n")
 
 
+_REMEMBERED_CHARS = 200_000  # texts remembered at once (an origin list holds an int object a character)
+
+
+def _remembered(function):
+    """``function`` of a text, the same result again for a text it read lately
+    (callers only read it): the template stage folds an article's blocks and
+    the clean stage folds them again, in each of its passes. Forgotten all
+    together past ``_REMEMBERED_CHARS`` characters."""
+    recent: dict[str, object] = {}
+    chars = 0
+
+    @functools.wraps(function)
+    def remembered(text: str):
+        nonlocal chars
+        known = recent.get(text)
+        if known is None:
+            known = function(text)
+            if chars + len(text) > _REMEMBERED_CHARS:
+                recent.clear()
+                chars = 0
+            recent[text] = known
+            chars += len(text)
+        return known
+
+    return remembered
+
+
+@_remembered
 def fold(text: str) -> tuple[str, list[int] | None]:
     """The text rules match on, and where each of its characters comes from.
 
