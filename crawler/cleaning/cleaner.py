@@ -284,9 +284,22 @@ def _clauses_hold(rule: Rule, text: str) -> bool:
     return held >= rule.params["clause_share"] * len(clauses)
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _fits(text: str, max_chars: int) -> bool:
+    """Whether a note is short enough for ``max_chars``: an ideograph carries
+    what a Latin word of three or four letters does, so Latin letters count
+    half (counted only when the text is longer than the limit)."""
+    n = len(text)
+    if n <= max_chars:
+        return True
+    return n <= 2 * max_chars and n - len(_LATIN_LETTER.findall(text)) // 2 <= max_chars
+
+
 def _is_note(rule: Rule, text: str) -> bool:
     unless, need = rule.compiled["unless"], rule.compiled["need"]
-    return (len(text) <= rule.params["max_chars"] and (need is None or need.search(text.lower()) is not None)
+    return (_fits(text, rule.params["max_chars"]) and (need is None or need.search(text.lower()) is not None)
             and _note_score(rule, text) >= rule.params["min_score"]
             and not (unless is not None and unless.search(text))
             and (not rule.params["clause_share"] or _clauses_hold(rule, text)))
@@ -301,7 +314,12 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     block = article.blocks[index]
     text = block.text
     if p["where"] == "bracket":
-        return [(s, e) for s, e, bracket in block.brackets() if _is_note(rule, bracket)]
+        found = [(s, e) for s, e, bracket in block.brackets() if _is_note(rule, bracket)]
+        if found and p["blank_quotes"]:
+            # a bracket inside quotation marks is reported (模板里的“[图片占位]”字样忘了删)
+            quoted = [m.span() for m in _QUOTED.finditer(text)]
+            found = [(s, e) for s, e in found if not any(qs < s and e < qe for qs, qe in quoted)]
+        return found
     if p["where"] in ("line", "head"):  # the whole block is the note
         if p["where"] == "head" and index >= p["within"]:
             return []
@@ -311,7 +329,7 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     found = None
     bounds = block.sentences()
     for start, end in reversed(bounds[-3:]):
-        if len(text) - start > p["max_chars"]:
+        if not _fits(text[start:], p["max_chars"]):
             break
         if _note_score(rule, text[start:end]) >= 2 and _is_note(rule, text[start:]):
             found = start

@@ -108,7 +108,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "min_score": (int, 3),
         "where": (str, "tail"),
         "within": (int, 2),
-        "max_chars": (int, 160),
+        "max_chars": (int, 160),  # Latin letters count half (cleaner._fits)
         "unless": (str, None),
         "blank_quotes": (bool, False),
         "clause_share": (float, 0.0),

@@ -1,0 +1,134 @@
+"""Text about the text (rules/58-meta.toml): a credits line, a placeholder, a
+chat model's frame, the reader told how to take the text; and the look-alikes
+that are the article's own (a film's credits in a review, a slot a sentence
+speaks of, an author's plan, advice quoted in a story)."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, load_rules
+
+CLEANER = Cleaner(load_rules(), max_removed_share=0.9)
+# the signals of 58-meta.toml alone: without the rules of the other note files
+OTHERS = ("40-generator", "50-boilerplate", "55-notes", "56-functions", "57-speech")
+ALONE = Cleaner(load_rules(disabled=[r.name for r in load_rules().rules if any(f in r.source for f in OTHERS)]),
+                max_removed_share=0.9)
+BODY = "入冬前，渔民们把船拖上岸，刮掉船底的藤壶，再刷上一层桐油。老船工说，一条木船保养得好，能用三十年。"
+EN = "The orchard keeps forty old apple varieties, and the volunteers graft new trees from them every March."
+
+
+def clean(*texts, cleaner=ALONE):
+    return cleaner.clean_blocks([{"type": "paragraph", "text": t, "lang": None} for t in texts])
+
+
+def kept(result):
+    return [b["text"] for b in result.blocks]
+
+
+def signals(result):
+    return [(x["reason"], x["signal"]) for x in result.removed]
+
+
+@pytest.mark.parametrize("line", [
+    "文字｜陈默 排版｜小鹿 校对｜阿青",
+    "采写：马骏　通讯员：李想　值班编辑：吴桐",
+    "策划/王蕾  文/许诺  图/网络  责编/何苗",
+    "Words: Mia Zhao | Design: Leo Tang | Editor: Kim Lu",
+    "Text by Ana Lim · Photos by Joe Park · Edited by Sam Wu",
+])
+@pytest.mark.parametrize("at", ["head", "tail"])
+def test_a_credits_line_goes_at_either_end(line, at):
+    blocks = [line, BODY, EN] if at == "head" else [BODY, EN, line]
+    r = clean(*blocks)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("boilerplate", "credits_line")]
+
+
+@pytest.mark.parametrize("line", [
+    "导演：王珂　编剧：刘青　摄影：赵毅　主演：李雪、陈默",       # a film's credits in a review
+    "书名：《运河旧事》　作者：李明　出版社：人民文学出版社",       # a book's
+    "时间：6月8日上午9点　地点：市图书馆三楼报告厅　主讲：周教授",  # an event's
+    "这本书由李然翻译、张远作序，排版疏朗，插图出自一位青年画家之手。",
+    "编辑：李文",                                                  # one role: a credit, not a staff line
+    "The credits list Maria Lopez as editor and Tom Reed as designer.",
+])
+def test_credits_of_a_work_and_sentences_about_makers_stay(line):
+    assert kept(clean(BODY, line, cleaner=CLEANER)) == [BODY, line]
+
+
+@pytest.mark.parametrize("slot", [
+    "[图片占位]", "【此处插入产品图】", "（配图：待定）", "[IMAGE: kitchen interior, 16:9]", "{作者姓名}",
+    "{{CITY_NAME}}", "<插图2>", "<<CTA button>>", "(insert chart here)",
+])
+def test_a_placeholder_goes_at_its_seams(slot):
+    r = clean(BODY[:20] + slot + BODY[20:])
+    assert kept(r) == [BODY]
+    assert {s for _, s in signals(r)} == {"placeholder"}
+
+
+@pytest.mark.parametrize("text", [
+    "模板里的“[图片占位]”字样忘了删，这篇推文发出去后被读者截图吐槽。",   # quoted: reported
+    "在邮件模板里写上{姓名}，发送时系统会自动换成每位客户的名字。",       # a slot spoken of
+    "集合 {x | x > 0} 表示全体正实数，这是课本第一章的内容。",
+    "他最爱读<地图里的中国>和<放牛班的春天>这两本书。",
+    "（放大后的照片显示，墙上的字迹是民国年间留下的。）",
+    "A caption under the first picture reads (Photo: city archive, 1932) and nothing more.",
+    BODY[:20] + "（见图3）" + BODY[20:],
+])
+def test_brackets_and_braces_of_the_article_stay(text):
+    assert kept(clean(text, cleaner=CLEANER)) == [text]
+
+
+@pytest.mark.parametrize("frame, at", [
+    ("没问题！这是一篇关于老船的散文，供你参考：", "head"),
+    ("当然可以，我试着用更生动的笔触写了下面这篇：", "head"),
+    ("Certainly! Here's a warm, friendly article on the topic you gave me:", "head"),
+    ("希望对你有帮助！如果还有其他问题，欢迎继续问我。", "tail"),
+    ("以上就是全部内容啦，需要我再精简一些或者换个标题吗？", "tail"),
+    ("这篇稿子已按照七百字左右完成，你看看是否合适。", "tail"),
+])
+def test_a_models_frame_goes_at_its_end(frame, at):
+    blocks = [frame, BODY, EN] if at == "head" else [BODY, EN, frame]
+    r = clean(*blocks)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("generator_note", "assistant_frame")]
+
+
+@pytest.mark.parametrize("line, at", [
+    ("在这篇文章里，我想谈谈三个问题：为什么读书、读什么书、怎么读书。", "head"),
+    ("下面我将从历史、地理和经济三个方面，简单介绍这座城市。", "head"),
+    ("我问它能不能写一首诗，它回答：“当然可以，以下是一首关于秋天的诗。”", "head"),
+    ("以上三点，是我这些年带团队最深的体会。", "tail"),
+    ("我希望你能明白，这篇文章不是为了批评谁。", "tail"),
+    ("“希望对你有帮助，”她把笔记递给我时说，“考完记得还我。”", "tail"),
+])
+def test_an_authors_plan_and_quoted_replies_stay(line, at):
+    blocks = [line, BODY] if at == "head" else [BODY, line]
+    assert kept(clean(*blocks, cleaner=CLEANER)) == blocks
+
+
+@pytest.mark.parametrize("note", [
+    "观点不代表立场，理性看待，切勿盲从。",
+    "Opinions are my own and not investment advice; do your own research.",
+])
+def test_the_reader_told_how_to_take_the_text_goes_at_the_tail(note):
+    r = clean(BODY, EN + " " + note)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("boilerplate", "reader_caution")]
+
+
+@pytest.mark.parametrize("line", [
+    "入口处立着一块告示牌：野泳危险，后果自负。",
+    "“这些数据仅供参考，具体还要看现场情况，”工程师说。",
+    "投资有风险，这是每个理财课程的第一课，可很多人直到亏了钱才真正明白。",
+    "如果你也路过这座小镇，不妨停下来，尝一尝那里的桂花糕。",
+    "如果你也有关于老街的故事，欢迎在评论区和我们分享。",
+    "市民如需咨询，可拨打政务服务热线12345，或登录市政府网站留言。",
+])
+def test_closings_warnings_and_invitations_of_the_article_stay(line):
+    assert kept(clean(BODY, line, cleaner=CLEANER)) == [BODY, line]
+
+
+def test_a_follow_asked_in_the_platforms_words_goes_at_the_tail():
+    r = clean(BODY, "看到这里的朋友，不妨在评论区聊聊你的看法，点个关注不迷路。", cleaner=CLEANER)
+    assert kept(r) == [BODY]
+    assert signals(r) == [("boilerplate", "reader_prompt")]
