@@ -374,9 +374,14 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     if rule.screen is not None and not block.passes(rule.screen):
         return []
     found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text, start)
-    floor = p["min_weight"] - line if line or p["lone_weight"] is None else min(p["lone_weight"], p["min_weight"])
-    if sum(a.weight for a in found) < floor:
-        return []  # (a line of one strong mark may do: offers.is_offer_line)
+    heft = sum(a.weight for a in found)
+    if heft < p["min_weight"] - line:
+        # (a line of one strong mark may do: offers.is_offer_line); inline, fewer marks
+        # only for a lone span (offers.Lone), told apart cheaply before any sentence is cut
+        lone = None if line or p["lone_weight"] is None else offers.Lone(
+            p["lone_weight"], p["lone_chars"], c["unless_lone"])
+        if lone is None or heft < lone.weight or not offers.may_be_lone(text, found, lone):
+            return []
     if line:
         blocks = article.blocks
         around = (text[:start] if start else blocks[index - 1].text,
@@ -460,6 +465,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "en_offer":
         return _en_offer_cuts(rule, block)
     if rule.kind == "foreign":
+        if p["min_words"] >= 2 and not block.english():
+            return []  # no two English words in a row: no English sentence to be foreign to
         return [(s, e, signal) for s, e in foreign.script_cuts(block.text, p["min_chars"], p["min_words"])]
     if rule.kind == "sales":
         return _sales_cuts(rule, article, index)

@@ -191,6 +191,26 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
     return out
 
 
+def may_be_lone(text: str, found: list[spans.Anchor], lone: Lone) -> bool:
+    """Whether a strong mark of ``found`` stands among enough ideographs for a
+    lone span (``_lone_span``: one less for a split word), counting out from
+    it to the host's function words or the sentence's end: a cheap test,
+    before any sentence of the block is cut, that every lone span passes."""
+    need = lone.min_chars - 1
+    for a in found:
+        if a.weight < 2:
+            continue
+        count = sum(is_cjk(ch) for ch in text[a.start:a.end])
+        for step in (-1, 1):
+            i = a.start - 1 if step < 0 else a.end
+            while count < need and 0 <= i < len(text) and text[i] not in FUNCTION and text[i] not in _SENTENCE_END:
+                count += is_cjk(text[i])
+                i += step
+        if count >= need:
+            return True
+    return False
+
+
 # a number and its measure word, right before a span or opening it
 _COUNTED = re.compile(r"[\d零一二两三四五六七八九十百千万几多数][个家名位种项所条批台件座次类门]{1,2}$")
 
