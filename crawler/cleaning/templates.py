@@ -90,9 +90,11 @@ _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _RUN = re.compile(r"[a-z0-9](?:[a-z0-9_\-.,:%]*[a-z0-9%])?")
 _NOT_KEPT = re.compile(r"[^\w\ue001-\ue005]|_")
 _SLOTS = re.compile(r"[\ue001-\ue005]")
-_ALNUM = re.compile(r"[^\W_]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff]")
-_LETTER = re.compile(r"[a-z]")
+# what is not a letter or digit, an ideograph or kana, a Latin letter (lower case): a count of
+# those is the length of the text less them (~2x faster than a list of every one, findall's)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
+_NOT_LETTER = re.compile(r"[^a-z]+")
 
 
 class Vocabulary(NamedTuple):
@@ -187,7 +189,7 @@ class Former:
         if not (screen or self.screen(folded)).search(folded):  # no cue can be found: most prose
             return None
         raw = unicodedata.normalize("NFKC", folded)
-        chars = len(_ALNUM.findall(raw))
+        chars = len(_NOT_ALNUM.sub("", raw))
         if chars < MIN_CHARS:
             return None
         view, slotted = _slot_hosts(raw)
@@ -225,7 +227,7 @@ class Former:
         text = self._platform.sub(PLATFORM, text)
         text = _BRAND.sub(BRAND, text)
         # Chinese text: a run of Latin letters or digits is a name, an id or a number: one slot
-        chinese = len(_CJK.findall(text)) >= len(_LETTER.findall(text))
+        chinese = len(_NOT_CJK.sub("", text)) >= len(_NOT_LETTER.sub("", text))
         text = _RUN.sub(NAME, text) if chinese else _NUMBER.sub(NUMBER, text)
         return _NOT_KEPT.sub("", text)
 
