@@ -294,7 +294,10 @@ def _fits(text: str, max_chars: int) -> bool:
     n = len(text)
     if n <= max_chars:
         return True
-    return n <= 2 * max_chars and n - len(_LATIN_LETTER.findall(text)) // 2 <= max_chars
+    # ASCII characters bound the letters from above (one pass in C): most long blocks stop here
+    if n > 2 * max_chars or n - len(text.encode("ascii", "ignore")) // 2 > max_chars:
+        return False
+    return n - len(_LATIN_LETTER.findall(text)) // 2 <= max_chars
 
 
 def _is_note(rule: Rule, text: str) -> bool:
@@ -537,6 +540,9 @@ class Cleaner:
         # blocks this close to either end depend on their position (rules with "where")
         self._window = max((r.params["within"] for r in self.rules
                             if r.params.get("where", "any") != "any"), default=0)
+        # note rules that look only at the head or the tail: (position, head?, within)
+        self._edge_notes = [(k, r.params["where"] == "head", r.params["within"]) for k, r in enumerate(self.rules)
+                            if r.kind == "note" and r.params["where"] in ("head", "tail")]
 
     def clean_blocks(self, blocks: list[dict]) -> CleanResult:
         """Clean a list of blocks; the input is not modified."""
@@ -604,7 +610,10 @@ class Cleaner:
                 out.append(block)
                 continue
             original = block["text"]
-            new, found = _clean_block(rules, self._block_live(article.blocks[i], live, rules), article, i, block)
+            block_live = self._block_live(article.blocks[i], live, rules)
+            if rules is self.rules:
+                block_live = self._placed(block_live, i, len(blocks))
+            new, found = _clean_block(rules, block_live, article, i, block)
             if not found:
                 out.append(block)
                 continue
@@ -642,6 +651,18 @@ class Cleaner:
             return live
         passing = block._passing = self._screens.passing(block.text)
         return [may and (rule.screen is None or rule.screen in passing) for rule, may in zip(rules, live)]
+
+    def _placed(self, live: list[bool], index: int, count: int) -> list[bool]:
+        """``live`` without the head and tail note rules when block ``index`` of
+        ``count`` is not where they look (each would be called only to say so)."""
+        off = [k for k, head, within in self._edge_notes
+               if live[k] and (index >= within if head else index < count - within)]
+        if not off:
+            return live
+        live = list(live)
+        for k in off:
+            live[k] = False
+        return live
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""
