@@ -429,8 +429,8 @@ def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     talk = salestalk.talk_start(text, block.sentences(), found, p["weights"], c["address"], p, c["unless"])
     if talk is None:
         return []
-    start = talk[0]
-    rest = "\x00".join([text[:start]] + [b.text for i, b in enumerate(article.blocks) if i != index])
+    start, walked = talk
+    rest = "\x00".join([text[:walked]] + [b.text for i, b in enumerate(article.blocks) if i != index])
     if salestalk.shared(text[start:], rest) > p["max_shared"]:
         return []
     return [(start, len(text), rule.signal if start == 0 else "sales_tail")]

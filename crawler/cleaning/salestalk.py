@@ -71,29 +71,35 @@ def _narrative(sentence: str) -> int:
     return len(NARRATIVE.findall(sentence))
 
 
-def _run(text: str, bounds, found: list[Mark], unless: re.Pattern | None) -> int | None:
-    """Index of the first of the block's last sentences that may be sales talk."""
-    first, gap = None, 0
+def _run(text: str, bounds, found: list[Mark], address: frozenset, unless: re.Pattern | None) -> tuple[int, int] | None:
+    """(walked, first): the first of the block's last sentences that may be
+    sales talk, and the first that opens it."""
+    walked, gap = None, 0
     for i in range(len(bounds) - 1, -1, -1):
         lo, hi = bounds[i]
         sentence = text[lo:hi]
         if _narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence)):
             break
         if any(lo <= m.start < hi for m in found):
-            first, gap = i, 0
+            walked, gap = i, 0
         else:
             gap += 1
             if gap > 1:
                 break
+    if walked is None:
+        return None
     # glued to a paragraph, the talk opens with a sentence of two classes at
-    # least: a sentence of the host's with one mark by chance stays with it
-    while first is not None and first > 0 and first < len(bounds) - 1 and _classes(found, *bounds[first]) < 2:
+    # least, or one speaking to the reader or for the seller: a sentence of
+    # the host's with one mark by chance stays with it
+    first = walked
+    while 0 < first < len(bounds) - 1 and not _opens(found, *bounds[first], address):
         first += 1
-    return first
+    return walked, first
 
 
-def _classes(found: list[Mark], lo: int, hi: int) -> int:
-    return len({m.group for m in found if lo <= m.start < hi})
+def _opens(found: list[Mark], lo: int, hi: int, address: frozenset) -> bool:
+    groups = {m.group for m in found if lo <= m.start < hi}
+    return len(groups) >= 2 or bool(groups & address)
 
 
 def _hook(text: str, bounds, i: int, unless: re.Pattern | None) -> bool:
@@ -144,11 +150,14 @@ def shared(talk: str, rest: str) -> int:
 
 def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address: frozenset, params: dict,
                unless: re.Pattern | None) -> tuple[int, int] | None:
-    """(start, weight) of the sales talk that ends the block, or None: the
-    cohesion with the article is the caller's to judge."""
-    first = _run(text, bounds, found, unless)
-    if first is None:
+    """(start, walked) of the sales talk that ends the block, or None:
+    ``walked``, where the sentences that may be the seller's begin (those
+    before ``start`` among them may be the ad's opening: not the article's
+    words); the cohesion with the article is the caller's to judge."""
+    run = _run(text, bounds, found, address, unless)
+    if run is None:
         return None
+    walked, first = run
     start = bounds[first][0]
     if len(text) - start > params["max_chars"]:
         return None
@@ -159,7 +168,7 @@ def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address
     if not chinese(talk) or not (spread(talk, start, inside) or terse(talk)):
         return None
     weight, classes = score(inside, weights)
-    if terse(text[start:]):
+    if terse(talk):
         weight += params["terse_weight"]
         classes += 1
     if _hook(text, bounds, first, unless):
@@ -168,4 +177,4 @@ def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address
         classes += 1
     if classes < params["min_classes"] or weight < params["min_weight"]:
         return None
-    return start, weight
+    return start, min(bounds[walked][0], start)
