@@ -179,8 +179,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # Chinese sales talk of any trade, a whole paragraph or the sentences that
     # end one (crawler/cleaning/salestalk.py): the marks of ``classes`` (regex
     # vars, ``weights`` one per class, scored as English offers are), of which
-    # one at least of the ``address`` classes (the reader invited, the seller
-    # speaking, scarcity); ``hook_weight``: a short question opening it;
+    # one at least of the ``address`` classes (the reader invited or addressed,
+    # the seller speaking, scarcity); ``hook_weight``: a short question opening it;
     # ``terse_weight``: said as a list of short clauses without the words that
     # bind prose; ``unless``: what reports or warns; ``max_shared``: pairs of ideographs
     # it may share with the rest of the article (more: the article's subject)

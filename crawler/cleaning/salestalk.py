@@ -13,9 +13,11 @@ a class counts its weight once, one more for a second distinct mark).
 The talk is judged over the block's last sentences: from the end back while
 each sentence is the seller's (no reporting or warning, ``unless``, and
 little narrative: 了 着 过 他 她 说), one sentence without marks allowed between
-two with; a short question before them (想学开叉车？) is its hook. It goes
-when it holds one of the classes that address the reader (an invitation,
-the seller's voice, scarcity), enough classes and weight, and is said as
+two with; glued to a paragraph, it opens at a sentence of two classes or
+of one that addresses the reader; a short question before it (想学开叉车？)
+is its hook. It goes when it holds one of the classes that address the
+reader (an invitation, the seller's voice, scarcity, the reader addressed:
+您, 可享), enough classes and weight, and is said as
 sales talk is: mostly ideographs, with its marks along it (in two clauses of
 five at least) or terse (short clauses without the words that bind prose;
 terse talk weighs more); a sentence with an ad pasted inside holds its
