@@ -97,6 +97,31 @@ def test_news_notices_and_headings_stay(text):
     assert clean(text) == ([text], [])
 
 
+@pytest.mark.parametrize("line", [
+    # what the offer pledges, with no trade word any list holds: a gift for an act of the
+    # reader, a qualification waived, anyone qualifying, service round the clock, a hook
+    # (a function word inside a mark is the offer's own: 关注就领, 全天在线, 也能办)
+    "网课代刷学时，关注就领电子书，全天在线",
+    "不看学历也能办理，当天拿证",
+    "新人下载APP即领十元券，认准蓝鲸优选",
+])
+def test_a_line_of_pledges_of_any_trade_goes(line):
+    kept, removed = clean(line)
+    assert kept == []
+    assert [signal for signal, _ in removed] == ["offer_line"]
+
+
+@pytest.mark.parametrize("text", [
+    "市场监管部门提醒，所谓“无视征信、当天放款”的网贷广告多为陷阱。",
+    "图书馆的24小时在线客服可以解答读者的借阅问题。",
+    "押金问题解决以后，用户无需押金就可以扫码骑行。",
+    "还在为孩子的作业发愁？不少家长开始求助社区的免费辅导班。",
+    "认准绿色食品标志，是老人们在菜市场挑菜的一个小窍门。",
+])
+def test_pledges_in_news_and_notices_stay(text):
+    assert clean(text) == ([text], [])
+
+
 def test_a_line_saying_again_the_offer_of_the_paragraph_before_it_stays():
     own = "如果对这门课程感兴趣，也欢迎添加我的好友，报名学习。"
     prompt = "👇️添加微信好友报名学习👇️"

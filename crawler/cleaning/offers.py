@@ -327,7 +327,9 @@ def is_offer_line(text: str, found: list[spans.Anchor], neighbours: tuple[str, s
     body = text.strip()
     if not body or not line_shaped(body, max_chars):
         return False
-    heft, function = spans.weight(found), sum(ch in FUNCTION for ch in body)
+    # the host's function words: those inside the marks are the offer's own (关注就领, 全天在线, 也能办)
+    function = sum(ch in FUNCTION for ch in body) - sum(ch in FUNCTION for a in found for ch in a.text)
+    heft = spans.weight(found)
     # one strong mark is enough for a telegraphic line (no function word at all)
     if heft < min_weight - (function == 0) or not any(a.weight >= 2 for a in found):
         return False
