@@ -424,7 +424,7 @@ def test_a_pipeline_worker_commits_its_index_batch_when_no_item_waits(tmp_path):
     out = socket.socket(fileno=os.dup(crawl.fileno()))  # the crawl process's framed messages (_Worker.flush)
 
     def send(message: bytes) -> None:
-        out.sendall(b"".join(offload._frame(message)))
+        out.sendall(offload._frame(message))
 
     thread = threading.Thread(target=offload._worker_main, args=(worker, settings, stages, None), daemon=True)
     thread.start()
