@@ -193,7 +193,8 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
             if p["unless_own_when_pasted"] and _pasted(text, s, e):
                 # an ad pasted into a word answers for its own words only: the host's
                 # (…这所乡村小学只有|收购老酒老茶，vx➜laojiu_777|六十多名学生…) are another sentence's
-                if c["unless"].search(text, s, e):
+                if c["unless"].search(text, s, e) or (
+                        c["unless_pasted"] is not None and c["unless_pasted"].search(context)):
                     continue
             # the sentence reports or warns; a term pasted into a word keeps that
             # cover only from its own clause (河道整治完成后，…白鹭又股票配资飞了回来)

@@ -86,6 +86,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # a match pasted into a word (letters on both sides) is exempt only by its own
         # words, not by the host sentence's around it
         "unless_own_when_pasted": (bool, False),
+        # ... except for this narrower exemption, looked for in the host sentence
+        # even then (a contact inside a warning about fraud is quoted, glued or not)
+        "unless_pasted": (str, None),
     },
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
@@ -637,7 +640,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     compiler = _Compiler(lists, vars_)
     for rule in active:
         p = rule.params
-        for key in ("pattern", "also", "unless", "unless_article", "skip", "need", "unless_lone"):
+        for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":

@@ -1,0 +1,101 @@
+"""Contacts of any messenger with the clause around them (contact-clause and
+contact-label of 30-promo.toml, their vars in 29-contacts.toml): the clause
+goes whole, no host character goes with it, and contacts in news, notices and
+code stay."""
+
+import pytest
+
+from crawler.cleaning.cleaner import SEAM_REACH
+from tests.test_clean_shapes import CLEANER, ZH, _nested_repeats, clean, kept, removed
+
+
+@pytest.mark.parametrize("ad", [
+    "有意者请加薇：lm_8899 备注来意",              # a reader addressed, a homophone label, a note after
+    "下单请私信 Telegram @fastship_cn",           # a foreign messenger, an @handle
+    "详情咨询扣扣 2208 7766 51",                  # a number grouped any way
+    "需要的朋友戳➕V：aq55667",                    # a symbol dressing the label
+    "来电咨询：一五八-二二三三-四四五五",            # Chinese numerals, no label
+    "VX同号：188 1234 5678",                      # "the same number" after a Latin label
+    "速加 ☞ 壹叁玖 捌捌陆陆 伍伍柒柒",               # formal numerals after a pointing hand
+    "搜索 Discord：gamepass#7781 进群领福利",      # a Discord tag, a note of joining
+    "感兴趣的小伙伴滴滴我 ☞ hx_2046",              # a verb of any register, a pointing hand
+])
+def test_a_contact_in_a_clause_of_reaching_goes_whole(ad):
+    assert kept(clean(ad)) == []  # a line (which a rule of short lines may take first)
+    r = clean(f"{ZH}{ad}")  # appended to a paragraph
+    assert kept(r) == [ZH]
+    assert removed(r) == [("contact_clause", ad)]
+
+
+def test_the_ads_offer_before_its_clause_goes_with_it():
+    ad = "宝妈副业日入三百，感兴趣的➕ v❤：bm6688"
+    r = clean(f"{ZH}{ad}")
+    assert kept(r) == [ZH] and removed(r) == [("contact_clause", ad)]
+
+
+@pytest.mark.parametrize("ad", [
+    "有意者请加薇：lm_8899",
+    "需要的朋友戳➕V：aq55667",
+    "详情咨询扣扣 2208 7766 51",
+])
+def test_pasted_into_a_word_the_clause_goes_from_its_head_only(ad):
+    r = clean(f"入秋以后，山里的柿子{ad}陆续成熟。")
+    assert kept(r) == ["入秋以后，山里的柿子陆续成熟。"]
+    assert removed(r) == [("contact_clause", ad)]
+
+
+@pytest.mark.parametrize("ad", [
+    "企鹅 1 0 2 4 5 5 6 7 8 9，备注资料",          # a digit at a time after a space
+    "威信→yx2024haohuo",                          # an arrow for a separator
+    "WhatsApp：+852 6123 4567 全天在线",          # a country code, a note after
+    "Signal 号：+1 415 555 0199，私聊报价",        # a label with 号 after a space
+    "微：lux_jimai（同号）",                       # letters joined by _, a bracketed note
+])
+def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
+    r = clean(f"{ZH}{ad}")
+    assert kept(r) == [ZH]
+    assert removed(r) == [("contact_shape", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # news: a person's or an account's handle, a leaked or a dead number, a messenger as a subject
+    "该账号 @tech_daily 拥有三十万关注者，曾多次发布不实信息。",
+    "他的 Instagram 账号 @lina.travel88 记录了三年的旅行。",
+    "她的手机号码 138 0013 8000 被泄露后，每天接到十几个推销电话。",
+    "截至发稿，记者多次拨打 139 1234 5678 均未接通。",
+    "这家面馆开了二十年，老板说想吃的可以提前打 13700001111 订位。",
+    "诈骗分子通常会要求受害人添加微信号wxid_abc123进行“一对一指导”，警方提醒切勿轻信。",
+    "Signal 和 Telegram 在海外用户中较为流行，两款软件都主打加密通信。",
+    # notices: whose contact it is, a public hotline of five digits
+    "停电期间如有紧急情况，请拨打供电服务热线 95598。",
+    "如需帮助，可以打 1 8 6 0 0 0 0 1 2 3 4 找值班人员。",
+    "想报名的家长直接打 138 0013 8000",
+    # names in code and software, no contact
+    "我们在 GitHub 上搜 fastapi_users 就能找到这个项目。",
+    "用户可以在设置中找到 user_id，填写后提交即可。",
+    "打开终端，输入 pip install requests_html 即可安装。",
+    "找到 config_file 后，把第二行改成 debug_mode。",
+    "课程编号：cs_1024，上课地点在三号楼。",
+    "型号：RTX4090，学号：20211234，文件：data_2024.csv，用户名：zhang_san。",
+])
+def test_contacts_in_news_notices_and_code_stay(text):
+    assert kept(clean(text)) == [text]
+
+
+@pytest.mark.parametrize("name", ["contact-clause", "contact-label"])
+def test_contact_rules_do_work_linear_in_the_text(name):
+    """The id is looked for first, by a pattern with no repeat inside a repeat
+    (checked on its structure, not on a clock); the clause before it only in
+    the SEAM_REACH characters before an id. A page of prose, colons, numbers
+    and verbs of reaching comes out whole."""
+    from re import _parser
+
+    rule = next(r for r in CLEANER.rules if r.name == name)
+    pattern = rule.compiled["pattern"]
+    assert _nested_repeats(_parser.parse(pattern.pattern, pattern.flags)) == []
+    assert _nested_repeats(_parser.parse(r"(?:\s?[A-Za-z]{1,10}){0,3}:")) == [10]  # the check finds what it guards against
+    assert SEAM_REACH <= 60
+    hostile = ("Lorem ipsum dolor sit amet: 12345 consectetur: 678 adipiscing elit sed do " * 30).strip()
+    assert kept(clean(hostile)) == [hostile]
+    hostile_zh = "记者打了一二三四个电话，联系了五六位专家，咨询：2024 年的第 12 期。" * 20
+    assert kept(clean(hostile_zh)) == [hostile_zh]
