@@ -20,6 +20,8 @@ _CJK_RANGES = (
     (0x3040, 0x30FF),  # kana: Japanese text glues like Chinese
 )
 _SPACES = " \t\u3000\u00a0"
+
+
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
@@ -155,7 +157,8 @@ _MAY_MIX = re.compile(_HOMOGLYPH_CLASS)
 _MIXED_WORD = re.compile("(?:[A-Za-z]|" + _HOMOGLYPH_CLASS + ")+")
 
 _CJK_CLASS = "[\u3400-\u9fff]"
-_SEPARATOR_CLASS = _class_of(_separators())
+_SEPARATORS = _separators()
+_SEPARATOR_CLASS = _class_of(_SEPARATORS)
 _FOLDABLE = re.compile(
     f"[{ZERO_WIDTH}{COMBINING}\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]"
     f"|(?<={_CJK_CLASS}){_SEPARATOR_CLASS}{{1,8}}(?={_CJK_CLASS})"
@@ -163,7 +166,7 @@ _FOLDABLE = re.compile(
 # every character a match of _FOLDABLE can hold: a text with none (most Chinese
 # prose) is its own view, told by one bitmap scan (~1 us a block; _FOLDABLE's
 # look-behind, tried at each position, ~30 us)
-_MAY_FOLD = re.compile(_class_of(c for c in _separators() if c <= 0xFFFF)[:-1]
+_MAY_FOLD = re.compile(_class_of(c for c in _SEPARATORS if c <= 0xFFFF)[:-1]
                        + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]|[\U0001f000-\U0001faff]")
 # a Latin word spelt out with a mark between its letters (c.a.s.i.n.o,
 # b-e-t, s l o t): four letters or more, the same mark each time
