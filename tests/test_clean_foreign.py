@@ -20,7 +20,7 @@ def clean(cleaner, text):
 
 
 @pytest.mark.parametrize("ad", ["鱼缸造景上门布置", "宝宝满月酒席承办，每桌八百八"])
-@pytest.mark.parametrize("at", ["rowed", "river", "morning"])
+@pytest.mark.parametrize("at", ["rowed", "river", "single"])
 def test_ideographs_glued_to_a_word_of_an_english_sentence_go_to_the_character(cleaner, ad, at):
     end = EN.index(at) + len(at)
     text, removed = clean(cleaner, EN[:end] + ad + EN[end:])
@@ -36,6 +36,8 @@ def test_ideographs_glued_to_a_word_of_an_english_sentence_go_to_the_character(c
     "Locals call the dish 红烧肉, and no family dinner in the village goes without it.",
     # a short name glued to a word: below the run a paste needs
     "Readers of the WeChat公众号 pages often share the stories with their friends.",
+    # English that goes on in Chinese to its end: no English after the run
+    "In the old town the stallholders sell postcards, and buy cheap watches online here已经很少见了。",
     # a Chinese sentence with an English word glued in is not an English sentence
     "他用iPhone手机拍下的这段短片，在全市中学生影像比赛中获得了一等奖。",
 ])

@@ -36,8 +36,9 @@ def _english_sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 def script_cuts(text: str, min_chars: int, min_words: int) -> list[tuple[int, int]]:
     """Runs of at least ``min_chars`` ideographs glued (no space) to a Latin
-    letter or digit of an English sentence: one holding at least
-    ``min_words`` English words and no other ideograph."""
+    letter or digit inside an English sentence (English words on both
+    sides): one holding at least ``min_words`` English words and no other
+    ideograph."""
     if not _LATIN.search(text):
         return []
     out = []
@@ -49,6 +50,8 @@ def script_cuts(text: str, min_chars: int, min_words: int) -> list[tuple[int, in
             continue
         lo, hi = _english_sentence(text, s, e)
         rest = text[lo:s] + " " + text[e:hi]
-        if len(_ENGLISH_WORD.findall(rest)) >= min_words and not _IDEOGRAPH.search(rest):
+        # inside the sentence: English on both sides (Chinese that ends it goes on in Chinese)
+        inside = _ENGLISH_WORD.search(text, lo, s) and _ENGLISH_WORD.search(text, e, hi)
+        if inside and len(_ENGLISH_WORD.findall(rest)) >= min_words and not _IDEOGRAPH.search(rest):
             out.append((s, e))
     return out
