@@ -1,4 +1,4 @@
-"""Chinese sales talk of rules/58-salestalk.toml (crawler/cleaning/salestalk.py):
+"""Chinese sales talk of rules/59-salestalk.toml (crawler/cleaning/salestalk.py):
 whole ad paragraphs of any trade, and the ad sentences glued at a paragraph's
 end, found by what the talk does (invites, speaks for the seller, presses,
 prices, guarantees, gives); and what must stay (news and reviews that report
