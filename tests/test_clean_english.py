@@ -8,6 +8,7 @@ import pytest
 
 from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.rules import RuleError
+from tests.support.cleaning import among
 
 CLEANER = Cleaner(load_rules())
 EN = "Persimmons ripen in the hills as the nights grow colder, and villagers string them under the eaves."
@@ -15,12 +16,9 @@ ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串�
 
 
 def clean(*texts):
-    """The texts cleaned among more prose (the safety valve spares short articles)."""
-    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (EN, *texts, ZH, EN)]
-    result = CLEANER.clean_blocks(blocks)
-    out = [b["text"] for b in result.blocks]
-    assert out[0] == EN and out[-2:] == [ZH, EN]
-    return out[1:-2], [(r["signal"], r["text"].strip()) for r in result.removed]
+    """The texts kept, and each removal's signal and text without the spaces at its edges."""
+    out, removed = among(CLEANER, texts, (EN,), (ZH, EN))
+    return out, [(signal, text.strip()) for signal, text in removed]
 
 
 @pytest.mark.parametrize("host, run", [

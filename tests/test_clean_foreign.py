@@ -5,6 +5,7 @@ sentence quotes them or is itself about them."""
 import pytest
 
 from crawler.cleaning import Cleaner, RuleError, load_rules
+from tests.support.cleaning import one as clean
 
 EN = "The ferryman has rowed across the river every dawn for thirty years, rarely missing a single morning."
 
@@ -12,11 +13,6 @@ EN = "The ferryman has rowed across the river every dawn for thirty years, rarel
 @pytest.fixture(scope="module")
 def cleaner():
     return Cleaner(load_rules())
-
-
-def clean(cleaner, text):
-    result = cleaner.clean_blocks([{"type": "paragraph", "text": text}])
-    return (result.blocks[0]["text"] if result.blocks else ""), result.removed
 
 
 @pytest.mark.parametrize("ad", ["鱼缸造景上门布置", "宝宝满月酒席承办，每桌八百八"])

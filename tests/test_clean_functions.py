@@ -5,32 +5,23 @@ a chat assistant's frame; and the look-alikes that do something else."""
 import pytest
 
 from crawler.cleaning import Cleaner, RuleError, load_rules
+from tests.support.cleaning import kept, paragraphs, signals, without
 
 CLEANER = Cleaner(load_rules(), max_removed_share=0.9)
 # the signals alone: without the phrase and pattern rules of boilerplate,
 # generator notes and the older note shapes
-WRITTEN = ("40-generator", "50-boilerplate", "55-notes")
-ALONE = Cleaner(load_rules(disabled=[r.name for r in load_rules().rules if any(f in r.source for f in WRITTEN)]),
-                max_removed_share=0.9)
+ALONE = without(*("40-generator", "50-boilerplate", "55-notes"))
 BODY = "入秋以后，山里的柿子陆续成熟。村民们把摘下的柿子削皮串好，挂在屋檐下晾晒，一个月后就成了软糯香甜的柿饼。"
 EN = "The ferry still leaves at dawn, and the fishermen still mend their nets on the pier before it goes."
 
 
 def clean(*texts, cleaner=CLEANER):
-    return cleaner.clean_blocks([{"type": "paragraph", "text": t, "lang": None} for t in texts])
+    return cleaner.clean_blocks(paragraphs(*texts))
 
 
 def alone(*texts):
     """Cleaned by the function signals without the rules written for boilerplate and generator notes."""
     return clean(*texts, cleaner=ALONE)
-
-
-def kept(result):
-    return [b["text"] for b in result.blocks]
-
-
-def signals(result):
-    return [(x["reason"], x["signal"]) for x in result.removed]
 
 
 @pytest.mark.parametrize("line", ["读完有收获的话，顺手转给需要的朋友吧", "戳左下角“阅读原文”，看往期合集"])

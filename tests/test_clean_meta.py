@@ -6,26 +6,17 @@ speaks of, an author's plan, advice quoted in a story)."""
 import pytest
 
 from crawler.cleaning import Cleaner, load_rules
+from tests.support.cleaning import kept, paragraphs, signals, without
 
 CLEANER = Cleaner(load_rules(), max_removed_share=0.9)
 # the signals of 58-meta.toml alone: without the rules of the other note files
-OTHERS = ("40-generator", "50-boilerplate", "55-notes", "56-functions", "57-speech")
-ALONE = Cleaner(load_rules(disabled=[r.name for r in load_rules().rules if any(f in r.source for f in OTHERS)]),
-                max_removed_share=0.9)
+ALONE = without(*("40-generator", "50-boilerplate", "55-notes", "56-functions", "57-speech"))
 BODY = "入冬前，渔民们把船拖上岸，刮掉船底的藤壶，再刷上一层桐油。老船工说，一条木船保养得好，能用三十年。"
 EN = "The orchard keeps forty old apple varieties, and the volunteers graft new trees from them every March."
 
 
 def clean(*texts, cleaner=ALONE):
-    return cleaner.clean_blocks([{"type": "paragraph", "text": t, "lang": None} for t in texts])
-
-
-def kept(result):
-    return [b["text"] for b in result.blocks]
-
-
-def signals(result):
-    return [(x["reason"], x["signal"]) for x in result.removed]
+    return cleaner.clean_blocks(paragraphs(*texts))
 
 
 @pytest.mark.parametrize("line", [

@@ -7,6 +7,7 @@ import pytest
 
 from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.rules import RuleError
+from tests.support.cleaning import among
 
 CLEANER = Cleaner(load_rules())
 ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
@@ -14,12 +15,7 @@ ZH2 = "天文台的开放日吸引了许多家庭，工作人员带大家观察�
 
 
 def clean(*texts):
-    """The texts cleaned among more prose (the safety valve spares short articles)."""
-    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (ZH, *texts, ZH2, ZH)]
-    result = CLEANER.clean_blocks(blocks)
-    out = [b["text"] for b in result.blocks]
-    assert out[0] == ZH and out[-2:] == [ZH2, ZH]
-    return out[1:-2], [(r["signal"], r["text"]) for r in result.removed]
+    return among(CLEANER, texts, (ZH,), (ZH2, ZH))
 
 
 @pytest.mark.parametrize("host, ad", [

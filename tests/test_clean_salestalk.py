@@ -8,6 +8,7 @@ import pytest
 
 from crawler.cleaning import Cleaner, load_rules, salestalk
 from crawler.cleaning.rules import RuleError
+from tests.support.cleaning import among
 
 CLEANER = Cleaner(load_rules())
 ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下，远远望去一片橙红。"
@@ -16,12 +17,7 @@ ZH3 = "这条老街的青石板路有四百多年历史，两旁是白墙黑瓦�
 
 
 def clean(*texts):
-    """The texts cleaned among more prose (the safety valve spares short articles)."""
-    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (ZH, *texts, ZH2, ZH3)]
-    result = CLEANER.clean_blocks(blocks)
-    out = [b["text"] for b in result.blocks]
-    assert out[0] == ZH and out[-2:] == [ZH2, ZH3]
-    return out[1:-2], [(r["signal"], r["text"]) for r in result.removed]
+    return among(CLEANER, texts, (ZH,), (ZH2, ZH3))
 
 
 # ads of trades no rule names, in wordings of their own

@@ -6,6 +6,7 @@ import pytest
 
 from crawler.cleaning import Cleaner, RuleError, load_rules
 from crawler.cleaning.spans import lexicon
+from tests.support.cleaning import one as clean
 
 HOST = "清晨六点，老街的早点铺已经排起了长队。店主把刚出锅的油条码在竹筐里，顺手给熟客多舀一勺豆浆。"
 
@@ -13,11 +14,6 @@ HOST = "清晨六点，老街的早点铺已经排起了长队。店主把刚出
 @pytest.fixture(scope="module")
 def cleaner():
     return Cleaner(load_rules())
-
-
-def clean(cleaner, text):
-    result = cleaner.clean_blocks([{"type": "paragraph", "text": text}])
-    return (result.blocks[0]["text"] if result.blocks else ""), result.removed
 
 
 def test_the_lexicon_knows_words_and_their_inner_pairs():
