@@ -6,11 +6,11 @@ prices, offers and shops, notices, an article about its own shop)."""
 
 import pytest
 
-from crawler.cleaning import english, load_rules, salestalk
+from crawler.cleaning import Cleaner, load_rules, salestalk
 from crawler.cleaning.rules import RuleError
-from tests.support.cleaning import among, full
+from tests.support.cleaning import among
 
-CLEANER = full()
+CLEANER = Cleaner(load_rules())
 ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下，远远望去一片橙红。"
 ZH2 = "天文台的开放日吸引了许多家庭，工作人员带大家用望远镜观察太阳黑子，孩子们看得入了迷。"
 ZH3 = "这条老街的青石板路有四百多年历史，两旁是白墙黑瓦的民居，近几年开起了茶馆和手工艺作坊。"
@@ -83,7 +83,7 @@ def test_an_article_about_its_own_offer_keeps_it():
 
 def test_the_classes_are_scored_as_english_offers_are():
     rule = next(r for r in load_rules().rules if r.kind == "sales")
-    found = english.marks(rule.compiled["marks"], "本店特价八折，七折也有，欢迎选购", unquoted=True)
+    found = salestalk.marks(rule.compiled["marks"], "本店特价八折，七折也有，欢迎选购")
     names = [rule.params["classes"][m.group] for m in found]
     assert names[:2] == ["talk_seller", "talk_price"] and "talk_invite" in names
     weight, classes = salestalk.score(found, rule.params["weights"])

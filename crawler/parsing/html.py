@@ -26,7 +26,7 @@ API
       "font-size:0" (below 2px, unless a descendant sets a size), "opacity:0",
       "off-screen" (left/top/right/margin/text-indent at -999px or beyond, or
       a translate that far), "hidden-attribute" (the ``hidden`` attribute),
-      "zero-size" (a height or width of at most 1px with overflow hidden, or
+      "zero-size" (a height, width or line-height of at most 1px with overflow hidden, or
       ``scale(0)``), "clipped" (``clip: rect(0 0 0 0)``, ``clip-path:
       inset(50%)``), "transparent" (a transparent text colour, unless a
       descendant sets a colour or the element paints its background through
@@ -35,8 +35,9 @@ API
       ``background``, white by default; unknown over an image). With
       ``sheet`` (the page's ``<style>`` text, ``page_stylesheet``), the rules
       of the sheet that may hide text apply to the elements their selectors
-      match (class, id, tag, attribute, descendant and child selectors, via
-      lxml's cssselect), before the element's own ``style``; text they hide
+      match (via lxml's cssselect), with those that may show it again, in
+      the cascade's order (specificity, then the sheet's order; the
+      element's own ``style`` after; ``!important`` last); text they hide
       has the value ``"style-rule "`` + reason (``STYLE_RULE``).
       ``root``'s own style is never considered (WeChat's ``#js_content`` is
       ``visibility: hidden`` until its scripts run). ``kind`` "link" marks the
@@ -140,9 +141,14 @@ _TINY_SCALE = 0.05  # scaled to this or less, text is a dot
 _NEAR_COLOUR = 8
 _TINY_FONT_PX = 2  # text smaller than this is not meant to be read
 _LENGTH = re.compile(r"(-?\d*\.?\d+)\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
-_TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem)?", re.IGNORECASE)
+_TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem|vw|vh)?", re.IGNORECASE)
+_IMPORTANT = re.compile(r"!\s*important", re.IGNORECASE)
+# read only in a box that clips (line-height is in nearly every style of WeChat's editor)
+_LINE_HEIGHT = re.compile(r"(?:^|;)\s*line-height\s*:\s*([^;!]*)", re.IGNORECASE)
+_UNITLESS = re.compile(r"\d*\.?\d+")
 _OFFSCREEN_PX = -999  # the "-9999px" family; small negative offsets are layout
-_UNIT_PX = {"em": 16, "rem": 16, "pt": 4 / 3}
+# a viewport unit is read as 10px: -100vw (a screen's width to the left) is -1000px
+_UNIT_PX = {"em": 16, "rem": 16, "pt": 4 / 3, "vw": 10, "vh": 10}
 
 
 class Flattened(NamedTuple):
@@ -279,14 +285,22 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
         hard = "hidden-attribute"
     if not style:
         return parent._replace(hard=hard) if hard != parent.hard else parent
+    if "/*" in style:
+        style = _CSS_COMMENT.sub("", style)
+    pairs = _CSS.findall(style)
+    if "!" in style:  # an !important declaration wins over every normal one, wherever it stands
+        pairs = sorted(((prop, value.lower()) for prop, value in pairs), key=lambda pair: "!" in pair[1])
+        pairs = [(prop, _IMPORTANT.sub("", value)) for prop, value in pairs]
     # the last declaration of a property wins
-    declared = {prop.lower(): value.replace("!important", "").strip().lower() for prop, value in _CSS.findall(style)}
+    declared = {prop.lower(): value.strip().lower() for prop, value in pairs}
     props = list(declared.items())
     # a box of no size that clips what overflows shows nothing of its content
     clips = any(declared.get(p) in ("hidden", "clip") for p in ("overflow", "overflow-x", "overflow-y"))
     # gradient text paints the background through a transparent colour
     painted = "text" in (declared.get("background-clip", ""), declared.get("-webkit-background-clip", ""))
     thick_border = None  # read when the first border declaration comes
+    if clips and hard is None and _flat_lines(style):
+        hard = "zero-size"
     for prop, value in props:
         if prop in ("height", "max-height", "width", "max-width"):
             size = _px(value)
@@ -346,6 +360,19 @@ def _thick_border(declared: dict) -> bool:
     words = [w for k, v in declared.items() if k.startswith("border") for w in _WORDS.split(v)]
     widths = [w for w in map(_px, words) if w is not None]
     return bool(widths) and max(widths) >= _WIDE_BORDER_PX and any(map(_colour, words))
+
+
+def _flat_lines(style: str) -> bool:
+    """Whether the last ``line-height`` of ``style`` is at most 1px: in a box that
+    clips, lines that high show nothing (a unitless height is a multiple of the
+    font's size)."""
+    heights = _LINE_HEIGHT.findall(style)
+    if not heights:
+        return False
+    size = _px(heights[-1])
+    if size is not None and _UNITLESS.fullmatch(heights[-1].strip()):
+        size *= 16
+    return size is not None and size <= 1
 
 
 def _font_size(value: str) -> float | None:
@@ -453,7 +480,8 @@ _BACKGROUND = re.compile(r"background", re.IGNORECASE)
 _STYLE_OPEN = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
 _STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
 MAX_SHEET_CHARS = 200_000  # of a page's <style> text read (bounded work on hostile pages)
-MAX_SHEET_RULES = 500
+MAX_SHEET_RULES = 500  # selectors kept of each kind (hiding or painting; others read here)
+MAX_SHEET_RULES_READ = 20_000  # rules looked at
 
 
 # what every opening tag of a <style> element starts with: a parser's scanner may bound
@@ -528,38 +556,71 @@ def _css_selector(selector: str):
 def read_declarations(declarations: str) -> str:
     """Only the declarations ``css_state`` reads, which it reads alike: WeChat's sheet has
     a 40 kB block of custom properties (``--weui-BG-0``...) that would otherwise be read
-    again for every element its rule matches."""
-    return ";".join(f"{prop}:{value}" for prop, value in _CSS.findall(declarations))
+    again for every element its rule matches. A line-height of at most 1px is kept (a box
+    that clips may show nothing of such lines)."""
+    read = ";".join(f"{prop}:{value}" for prop, value in _CSS.findall(declarations))
+    return f"{read};line-height:0" if _flat_lines(declarations) else read
+
+
+class _Rule(NamedTuple):
+    selector: str  # compiled when first evaluated (``_css_selector``)
+    declarations: str  # those ``css_state`` reads, "!important" kept
+    names: frozenset  # the classes and ids a match must carry (or have around it)
+    own: frozenset  # those of the rightmost compound: what a matched element itself carries
+    siblings: bool  # a sibling combinator: its names may be anywhere in the page
+    rank: tuple  # (specificity, position in the sheet): the later of two ranks wins
+    hides: bool  # hides text by itself (on a white page)
+    paints: bool  # paints a background (which may make a colour visible again)
+    props: frozenset  # the properties it declares
+
+
+_IDS = re.compile(r"#[\w-]+")
+_CLASSES = re.compile(r"\.[\w-]+|\[[^\]]*\]|(?<!:):(?!not\()[\w-]+")
+_TYPES = re.compile(r"(?:^|[\s>+~(])([a-zA-Z][\w-]*)|::[\w-]+")
+
+
+def specificity(selector: str) -> tuple[int, int, int]:
+    """(ids, classes + attributes + pseudo-classes, types + pseudo-elements) of
+    a selector; a :not() counts what it holds."""
+    return (len(_IDS.findall(selector)), len(_CLASSES.findall(selector)),
+            len(_TYPES.findall(_CLASSES.sub("", _IDS.sub("", selector)))))
 
 
 @functools.lru_cache(maxsize=32)
-def _sheet_rules(sheet: str) -> tuple:
-    """(compiled selector, declarations, the classes and ids a match must carry
-    or None) of the rules of ``sheet`` that matter here: those that hide text by
-    themselves (on a white page) and those that paint a background (which may
-    make a colour visible again). Pages of one site share their sheet: it is
-    read once."""
+def _sheet_rules(sheet: str) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
+    """The rules of ``sheet`` that matter here, one per selector, in the
+    sheet's order: those that hide text by themselves (on a white page) or
+    paint a background (which may make a colour visible again), and those
+    that set any other property ``css_state`` reads (which may show again
+    what another rule hid: a later or more specific rule, a descendant's own
+    size or colour), apart: (hiding or painting, others), up to
+    ``MAX_SHEET_RULES`` selectors each, from the first ``MAX_SHEET_RULES_READ``
+    rules; none when no rule hides or paints. Pages of one site share their
+    sheet: it is read once."""
     css = _AT_BLOCK.sub(_at_block, _CSS_COMMENT.sub("", sheet))
-    rules = []
+    first: list[_Rule] = []
+    others: list[_Rule] = []
     for n, m in enumerate(_CSS_RULE.finditer(css)):
-        if n >= MAX_SHEET_RULES:
+        if n >= MAX_SHEET_RULES_READ or len(first) >= MAX_SHEET_RULES:
             break
-        declarations = m.group(2).strip()
-        if not (css_state(declarations).reason() or _BACKGROUND.search(declarations)):
-            continue
-        declarations = read_declarations(declarations)
+        declarations = read_declarations(m.group(2))
         if not declarations:
             continue
+        hides = css_state(declarations).reason() is not None
+        paints = bool(_BACKGROUND.search(declarations))
+        kept = first if hides or paints else others
+        props = frozenset(prop.lower() for prop, _ in _CSS.findall(declarations))
         for selector in m.group(1).split(","):
             selector = selector.strip()
-            compiled = None if _DYNAMIC.search(selector) else _css_selector(selector)
-            if compiled is not None:
+            if len(kept) >= MAX_SHEET_RULES:
+                break
+            if selector and not _DYNAMIC.search(selector):
                 required = _NOT_REQUIRED.sub("", selector).strip()
-                names = frozenset(_SELECTOR_NAMES.findall(required))
-                # the names of the rightmost compound: what a matched element itself carries
-                own = frozenset(_SELECTOR_NAMES.findall(_COMBINATOR.split(required)[-1]))
-                rules.append((compiled, declarations, names, own, "+" in required or "~" in required))
-    return tuple(rules)
+                kept.append(_Rule(
+                    selector, declarations, frozenset(_SELECTOR_NAMES.findall(required)),
+                    frozenset(_SELECTOR_NAMES.findall(_COMBINATOR.split(required)[-1])),
+                    "+" in required or "~" in required, (specificity(selector), n), hides, paints, props))
+    return (tuple(first), tuple(others)) if first else ((), ())
 
 
 class _NameCheck:
@@ -591,25 +652,45 @@ class _NameCheck:
 
 def sheet_styles(root, sheet: str | None) -> dict:
     """Element -> the declarations that rules of ``sheet`` give it, as an
-    inline style (in the sheet's order; the element's own ``style`` comes
-    after). Only rules that may hide text are read; selectors that lxml's
-    CSS translation does not take (pseudo-elements, :hover...) are skipped."""
-    rules = _sheet_rules(sheet) if sheet else ()
-    if not rules:
+    inline style, in the cascade's order (the rules by specificity, then by
+    their place in the sheet; ``css_state`` puts !important ones last; the
+    element's own ``style`` comes after). Rules that neither hide text nor
+    paint a background are read only when a rule that hides matched in the
+    container, and only for the properties such rules set. Selectors that
+    lxml's CSS translation does not take (pseudo-elements, :hover...) are
+    skipped."""
+    first, others = _sheet_rules(sheet) if sheet else ((), ())
+    if not first:
         return {}
     top = root.getroottree().getroot()
-    styles: dict = {}
     could_match = _NameCheck(root)
-    for compiled, declarations, names, own, siblings in rules:
-        if not could_match(names, own, siblings):
+    matched: dict = {}  # element -> [(rank, declarations)]
+    hiding = _apply(first, top, could_match, matched)
+    if hiding:
+        _apply([rule for rule in others if rule.props & hiding], top, could_match, matched)
+    return {el: ";".join(d for _, d in sorted(found, key=lambda pair: pair[0])) if len(found) > 1 else found[0][1]
+            for el, found in matched.items()}
+
+
+def _apply(rules, top, could_match: "_NameCheck", matched: dict) -> frozenset:
+    """Add to ``matched`` the elements each of ``rules`` matches; the properties
+    set by the rules that matched."""
+    props: set = set()
+    for rule in rules:
+        if not could_match(rule.names, rule.own, rule.siblings):
+            continue
+        compiled = _css_selector(rule.selector)
+        if compiled is None:
             continue
         try:
-            matched = compiled(top)
+            found = compiled(top)
         except (ValueError, TypeError, AssertionError, lxml.etree.XPathError):
             continue
-        for el in matched:
-            styles[el] = f"{styles[el]};{declarations}" if el in styles else declarations
-    return styles
+        if found and rule.hides:
+            props |= rule.props
+        for el in found:
+            matched.setdefault(el, []).append((rule.rank, rule.declarations))
+    return frozenset(props)
 
 
 class _Ctx(NamedTuple):

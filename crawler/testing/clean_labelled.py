@@ -41,7 +41,7 @@ def _read(name: str) -> dict:
 # [carriers] table there replaces carriers.toml)
 SETS = ("main", "holdout", "unseen", "fresh", "novel", "probe", "intent", "bilingual", "shapes_probe", "pasted",
         "notes_probe", "blind", "reach", "trades", "blind2", "blind3", "seams", "contacts", "english", "notices", "blind4", "blind5",
-        "contacts2", "foreign", "disguise", "adpara", "notes2", "blind6")
+        "contacts2", "foreign", "disguise", "adpara", "notes2", "blind6", "hiding")
 
 
 def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
@@ -141,8 +141,12 @@ def build_cases(name: str = "main") -> list[Case]:
             for fmt in spec.get("formats", TEXT_FORMATS):
                 rng = random.Random(f"{kind}/{n}/{fmt}")
                 number += 1
-                cases.append(Case(kind, spec["reason"], fmt, item,
-                                  _compose(rng, carriers, place, item, css, spec.get("with", ())),
+                blocks = _compose(rng, carriers, place, item, css, spec.get("with", ()))
+                if spec.get("visible"):  # a look-alike styled the way the page shows it
+                    cases.append(Case("lookalike", None, fmt, kind, blocks, lookalikes=[_item_text(item)],
+                                      number=number, sheet=spec.get("sheet", ""), set=name))
+                    continue
+                cases.append(Case(kind, spec["reason"], fmt, item, blocks,
                                   number=number, sheet=spec.get("sheet", ""), set=name))
     by_topic: dict[str, list[str]] = {}
     for entry in lookalikes:
