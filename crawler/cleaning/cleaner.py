@@ -481,20 +481,25 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
 
 
-def _clean_block(rules: list[Rule], live: list[bool], article: _Article, index: int, block: dict):
+def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: int, block: dict):
     """Run the rules in order over one block, each on the text the previous left.
 
-    ``live``: per rule, whether it may find something in the block as it was
-    when the pass began (``_live_rules``); once a cut changes the block, every
-    later rule is tried. Returns the new block (None when nothing is left) and
-    the removals, or (block, []) when nothing was found.
+    ``live``: the positions, in order, of the rules that may find something in
+    the block as it was when the pass began (``Cleaner._block_live``); once a
+    cut changes the block, every later rule is tried. Returns the new block
+    (None when nothing is left) and the removals, or (block, []) when nothing
+    was found.
     """
     work = article.blocks[index]
     removed: list[dict] = []
     spans = block.get("spans")
+    order, position = live, 0  # the live rules; from the first cut, every rule after it
     changed = False
-    for rule, may_find in zip(rules, live):
-        if not (may_find or changed) or work.type not in rule.block_types or not work.raw:
+    while position < len(order):
+        k = order[position]
+        position += 1
+        rule = rules[k]
+        if work.type not in rule.block_types or not work.raw:
             continue
         found = _rule_cuts(rule, article, index)
         if not found:
@@ -507,7 +512,8 @@ def _clean_block(rules: list[Rule], live: list[bool], article: _Article, index: 
         removed += [{"reason": reason, "signal": signal, "text": piece} for (reason, signal), piece in pieces]
         work = _Block({"type": work.type, "text": kept, "spans": spans})
         article.blocks[index] = work
-        changed = True
+        if not changed:
+            order, position, changed = range(k + 1, len(rules)), 0, True
     if not removed:
         return block, []
     left = work.raw
@@ -544,6 +550,7 @@ class Cleaner:
         # note rules that look only at the head or the tail: (position, head?, within)
         self._edge_notes = [(k, r.params["where"] == "head", r.params["within"]) for k, r in enumerate(self.rules)
                             if r.kind == "note" and r.params["where"] in ("head", "tail")]
+        self._positions: dict[int, tuple] = {}  # id of a list of rules -> (it, ``_by_screen``'s answer)
 
     def clean_blocks(self, blocks: list[dict]) -> CleanResult:
         """Clean a list of blocks; the input is not modified."""
@@ -644,26 +651,36 @@ class Cleaner:
         verdicts = self._screens.verdicts(text)
         return [rule.screen is None or verdicts[rule.screen] for rule in rules]
 
-    def _block_live(self, block: _Block, live: list[bool], rules: list[Rule]) -> list[bool]:
-        """``live`` narrowed to what may find something in this block: one scan
-        of its text tells every screen's verdict (a rule whose screen fails finds
-        nothing), so most rules of a clean block are never called."""
+    def _block_live(self, block: _Block, live: list[bool], rules: list[Rule]) -> list[int]:
+        """The positions of the rules of ``live`` that may find something in
+        this block: one scan of its text tells every screen's verdict (a rule
+        whose screen fails finds nothing), so most rules of a clean block are
+        never called, nor looked at (the rules of each screen passed are read
+        from a table)."""
         if not self._screens.indexed:
-            return live
+            return [k for k, may in enumerate(live) if may]
         passing = block._passing = self._screens.passing(block.text)
-        return [may and (rule.screen is None or rule.screen in passing) for rule, may in zip(rules, live)]
+        unscreened, by_screen = self._by_screen(rules)
+        found = [k for screen in passing.intersection(by_screen) for k in by_screen[screen]]
+        return sorted(k for k in (*unscreened, *found) if live[k])
 
-    def _placed(self, live: list[bool], index: int, count: int) -> list[bool]:
+    def _by_screen(self, rules: list[Rule]) -> tuple[tuple[int, ...], dict[Screen, tuple[int, ...]]]:
+        """The positions in ``rules`` of those without a screen, and of those of each screen."""
+        known = self._positions.get(id(rules))
+        if known is None or known[0] is not rules:
+            by_screen: dict[Screen, list[int]] = {}
+            for k, rule in enumerate(rules):
+                if rule.screen is not None:
+                    by_screen.setdefault(rule.screen, []).append(k)
+            unscreened = tuple(k for k, rule in enumerate(rules) if rule.screen is None)
+            known = self._positions[id(rules)] = (rules, unscreened, {s: tuple(ks) for s, ks in by_screen.items()})
+        return known[1], known[2]
+
+    def _placed(self, live: list[int], index: int, count: int) -> list[int]:
         """``live`` without the head and tail note rules when block ``index`` of
         ``count`` is not where they look (each would be called only to say so)."""
-        off = [k for k, head, within in self._edge_notes
-               if live[k] and (index >= within if head else index < count - within)]
-        if not off:
-            return live
-        live = list(live)
-        for k in off:
-            live[k] = False
-        return live
+        off = {k for k, head, within in self._edge_notes if (index >= within if head else index < count - within)}
+        return [k for k in live if k not in off] if off else live
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""
