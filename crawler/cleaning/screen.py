@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import math
 import re
+from functools import reduce
+from operator import or_
 
 try:  # compiled multi-literal scan (wheels for Linux x86-64/arm64 and macOS)
     import hyperscan
@@ -425,7 +427,8 @@ def _utf8(text: str) -> bytes:
 class Screens:
     """The verdicts of many screens on one text from one scan of it."""
 
-    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_holding", "_caseless", "_several")
+    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_caseless", "_several",
+                 "_passes", "_weighed", "_clause_bits")
 
     def __init__(self, screens, engine=hyperscan):
         """``screens``: ``Screen`` objects (repeats asked once); ``engine``: the
@@ -445,10 +448,24 @@ class Screens:
             for clause in clauses:
                 for number in clause:
                     holding.setdefault(number, set()).add(index)
-        self._holding = {number: tuple(sorted(indexes)) for number, indexes in holding.items()}
         self._caseless = frozenset(screen for screen in self.screens if screen.caseless)
-        # the screens of several clauses: a screen of one passes when one of its literals was found
-        self._several = {index: clauses for index, clauses in enumerate(self._clauses) if len(clauses) > 1}
+        # Per literal, the screens of one clause that pass when it is found (``passing`` unites them
+        # in C), and the screens of several clauses that must be weighed then, with the clauses it
+        # satisfies as the bits of an integer: such a screen passes when the bits of the literals
+        # found hold all of its own (``_several``: per screen of several clauses, its bits)
+        several = {index for index, clauses in enumerate(self._clauses) if len(clauses) > 1}
+        self._passes = {number: frozenset(self.screens[i] for i in indexes if i not in several)
+                        for number, indexes in holding.items()}
+        self._weighed = {number: frozenset(i for i in indexes if i in several) for number, indexes in holding.items()}
+        self._clause_bits = dict.fromkeys(holding, 0)
+        self._several = dict.fromkeys(sorted(several), 0)
+        bit = 1
+        for index in self._several:
+            for clause in self._clauses[index]:
+                for number in clause:
+                    self._clause_bits[number] |= bit
+                self._several[index] |= bit
+                bit <<= 1
         database = engine.Database(mode=engine.HS_MODE_BLOCK)
         # one report per literal is enough: which literals occur, not where; hyperscan's
         # caseless matching is for ASCII letters only, as a caseless screen's
@@ -474,15 +491,16 @@ class Screens:
         than its scan, however many screens there are."""
         if self._database is None:
             return {screen for screen in self.screens if screen(text)}
-        found: set[int] = set()
-        self._database.scan(_utf8(text), match_event_handler=lambda number, *_: found.add(number),
-                            scratch=self._scratch)
-        candidates: set[int] = set()
-        for number in found:
-            candidates.update(self._holding[number])
-        screens, several = self.screens, self._several
-        passing = {screens[index] for index in candidates
-                   if index not in several or all(not clause.isdisjoint(found) for clause in several[index])}
+        numbers: list[int] = []  # each literal once (HS_FLAG_SINGLEMATCH); a handler of named
+        # arguments that appends: the cheapest call for the ~20 literals ordinary prose holds
+        self._database.scan(_utf8(text), match_event_handler=lambda number, start, end, flags, context:
+                            numbers.append(number), scratch=self._scratch)
+        passing = set().union(*map(self._passes.__getitem__, numbers))
+        weighed = set().union(*map(self._weighed.__getitem__, numbers))
+        if weighed:
+            found = reduce(or_, map(self._clause_bits.__getitem__, numbers))
+            screens, several = self.screens, self._several
+            passing.update([screens[index] for index in weighed if found & several[index] == several[index]])
         if self._caseless and _CASE_TWIN.search(text) is not None:
             passing |= self._caseless
         return passing
