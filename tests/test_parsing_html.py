@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.parsing.html import _VISIBLE, _css_state, flatten, fragment, hidden_reason, read_declarations, slice_element
+from crawler.parsing.html import (
+    _VISIBLE, _css_state, element_text, flatten, fragment, hidden_reason, read_declarations, slice_element,
+)
 
 
 def blocks_of(markup: str, **kwargs):
@@ -363,3 +365,12 @@ def test_a_rule_keeps_only_the_declarations_read_and_reads_the_same_state(declar
     assert len(kept) <= len(text)
     assert _css_state(kept, _VISIBLE, False) == _css_state(text, _VISIBLE, False)
     assert _css_state(f"{kept};color:red", _VISIBLE, False) == _css_state(f"{text};color:red", _VISIBLE, False)
+
+
+@pytest.mark.parametrize("markup", [
+    "<h1>  标题\u200b 一\n二\t三\u00a0 </h1>", "<a href='x'>\ufeff账号</a>", "<span> </span>", "<span></span>",
+    "<h1>标题<span class='tag'>标签</span>尾</h1>", "<div>甲<!-- 注 -->乙</div>", "<pre> 一\n  二 </pre>",
+])
+def test_element_text_of_a_childless_element_is_what_flattening_gives(markup):
+    el = fragment(markup)
+    assert element_text(el) == " ".join(block["text"] for block in flatten(el).blocks)

@@ -58,6 +58,10 @@ WEB_SPECIAL_PAGES: list[dict] = load_site_rules("web")["special"]
 # Article.removed reason: byte sequences the page's encoding could not read,
 # dropped by decoding; the entry's "count" says how many.
 UNDECODABLE = "undecodable_bytes"
+# Pages shorter than this (characters) are told by a site parser's ``detect`` on their text, and
+# scanned (parsing/scan.py) only for the parser that takes them: a scan costs a Sohu article as
+# much as the dozen searches of its text it could spare, then helps no parser
+SCAN_AFTER_DETECT = 65536
 _TEXT_TYPES = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -116,8 +120,11 @@ def parse_html(
     (site parsers then skip searches of the text for what one scan of the bytes
     did not find, parsing/scan.py)."""
     for parser in SITE_PARSERS if parsers is None else parsers:
-        found = parser.scanner.scan(utf8, len(html)) if parser.scanner is not None else ANY
+        scanned = parser.scanner is not None and len(html) >= SCAN_AFTER_DETECT
+        found = parser.scanner.scan(utf8, len(html)) if scanned else ANY
         if parser.detect(html, url, found):
+            if parser.scanner is not None and not scanned:
+                found = parser.scanner.scan(utf8, len(html))
             return parser.parse(html, url, fetched_from or url, found)
     if special := special_reason(html, url, WEB_SPECIAL_PAGES, []):
         raise Rejection(*special)

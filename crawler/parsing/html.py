@@ -1007,6 +1007,9 @@ def fragment(markup: str):
 
 def element_text(el) -> str:
     """The visible-order text of one element on a single line (for metadata)."""
+    if not len(el) and str(el.tag).lower() not in ("pre", "table"):
+        # no child (a heading, a link, a date): what flattening makes of its text alone
+        return " ".join(_ZERO_WIDTH.sub("", el.text or "").split())
     return " ".join(block["text"] for block in flatten(el).blocks)
 
 

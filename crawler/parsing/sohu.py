@@ -22,7 +22,6 @@ import re
 from urllib.parse import urlsplit
 
 import lxml.html
-from lxml.cssselect import CSSSelector
 
 from crawler.errors import Rejection
 from crawler.items import Article
@@ -30,7 +29,7 @@ from crawler.parsing.html import element_text, flatten, page_stylesheet, remove_
 from crawler.parsing.jsdata import object_literal
 from crawler.parsing.rules import compile_patterns, load_site_rules
 from crawler.parsing.scan import ANY, Found
-from crawler.parsing.selectors import TreeIndex, compile_indexed, first_of
+from crawler.parsing.selectors import Selector, TreeIndex, compile_indexed, first_of
 from crawler.parsing.wechat import china_time
 from crawler.reasons import Reason
 
@@ -42,7 +41,7 @@ _PARSER = lxml.html.HTMLParser()
 _PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-_TITLE_BADGES = CSSSelector(".article-tag")  # label badges inside the h1 (compiled once, not per page)
+_TITLE_BADGES = Selector(".article-tag")  # label badges inside the h1 (answered from the page's index)
 
 
 def _aes_ecb_decrypt(data: str, key: str) -> str | None:
@@ -190,7 +189,7 @@ class SohuParser:
     def _title(self, index: TreeIndex, data: dict, meta: dict) -> str | None:
         heading = first_of(self.selectors["title"], index)
         if heading is not None:
-            for tag in _TITLE_BADGES(heading):
+            for tag in _TITLE_BADGES.select(index.rooted(heading)):
                 tag.drop_tree()
             if title := _clean(element_text(heading)):
                 return title
