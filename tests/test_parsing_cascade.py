@@ -105,3 +105,43 @@ def test_a_sheet_of_ten_thousand_rules_is_read_within_its_bounds(monkeypatch):
     assert hidden(deep, grouped + ".hide .hide { display:inline }") == [("藏", "style-rule display:none")]
     assert len(evaluated) <= 2 * parsing_html.MAX_SHEET_RULES
     parsing_html._sheet_rules.cache_clear()
+
+
+def test_a_descendant_inherits_no_size_visibility_or_colour_it_does_not_set_afresh():
+    sheet = """.z { font-size:0 } .z em { font-size:1.5em } .z i { font-size:120% } .z b { font-size:1rem }
+    .v { visibility:hidden } .v em { visibility:inherit } .v i { visibility:unset } .v b { visibility:visible }
+    .t { color:transparent } .t em { color:inherit } .t b { color:#333 }"""
+    markup = ('<div><p>一<span class="z"><em>甲</em><i>乙</i><b>丙</b></span>二<span class="v"><em>丁</em><i>戊</i>'
+              '<b>己</b></span>三<span class="t"><em>庚</em><b>辛</b></span></p></div>')
+    assert hidden(markup, sheet) == [("甲乙", "style-rule font-size:0"), ("丁戊", "style-rule visibility:hidden"),
+                                     ("庚", "style-rule transparent")]
+
+
+def test_margins_bottoms_percentages_and_font_colours_hide_only_when_they_leave_nothing_to_see():
+    markup = ('<div><p>一<span style="margin:0 0 0 -9999px">甲</span>二<span style="margin:-9999px 0 0">乙</span>'
+              '三<span style="position:fixed;bottom:-5000px">丙</span>四<span style="color:rgb(100% 100% 100%)">丁</span>'
+              '五<font color="#ffffff">戊</font>六<span style="font-size:3%">己</span>'
+              '七<span style="margin:0 -9999px 0 0">庚</span>八<span style="bottom:-20px">辛</span>'
+              '九<span style="color:rgb(20%,20%,20%)">壬</span>十<font color="#333">癸</font>'
+              '<span style="font-size:80%">子</span></p></div>')
+    assert hidden(markup) == [("甲", "off-screen"), ("乙", "off-screen"), ("丙", "off-screen"), ("丁", "same-colour"),
+                              ("戊", "same-colour"), ("己", "font-size:0")]
+    # a rule of the sheet beats the hint of <font>
+    assert hidden('<div><p>一<font class="c" color="#fff">甲</font></p></div>', ".c { color:#333; background:#fff }") == []
+
+
+def test_media_queries_layers_and_supports_apply_when_they_hold_on_every_screen():
+    sheet = """@media (min-width: 1px) { .a { display:none } } @media all and (min-width: 0) { .b { display:none } }
+    @media not print { .c { display:none } } @layer base { .d { display:none } }
+    @media (min-width: 1200px) { .e { display:none } } @media (max-width: 480px) { .f { display:none } }
+    @media print, speech { .g { display:none } } @supports not (display: block) { .h { display:none } }
+    @media (prefers-color-scheme: dark) { .i { display:none } }"""
+    markup = "<div><p>" + "".join(f'<span class="{c}">{c}</span>,' for c in "abcdefghi") + "</p></div>"
+    assert [text for text, _ in hidden(markup, sheet)] == ["a", "b", "c", "d"]
+
+
+def test_a_style_element_for_print_or_small_screens_is_not_read():
+    page = ('<html><head><style media="print">.p { display:none }</style><style media=\'(max-width: 480px)\'>'
+            '.s { display:none }</style><style media="screen">.k { display:none }</style><style>.n { color:red }'
+            "</style></head><body></body></html>")
+    assert parsing_html.page_stylesheet(page) == ".k { display:none }\n.n { color:red }"

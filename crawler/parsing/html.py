@@ -113,7 +113,7 @@ _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
 _CSS = re.compile(
     r"(?:^|;)\s*(display|visibility|content-visibility|font-size|font|opacity|filter|left|top|right|inset|"
-    r"margin-left|margin-top|text-indent|transform|translate|scale|rotate|(?:max-)?(?:height|width)|"
+    r"margin-left|margin-top|margin|bottom|text-indent|transform|translate|scale|rotate|(?:max-)?(?:height|width)|"
     r"overflow(?:-[xy])?|clip|clip-path|color|-webkit-text-fill-color|(?:-webkit-)?background-clip|"
     r"background(?:-color)?|border(?:-(?:top|right|bottom|left))?(?:-(?:width|color))?)\s*:\s*([^;]*)",
     re.IGNORECASE,
@@ -140,6 +140,10 @@ _TINY_SCALE = 0.05  # scaled to this or less, text is a dot
 # colours this close (per channel, 0-255) to the colour behind them are not told apart
 _NEAR_COLOUR = 8
 _TINY_FONT_PX = 2  # text smaller than this is not meant to be read
+# sizes relative to the parent's: under a font of no size, no size
+_RELATIVE_FONT = re.compile(r"\s*(?:\d*\.?\d+\s*(?:em|ex|ch|%)|smaller|larger)\s*$")
+# properties a descendant inherits: "inherit" or "unset" there keeps the parent's state
+_INHERITED = frozenset({"visibility", "font-size", "font", "color", "-webkit-text-fill-color", "text-indent"})
 _LENGTH = re.compile(r"(-?\d*\.?\d+)\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
 _TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem|vw|vh)?", re.IGNORECASE)
 _IMPORTANT = re.compile(r"!\s*important", re.IGNORECASE)
@@ -204,7 +208,8 @@ _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blu
                   "snow": "#fffafa", "whitesmoke": "#f5f5f5", "ghostwhite": "#f8f8ff", "ivory": "#fffff0",
                   "floralwhite": "#fffaf0", "azure": "#f0ffff", "mintcream": "#f5fffa", "seashell": "#fff5ee"}
 # rgb()/rgba() with commas or spaces, an alpha after a comma or a slash
-_RGB = re.compile(r"^rgba?\(\s*(\d+)\s*[,\s]\s*(\d+)\s*[,\s]\s*(\d+)\s*(?:[,/]\s*(1|1\.0*|0?\.\d+|0|\d+%))?\s*\)$")
+_RGB = re.compile(r"^rgba?\(\s*(\d*\.?\d+%?)\s*[,\s]\s*(\d*\.?\d+%?)\s*[,\s]\s*(\d*\.?\d+%?)\s*"
+                  r"(?:[,/]\s*(1|1\.0*|0?\.\d+|0|\d+%))?\s*\)$")
 _HSL = re.compile(r"^hsla?\(\s*(-?\d*\.?\d+)(?:deg)?\s*[,\s]\s*(\d*\.?\d+)%\s*[,\s]\s*(\d*\.?\d+)%\s*"
                   r"(?:[,/]\s*(1|1\.0*|100%))?\s*\)$")
 
@@ -219,7 +224,8 @@ def _colour(value: str) -> str | None:
         return value
     m = _RGB.match(value)
     if m and (m.group(4) is None or _opacity(m.group(4)) == 1):
-        return "#" + "".join(f"{min(int(v), 255):02x}" for v in m.groups()[:3])
+        return "#" + "".join(f"{min(round(_opacity(v) * 255 if v.endswith('%') else float(v)), 255):02x}"
+                             for v in m.groups()[:3])
     m = _HSL.match(value)
     if m:
         hue = float(m.group(1)) % 360 / 360
@@ -302,6 +308,8 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
     if clips and hard is None and _flat_lines(style):
         hard = "zero-size"
     for prop, value in props:
+        if value in ("inherit", "unset") and prop in _INHERITED:
+            continue  # the parent's state holds
         if prop in ("height", "max-height", "width", "max-width"):
             size = _px(value)
             if clips and size is not None and size <= 1 and hard is None:
@@ -330,8 +338,10 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
             if value == "hidden" and hard is None:
                 hard = "content-visibility:hidden"
         elif prop in ("font-size", "font"):
-            size = _px(value) if prop == "font-size" else _font_size(value)
-            if size is not None or prop == "font-size":
+            size = _font_px(value) if prop == "font-size" else _font_size(value)
+            if font_zero and _RELATIVE_FONT.match(value):
+                pass  # a share of no size is no size
+            elif size is not None or prop == "font-size":
                 font_zero = size is not None and size < _TINY_FONT_PX
         elif prop in ("opacity", "filter"):
             if _faint(prop, value) and hard is None:
@@ -344,8 +354,8 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
             moved = _transformed(prop, value)
             if moved and hard is None:
                 hard = moved
-        else:  # left, top, right, inset, margin-left, margin-top
-            shifts = [_px(part) for part in value.split()] if prop == "inset" else [_px(value)]
+        else:  # left, top, right, bottom, inset, margin, margin-left, margin-top
+            shifts = [_px(part) for part in _moving_parts(prop, value)]
             if any(shift is not None and shift <= _OFFSCREEN_PX for shift in shifts) and hard is None:
                 hard = "off-screen"
     return _Css(hard, visibility, font_zero, indent_off, transparent, color, backdrop, via)
@@ -378,7 +388,27 @@ def _flat_lines(style: str) -> bool:
 def _font_size(value: str) -> float | None:
     """The size the ``font`` shorthand sets (``0/0 a``, ``italic 0px serif``), in px."""
     m = _FONT_SIZE.search(value)
-    return _px(m.group(1)) if m else None
+    return _font_px(m.group(1)) if m else None
+
+
+def _font_px(value: str) -> float | None:
+    """A font size in px (a percentage is of the parent's size, taken as 16px)."""
+    value = value.strip()
+    if value.endswith("%"):
+        share = _opacity(value)
+        return None if share is None else share * 16
+    return _px(value)
+
+
+def _moving_parts(prop: str, value: str) -> list[str]:
+    """The lengths of an offset declaration that move the box: every side of
+    ``inset``, the top and left margins of ``margin``, else the value."""
+    if prop == "inset":
+        return value.split()
+    if prop == "margin":
+        parts = value.split() or [""]
+        return [parts[0], parts[3] if len(parts) == 4 else parts[min(1, len(parts) - 1)]]
+    return [value]
 
 
 def _faint(prop: str, value: str) -> bool:
@@ -470,15 +500,52 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # conditional and nested blocks (@media, @supports, @keyframes...): those that hold on any
 # screen (@media screen, @media all, @supports) are read as their rules; the others not
 _AT_BLOCK = re.compile(r"@([^{;]*)\{((?:[^{}]*\{[^{}]*\})*[^{}]*)\}|@[^{;]*;")
-_ANY_SCREEN = re.compile(r"(?:media\s+(?:only\s+)?(?:screen|all)|supports\b[^{]*)\s*$", re.IGNORECASE)
+_MEDIA_FEATURE = re.compile(r"\(\s*(min|max)-(?:device-)?(?:width|height)\s*:\s*([^)]*)\)")
+# what holds on every screen: at least as narrow as any, at least as wide as any
+_SMALLEST_SCREEN_PX = 320
+_LARGEST_SCREEN_PX = 10_000
+
+
+def _media_holds(queries: str) -> bool:
+    """Whether a media query list holds on every screen: a type of "screen" or
+    "all" (or "not" a type that is no screen), with no feature but a minimum
+    size every screen has or a maximum none exceeds. ``(max-width: 480px)``
+    (small screens only), ``print`` and ``(prefers-color-scheme: dark)`` do not."""
+    for query in queries.lower().split(","):
+        words = query.replace("only ", " ").split(" and ")
+        kind = words[0].strip()
+        if kind.startswith("not "):
+            holds = kind[4:].strip() in ("print", "speech")
+        else:
+            holds = kind in ("", "screen", "all") or bool(_MEDIA_FEATURE.fullmatch(kind))
+        features = words if kind.startswith("(") else words[1:]
+        for feature in features:
+            m = _MEDIA_FEATURE.fullmatch(feature.strip())
+            size = _px(m.group(2)) if m else None
+            holds &= size is not None and (size <= _SMALLEST_SCREEN_PX if m.group(1) == "min"
+                                           else size >= _LARGEST_SCREEN_PX)
+        if holds:
+            return True
+    return False
 
 
 def _at_block(m: re.Match) -> str:
-    return m.group(2) if m.group(1) is not None and _ANY_SCREEN.fullmatch(m.group(1).strip()) else ""
+    """The rules of an @-block that hold on any screen: @media (``_media_holds``),
+    @supports (unless it says "not"), @layer; nothing of the others."""
+    if m.group(1) is None:
+        return ""
+    name, _, prelude = m.group(1).strip().partition(" ")
+    name, prelude = name.lower(), prelude.strip()
+    if name == "media":
+        holds = _media_holds(prelude)
+    else:
+        holds = name == "layer" or (name == "supports" and not prelude.lower().startswith("not"))
+    return m.group(2) if holds else ""
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _BACKGROUND = re.compile(r"background", re.IGNORECASE)
 _STYLE_OPEN = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
 _STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
+_STYLE_MEDIA = re.compile(r"\smedia\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 MAX_SHEET_CHARS = 200_000  # of a page's <style> text read (bounded work on hostile pages)
 MAX_SHEET_RULES = 500  # selectors kept of each kind (hiding or painting; others read here)
 MAX_SHEET_RULES_READ = 20_000  # rules looked at
@@ -514,8 +581,10 @@ def page_stylesheet(html: str, found: Found = ANY) -> str:
     # the opening tag, then the first closing one: what one lazy pattern matched, without
     # trying the closing tag at each character of the sheet (20x slower on a 10 kB sheet)
     while (start := _style_open(html, pos, last)) and (end := _STYLE_CLOSE.search(html, start.end())):
-        out.append(html[start.end() : end.start()])
-        size += len(out[-1])
+        media = _STYLE_MEDIA.search(start.group())
+        if media is None or _media_holds(media.group(1) or media.group(2) or media.group(3) or ""):
+            out.append(html[start.end() : end.start()])
+            size += len(out[-1])
         pos = end.end()
         if size >= MAX_SHEET_CHARS:
             break
@@ -814,10 +883,12 @@ class _Flattener:
         css = ctx.css
         style = el.get("style")
         ruled = self.sheet.get(el) if self.sheet else None
-        if style or ruled or "hidden" in el.attrib:
-            own = css_state(style, css, "hidden" in el.attrib)
+        # <font color>: a presentational hint, before every rule
+        hint = f"color:{el.get('color')};" if tag == "font" and el.get("color") else ""
+        if style or ruled or hint or "hidden" in el.attrib:
+            own = css_state(f"{hint}{style or ''}" if hint else style, css, "hidden" in el.attrib)
             if ruled:  # the sheet's declarations first, the element's own after (they win)
-                both = css_state(f"{ruled};{style or ''}", css, "hidden" in el.attrib)
+                both = css_state(f"{hint}{ruled};{style or ''}", css, "hidden" in el.attrib)
                 own = both._replace(via=STYLE_RULE) if both.reason() != own.reason() else both
             css = own
         kind = _TYPE_OF_TAG.get(tag, ctx.kind)
