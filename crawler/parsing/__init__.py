@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from crawler.errors import Rejection
 from crawler.items import Article
-from crawler.parsing.decode import decode, looks_garbled
+from crawler.parsing.decode import decode, looks_garbled, read_page
 from crawler.parsing.generic import parse_generic
+from crawler.parsing.pagetext import PageText, text_of
 from crawler.parsing.rules import load_site_rules
 from crawler.parsing.scan import ANY, Found, Scanner
 from crawler.parsing.sohu import SohuParser
@@ -30,6 +31,7 @@ class SiteParser(NamedTuple):
     detect: Callable[[str, str, Found], bool]  # (html, url, found) -> this parser's markup?
     parse: Callable[[str, str, str, Found], Article]  # (html, url, fetched_from, found)
     scanner: Scanner | None = None  # tells ``found``: what the page may hold (parsing/scan.py)
+    reads_bytes: bool = False  # detect and parse take a PageText too (parsing/pagetext.py)
 
 
 def build_site_parsers(rule_files: Mapping[str, Sequence[str]] | None = None) -> list[SiteParser]:
@@ -46,7 +48,7 @@ def build_site_parsers(rule_files: Mapping[str, Sequence[str]] | None = None) ->
     sohu = SohuParser(load_site_rules("sohu", tuple(rule_files.get("sohu", ()))))
     # WeChat first: Sohu reposts of WeChat articles keep Sohu's markup, while
     # WeChat pages never carry Sohu's markers.
-    return [SiteParser("wechat", wechat.detect, wechat.parse, wechat.scanner),
+    return [SiteParser("wechat", wechat.detect, wechat.parse, wechat.scanner, reads_bytes=True),
             SiteParser("sohu", sohu.detect, sohu.parse)]
 
 
@@ -113,19 +115,24 @@ def decode_text(body: bytes, content_type: str | None = None) -> str:
 
 
 def parse_html(
-    html: str, url: str, fetched_from: str | None = None,
+    html: str | PageText, url: str, fetched_from: str | None = None,
     parsers: Sequence[SiteParser] | None = None, utf8: bytes | None = None,
 ) -> Article:
     """``utf8``: the page's bytes when ``html`` is exactly their UTF-8 decoding
     (site parsers then skip searches of the text for what one scan of the bytes
-    did not find, parsing/scan.py)."""
+    did not find, parsing/scan.py). ``html`` may be a ``PageText`` (its bytes
+    are then ``utf8``): the parsers that read one get it, the others its text."""
+    if isinstance(html, PageText):
+        utf8 = html.data
     for parser in SITE_PARSERS if parsers is None else parsers:
         scanned = parser.scanner is not None and len(html) >= SCAN_AFTER_DETECT
         found = parser.scanner.scan(utf8, len(html)) if scanned else ANY
-        if parser.detect(html, url, found):
+        page = html if parser.reads_bytes else text_of(html)
+        if parser.detect(page, url, found):
             if parser.scanner is not None and not scanned:
                 found = parser.scanner.scan(utf8, len(html))
-            return parser.parse(html, url, fetched_from or url, found)
+            return parser.parse(page, url, fetched_from or url, found)
+    html = text_of(html)
     if special := special_reason(html, url, WEB_SPECIAL_PAGES, []):
         raise Rejection(*special)
     return parse_generic(html, url, fetched_from)
@@ -152,7 +159,9 @@ def parse_page(
     kind = kind_of(name or url, content_type, body)
     if kind is None:
         raise Rejection(Reason.UNSUPPORTED, f"not HTML, text or Markdown ({content_type or 'unknown type'})")
-    if kind == "html":
+    if kind == "html" and (page := read_page(body, content_type)) is not None:
+        article = parse_html(page, url, fetched_from, parsers)  # UTF-8: decoded where read
+    elif kind == "html":
         decoded = decode(body, content_type)
         exact = decoded.encoding == "utf-8" and not decoded.undecodable  # the text is the bytes' decoding
         article = parse_html(decoded.text, url, fetched_from, parsers, body if exact else None)

@@ -19,6 +19,7 @@ import re
 from typing import NamedTuple
 
 from crawler.errors import Rejection
+from crawler.parsing.pagetext import PageText, read_utf8
 from crawler.reasons import Reason
 
 # A page may hold a few byte sequences its encoding cannot read (a truncated
@@ -78,9 +79,14 @@ def declared_charset(body: bytes, content_type: str | None = None) -> str | None
     return None
 
 
+# looks_garbled reads this many characters of a text
+GARBLED_SAMPLE = 200_000
+
+
 def looks_garbled(text: str) -> bool:
-    """True for text a reader could not use: control bytes or mojibake."""
-    sample = text[:200_000]
+    """True for text a reader could not use: control bytes or mojibake (in its
+    first ``GARBLED_SAMPLE`` characters)."""
+    sample = text[:GARBLED_SAMPLE]
     if not sample:
         return False
     # the suspect Latin-1 characters alone (a C pass each), usually none
@@ -142,6 +148,19 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
         Reason.BAD_ENCODING,
         f"not decodable as {', '.join(candidates)} without garbage",
     )
+
+
+def read_page(body: bytes, content_type: str | None = None) -> PageText | None:
+    """The text ``decode`` gives as UTF-8, as a ``PageText`` read from the bytes
+    (parsing/pagetext.py), without decoding the whole page; None when ``decode``
+    would try another encoding first, or the bytes are not UTF-8, or the text
+    looks garbled (``decode`` then says what it does)."""
+    if declared_charset(body, content_type) not in (None, "utf-8"):
+        return None
+    page = read_utf8(body)
+    if page is None or looks_garbled(page.head(GARBLED_SAMPLE)):
+        return None
+    return page
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:

@@ -75,6 +75,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
+from crawler.parsing.pagetext import UNKNOWN, PageText, text_of
 from crawler.parsing.scan import ANY, Found
 
 HIDDEN_REASONS = (
@@ -570,14 +571,15 @@ def _style_open(html: str, pos: int, last: int | None) -> re.Match | None:
     return None
 
 
-def page_stylesheet(html: str, found: Found = ANY) -> str:
+def page_stylesheet(html: str | PageText, found: Found = ANY) -> str:
     """The text of the page's ``<style>`` elements, up to ``MAX_SHEET_CHARS``.
 
     ``found``: a scan of the page's bytes with ``STYLE_TAG`` among its bounds; the
     search ends where the last one starts (WeChat's sheets end in the page's first
     fifth), rather than at the end of the page."""
-    out, size, pos = [], 0, 0
     last = found.last_start(STYLE_TAG)
+    html = text_of(html)
+    out, size, pos = [], 0, 0
     # the opening tag, then the first closing one: what one lazy pattern matched, without
     # trying the closing tag at each character of the sheet (20x slower on a 10 kB sheet)
     while (start := _style_open(html, pos, last)) and (end := _STYLE_CLOSE.search(html, start.end())):
@@ -1040,29 +1042,80 @@ def flatten(root, *, image_attrs=("data-src", "src"), base_url: str | None = Non
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 
 
-def slice_element(html: str, start_pattern: str | re.Pattern) -> str | None:
-    """Markup of the element whose opening tag matches ``start_pattern``."""
+def slice_element(html: str | PageText, start_pattern: str | re.Pattern, found: Found = ANY) -> str | None:
+    """Markup of the element whose opening tag matches ``start_pattern``.
+
+    From a ``PageText``, only the element is decoded when its opening tag is
+    found in windows (``PageText.match_start``, with ``found``) and its end in
+    the bytes."""
     start_re = re.compile(start_pattern) if isinstance(start_pattern, str) else start_pattern
+    if not isinstance(html, str):
+        return _slice_bytes(html, start_re, found)
     m = start_re.search(html)
     if not m:
         return None
     begin = html.rfind("<", 0, m.start() + 1)
-    name = _TAG_NAME.match(html, begin)
+    return _element_from(html, begin)[0]
+
+
+def _tokens(tag: str, flags: int = re.IGNORECASE | re.DOTALL):
+    return rf"<!--.*?-->|<(/?){re.escape(tag)}\b[^>]*?(/?)>", flags
+
+
+def _element_from(html: str, begin: int) -> tuple[str | None, bool]:
+    """(the markup of the element opening at ``begin``, whether its closing tag was found)."""
+    name = _TAG_NAME.match(html, begin) if begin >= 0 else None
     if not name:
-        return None
-    tag = re.escape(name.group(1))
-    tokens = re.compile(rf"<!--.*?-->|<(/?){tag}\b[^>]*?(/?)>", re.IGNORECASE | re.DOTALL)
+        return None, True
     depth = 0
-    for tok in tokens.finditer(html, begin):
+    for tok in re.compile(*_tokens(name.group(1))).finditer(html, begin):
         if tok.group(0).startswith("<!--"):
             continue
         if tok.group(1):
             depth -= 1
             if depth == 0:
-                return html[begin : tok.end()]
+                return html[begin : tok.end()], True
         elif not tok.group(2):
             depth += 1
-    return html[begin:]
+    return html[begin:], False
+
+
+_TAG_NAME_BYTES = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _slice_bytes(page: PageText, start_re: re.Pattern, found: Found) -> str | None:
+    """``slice_element`` of the page's text, decoding little more than the element."""
+    at = page.match_start(start_re, found)
+    if at == UNKNOWN:
+        return slice_element(page.text, start_re)
+    if at < 0:
+        return None
+    begin = page.data.rfind(b"<", page.start, at + 1)
+    name = _TAG_NAME_BYTES.match(page.data, begin) if begin >= 0 else None
+    if not name:
+        return None
+    # the element's end as the bytes show it, then the text up to there read as the
+    # text is: the same element when each comment opened in it closes in it (a tag
+    # ends at the first ">", which the closing tag's own ensures)
+    depth, end = 0, None
+    pattern, flags = _tokens(name.group(1).decode("ascii"))
+    for tok in re.compile(pattern.encode("ascii"), flags).finditer(page.data, begin):
+        if tok.group(0).startswith(b"<!--"):
+            continue
+        if tok.group(1):
+            depth -= 1
+            if depth == 0:
+                end = tok.end()
+                break
+        elif not tok.group(2):
+            depth += 1
+    if end is not None:
+        text = page.window(begin, end)
+        markup, closed = _element_from(text, 0)
+        last_comment = text.rfind("<!--", 0, len(markup or ""))
+        if closed and (last_comment < 0 or text.find("-->", last_comment + 4) >= 0):
+            return markup
+    return _element_from(page.tail(begin), 0)[0]
 
 
 def fragment(markup: str):

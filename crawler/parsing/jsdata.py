@@ -334,19 +334,32 @@ def first_match(pattern: re.Pattern, page: str, pos: int = 0) -> re.Match | None
     return None
 
 
-def object_literal(page: str, start: str | re.Pattern, keys=(), deferred=(), pos: int = 0) -> dict | None:
+# where a script's element ends, and the objects it declares with it (as a browser reads
+# the page; the tag is written in lower case: other cases are read past)
+SCRIPT_END = "</script"
+
+
+def object_literal(page: str, start: str | re.Pattern, keys=(), deferred=(), pos: int = 0,
+                   stop: str | None = None) -> dict | None:
     """The object literal right after the first match of ``start``, or None
     (``pos``: where to look from, the page holding no match before it).
 
     With ``keys``, reading stops once all of them were found at the top level
     (the result may then lack later keys). The values of the top-level
     ``deferred`` keys (among ``keys``, when given) are ``Deferred``: stepped
-    over, read by their ``read()``."""
+    over, read by their ``read()``. With ``stop`` (``SCRIPT_END``), nothing
+    from its first occurrence after the match on is read."""
     pattern = re.compile(start) if isinstance(start, str) else start
     m = first_match(pattern, page, pos)
-    if not m:
-        return None
-    pos = _SPACE.match(page, m.end()).end()
+    return object_after(page, m, keys, deferred, stop) if m else None
+
+
+def object_after(page: str, m: re.Match, keys=(), deferred=(), stop: str | None = None) -> dict | None:
+    """``object_literal`` for the match ``m`` of its ``start`` in ``page``."""
+    pos = m.end()
+    if stop is not None and (end := page.find(stop, pos)) >= 0:
+        page, pos = page[pos:end], 0  # a copy of the script's rest, not of the page's
+    pos = _SPACE.match(page, pos).end()
     if page[pos : pos + 1] != "{":
         return None
     return _object(page, pos, frozenset(keys), frozenset(deferred))[0]

@@ -83,6 +83,14 @@ class Found:
         number, size = self._numbers[_BOUND, bound]
         return self._ends[number] - size if number in self._ends else -1
 
+    def first_offset(self, start: str) -> int | None:
+        """The byte offset where ``start`` (one of the ``starts``) first occurs:
+        -1 when the page lacks it; None when unknown."""
+        if (_START, start) not in self._numbers:
+            return None
+        number, size = self._numbers[_START, start]
+        return self._ends[number] - size if number in self._ends else -1
+
     def not_before(self, start: str) -> int:
         """An index of the text before which ``start`` does not start (0 when unknown)."""
         number, size = self._numbers.get((_START, start), (None, 0))

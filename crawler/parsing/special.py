@@ -18,6 +18,7 @@ import lxml.html
 from lxml.cssselect import CSSSelector
 
 from crawler.parsing.html import element_text
+from crawler.parsing.pagetext import PageText, head_of
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -41,9 +42,9 @@ def message_text(html: str, selectors: list[CSSSelector]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def title_phrase(html: str, rules: list[dict]) -> bool:
+def title_phrase(html: str | PageText, rules: list[dict]) -> bool:
     """True when the page's <title> is one of the rules' phrases (a bare message page)."""
-    m = _TITLE.search(html[:65536])
+    m = _TITLE.search(head_of(html, 65536))
     if not m:
         return False
     title = m.group(1).strip().lower()

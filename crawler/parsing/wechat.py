@@ -34,7 +34,10 @@ from crawler.errors import Rejection
 from crawler.evaluation import tokens
 from crawler.items import Article
 from crawler.parsing.html import STYLE_TAG, element_text, flatten, fragment, page_stylesheet, slice_element
-from crawler.parsing.jsdata import Deferred, literal_prefix, object_literal, script_vars
+from crawler.parsing.jsdata import (
+    SCRIPT_END, Deferred, first_match, literal_prefix, object_after, object_literal, script_vars,
+)
+from crawler.parsing.pagetext import PageText, text_of, window_literals
 from crawler.parsing.rules import compile_selectors, load_site_rules
 from crawler.parsing.scan import ANY, Found, Scanner
 from crawler.parsing.special import special_reason, title_phrase
@@ -116,10 +119,12 @@ class WechatParser:
         # pages are small: their markers are searched in the text)
         self.scanner = Scanner(markers=(*self.markers, *self.not_markers), patterns=self.patterns.values(),
                                bounds=(STYLE_TAG,),
-                               starts=(literal_prefix(self.patterns["share_data"]),))
+                               starts=(literal_prefix(self.patterns["share_data"]),
+                                       *window_literals(self.patterns["body"])))
 
     # -- detection ------------------------------------------------------------
-    def detect(self, html: str, url: str, found: Found = ANY) -> bool:
+    # ``html``: the page's text, or a ``PageText`` read from its bytes (parsing/pagetext.py)
+    def detect(self, html: str | PageText, url: str, found: Found = ANY) -> bool:
         if any(found.may_hold(marker) and marker in html for marker in self.not_markers):
             return False
         if any(found.may_hold(marker) and marker in html for marker in self.markers):
@@ -130,12 +135,13 @@ class WechatParser:
         return title_phrase(html, self.special)  # a bare message page, e.g. saved
 
     # -- parsing --------------------------------------------------------------
-    def parse(self, html: str, url: str, fetched_from: str | None = None, found: Found = ANY) -> Article:
+    def parse(self, html: str | PageText, url: str, fetched_from: str | None = None,
+              found: Found = ANY) -> Article:
         page = _Page(self, html, url, found)
         post_type = self.post_types.get(str(page.get("item_show_type") or "0"), "article")
         blocks, images = page.content(post_type)
         if not blocks:
-            special = special_reason(html, url, self.special, self.message_selectors)
+            special = special_reason(text_of(html), url, self.special, self.message_selectors)
             if special:
                 raise Rejection(*special)
             if page.body is None and page.share is None:
@@ -229,16 +235,20 @@ class WechatParser:
 class _Page:
     """One page's metadata sources, each read only when a field needs it."""
 
-    def __init__(self, parser: WechatParser, html: str, url: str, found: Found = ANY):
+    def __init__(self, parser: WechatParser, html: str | PageText, url: str, found: Found = ANY):
         self.parser = parser
         self.html = html
         self.url = url
         self.found = found
         share = parser.patterns["share_data"]
         self.share = None
-        if found.may_match(share):  # in the last tenth of the page: looked for from where the scan saw it
+        if not found.may_match(share):
+            pass
+        elif isinstance(html, str):  # in the last tenth of the page: looked for from where the scan saw it
             self.share = object_literal(html, share, _SHARE_KEYS, _SHARE_DEFERRED,
-                                        pos=found.not_before(literal_prefix(share)))
+                                        pos=found.not_before(literal_prefix(share)), stop=SCRIPT_END)
+        else:
+            self.share = _share_data(html, share, found)
         self.body = self.slice("body")
         self._vars: dict | None = None
         self._meta: dict | None = None
@@ -246,7 +256,7 @@ class _Page:
     @property
     def vars(self) -> dict:
         if self._vars is None:
-            self._vars = script_vars(self.html, _SCRIPT_VARS)
+            self._vars = script_vars(text_of(self.html), _SCRIPT_VARS)
         return self._vars
 
     def shared(self, key: str):
@@ -279,7 +289,7 @@ class _Page:
     def meta(self, key: str) -> str | None:
         if self._meta is None:
             self._meta = {}
-            for name, content in _META.findall(self.html):
+            for name, content in _META.findall(text_of(self.html)):
                 self._meta.setdefault(name.lower(), content)
         for name in self.parser.rules["page"][key]:
             if value := _clean(self._meta.get(name.lower())):
@@ -289,7 +299,7 @@ class _Page:
     def slice(self, key: str) -> str | None:
         """The markup of the element whose opening tag the pattern ``key`` matches."""
         pattern = self.parser.patterns[key]
-        return slice_element(self.html, pattern) if self.found.may_match(pattern) else None
+        return slice_element(self.html, pattern, self.found) if self.found.may_match(pattern) else None
 
     def element(self, key: str):
         markup = self.slice(key)
@@ -402,6 +412,24 @@ class _Page:
             if candidate and (m := _SHORT_FORM_PATH.match(urlsplit(htmllib.unescape(candidate)).path)):
                 return f"https://{host}/s/{m.group(1)}"
         return self.url
+
+
+def _share_data(page: PageText, pattern: re.Pattern, found: Found) -> dict | None:
+    """The share data of a page read from its bytes: the text from each occurrence of the
+    pattern's literal prefix to the end of its script, decoded until one holds a match."""
+    prefix = literal_prefix(pattern)
+    if not prefix:
+        return object_literal(page.text, pattern, _SHARE_KEYS, _SHARE_DEFERRED, stop=SCRIPT_END)
+    at = found.first_offset(prefix)
+    at = page.find(prefix) if at is None else at
+    while at >= 0:
+        end = page.find(SCRIPT_END, at)
+        end = end if end >= 0 else len(page.data)
+        text = page.window(at, end)
+        if m := first_match(pattern, text):
+            return object_after(text, m, _SHARE_KEYS, _SHARE_DEFERRED, stop=SCRIPT_END)
+        at = page.find(prefix, end)
+    return None
 
 
 def _long_form_params(url: str | None) -> dict | None:
