@@ -75,7 +75,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from crawler.parsing.pagetext import UNKNOWN, PageText, text_of
+from crawler.parsing.pagetext import SPACE_BYTES, UNKNOWN, PageText, text_of
 from crawler.parsing.scan import ANY, Found
 
 HIDDEN_REASONS = (
@@ -576,21 +576,72 @@ def page_stylesheet(html: str | PageText, found: Found = ANY) -> str:
 
     ``found``: a scan of the page's bytes with ``STYLE_TAG`` among its bounds; the
     search ends where the last one starts (WeChat's sheets end in the page's first
-    fifth), rather than at the end of the page."""
+    fifth), rather than at the end of the page; of a ``PageText``, only the tags
+    and the sheets are decoded."""
     last = found.last_start(STYLE_TAG)
-    html = text_of(html)
-    out, size, pos = [], 0, 0
-    # the opening tag, then the first closing one: what one lazy pattern matched, without
-    # trying the closing tag at each character of the sheet (20x slower on a 10 kB sheet)
-    while (start := _style_open(html, pos, last)) and (end := _STYLE_CLOSE.search(html, start.end())):
-        media = _STYLE_MEDIA.search(start.group())
+    if isinstance(html, str) or last is None:
+        elements = _style_elements(text_of(html), last)
+    else:  # ``last`` is a byte offset (the text's index is no greater)
+        elements = _style_elements_of_bytes(html, last)
+    out, size = [], 0
+    for tag, content in elements:
+        media = _STYLE_MEDIA.search(tag)
         if media is None or _media_holds(media.group(1) or media.group(2) or media.group(3) or ""):
-            out.append(html[start.end() : end.start()])
+            out.append(content)
             size += len(out[-1])
-        pos = end.end()
         if size >= MAX_SHEET_CHARS:
             break
     return "\n".join(out)[:MAX_SHEET_CHARS]
+
+
+def _style_elements(html: str, last: int | None):
+    """(opening tag, text) of each ``<style>`` element starting before ``last``."""
+    pos = 0
+    # the opening tag, then the first closing one: what one lazy pattern matched, without
+    # trying the closing tag at each character of the sheet (20x slower on a 10 kB sheet)
+    while (start := _style_open(html, pos, last)) and (end := _STYLE_CLOSE.search(html, start.end())):
+        yield start.group(), html[start.end() : end.start()]
+        pos = end.end()
+
+
+# the tags in the bytes: ASCII letters in any case (the page holds no other character re
+# matches to one, or it has no bound: parsing/scan.py), any byte beyond ASCII maybe a space
+# (and a word character: \b may hold where the text's does not)
+_STYLE_START_BYTES = re.compile(rb"<[sS][tT][yY][lL][eE]")
+_STYLE_OPEN_BYTES = re.compile(rb"<[sS][tT][yY][lL][eE]\b[^>]*>")
+_STYLE_CLOSE_BYTES = re.compile(rb"</[sS][tT][yY][lL][eE]" + SPACE_BYTES + rb"*>")
+
+
+def _first_of(page: PageText, pattern: re.Pattern, superset: re.Pattern, pos: int):
+    """(start, end) byte offsets of the first match of ``pattern`` in the text from
+    byte ``pos``, told by ``superset`` (matching wherever it does, over the same
+    bytes) and checked in the text; None when none."""
+    while candidate := superset.search(page.data, pos):
+        if pattern.fullmatch(page.window(*candidate.span())):
+            return candidate.span()
+        pos = candidate.start() + 1
+    return None
+
+
+def _style_open_of_bytes(page: PageText, pos: int, bound: int):
+    """``_style_open`` in the bytes: (start, end) of the first opening tag from ``pos``
+    that starts before ``bound``."""
+    while start := _STYLE_START_BYTES.search(page.data, pos, bound):
+        tag = _STYLE_OPEN_BYTES.match(page.data, start.start())
+        if tag and _STYLE_OPEN.fullmatch(page.window(*tag.span())):
+            return tag.span()
+        pos = start.start() + 1
+    return None
+
+
+def _style_elements_of_bytes(page: PageText, last: int):
+    """``_style_elements`` of a ``PageText``: the tags and sheets alone decoded."""
+    pos = page.start
+    while (tag := _style_open_of_bytes(page, pos, last + len(STYLE_TAG))) and (
+        end := _first_of(page, _STYLE_CLOSE, _STYLE_CLOSE_BYTES, tag[1])
+    ):
+        yield page.window(*tag), page.window(tag[1], end[0])
+        pos = end[1]
 
 
 # a state a static page is never in: such a rule hides nothing that is read

@@ -24,6 +24,8 @@ import functools
 import re
 from typing import Any
 
+from crawler.parsing.pagetext import SPACE_BYTES, PageText
+
 try:  # re's private parser (moved in 3.11); without it, no literal prefix
     from re import _constants as _RE_OPS
     from re import _parser as _RE_PARSER
@@ -95,59 +97,58 @@ def js_decode(text: str) -> str:
     return _JSDECODE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def _string_at(src: str, pos: int) -> tuple[str, int] | None:
-    quote = src[pos : pos + 1]
+def _string_at(src: str, pos: int, end: int | None = None) -> tuple[str, int] | None:
+    quote = src[pos : pos + 1] if end is None or pos < end else ""
     pattern = _STRING.get(quote)
     if not pattern:
         return None
-    m = pattern.match(src, pos)
+    m = pattern.match(src, pos, len(src) if end is None else end)
     if not m:
         return None
     return unescape_js(m.group(1)), m.end()
 
 
-def _string_expr(src: str, pos: int) -> tuple[str | None, int]:
-    """``'a' || "b"`` with wrappers/suffixes -> first non-empty string."""
+def _string_expr(src: str, pos: int, end: int | None = None) -> tuple[str | None, int]:
+    """``'a' || "b"`` with wrappers/suffixes -> first non-empty string (read up to ``end``)."""
     value: str | None = None
+    end = len(src) if end is None else end
     while True:
-        wrapped = _WRAPPER.match(src, pos)
+        wrapped = _WRAPPER.match(src, pos, end)
         if wrapped:
             pos = wrapped.end()
-        got = _string_at(src, pos)
+        got = _string_at(src, pos, end)
         if got is None:
             return value, pos
         text, pos = got
         if wrapped:
-            pos = _SPACE.match(src, pos).end()
-            if src[pos : pos + 1] == ")":
+            pos = _SPACE.match(src, pos, end).end()
+            if pos < end and src[pos] == ")":
                 pos += 1
             text = js_decode(text)
-        while m := _SUFFIX.match(src, pos):
+        while m := _SUFFIX.match(src, pos, end):
             pos = m.end()
         if value is None or (not value and text):
             value = text if value is None or text else value
-        m = _OR.match(src, pos)
+        m = _OR.match(src, pos, end)
         if not m:
             return value, pos
         pos = m.end()
 
 
-def script_vars(page: str, names: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """The first non-empty string assigned to each name (absent when none)."""
+# where a script's element ends, and what it declares with it (as a browser reads the
+# page; the tag is written in lower case: other cases are read past)
+SCRIPT_END = "</script"
+
+
+def script_vars(page: str | PageText, names: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """The first non-empty string assigned to each name (absent when none),
+    each read up to the end tag of its script (``SCRIPT_END``)."""
     found: dict[str, str] = {}
     fallback: dict[str, str] = {}
-    # No \b before "var": it defeats the regex engine's fast scan (8x slower on
-    # 3 MB pages); the character before the match is checked instead. One
-    # pattern per prefix, each starting with a literal the engine scans for
-    # (2.4x faster than one alternation); their matches never overlap, so
-    # merged in page order they are the alternation's.
-    alternatives = "(" + "|".join(map(re.escape, names)) + r")\s*=\s*"
-    matches = [m for prefix in (r"var\s+", r"window\.") for m in re.finditer(prefix + alternatives, page)]
-    for m in sorted(matches, key=lambda m: m.start()):
-        name = m.group(1)
-        if name in found or (m.start() and _IDENT_CHAR.match(page, m.start() - 1)):
+    for name, read in _assignments(page, names):
+        if name in found:
             continue
-        value, _ = _string_expr(page, m.end())
+        value = read()
         if value is None:
             continue
         if value.strip():
@@ -155,6 +156,74 @@ def script_vars(page: str, names: list[str] | tuple[str, ...]) -> dict[str, str]
         else:
             fallback.setdefault(name, value)
     return {**fallback, **found}
+
+
+def _assignments(page: str | PageText, names):
+    """(name, a function reading its value) for each ``var NAME =`` and
+    ``window.NAME =`` in page order, but those whose ``var``/``window`` ends
+    an identifier (the function then gives None)."""
+    # No \b before "var": it defeats the regex engine's fast scan (8x slower on
+    # 3 MB pages); the character before the match is checked instead. One
+    # pattern per prefix, each starting with a literal the engine scans for
+    # (2.4x faster than one alternation); their matches never overlap, so
+    # merged in page order they are the alternation's.
+    alternatives = "(" + "|".join(map(re.escape, names)) + r")\s*=\s*"
+    patterns = [re.compile(prefix + alternatives) for prefix in (r"var\s+", r"window\.")]
+    if isinstance(page, str):
+        ends = _ScriptEnds(page)
+        for m in sorted((m for p in patterns for m in p.finditer(page)), key=lambda m: m.start()):
+            if not (m.start() and _IDENT_CHAR.match(page, m.start() - 1)):
+                yield m.group(1), functools.partial(_value_at, page, m.end(), ends)
+        return
+    # in the bytes: a superset of the matches (any byte beyond ASCII may be a space),
+    # each then matched in the text from the character before it to its script's end
+    spaced = b"(" + b"|".join(re.escape(n.encode("ascii")) for n in names) + b")" + SPACE_BYTES + b"*="
+    candidates = [m for p in (rb"var" + SPACE_BYTES + b"+", rb"window\.")
+                  for m in re.finditer(p + spaced, page.data)]
+    scripts = _Scripts(page, patterns)
+    for m in sorted(candidates, key=lambda m: m.start()):
+        yield m.group(1).decode("ascii"), functools.partial(scripts.value_at, m.start())
+
+
+class _ScriptEnds:
+    """Where the script holding a place in a text ends (asked in text order)."""
+
+    def __init__(self, text: str):
+        self.text, self.end = text, -1
+
+    def after(self, pos: int) -> int:
+        if pos >= self.end or self.end < 0:
+            end = self.text.find(SCRIPT_END, pos)
+            self.end = end if end >= 0 else len(self.text)
+        return self.end
+
+
+def _value_at(src: str, pos: int, ends: _ScriptEnds) -> str | None:
+    return _string_expr(src, pos, ends.after(pos))[0]
+
+
+class _Scripts:
+    """The text of each script of a ``PageText`` that holds an assignment read."""
+
+    def __init__(self, page: PageText, patterns):
+        self.page, self.patterns = page, patterns
+        self.texts: dict[int, tuple[int, str]] = {}  # script end -> (byte offset, the text from there to it)
+
+    def value_at(self, at: int) -> str | None:
+        page = self.page
+        end = page.find(SCRIPT_END, at)
+        end = end if end >= 0 else len(page.data)
+        if end not in self.texts:  # from the character before the first assignment read
+            begin = page.char_start(at - 1) if at > page.start else at
+            self.texts[end] = begin, page.window(begin, end)
+        begin, text = self.texts[end]
+        pos = len(page.data[begin:at].decode("utf-8"))
+        for pattern in self.patterns:
+            if m := pattern.match(text, pos):
+                if m.start() and _IDENT_CHAR.match(text, m.start() - 1):
+                    return None
+                return _string_expr(text, m.end())[0]
+        return None
 
 
 class _Skip(Exception):
@@ -332,11 +401,6 @@ def first_match(pattern: re.Pattern, page: str, pos: int = 0) -> re.Match | None
             return m
         pos = page.find(prefix, pos + 1)
     return None
-
-
-# where a script's element ends, and the objects it declares with it (as a browser reads
-# the page; the tag is written in lower case: other cases are read past)
-SCRIPT_END = "</script"
 
 
 def object_literal(page: str, start: str | re.Pattern, keys=(), deferred=(), pos: int = 0,

@@ -45,6 +45,9 @@ MAX_WINDOW_WIDTH = 4096
 # occurrences of a pattern's literals tried one window each, before the whole text
 MAX_WINDOWS = 64
 UNKNOWN = -2  # match_start: windows cannot tell
+# the bytes of the characters ``\s`` matches, and more: ASCII spaces, the controls
+# \x1c-\x1f, any byte of a character beyond ASCII (a class for bytes patterns)
+SPACE_BYTES = rb"[\t-\r\x1c-\x20\x80-\xff]"
 
 _CONTINUATION = 0xC0, 0x80  # a byte b with b & 0xC0 == 0x80 continues a character
 
@@ -75,8 +78,8 @@ class PageText:
     def __contains__(self, literal: str) -> bool:
         return self.find(literal) >= 0
 
-    def _back(self, offset: int) -> int:
-        """``offset`` moved back to the first byte of its character."""
+    def char_start(self, offset: int) -> int:
+        """``offset`` (a byte offset) moved back to the first byte of its character."""
         data, mask, cont = self.data, *_CONTINUATION
         offset = max(offset, self.start)
         while offset > self.start and offset < len(data) and data[offset] & mask == cont:
@@ -93,11 +96,11 @@ class PageText:
 
     def window(self, start: int, end: int) -> str:
         """The characters whose bytes begin in ``[start, end)`` (byte offsets)."""
-        return self.data[self._back(start):self._forward(end)].decode("utf-8")
+        return self.data[self.char_start(start):self._forward(end)].decode("utf-8")
 
     def tail(self, offset: int) -> str:
         """The text from the character holding byte ``offset`` to the end."""
-        return self.data[self._back(offset):].decode("utf-8")
+        return self.data[self.char_start(offset):].decode("utf-8")
 
     def head(self, n: int) -> str:
         """``text[:n]``."""
@@ -132,7 +135,7 @@ class PageText:
             # a match holding this occurrence lies within `width` characters of it
             # (4 bytes at most each); the first match of the window is the page's
             # when no earlier occurrence had one and it fits in the window whole
-            begin, end = self._back(at - 4 * width), self._forward(at + 8 * width)
+            begin, end = self.char_start(at - 4 * width), self._forward(at + 8 * width)
             text = self.data[begin:end].decode("utf-8")
             if m := pattern.search(text):
                 if m.start() + width > len(text) and end < len(self.data):
@@ -142,6 +145,23 @@ class PageText:
                 if offset == at:
                     nexts[literal] = self.data.find(literal, at + 1)
         return UNKNOWN
+
+
+def findall(page: str | PageText, pattern: re.Pattern, superset: re.Pattern) -> list:
+    """``pattern.findall`` of the page's text; of a ``PageText``, only the
+    matches of ``superset`` are decoded: a bytes pattern that matches wherever
+    ``pattern`` does, over the same bytes (and maybe elsewhere)."""
+    if isinstance(page, str):
+        return pattern.findall(page)
+    out, pos = [], page.start
+    while candidate := superset.search(page.data, pos):
+        text = page.window(candidate.start(), candidate.end())
+        if m := pattern.match(text):
+            out.append(m.groups() if pattern.groups > 1 else m.group(pattern.groups))
+            pos = candidate.start() + len(_utf8(text[: m.end()]))
+        else:
+            pos = candidate.start() + 1
+    return out
 
 
 def text_of(page: str | PageText) -> str:

@@ -37,7 +37,7 @@ from crawler.parsing.html import STYLE_TAG, element_text, flatten, fragment, pag
 from crawler.parsing.jsdata import (
     SCRIPT_END, Deferred, first_match, literal_prefix, object_after, object_literal, script_vars,
 )
-from crawler.parsing.pagetext import PageText, text_of, window_literals
+from crawler.parsing.pagetext import SPACE_BYTES, PageText, findall, text_of, window_literals
 from crawler.parsing.rules import compile_selectors, load_site_rules
 from crawler.parsing.scan import ANY, Found, Scanner
 from crawler.parsing.special import special_reason, title_phrase
@@ -61,6 +61,11 @@ _META = re.compile(
     r"""<meta\s+(?:property|name)\s*=\s*["']([^"']+)["']\s+content\s*=\s*["']([^"']*)["']""",
     re.IGNORECASE,
 )
+# the same in the bytes, where any byte beyond ASCII may belong to a space (case-sensitive:
+# a literal's first byte is then searched for at C speed)
+_META_BYTES = re.compile(rb"<[mM][eE][tT][aA]%(s)s+(?:[pP][rR][oO][pP][eE][rR][tT][yY]|[nN][aA][mM][eE])%(s)s*=%(s)s*"
+                         rb"""["'][^"']+["']%(s)s+[cC][oO][nN][tT][eE][nN][tT]%(s)s*=%(s)s*["'][^"']*["']"""
+                         % {b"s": SPACE_BYTES})
 _LONG_FORM_PATH = re.compile(r"^/s/?$|^/mp/appmsg/show")
 _SHORT_FORM_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,})")
 _DATE_TEXT = re.compile(
@@ -256,7 +261,7 @@ class _Page:
     @property
     def vars(self) -> dict:
         if self._vars is None:
-            self._vars = script_vars(text_of(self.html), _SCRIPT_VARS)
+            self._vars = script_vars(self.html, _SCRIPT_VARS)
         return self._vars
 
     def shared(self, key: str):
@@ -289,7 +294,7 @@ class _Page:
     def meta(self, key: str) -> str | None:
         if self._meta is None:
             self._meta = {}
-            for name, content in _META.findall(text_of(self.html)):
+            for name, content in findall(self.html, _META, _META_BYTES):
                 self._meta.setdefault(name.lower(), content)
         for name in self.parser.rules["page"][key]:
             if value := _clean(self._meta.get(name.lower())):
