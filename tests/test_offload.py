@@ -435,9 +435,13 @@ def test_replayed_counts_reach_any_stats_collector_as_totals():
     assert collector.calls == 3  # one call a key, and the one before
 
 
-def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(tmp_path):
-    """The real engine: the same corpus through ``scrapy crawl files`` with the
-    chain on the reactor thread and in two worker processes."""
+@pytest.fixture(scope="module")
+def files_runs(tmp_path_factory):
+    """The real engine: one corpus through ``scrapy crawl files`` with the chain
+    on the reactor thread (0), in one worker process (1) and in two (2); each
+    run's outputs read back (sorted: workers may end items in another order)
+    and as the bytes written."""
+    tmp_path = tmp_path_factory.mktemp("files_runs")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     rows = [*corpora.records(12), {"url": "https://example.org/none"}, "{broken", {"html": 42},
@@ -445,7 +449,7 @@ def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(tmp_pat
     corpora.write_jsonl(corpus / "dump.jsonl", rows)
     corpora.write_warc(corpus / "pages.warc.gz", [corpora.page(n) for n in range(20, 26)])
     runs = {}
-    for workers in ("0", "2"):
+    for workers in ("0", "1", "2"):
         out = tmp_path / workers
         out.mkdir()
         run_scrapy("crawl", "files", "-a", f"path={corpus}", "-O", str(out / "articles.jsonl"),
@@ -455,11 +459,18 @@ def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(tmp_pat
         counted = {key: value for key, value in stats.items()
                    if key.split("/")[0] in ("articles", "rejects", "extract", "clean", "dedup", "language", "files")
                    or key in ("item_scraped_count", "item_dropped_count")}
-        key = lambda item: item["fetched_from"]  # noqa: E731 - workers may end items in another order
-        runs[workers] = (sorted(read_jsonl(out / "articles.jsonl"), key=key),
-                         sorted(read_jsonl(out / "rejects.jsonl"), key=key), counted)
-    assert runs["2"] == runs["0"]
-    articles, rejects, stats = runs["0"]
+        key = lambda item: item["fetched_from"]  # noqa: E731
+        runs[workers] = {
+            "items": (sorted(read_jsonl(out / "articles.jsonl"), key=key),
+                      sorted(read_jsonl(out / "rejects.jsonl"), key=key), counted),
+            "bytes": [sorted((out / name).read_bytes().splitlines()) for name in ("articles.jsonl", "rejects.jsonl")],
+        }
+    return runs
+
+
+def test_a_files_crawl_on_two_workers_gives_what_it_gives_on_the_reactor(files_runs):
+    assert files_runs["2"]["items"] == files_runs["0"]["items"]
+    articles, rejects, stats = files_runs["0"]["items"]
     assert len(articles) == 18 and stats["articles"] == 18
     assert sorted(r["reason"] for r in rejects) == ["empty", "malformed", "malformed", "near_duplicate", "near_duplicate"]
 
@@ -488,19 +499,10 @@ def test_the_feed_line_a_worker_encodes_is_the_line_the_feed_writes(tmp_path):
         assert (ready.getvalue() == b"ready\n" * len(articles)) is carried  # used only where it is that line
 
 
-def test_a_crawl_with_a_worker_writes_the_bytes_of_a_crawl_on_the_reactor(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    corpora.write_jsonl(corpus / "dump.jsonl", [*corpora.records(8), {"url": "https://example.org/none"}])
-    written = {}
-    for workers in ("0", "1"):
-        out = tmp_path / workers
-        out.mkdir()
-        run_scrapy("crawl", "files", "-a", f"path={corpus}", "-O", str(out / "articles.jsonl"),
-                   "-s", f"REJECTS_URI={out / 'rejects.jsonl'}", "-s", f"PIPELINE_WORKERS={workers}", cwd=out)
-        written[workers] = [sorted((out / name).read_bytes().splitlines()) for name in ("articles.jsonl", "rejects.jsonl")]
-    assert len(written["0"][0]) == 8 and len(written["0"][1]) == 1
-    assert written["1"] == written["0"]
+def test_a_crawl_with_a_worker_writes_the_bytes_of_a_crawl_on_the_reactor(files_runs):
+    articles, rejects = files_runs["0"]["bytes"]
+    assert len(articles) == 18 and len(rejects) == 5
+    assert files_runs["1"]["bytes"] == files_runs["0"]["bytes"]
 
 
 def test_a_worker_that_hangs_building_its_stages_stops_the_crawl_at_start(tmp_path):
