@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-from pathlib import Path
 
 import pytest
 
-from tests.support import read_jsonl, run_scrapy
+from tests.support import crawl_files_in
 
 # what a test needs beyond the checkout (pytest.ini registers the markers), told from its code:
 # the names that lead to each, in the test, its fixtures, its parameters, the module's top level
@@ -85,14 +84,5 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def crawl_files(tmp_path):
-    """Run ``scrapy crawl files`` on a path; return (articles, rejects, stderr)."""
-
-    def crawl(path: Path, *extra: str):
-        out, rejects = tmp_path / "articles.jsonl", tmp_path / "rejects.jsonl"
-        proc = run_scrapy(
-            "crawl", "files", "-a", f"path={path}", "-O", str(out),
-            "-s", f"REJECTS_URI={rejects}", *extra, cwd=tmp_path,
-        )
-        return read_jsonl(out), read_jsonl(rejects), proc.stderr
-
-    return crawl
+    """``crawl_files_in`` the test's own directory."""
+    return lambda path, *extra: crawl_files_in(tmp_path, path, *extra)

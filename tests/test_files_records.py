@@ -6,8 +6,10 @@ from __future__ import annotations
 import gzip
 
 import pyarrow as pa
+import pytest
 
 from crawler.testing import corpora
+from tests.support import crawl_files_in
 
 
 def by_where(items):
@@ -57,15 +59,32 @@ def test_a_jsonl_dump_with_good_and_bad_records(tmp_path, crawl_files):
     assert articles["dump.jsonl#line=1"]["fetched_from"].startswith(dump.parent.as_uri())
 
 
-def test_a_truncated_gzip_dump_keeps_its_records_and_rejects_the_cut(tmp_path, crawl_files):
-    whole = corpora.write_jsonl(tmp_path / "whole.jsonl.gz", corpora.records(6))
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory):
+    """One crawl at the default settings of a folder of damaged corpora: a
+    gzipped JSON-lines dump cut short (cut/) and Parquet files of good and bad
+    rows, one of them cut (parquet/). Returns the folder, the articles and the
+    rejects."""
+    workdir = tmp_path_factory.mktemp("damaged")
+    whole = corpora.write_jsonl(workdir / "whole.jsonl.gz", corpora.records(6))
     data = whole.read_bytes()
-    (tmp_path / "in").mkdir()
-    cut = tmp_path / "in" / "cut.jsonl.gz"
-    cut.write_bytes(data[: len(data) * 2 // 3])
-    readable = sum(1 for _ in gzip_lines(cut))
+    folder = workdir / "in"
+    (folder / "cut").mkdir(parents=True)
+    (folder / "cut" / "cut.jsonl.gz").write_bytes(data[: len(data) * 2 // 3])
+    (folder / "parquet").mkdir()
+    write_parquet_files(folder / "parquet")
+    articles, rejects, _ = crawl_files_in(workdir, folder)
+    return folder, articles, rejects
 
-    articles, rejects, _ = crawl_files(cut)
+
+def under(items, folder):
+    return [item for item in items if item["fetched_from"].startswith(folder.as_uri() + "/")]
+
+
+def test_a_truncated_gzip_dump_keeps_its_records_and_rejects_the_cut(damaged):
+    folder, articles, rejects = damaged
+    articles, rejects = under(articles, folder / "cut"), under(rejects, folder / "cut")
+    readable = sum(1 for _ in gzip_lines(folder / "cut" / "cut.jsonl.gz"))
 
     assert 0 < readable < 6
     assert sorted(by_where(articles)) == [f"cut.jsonl.gz#line={n}" for n in range(1, readable + 1)]
@@ -97,10 +116,8 @@ def test_a_gzip_bomb_is_cut_at_the_inflate_ratio(tmp_path, crawl_files):
     assert "inflates past 10 times" in rejects[-1]["detail"]
 
 
-def test_parquet_files_good_and_bad_rows_and_a_damaged_file(tmp_path, crawl_files):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    rows = list(corpora.records(5))
+def write_parquet_files(folder):
+    rows = list(corpora.records(5, start=100))  # pages the cut dump does not hold: no duplicates
     rows[2] = {"url": "https://example.org/empty", "html": None, "title": "空", "date": None, "account": None}
     rows.append({"url": "https://example.org/t/2", "html": None, "title": None, "date": None, "account": None})
     schema = pa.schema([("url", pa.string()), ("html", pa.string()), ("title", pa.string()),
@@ -116,9 +133,11 @@ def test_parquet_files_good_and_bad_rows_and_a_damaged_file(tmp_path, crawl_file
     good = (folder / "a.parquet").read_bytes()
     (folder / "d.parquet").write_bytes(good[: len(good) // 2])  # cut: its footer is gone
 
-    articles, rejects, _ = crawl_files(folder)
 
-    articles, rejects = by_where(articles), by_where(rejects)
+def test_parquet_files_good_and_bad_rows_and_a_damaged_file(damaged):
+    folder, articles, rejects = damaged
+    url = corpora.page(20)[0]
+    articles, rejects = by_where(under(articles, folder / "parquet")), by_where(under(rejects, folder / "parquet"))
     assert set(articles) == {"a.parquet#row=0", "a.parquet#row=1", "a.parquet#row=3", "a.parquet#row=4",
                              "c.parquet#row=0", "c.parquet#row=1"}
     assert {where: r["reason"] for where, r in rejects.items()} == {

@@ -9,7 +9,7 @@ import pytest
 from warcio.warcwriter import WARCWriter
 
 from crawler.testing import corpora
-
+from tests.support import crawl_files_in
 
 
 def test_a_gzip_encoded_warc_record_is_inflated_only_up_to_the_cap(tmp_path, crawl_files):
@@ -23,17 +23,27 @@ def test_a_gzip_encoded_warc_record_is_inflated_only_up_to_the_cap(tmp_path, cra
     assert "inflates past DOWNLOAD_MAXSIZE 1000000" in rejects[0]["detail"]
 
 
-@pytest.mark.parametrize("cut", [60, 4000], ids=["last-member-trailer", "last-member-body"])
-def test_the_truncated_last_member_of_a_warc_gz_is_a_reject(tmp_path, crawl_files, cut):
-    whole = corpora.write_warc(tmp_path / "whole.warc.gz", [corpora.page(n) for n in range(3)])
-    data = whole.read_bytes()
-    (tmp_path / "in").mkdir()
-    warc = tmp_path / "in" / "cut.warc.gz"
-    warc.write_bytes(data[:-cut])
-    articles, rejects, _ = crawl_files(warc)
-    assert len(articles) == 2
-    assert [r["reason"] for r in rejects] == ["malformed"]
-    assert "#offset=" in rejects[0]["fetched_from"]
+CUTS = {"last-member-trailer": 60, "last-member-body": 4000}
+
+
+@pytest.fixture(scope="module")
+def truncated(tmp_path_factory):
+    """One crawl of a folder of WARC files, each cut CUTS[name] bytes before its end."""
+    workdir = tmp_path_factory.mktemp("truncated")
+    data = corpora.write_warc(workdir / "whole.warc.gz", [corpora.page(n) for n in range(3)]).read_bytes()
+    (workdir / "in").mkdir()
+    for name, cut in CUTS.items():
+        (workdir / "in" / f"{name}.warc.gz").write_bytes(data[:-cut])
+    return crawl_files_in(workdir, workdir / "in")
+
+
+@pytest.mark.parametrize("name", CUTS)
+def test_the_truncated_last_member_of_a_warc_gz_is_a_reject(truncated, name):
+    articles, rejects, _ = truncated
+    mine = lambda items: [i for i in items if f"/{name}.warc.gz" in i["fetched_from"]]  # noqa: E731
+    assert len(mine(articles)) == 2
+    assert [r["reason"] for r in mine(rejects)] == ["malformed"]
+    assert "#offset=" in mine(rejects)[0]["fetched_from"]
 
 
 def test_a_warc_gz_record_declaring_more_than_the_inflate_ratio_is_not_inflated(tmp_path, crawl_files):
