@@ -481,6 +481,25 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     raise ValueError(f"unknown rule kind {rule.kind!r}")  # RuleSet validation prevents this
 
 
+# a notice's label (…提示：, …声明：) and the few characters before it in its sentence: whose notice it is
+_LABEL = re.compile(r"\s*(?:温馨|风险|特别|重要|友情)?(?:提示|提醒|声明|说明|公告|须知)\s*[:：]")
+_SENTENCE_END = "。！？!?；;\n"
+
+
+def _label_owner(text: str, start: int, end: int) -> int:
+    """Where a cut that runs to the end of its block and opens with a
+    notice's label starts once it takes the label's owner (…。银河提示：… →
+    from 银河): at most 12 characters, back to the end of the sentence
+    before, with no comma between (they name the notice's sender, not the
+    host's words)."""
+    if end < len(text.rstrip()) or not _LABEL.match(text, start):
+        return start
+    b = start
+    while b > 0 and start - b < 12 and text[b - 1] not in _SENTENCE_END and text[b - 1] not in "，,、：:“”\"":
+        b -= 1
+    return b if b == 0 or text[b - 1] in _SENTENCE_END else start
+
+
 def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: int, block: dict):
     """Run the rules in order over one block, each on the text the previous left.
 
@@ -507,6 +526,7 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
         text = work.raw
         if rule.kind != "hidden":  # the others cut the folded view
             found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
+            found = [(_label_owner(work.raw, s, e), e, signal) for s, e, signal in found]
         cuts = merge_cuts([(*stitch(text, s, e), (rule.reason, signal), 0) for s, e, signal in found])
         kept, pieces, spans = apply_cuts(text, cuts, spans)
         removed += [{"reason": reason, "signal": signal, "text": piece} for (reason, signal), piece in pieces]
