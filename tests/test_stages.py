@@ -1,10 +1,13 @@
 """The stages of the chain hold the contract written in crawler/pipelines/stage.py."""
 
+from types import SimpleNamespace
+
 import pytest
+from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
 from crawler import settings as project_settings
-from crawler.pipelines import offload
+from crawler.pipelines import PLAIN_COLLECTORS, DirectCounts, offload, stage_stats
 from crawler.pipelines.offload import offloadable
 from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
 from tests.test_offload import STAGES, chain, settings_for
@@ -73,3 +76,23 @@ def test_a_stage_short_of_its_contract_is_named():
 def test_a_worker_refuses_a_stage_whose_stats_it_could_not_replay(tmp_path):
     with pytest.raises(TypeError, match="tests.test_stages.NoStats is not a Stage"):
         offload._start_worker(settings_for(tmp_path), ["tests.test_stages.NoStats"])
+
+
+@pytest.mark.parametrize("collector", PLAIN_COLLECTORS)
+def test_a_stage_counts_into_scrapys_own_collectors_as_their_inc_value_does(collector):
+    # DirectCounts writes into the dict Scrapy's collectors keep (``_stats``): fails on a Scrapy that moves it
+    crawler = SimpleNamespace(settings=Settings())
+    theirs, ours = collector(crawler), collector(crawler)
+    direct = stage_stats(SimpleNamespace(stats=ours))
+    assert isinstance(direct, DirectCounts)
+    for stats in (theirs, direct):
+        for args in (("a",), ("a", 2), ("b", 3, 10), ("a",)):
+            stats.inc_value(*args)
+        stats.set_value("c", 5)
+    assert ours.get_stats() == theirs.get_stats() == {"a": 4, "b": 13, "c": 5}
+    for stats in (theirs, direct):
+        stats.set_stats({"d": 1})  # a new dict: later counts go into it
+        stats.inc_value("d")
+    assert ours.get_stats() == theirs.get_stats() == {"d": 2}
+    recorder = offload._StatsRecorder()
+    assert stage_stats(SimpleNamespace(stats=recorder)) is recorder  # a worker's recorder is counted as it is

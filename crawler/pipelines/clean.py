@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article
+from crawler.pipelines import stage_stats
 from crawler.pipelines.offload import offloadable, runs_in_worker
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class CleanPipeline:
         # Where pipeline workers clean, the crawl process only replays their stats: the rules
         # (~0.5 s to build, a few ms read from CLEAN_RULES_CACHE_DIR) are built there, and checked by the workers before the spider opens;
         # the crawl process does not even import the cleaner (its screens, hyperscan).
-        return cls(None if runs_in_worker(crawler, cls) else build(), crawler.stats, build)
+        return cls(None if runs_in_worker(crawler, cls) else build(), stage_stats(crawler), build)
 
     @offloadable
     def process_item(self, item):

@@ -5,7 +5,7 @@ import os
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, Rejected
-from crawler.pipelines import NearDuplicate, store_failure
+from crawler.pipelines import NearDuplicate, stage_stats, store_failure
 from crawler.pipelines.offload import offloadable, runs_in_worker
 from crawler.reasons import Reason
 
@@ -56,7 +56,7 @@ class DedupPipeline:
             # its place, no right to write) stops the crawl before it opens, in one line.
             if backend == "disk" and settings.getbool("DEDUP_ARTICLES"):
                 os.makedirs(settings.get("DEDUP_DIR"), exist_ok=True)
-            return cls(crawler.stats, None, None, block_threshold=0.0, block_min_chars=0, dedup_blocks_on=False,
+            return cls(stage_stats(crawler), None, None, block_threshold=0.0, block_min_chars=0, dedup_blocks_on=False,
                        min_chars=0, action=action, dedup_articles_on=False)
         from crawler.dedup import BACKENDS, MinHasher, open_index
 
@@ -93,7 +93,7 @@ class DedupPipeline:
                 commit_every=max(1, settings.getint("DEDUP_COMMIT_EVERY")) if in_worker else 1,
             )
         return cls(
-            crawler.stats, hasher, index,
+            stage_stats(crawler), hasher, index,
             block_threshold=block_threshold,
             block_min_chars=settings.getint("DEDUP_BLOCK_MIN_CHARS"),
             dedup_blocks_on=settings.getbool("DEDUP_BLOCKS"),

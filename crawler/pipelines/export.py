@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from crawler.items import Article
+from crawler.pipelines import stage_stats
 from crawler.pipelines.offload import offloadable
 
 
@@ -12,7 +13,7 @@ class ExportPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(stage_stats(crawler))
 
     @offloadable
     def process_item(self, item):

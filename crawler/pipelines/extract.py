@@ -4,7 +4,7 @@ import logging
 
 from crawler.errors import Rejection
 from crawler.items import Page, Rejected
-from crawler.pipelines import PageRejected, error_record
+from crawler.pipelines import PageRejected, error_record, stage_stats
 from crawler.pipelines.offload import offloadable
 from crawler.reasons import Reason
 
@@ -20,7 +20,7 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls.from_rules(crawler.stats, crawler.settings.getdict("PARSING_RULES"))
+        return cls.from_rules(stage_stats(crawler), crawler.settings.getdict("PARSING_RULES"))
 
     @classmethod
     def from_rules(cls, stats, rule_files: dict):

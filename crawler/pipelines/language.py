@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, Rejected
-from crawler.pipelines import Reject
+from crawler.pipelines import Reject, stage_stats
 from crawler.pipelines.offload import offloadable, runs_in_worker
 from crawler.reasons import Reason
 
@@ -43,8 +43,8 @@ class LanguagePipeline:
         if runs_in_worker(crawler, cls):
             # The crawl process replays its pipeline workers' records: they load the rules (and
             # langdetect), checked before the spider opens; here only for an item they did not see.
-            return cls(crawler.stats, None, build=lambda: cls.from_settings(crawler.stats, settings))
-        return cls.from_settings(crawler.stats, settings)
+            return cls(stage_stats(crawler), None, build=lambda: cls.from_settings(stage_stats(crawler), settings))
+        return cls.from_settings(stage_stats(crawler), settings)
 
     @classmethod
     def from_settings(cls, stats, settings):

@@ -73,7 +73,6 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import Settings
-from scrapy.statscollectors import MemoryStatsCollector, StatsCollector
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.log import logformatter_adapter
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
@@ -82,7 +81,7 @@ from twisted.python.failure import Failure
 from crawler.fetching.corpus import Undecoded, limits_from
 from crawler.items import Page, Rejected
 from crawler.output.feeds import FEED_LINE, feed_line
-from crawler.pipelines import PageRejected, store_failure
+from crawler.pipelines import PLAIN_COLLECTORS, PageRejected, store_failure
 from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
 from crawler.reasons import Reason
 from crawler.runtime.budget import OverBudget, PageBudget
@@ -159,7 +158,7 @@ def add_counts(stats, counts: dict[str, Any]) -> None:
     (~1.8 µs a call, dozens an article): for them the totals go straight
     into the dict their ``inc_value`` updates; any other collector (Redis...)
     gets its calls."""
-    if type(stats) in _PLAIN_COLLECTORS:
+    if type(stats) in PLAIN_COLLECTORS:
         values = stats._stats
         for key, count in counts.items():
             values[key] = values.get(key, 0) + count
@@ -168,8 +167,6 @@ def add_counts(stats, counts: dict[str, Any]) -> None:
     for key, count in counts.items():
         inc_value(key, count)
 
-
-_PLAIN_COLLECTORS = (MemoryStatsCollector, StatsCollector)
 
 
 class _StatsRecorder:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article
-from crawler.pipelines import store_failure
+from crawler.pipelines import stage_stats, store_failure
 from crawler.pipelines.offload import offloadable, runs_in_worker
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class TemplatePipeline:
             raise NotConfigured("CLEAN_TEMPLATES_ENABLED is off")
         in_worker = getattr(crawler, "offload_worker", False)
         in_memory = settings.get("CLEAN_TEMPLATES_BACKEND") == "memory"
-        stage = cls(lambda: open_templates(settings), crawler.stats,
+        stage = cls(lambda: open_templates(settings), stage_stats(crawler),
                     commits_in_crawl=in_worker and in_memory,
                     learn_first=settings.getbool("CLEAN_TEMPLATES_LEARN_FIRST"),
                     parsers=settings.getdict("PARSING_RULES"), crawler=crawler)
