@@ -37,7 +37,7 @@ def test_a_keyword_run_pasted_into_an_english_sentence_goes(host, run):
 def test_a_run_flush_in_a_chinese_sentence_goes_whole_capitalised_or_not():
     kept, removed = clean("村里的柿子Best Dating Site 2025 Free Signup陆续成熟了，村民们忙着削皮。")
     assert kept == ["村里的柿子陆续成熟了，村民们忙着削皮。"]
-    assert removed == [("en_run", "Best Dating Site 2025 Free Signup")]
+    assert removed == [("en_seam", "Best Dating Site 2025 Free Signup")]  # (the sentence rule comes first)
 
 
 def test_english_prose_touching_ideographs_is_no_run_pasted_into_chinese():
@@ -64,7 +64,7 @@ def test_a_sales_sentence_pasted_mid_sentence_goes_from_its_capitalised_opening(
     host = "The village school has just sixty pupils but a {}proper brass band."
     kept, removed = clean(host.format("Claim your free iPhone today at prizeclub.win! "))
     assert kept == [host.format("")]
-    assert removed == [("en_offer", "Claim your free iPhone today at prizeclub.win!")]
+    assert removed == [("en_seam", "Claim your free iPhone today at prizeclub.win!")]
 
 
 def test_a_hook_pasted_after_ideographs_leaves_them():
@@ -114,3 +114,50 @@ def _rule_file(body: str):
     path = Path(tempfile.mkdtemp()) / "x.toml"
     path.write_text(f'[[rules]]\nname = "x"\nkind = "en_offer"\nreason = "promo"\n{body}\n', encoding="utf-8")
     return path
+
+
+# -- ads pasted at a seam of the host's sentence: cut between the seam and the ad's end, the host's words kept --
+
+@pytest.mark.parametrize("host, ad", [
+    # a capitalised order after a lower-case word, no punctuation of its own: it ends at its last mark
+    ("The new metro line cut the trip {}across the city to forty minutes.", "Download any textbook PDF free at unibooks.site "),
+    # glued to a word of the host, with its own end (and its hook)
+    ("The restored theatre reopened with a programme of short plays{} Grey-haired regulars filled the front rows.",
+     "Tired of snoring? Our tiny clip stops it from the first night or your money back."),
+    # in the lower case after a comma: three classes of marks (an act, speed, a host)
+    ("Forest rangers clear the firebreaks before winter, {}walking the ridge paths all day.",
+     "get 1M gold delivered in 15 minutes at goldrush.gg "),
+])
+def test_an_ad_pasted_at_a_seam_goes_and_the_hosts_words_stay(host, ad):
+    kept, removed = clean(host.format(ad))
+    assert kept == [host.format("").replace("  ", " ").replace("plays Grey", "plays Grey")]
+    assert removed == [("en_seam", ad.strip())]
+
+
+def test_an_ad_among_ideographs_goes_from_its_first_digit_to_its_last_letter():
+    kept, removed = clean("村里的柿子5-star Google reviews for your business, 100% safe and permanent陆续成熟了。")
+    assert kept == ["村里的柿子陆续成熟了。"]
+    assert removed == [("en_seam", "5-star Google reviews for your business, 100% safe and permanent")]
+
+
+def test_the_seller_speaking_to_the_reader_in_the_imperative_is_an_ad_with_one_mark():
+    kept, removed = clean(f"{EN} Talk to a gifted psychic now, your first 3 minutes are on us.")
+    assert kept == [EN]
+    assert removed == [("en_offer", "Talk to a gifted psychic now, your first 3 minutes are on us.")]
+
+
+@pytest.mark.parametrize("text", [
+    # imperatives of a guide or a recipe, the reader addressed, with prices and bookings
+    "Preheat the oven to 200C, brush the pastry with beaten egg and bake it for 20 minutes until golden.",
+    "Book your train tickets at least two weeks ahead, because fares on the coastal line double in the last days.",
+    "Try the free version first: it lets you edit three documents a month, which is enough for most students.",
+    "Join us at the town hall on Saturday at 10am to discuss the new bus routes; entry is free.",  # a notice
+    # a company's promise, a review, names after lower-case words
+    "We will deliver the first 10,000 buses by March, the carmaker's chief executive told shareholders on Monday.",
+    "If you need a light tent for summer trips, this one is worth its $180 price, though the zip feels flimsy.",
+    "The band played at Madison Square Garden for free, and fans in New York queued overnight.",
+    "地铁开通以后，New Line Express每天早上六点发车，票价三元。",
+])
+def test_english_advice_reviews_and_names_stay(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []

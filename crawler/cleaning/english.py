@@ -58,7 +58,19 @@ STRUCTURAL = frozenset("the a an and but or of is are was were be been has have 
 GLUE = frozenset("for to no my me with without any up near".split())
 # a capitalised word right after a lower-case one: where a pasted sentence may open
 _SEAM = re.compile(r"[a-z,] ([A-Z][a-z]+)\b")
+# ... or glued to a lower-case word (ownerGet; not eBay, iPhone, WeChat)
+# (an ad opening at a seam, SEAM, or after a comma in the lower case, COMMA:
+# …kept, get 1M gold delivered in 15 minutes at…, which needs more marks)
+SEAM, COMMA = "seam", "comma"
+_COMMA = re.compile(r"[a-z], ([a-z]{2,})\b")
+_GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}([A-Z][a-z]+)\b")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
+# the first character of a Latin part pasted among ideographs, and the last ones
+_SEGMENT_START = re.compile(r"[A-Za-z0-9$€£#@+]")
+_SEGMENT_TAIL = "%.!?)"
 _SELLER = frozenset("our we your you".split())
+_READER = frozenset("you your yours you're you'll".split())
+_SELLERS = frozenset("we us our ours we're we'll".split())
 _QUOTES = "“”\"«»「」"
 # a sentence must be this Latin to be judged as English
 MIN_LATIN_SHARE = 0.8
@@ -68,7 +80,10 @@ RUN_MAX_GAP = 3  # words without a mark between two marks of one run
 RUN_MIN_WORDS = 2
 STUFFED_WORDS = 5  # words in a row without a closed-class word
 FLUSH_EXTRA = 3  # words of a run flush against ideographs beyond its first and last marks
-HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
+HOST_MIN_WORDS = 4
+REGISTER_WEIGHT = 2  # the reader and the seller both addressed (one more in the imperative)
+SEAM_GAP = 2  # words between two marks of an ad opened at a seam
+SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it  # an English sentence keeps this many words after the cut
 
 
 @dataclass(frozen=True)
@@ -98,15 +113,17 @@ def is_english(text: str) -> bool:
     return bool(letters) and sum(ch.isascii() for ch in letters) >= MIN_LATIN_SHARE * len(letters)
 
 
-def _imperative(words: list[str], function: frozenset) -> bool:
+def _imperative(words: list[str], function: frozenset, lower: bool = False) -> bool:
     """Whether a sentence opens with a verb in the imperative: a capitalised word
-    of no closed class and no inflected shape, not followed by a verb's past or
-    a modal (Police warned; Tickets cost)."""
-    if not words or not words[0][0].isupper():
+    (any, ``lower``) of no closed class and no inflected shape, not followed by
+    a verb's past or a modal (Police warned; Tickets cost)."""
+    if not words or not (lower or words[0][0].isupper()):
         return False
     first = words[0].lower()
     if first in function or re.search(r"(?:[^s]s|ed|ly)$", first) or len(first) < 2:
         return False
+    if lower and first.endswith("ing") and len(first) > 5:
+        return False  # after a comma, a participle goes on with the host's clause (…winter, walking the ridge)
     second = words[1].lower() if len(words) > 1 else ""
     return not (second.endswith("ed") or second in _AUX)
 
@@ -116,14 +133,23 @@ def _content(text: str, function: frozenset) -> set[str]:
             and w.lower() not in STRUCTURAL and not w[0].isdigit()}
 
 
-def _hook(text: str, bounds, i: int, function: frozenset) -> int | None:
-    """Start of the short question just before sentence ``i`` that hooks it, if any."""
+def _hook(text: str, bounds, i: int, function: frozenset) -> tuple[int, bool] | None:
+    """Start of the short question just before sentence ``i`` that hooks it, if
+    any, and whether it was pasted at a seam of a host's sentence (the host's
+    words then go on after the ad)."""
     if i == 0:
         return None
     plo, phi = bounds[i - 1]
     cjk = [m.end() for m in _CJK.finditer(text, plo, phi)]
     if cjk:  # a question pasted after ideographs: its Latin part
         plo = cjk[-1]
+    seamed = False
+    if len(WORD.findall(text[plo:phi])) > HOOK_WORDS:
+        # pasted into a host's sentence: from its last seam (…the ownerStruggling with debt?)
+        seams = [m.start(1) for p in (_SEAM, _GLUED) for m in p.finditer(text, plo, phi)]
+        if not seams:
+            return None
+        plo, seamed = max(seams), True
     question = text[plo:phi].strip()
     words = WORD.findall(question)
     if not question.endswith(("?", "？")) or not 1 <= len(words) <= HOOK_WORDS or not is_english(question):
@@ -131,22 +157,49 @@ def _hook(text: str, bounds, i: int, function: frozenset) -> int | None:
     first = words[0].lower()
     if first in function or first in _AUX or not words[0][0].isupper():
         return None
-    return plo
+    return plo, seamed
+
+
+def _segments(text: str, lo: int, hi: int):
+    """The Latin parts of ``text[lo:hi]`` between ideographs: (start, end,
+    embedded), ``embedded`` when ideographs bound it (a part pasted into a
+    Chinese sentence ends where the ideographs take over again)."""
+    at = lo
+    for m in _CJK_RUN.finditer(text, lo, hi):
+        if m.start() > at:
+            yield at, m.start(), True
+        at = m.end()
+    if at < hi:
+        yield at, hi, at > lo
 
 
 def _openings(text: str, lo: int, hi: int, function: frozenset):
-    """Where an ad may open in ``text[lo:hi]``: its first Latin letter (a sentence
-    pasted after ideographs keeps them), and each seam where a capitalised
-    order or the seller's voice follows a lower-case word with no punctuation
-    (…but a Claim your free iPhone…)."""
-    first = _LATIN.search(text, lo, hi)
-    if first is None:
-        return
-    yield first.start()
-    for m in _SEAM.finditer(text, first.start(), hi):
-        words = WORD.findall(text[m.start(1):hi])
-        if words and (words[0].lower() in _SELLER or _imperative(words, function)):
-            yield m.start(1)
+    """Where an ad may open in ``text[lo:hi]``, and where it may end at most:
+    (start, limit, seam). In a part of a Chinese sentence: its first letter or
+    digit, to the part's end (the ideographs around it are the host's). In an
+    English sentence: its first Latin letter, and each seam where a
+    capitalised order or the seller's voice follows a lower-case word with
+    no punctuation (…but a Claim your free iPhone…) or is glued to one
+    (…the ownerGet expert…); an ad opening at a seam ends at the first
+    place it makes the ad (``seam``: the host's sentence goes on after it)."""
+    for s, e, embedded in _segments(text, lo, hi):
+        if embedded:
+            first = _SEGMENT_START.search(text, s, e)
+            while e > s and not (text[e - 1].isascii() and (text[e - 1].isalnum() or text[e - 1] in _SEGMENT_TAIL)):
+                e -= 1
+            if first is not None and first.start() < e:
+                yield first.start(), e, None
+            continue
+        first = _LATIN.search(text, s, e)
+        if first is None:
+            continue
+        yield first.start(), e, None
+        seams = [(m.start(1), SEAM) for p in (_SEAM, _GLUED) for m in p.finditer(text, first.start(), e)]
+        seams += [(m.start(1), COMMA) for m in _COMMA.finditer(text, first.start(), e)]
+        for at, kind in sorted(seams):
+            words = WORD.findall(text[at:e])
+            if words and (words[0].lower() in _SELLER or _imperative(words, function, lower=kind == COMMA)):
+                yield at, e, kind
 
 
 def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voice: re.Pattern,
@@ -157,41 +210,106 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
         if not any(lo <= m.start and m.end <= hi for m in found):
             continue  # (one mark may do after a hook)
         # the latest opening first: the least of the sentence that makes the ad
-        for start in reversed(list(_openings(text, lo, hi, function))):
-            cut = _judge_sentence(text, bounds, i, start, found, weights, voice, function, min_weight, unless)
-            if cut is not None:
-                out.append(cut)
-                break
+        # (a comma's, only when the clauses before it hold no mark and no voice:
+        # Book now, get 50% off goes whole)
+        for start, limit, seam in reversed(list(_openings(text, lo, hi, function))):
+            if seam == COMMA and (voice.search(text, lo, start) or any(
+                    lo <= m.start and m.end <= start for m in found)):
+                continue
+            hook = _hook(text, bounds, i, function) if start == lo or _CJK.match(text[start - 1]) else None
+            seam = seam or (SEAM if hook is not None and hook[1] else None)
+            for end in _ends(text, found, start, limit, seam):
+                cut = _judge_sentence(text, bounds, i, start, end, hook and hook[0], found, weights, voice, function,
+                                      min_weight, unless, seam)
+                if cut is not None:
+                    out.append(_stretch_ad(text, found, cut, limit, voice) if seam and end < limit else cut)
+                    break
+            else:
+                continue
+            break
     return out
 
 
-def _judge_sentence(text: str, bounds, i: int, start: int, found, weights, voice, function, min_weight, unless):
-    lo, hi = bounds[i]
-    sentence = text[start:hi]
+def _ends(text: str, found: list[Mark], start: int, limit: int, seam: bool):
+    """Where an ad opening at ``start`` may end: its limit; opened at a seam
+    of an English sentence, first after each of its marks (the host's words
+    go on after the ad, the shortest ad that is one is cut), with the
+    punctuation that follows the mark."""
+    if seam:
+        for m in found:
+            if start < m.start and m.end < limit:
+                end = m.end
+                while end < limit and text[end] in ".!?":
+                    end += 1
+                yield end
+    yield limit
+
+
+def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern):
+    """An ad cut short at a mark goes on to the sentence's end when what is
+    left of it still speaks as the ad does (the reader or the seller
+    addressed, an exclamation or a question, or no more than ``SEAM_TAIL``
+    words); else over the marks that follow it closely (no more than
+    ``SEAM_GAP`` words between, no stop): Claim your free iPhone today at
+    prizeclub.win! The host's words after it stay."""
+    start, end, signal = cut
+    tail = text[end:limit]
+    if voice.search(tail) or tail.rstrip().endswith(("!", "?")) or len(WORD.findall(tail)) <= SEAM_TAIL:
+        return start, limit, signal
+    for m in found:
+        if m.start < end or m.end > limit:
+            continue
+        between = text[end:m.start]
+        if len(WORD.findall(between)) > SEAM_GAP or re.search(r"[.!?;]", between):
+            break
+        end = m.end
+        while end < limit and text[end] in ".!?":
+            end += 1
+    return start, end, signal
+
+
+def _judge_sentence(text: str, bounds, i: int, start: int, end: int, hook: int | None, found, weights, voice,
+                    function, min_weight, unless, seam: str | None = None):
+    """(start, end, signal) of ``text[start:end]`` when it is an English ad:
+    marks of two classes at least, said to the reader or for the seller, or
+    in the imperative (one mark more); pasted at a seam of a host's sentence
+    or among ideographs, one mark less; after a comma, in the lower case,
+    three classes and one mark more."""
+    sentence = text[start:end]
     if _CJK.search(sentence) or any(q in sentence for q in _QUOTES):
         return None
     if unless is not None and unless.search(sentence):
         return None
-    inside = [m for m in found if start <= m.start and m.end <= hi]
+    inside = [m for m in found if start <= m.start and m.end <= end]
     weight, classes = score(inside, weights)
-    hook = _hook(text, bounds, i, function) if start == lo else None
     if hook is not None:
         weight += HOOK_WEIGHT
+        classes += 1
+    words = WORD.findall(sentence)
+    if _READER & {w.lower() for w in words} and _SELLERS & {w.lower() for w in words}:
+        # the seller speaking to the reader (your first minutes are on us), the
+        # more so in the imperative: the register of an ad, whatever it sells
+        weight += REGISTER_WEIGHT + _imperative(words, function)
         classes += 1
     if classes < 2:
         return None
     if voice.search(sentence):
         need = min_weight
-    elif _imperative(WORD.findall(sentence), function) or _LABEL.match(sentence):
+    elif _imperative(words, function, lower=seam == COMMA) or _LABEL.match(sentence):
         need = min_weight + 1
     else:
         return None
-    if weight < need:
+    if seam == COMMA:
+        if classes < 3:
+            return None
+        need = min_weight + 1
+    among = start > 0 and _CJK.match(text[start - 1]) is not None  # pasted after ideographs
+    if weight + (seam == SEAM or among) < need:
         return None
-    rest = text[:bounds[i - 1][0] if hook is not None else start] + " " + text[hi:]
+    rest = text[:start if hook is None else hook] + " " + text[end:]
     if len(_content(sentence, function) & _content(rest, function)) >= 2:
         return None  # the article's own subject
-    return (start if hook is None else hook, hi, "en_offer")
+    return (start if hook is None else hook, end, "en_seam" if seam is not None or among else "en_offer")
 
 
 def _flush_run(text: str, start: int, end: int) -> tuple[int, int] | None:
