@@ -158,3 +158,24 @@ def test_pages_not_read_from_bytes():
     assert read_page(big, "text/html; charset=utf-8") is not None
     assert read_page(big.replace(b'charset="utf-8"', b'charset="gbk"')) is None  # another encoding first
     assert read_page(codecs.BOM_UTF16_LE + big) is None
+
+
+def test_a_script_of_many_assignments_is_read_once(monkeypatch):
+    """Assignments with nothing in them (each read, none found) in one long script:
+    the script's end is looked for and its text decoded once, not once an assignment."""
+    from crawler.parsing.jsdata import script_vars
+    from crawler.parsing.pagetext import PageText
+
+    body = made_page(scripts="var ct = '';\n" * 5000 + 'var ct = "1581517074";')
+    page = read_utf8(body)
+    calls = {"find": 0, "window": 0}
+    for name in calls:
+        original = getattr(PageText, name)
+
+        def counted(self, *args, _original=original, _name=name):
+            calls[_name] += 1
+            return _original(self, *args)
+
+        monkeypatch.setattr(PageText, name, counted)
+    assert script_vars(page, ("ct",)) == script_vars(body.decode(), ("ct",)) == {"ct": "1581517074"}
+    assert calls["find"] <= 2 and calls["window"] <= 2

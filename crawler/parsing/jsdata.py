@@ -203,23 +203,26 @@ def _value_at(src: str, pos: int, ends: _ScriptEnds) -> str | None:
 
 
 class _Scripts:
-    """The text of each script of a ``PageText`` that holds an assignment read."""
+    """The text of the scripts of a ``PageText`` that hold the assignments read
+    (asked in page order: each script found and decoded once, offsets counted on)."""
 
     def __init__(self, page: PageText, patterns):
         self.page, self.patterns = page, patterns
-        self.texts: dict[int, tuple[int, str]] = {}  # script end -> (byte offset, the text from there to it)
+        self.end = -1  # where the current script ends (a byte offset)
+        self.text, self.at, self.pos = "", 0, 0  # its text, and the byte offset of text[pos]
 
     def value_at(self, at: int) -> str | None:
         page = self.page
-        end = page.find(SCRIPT_END, at)
-        end = end if end >= 0 else len(page.data)
-        if end not in self.texts:  # from the character before the first assignment read
-            begin = page.char_start(at - 1) if at > page.start else at
-            self.texts[end] = begin, page.window(begin, end)
-        begin, text = self.texts[end]
-        pos = len(page.data[begin:at].decode("utf-8"))
+        if at >= self.end:  # a script not read yet: from the character before the assignment
+            end = page.find(SCRIPT_END, at)
+            self.end = end if end >= 0 else len(page.data)
+            self.at = page.char_start(at - 1) if at > page.start else at
+            self.text, self.pos = page.window(self.at, self.end), 0
+        self.pos += len(page.data[self.at:at].decode("utf-8"))
+        self.at = at
+        text = self.text
         for pattern in self.patterns:
-            if m := pattern.match(text, pos):
+            if m := pattern.match(text, self.pos):
                 if m.start() and _IDENT_CHAR.match(text, m.start() - 1):
                     return None
                 return _string_expr(text, m.end())[0]
