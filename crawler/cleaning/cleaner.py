@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from crawler.cleaning import english, foreign, hosts, offers, salestalk, spans
+from crawler.cleaning import adshape, english, foreign, hosts, offers, salestalk, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -468,6 +468,10 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return _offer_cuts(rule, article, index)
     if rule.kind == "en_offer":
         return _en_offer_cuts(rule, block)
+    if rule.kind == "foreign" and p["place"] == "shape":
+        params = adshape.Params(p["min_chars"], p["max_chars"], p["min_score"], p["min_mean"])
+        return adshape.cuts(block.text, block.sentences(), lambda: "\n".join(b.text for b in article.blocks),
+                            params, spans.lexicon(), c["unless"], c["unless_lone"])
     if rule.kind == "foreign":
         if p["min_words"] >= 2 and not block.english():
             return []  # no two English words in a row: no English sentence to be foreign to

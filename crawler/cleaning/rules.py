@@ -41,7 +41,7 @@ WHERE = ("any", "head", "tail")
 NOTE_WHERE = ("tail", "bracket", "head", "line")
 OFFER_PLACES = ("span", "line")
 EN_OFFER_PLACES = ("sentence", "run")
-FOREIGN_PLACES = ("script",)
+FOREIGN_PLACES = ("script", "shape")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
@@ -173,11 +173,21 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # a span foreign to its own sentence (crawler/cleaning/foreign.py), by how
     # it sits there (``place``): "script", a run of at least ``min_chars``
     # ideographs glued to a word of an English sentence of at least
-    # ``min_words`` words
+    # ``min_words`` words; "shape" (crawler/cleaning/adshape.py), a span of
+    # ``min_chars`` to ``max_chars`` ideographs shaped like an ad (its scores
+    # summing to ``min_score``, ``min_mean`` a character) at a seam that
+    # joins the host's word, or glued in a sentence it shares nothing with;
+    # ``unless``: the rest of the sentence reports; ``unless_lone``: ... or
+    # speaks of trade (a stray span then stays)
     "foreign": {
         "place": (str, "script"),
         "min_chars": (int, 4),
         "min_words": (int, 4),
+        "max_chars": (int, 14),
+        "min_score": ((int, float), 8),
+        "min_mean": ((int, float), 1.0),
+        "unless": (str, None),
+        "unless_lone": (str, None),
     },
     # Chinese sales talk of any trade, a whole paragraph or the sentences that
     # end one (crawler/cleaning/salestalk.py): the marks of ``classes`` (regex

@@ -1,0 +1,282 @@
+"""Ads pasted into a sentence that carry no mark any list knows, by their
+shape and how they sit there (``foreign`` rules of place "shape").
+
+An ad names a trade and its service in a few telegraphic words (婚车车队租赁头车
+奔驰, 门窗密封条胶条更换): whatever it sells, its characters are drawn from
+the vocabulary of trade far more than a sentence about a lighthouse keeper's
+night is. That *shape* is scored by a model learned from labelled text, not
+written as phrases (adshape.txt, built by ``python -m
+crawler.testing.adshape_build``): each character's log-odds of ad text
+against article text, plus half the log-odds of each pair it makes with a
+neighbour; a span is the stretch of a sentence whose scores, less
+``OFFSET`` a character, sum highest.
+
+A shape alone is no proof (a news story about a shop names its trade too), so
+a span goes only when a second signal, independent of what it says, agrees:
+
+- **the seam** (``shape_seam``): the host's characters either side of the
+  span make a word once it goes (its paste split a word: 初中|专业疏通…|生),
+  neither edge being inside a word;
+- **no cohesion** (``shape_stray``): the span is glued inside a clause (no
+  punctuation of the host at one side at least), shares no pair of
+  ideographs with the rest of the article, and the rest of its sentence says
+  nothing of trade and reports nothing (a shop, a price, a seller; 据, 记者).
+
+The cut keeps the host's characters: its edges are moved, a few characters at
+most, to where the seam is best (a word of the host never split by an edge).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from crawler.cleaning import offers, spans
+from crawler.cleaning.textops import is_cjk, sentence_at
+
+# what a character scores less, so that a span holds the vocabulary of trade
+# more than chance; what a character of the host's function words, clause
+# punctuation, a Latin letter or digit scores
+OFFSET = 0.3
+FUNCTION_SCORE = -4.0
+CLAUSE_SCORE = -1.5
+OTHER_SCORE = -0.5
+# how far an edge may move in to find the best seam
+SHIFT = 3
+# what a seam weighs against the shape's score (a word break, an edge inside a word)
+JOIN_BONUS = {0: 0.0, 2: 3.0, 3: 4.0}
+# how much more shape a span with no seam must have (its scores, their mean)
+STRAY = 1.5
+# a span with no seam opening with a coverb, or after a modal verb, is the
+# host's own phrase (老人可以|按优惠价格|就餐)
+COVERBS = frozenset("按凭以用为依照靠经由替")
+MODALS = frozenset("以能会要想该需得可")
+# the most a placement adds to a stretch's score (its edges moved onto
+# characters of trade): a stretch short of ``min_score`` by more is never a span
+MAX_BONUS = 4.0
+INSIDE_COST = 2.0
+# what a character costs the placement besides its score: of two placements
+# alike, the tighter (the host's characters of some trade stay with the host)
+TIGHT = 0.2
+_CLAUSE = "，、"
+_STOPS = set("。！？!?；;：:…\n")
+
+
+@dataclass(frozen=True)
+class Model:
+    chars: dict[str, float]
+    pairs: dict[str, float]
+    unknown: float  # what a character the table does not hold scores
+    seeds: re.Pattern  # two characters that lean to trade in a row (``SEED_CHAR``)
+
+
+# a seed, where a span may be: two characters that lean to trade in a row
+# (each scoring ``SEED_CHAR`` or more: one scan of the block, ~0.01 ms a mock
+# article, rules out most blocks), scoring ``SEED`` together with their pair
+SEED_CHAR = 0.6
+SEED = 3.0
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The table of ``adshape.txt``, and its seeds."""
+    chars, pairs = {}, {}
+    text = (resources.files("crawler.cleaning") / "adshape.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, value = line.split("\t")
+        (chars if len(key) == 1 else pairs)[key] = float(value)
+    weak = f"[{re.escape(''.join(sorted(ch for ch, v in chars.items() if v >= SEED_CHAR)))}]"
+    # two classes written out scan twice as fast as a class repeated ({2}); the
+    # strong character is checked on what they find
+    return Model(chars, pairs, min(chars.values()), re.compile(weak + weak))
+
+
+@dataclass(frozen=True)
+class Params:
+    min_chars: int  # ideographs a span holds, at least
+    max_chars: int  # ... and at most
+    min_score: float  # what its characters must sum to
+    min_mean: float  # ... on average
+
+
+def _scores(m: Model, text: str, lo: int, hi: int) -> list[float]:
+    out = []
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch in offers.FUNCTION:
+            out.append(FUNCTION_SCORE)
+        elif is_cjk(ch):
+            s = m.chars.get(ch, m.unknown) - OFFSET
+            if i > lo:
+                s += 0.5 * m.pairs.get(text[i - 1:i + 1], 0.0)
+            if i + 1 < hi:
+                s += 0.5 * m.pairs.get(text[i:i + 2], 0.0)
+            out.append(s)
+        elif ch in _CLAUSE:
+            out.append(CLAUSE_SCORE)
+        else:
+            out.append(OTHER_SCORE)
+    return out
+
+
+def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
+    """The stretches of positive sum, each at its best: (sum, start, end)."""
+    out, run, start, best = [], 0.0, 0, None
+    for i, s in enumerate(scores):
+        if run <= 0:
+            if best is not None:
+                out.append(best)
+            run, start, best = 0.0, i, None
+        run += s
+        if run > 0 and (best is None or run > best[0]):
+            best = (run, start, i + 1)
+    if best is not None:
+        out.append(best)
+    return out
+
+
+def _splits(text: str, at: int, lo: int, hi: int, words: spans.Lexicon) -> bool:
+    """Whether an edge at ``at`` falls inside a word: a pair of a word's
+    ideographs, or a word of three (老年|卡)."""
+    if at <= lo or at >= hi:
+        return False
+    return words.inside(text[at - 1], text[at]) or text[max(lo, at - 2):at + 1] in words.words or (
+        text[at - 1:min(hi, at + 2)] in words.words)
+
+
+def _seam(text: str, left: int, right: int, lo: int, hi: int, words: spans.Lexicon) -> tuple[int, int]:
+    """(the word the host makes across the span: 0 none, 2 or 3 its
+    ideographs; edges inside a word) of the span ``text[left:right]``."""
+    inside = _splits(text, left, lo, hi, words) + _splits(text, right, lo, hi, words)
+    if not (left > lo and right < hi and is_cjk(text[left - 1]) and is_cjk(text[right])):
+        return 0, inside
+    x, v = text[left - 1], text[right]
+    if x in offers.FUNCTION or v in offers.FUNCTION:
+        return 0, inside  # 给|…|了: the host's grammar goes on, no word of its is split
+    if (left - 1 > lo and text[left - 2] + x + v in words.words) or (
+            right + 1 < hi and x + v + text[right + 1] in words.words):
+        return 3, inside
+    return (2 if x + v in words.words else 0), inside
+
+
+def _placed(text: str, scores: list[float], lo: int, hi: int, left: int, right: int, words: spans.Lexicon):
+    """The span's edges moved in (``SHIFT`` at most) to the best seam: (score,
+    left, right, join, inside). Never out: what lies beyond the stretch takes
+    from its score, and a seam found there is as often chance (堂|…|课) as the
+    paste's."""
+    best = None
+    for a in range(left, min(right, left + SHIFT + 1)):
+        for b in range(max(a + 1, right - SHIFT), right + 1):
+            if not (is_cjk(text[a]) and is_cjk(text[b - 1])):
+                continue
+            join, inside = _seam(text, a, b, lo, hi, words)
+            score = sum(scores[a - lo:b - lo]) - TIGHT * (b - a) + JOIN_BONUS[join] - INSIDE_COST * inside
+            if best is None or score > best[0]:
+                best = (score, a, b, join, inside)
+    return best
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
+
+
+def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
+         unless: re.Pattern | None = None, trade: re.Pattern | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of the ads of one block found by their shape and seams.
+    ``article``: a callable giving the article's text (cohesion, asked only when needed); ``unless``: what reports in the
+    rest of the sentence; ``trade``: the host's words of trade there."""
+    m = model()
+    out: list[tuple[int, int, str]] = []
+    done = -1
+    chars = m.chars
+    for seed in m.seeds.finditer(text):
+        pair = seed.group()
+        if seed.start() < done or chars[pair[0]] + chars[pair[1]] + m.pairs.get(pair, 0.0) < SEED:
+            continue
+        lo, hi = sentence_at(bounds, seed.start())
+        done = hi
+        # a sentence is scored in stretches between its stops (a colon, a semicolon)
+        scores = _scores(m, text, lo, hi)
+        tail = offers.glued_tail(text) == lo
+        for total, s, e in _segments(scores):
+            if total < params.min_score - MAX_BONUS or any(ch in _STOPS for ch in text[lo + s:lo + e]):
+                continue
+            if tail:
+                found = _tail(text, scores, lo, lo + s, lo + e, params, unless)
+            else:
+                found = _judge(text, scores, lo, hi, lo + s, lo + e, article, params, words, unless, trade)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _tail(text, scores, lo, left, right, params, unless):
+    """The block's last sentence, without an end of its own after one that
+    has one (an ad glued to the paragraph's end), when the shape covers it."""
+    body = text[lo:].rstrip()
+    chars = sum(is_cjk(ch) for ch in body)
+    rest = text[lo:left] + text[right:lo + len(body)]
+    if sum(is_cjk(ch) for ch in rest) >= 3 or not params.min_chars <= chars <= params.max_chars:
+        return None
+    total = sum(scores[:len(body)])
+    if total < params.min_score or total / chars < params.min_mean or any(ch in offers.FUNCTION for ch in body):
+        return None
+    if unless is not None and unless.search(body):
+        return None
+    return lo, len(text), "shape_tail"
+
+
+def _judge(text, scores, lo, hi, left, right, article, params, words, unless, trade):
+    placed = _placed(text, scores, lo, hi, left, right, words)
+    if placed is None:
+        return None
+    _score, left, right, join, inside = placed
+    broken = join > 0 and not inside
+    span = text[left:right]
+    chars = sum(is_cjk(ch) for ch in span)
+    total = sum(scores[left - lo:right - lo])
+    if not params.min_chars <= chars <= params.max_chars or inside:
+        return None
+    if total < params.min_score or total / chars < params.min_mean:
+        return None
+    if any(ch in offers.FUNCTION for ch in span):
+        return None  # the host's narrative words: an ad is telegraphic
+    rest = text[lo:left] + text[right:hi]
+    if sum(is_cjk(ch) for ch in rest) < 4:
+        return None  # (nearly) the whole sentence: a line's or a sentence ad's to judge
+    if unless is not None and unless.search(rest):
+        return None  # the sentence reports (据, 记者, a warning)
+    if not broken:
+        if right < hi and text[right] in offers.BINDS_LEFT and not words.opens_word(text, right):
+            return None  # 量体裁衣的西装: the host's particle takes the span as its phrase
+        if left > lo and text[left - 1] in offers.BINDS_RIGHT:
+            return None
+    cohesive = None
+    if broken:
+        # a word of three the host makes across the span is rarely chance; one of
+        # two is, now and then: the span must then share no word with the article,
+        # nor its sentence speak of trade (商场|推出以旧换新活动，家电销量明显|上升)
+        if join == 3 or not ((trade is not None and trade.search(rest)) or (cohesive := _cohesive(span, article))):
+            return left, right, "shape_seam"
+        return None
+    if left == lo or right >= hi or not (is_cjk(text[left - 1]) and is_cjk(text[right])):
+        return None  # at a clause's edge: a clause of the host's, as often as not
+    if total < STRAY * params.min_score or total / chars < STRAY * params.min_mean:
+        return None  # no seam tells the paste: the shape must say more
+    if span[0] in COVERBS or text[left - 1] in MODALS:
+        return None  # (可以)按优惠价格(就餐): the host's own phrase, led by its coverb or modal
+    if (trade is not None and trade.search(rest)) or (unless is not None and unless.search(span)):
+        return None  # the sentence is about trade or reports: the span is its subject
+    if cohesive if cohesive is not None else _cohesive(span, article):
+        return None  # the span shares words with the article: its topic
+    return left, right, "shape_stray"
+
+
+def _cohesive(span: str, article) -> bool:
+    """Whether ``span`` shares a pair of ideographs with the rest of the article."""
+    others = article().replace(span, "\x00")
+    return any(p in others for p in _pairs(span))

@@ -1,0 +1,77 @@
+"""Ads pasted into a sentence with no mark any list knows, found by their shape
+(crawler/cleaning/adshape.py, a model learned from labelled text) and a second
+signal that does not depend on what they say: the host's word they split, or
+their sharing nothing with the article. Cut to the character; a sentence that
+tells of a trade in its own words stays."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, adshape, load_rules
+from crawler.testing import adshape_build
+from tests.support.cleaning import one, paragraphs
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    return Cleaner(load_rules())
+
+
+# (host, where the ad goes, the ad, the signal): in a word of the host (沙|地), or
+# glued inside a clause of an article that shares no word with it
+PASTED = [
+    ("老林场的苗圃今年育出了两万株樟子松幼苗，开春就要移栽到沙地上去。", "沙", "驾校报名科目二陪练", "shape_seam"),
+    ("邮递员骑着摩托车翻过三座山梁，才能把报纸送到最远的那个村子。", "摩托", "纹眉绣眉修复专业店", "shape_seam"),
+    ("灯塔看守人每晚要爬一百多级台阶去检查灯器，台风天更是整夜守在塔顶。", "检查灯", "专业疏通下水道马桶", "shape_stray"),
+]
+
+
+@pytest.mark.parametrize("host, at, ad, signal", PASTED)
+def test_an_ad_pasted_into_a_sentence_goes_to_the_character(cleaner, host, at, ad, signal):
+    cut = host.index(at) + len(at)
+    text, removed = one(cleaner, host[:cut] + ad + host[cut:])
+    assert text == host
+    assert [(r["reason"], r["signal"], r["text"]) for r in removed] == [("promo", signal, ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # a shop, a seller, a trade told of in the sentence's own words
+    "这家老字号裁缝铺至今还在做量体裁衣的西装，一套要等一个多月。",
+    "她说，婚车车队的头车一般要提前半年预订，旺季还得加钱。",
+    "警方查明，该团伙以高价回收烟酒为名收购假酒，再转手卖给小卖部。",
+    "民警提醒，收购废旧电缆须查验来源，切勿贪图便宜收赃。",
+    "测评中，这款吸顶灯的亮度和显色指数都排在前三，安装也不费事。",
+    "不到十平方米的修表铺里，老师傅一修就是四十年，换一块电池收十块钱。",
+    "即日起，年满六十五周岁的老人凭老年卡可享公交免费乘车，每月不限次数。",
+    # the host's grammar goes on across a span of trade (给…了): no word of it split
+    "总之是给物流配送提供了有力的条件，这些地区是可以实现网购的。",
+    # a word the host makes across it by chance (场|…|上), in a sentence about trade
+    "今年春节前，不少商场推出以旧换新活动，家电销量明显上升。",
+    # the host's own phrase, after its modal and led by its coverb
+    "社区助餐点开张后，六十岁以上的老人可以按优惠价格就餐。",
+])
+def test_a_sentence_about_a_trade_stays(cleaner, text):
+    assert one(cleaner, text) == (text, [])
+
+
+def test_a_span_the_article_speaks_of_elsewhere_is_its_topic(cleaner):
+    # glued inside a clause, but the article speaks of pianos and their tuning
+    topic = "这位调音师说，钢琴回收的行情这几年变化很大。"
+    text = "社区合唱团的成员每周二下午都在活动室里排练，二手钢琴回收价高大家都知道。"
+    result = cleaner.clean_blocks(paragraphs(topic, text))
+    assert not [r for r in result.removed if r["signal"].startswith("shape")]
+
+
+def test_an_ad_glued_unterminated_at_a_paragraphs_end_goes(cleaner):
+    host = "入秋以后，草原上的牧民开始打草储草，一捆捆草垛在夕阳下像一座座小山。"
+    text, removed = one(cleaner, host + "纹眉绣眉修复专业店")
+    assert text == host
+    assert [r["signal"] for r in removed] == ["shape_tail"]
+
+
+def test_the_model_file_is_what_its_script_builds():
+    rows = adshape_build.build()
+    model = adshape.model()
+    assert len(rows) == len(model.chars) + len(model.pairs)
+    for key, score in rows:
+        table = model.chars if len(key) == 1 else model.pairs
+        assert table[key] == pytest.approx(score, abs=0.006)
