@@ -145,3 +145,35 @@ def test_a_style_element_for_print_or_small_screens_is_not_read():
             '.s { display:none }</style><style media="screen">.k { display:none }</style><style>.n { color:red }'
             "</style></head><body></body></html>")
     assert parsing_html.page_stylesheet(page) == ".k { display:none }\n.n { color:red }"
+
+
+def test_nested_rules_are_read_with_their_parents_selectors_and_at_blocks_that_hold():
+    css = ("@import url(x.css); .a { color:red; & .b { display:none } .c > i { opacity:0 } }"
+           " @media print { .p { display:none } } @media screen { .s { .t { font-size:0 } } }"
+           " @keyframes k { 0% { opacity:0 } } .z { color:blue }")
+    assert [(selectors, text.replace(" ", "")) for selectors, text in parsing_html.style_rules(css)] == [
+        ((".a",), "color:red;;"), ((".a .b",), "display:none"), ((".a .c > i",), "opacity:0"),
+        ((".s",), ";"), ((".s .t",), "font-size:0"), ((".z",), "color:blue")]
+    sheet = "p { & .n1 { display:none } } .w9 { .n2 { display:none } } SPAN.n3 { display:none } [CLASS~=n4] { opacity:0 }"
+    markup = ('<div><p>一<span class="n1">甲</span>二<span class="n2">乙</span>三<span class="n3">丙</span>'
+              '四<span class="n4">丁</span></p></div>')
+    assert [text for text, _ in hidden(markup, sheet)] == ["甲", "丙", "丁"]
+
+
+def test_blocks_nested_deeper_than_the_bound_are_not_read():
+    deep = "".join(f".d{n} {{ " for n in range(200)) + "display:none" + " }" * 200
+    rules = parsing_html.style_rules(deep)
+    assert len(rules) == parsing_html._MAX_NESTING
+    assert all("display" not in declarations for _, declarations in rules)
+
+
+def test_translucent_colours_calc_exponents_zoom_and_logical_properties():
+    markup = ('<div><p>一<span style="color:rgba(255,255,255,.5)">甲</span>二<span style="left:calc(-100vh - 20px)">乙</span>'
+              '三<span style="top:-1e4px">丙</span>四<span style="transform:translate3d(0,-9999px,0)">丁</span>'
+              '五<span style="zoom:0.01">戊</span>六<span style="inset-inline-start:-9999px">己</span>'
+              '七<span style="block-size:0;overflow:hidden">庚</span>八<span style="translate:0 -9999px">辛</span>'
+              '九<span style="color:rgba(0,0,0,.5)">壬</span>十<span style="left:calc(50% - 10px)">癸</span>'
+              '<span style="zoom:0.9">子</span><span style="transform:translate(-100%)">丑</span>'
+              '<span style="zoom:0">寅</span><span style="color:#fff8;background:#222">卯</span></p></div>')
+    assert hidden(markup) == [("甲", "same-colour"), ("乙", "off-screen"), ("丙", "off-screen"), ("丁", "off-screen"),
+                              ("戊", "zero-size"), ("己", "off-screen"), ("庚", "zero-size"), ("辛", "off-screen")]

@@ -134,7 +134,11 @@ def test_whitespace_collapses_and_zero_width_goes():
         ("color:snow", "same-colour"),
         ("color:#f0f0f0", None),
         ("color:hsl(0,0%,20%)", None),
-        ("color:rgba(255,255,255,.5)", None),
+        # a translucent white on white is white; a translucent black is grey
+        ("color:rgba(255,255,255,.5)", "same-colour"),
+        ("color:rgba(0,0,0,.5)", None),
+        ("color:#ffffff80", "same-colour"),
+        ("color:#0008", None),
     ],
 )
 def test_hidden_reason(style, reason):

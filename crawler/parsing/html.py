@@ -63,12 +63,17 @@ API
 
 ``hidden_reason(style) -> str | None`` and ``css_state``
     The CSS test used above, for callers that inspect single elements.
+
+``style_rules(css) -> [(selectors, declarations)]`` and ``specificity(selector)``
+    A sheet's rules in order (nested rules written out, @-blocks that hold on
+    any screen opened), and a selector's weight in the cascade.
 """
 
 from __future__ import annotations
 
 import colorsys
 import functools
+import itertools
 import re
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -114,7 +119,8 @@ _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
 _CSS = re.compile(
     r"(?:^|;)\s*(display|visibility|content-visibility|font-size|font|opacity|filter|left|top|right|inset|"
-    r"margin-left|margin-top|margin|bottom|text-indent|transform|translate|scale|rotate|(?:max-)?(?:height|width)|"
+    r"margin-left|margin-top|margin|bottom|inset-(?:inline|block)(?:-start|-end)?|text-indent|transform|translate|"
+    r"scale|rotate|zoom|(?:max-)?(?:height|width|block-size|inline-size)|"
     r"overflow(?:-[xy])?|clip|clip-path|color|-webkit-text-fill-color|(?:-webkit-)?background-clip|"
     r"background(?:-color)?|border(?:-(?:top|right|bottom|left))?(?:-(?:width|color))?)\s*:\s*([^;]*)",
     re.IGNORECASE,
@@ -145,11 +151,18 @@ _TINY_FONT_PX = 2  # text smaller than this is not meant to be read
 _RELATIVE_FONT = re.compile(r"\s*(?:\d*\.?\d+\s*(?:em|ex|ch|%)|smaller|larger)\s*$")
 # properties a descendant inherits: "inherit" or "unset" there keeps the parent's state
 _INHERITED = frozenset({"visibility", "font-size", "font", "color", "-webkit-text-fill-color", "text-indent"})
-_LENGTH = re.compile(r"(-?\d*\.?\d+)\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
-_TRANSLATE = re.compile(r"translate(?:x|y|3d)?\(\s*(-?\d*\.?\d+)\s*(px|em|rem|vw|vh)?", re.IGNORECASE)
+_NUMBER = r"-?\d*\.?\d+(?:e[+-]?\d+)?"
+_LENGTH = re.compile(rf"({_NUMBER})\s*(px|em|rem|pt|%|vw|vh)?", re.IGNORECASE)
+# the terms of a calc() of sums and differences: an operator, then a length
+_CALC_TERM = re.compile(rf"\s*([+-](?=\s))?\s*({_NUMBER})\s*(px|em|rem|pt|%|vw|vh)?\s*", re.IGNORECASE)
+_TRANSLATE = re.compile(r"translate(?:x|y|z|3d)?\(([^)]*)\)", re.IGNORECASE)
+# a translate's length (a percentage is of the box itself: no telling how far it goes)
+_SHIFT = re.compile(rf"({_NUMBER})\s*(px|em|rem|vw|vh)?", re.IGNORECASE)
 _IMPORTANT = re.compile(r"!\s*important", re.IGNORECASE)
 # read only in a box that clips (line-height is in nearly every style of WeChat's editor)
 _LINE_HEIGHT = re.compile(r"(?:^|;)\s*line-height\s*:\s*([^;!]*)", re.IGNORECASE)
+_SIZES = frozenset({"height", "max-height", "width", "max-width", "block-size", "max-block-size",
+                    "inline-size", "max-inline-size"})
 _UNITLESS = re.compile(r"\d*\.?\d+")
 _OFFSCREEN_PX = -999  # the "-9999px" family; small negative offsets are layout
 # a viewport unit is read as 10px: -100vw (a screen's width to the left) is -1000px
@@ -162,13 +175,30 @@ class Flattened(NamedTuple):
 
 
 def _px(value: str) -> float | None:
-    m = _LENGTH.match(value.strip())
+    value = value.strip()
+    if value[:5].lower() == "calc(" and value.endswith(")"):
+        return _calc_px(value[5:-1])
+    m = _LENGTH.match(value)
     if not m:
         return None
     unit = (m.group(2) or "px").lower()
     if unit in ("%", "vw", "vh"):
         return float(m.group(1)) * 10  # -100% and beyond moves a box out of view
     return float(m.group(1)) * _UNIT_PX.get(unit, 1)
+
+
+def _calc_px(expression: str) -> float | None:
+    """A calc() of lengths added and subtracted, in px; None for anything else."""
+    total, pos = 0.0, 0
+    while pos < len(expression):
+        term = _CALC_TERM.match(expression, pos)
+        if not term or term.end() == pos or (pos and not term.group(1)):
+            return None
+        size = _px(term.group(2) + (term.group(3) or ""))
+        if size is None:
+            return None
+        total, pos = total - size if term.group(1) == "-" else total + size, term.end()
+    return total if pos else None
 
 
 class _Css(NamedTuple):
@@ -212,23 +242,25 @@ _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blu
 _RGB = re.compile(r"^rgba?\(\s*(\d*\.?\d+%?)\s*[,\s]\s*(\d*\.?\d+%?)\s*[,\s]\s*(\d*\.?\d+%?)\s*"
                   r"(?:[,/]\s*(1|1\.0*|0?\.\d+|0|\d+%))?\s*\)$")
 _HSL = re.compile(r"^hsla?\(\s*(-?\d*\.?\d+)(?:deg)?\s*[,\s]\s*(\d*\.?\d+)%\s*[,\s]\s*(\d*\.?\d+)%\s*"
-                  r"(?:[,/]\s*(1|1\.0*|100%))?\s*\)$")
+                  r"(?:[,/]\s*(\d*\.?\d+%?))?\s*\)$")
 
 
 def _colour(value: str) -> str | None:
-    """A CSS colour as #rrggbb, when it is a plain opaque one."""
+    """A CSS colour as #rrggbb, when it is a plain one; a translucent colour as
+    its own (blended with what is behind it, it is at least as close to it),
+    unless it is all but transparent."""
     value = re.sub(r"\s+", " ", value.strip().lower())
     value = _NAMED_COLOURS.get(value, value)
-    if re.fullmatch(r"#[0-9a-f]{3}", value):
-        return "#" + "".join(ch * 2 for ch in value[1:])
-    if re.fullmatch(r"#[0-9a-f]{6}", value):
-        return value
+    if re.fullmatch(r"#[0-9a-f]{3,4}", value):
+        value = "#" + "".join(ch * 2 for ch in value[1:])
+    if re.fullmatch(r"#[0-9a-f]{6}(?:[0-9a-f]{2})?", value):
+        return value[:7] if len(value) == 7 or int(value[7:], 16) / 255 > _FAINT_OPACITY else None
     m = _RGB.match(value)
-    if m and (m.group(4) is None or _opacity(m.group(4)) == 1):
+    if m and (m.group(4) is None or (_opacity(m.group(4)) or 0) > _FAINT_OPACITY):
         return "#" + "".join(f"{min(round(_opacity(v) * 255 if v.endswith('%') else float(v)), 255):02x}"
                              for v in m.groups()[:3])
     m = _HSL.match(value)
-    if m:
+    if m and (m.group(4) is None or (_opacity(m.group(4)) or 0) > _FAINT_OPACITY):
         hue = float(m.group(1)) % 360 / 360
         sat, light = (min(float(m.group(n)), 100) / 100 for n in (2, 3))
         return "#" + "".join(f"{round(v * 255):02x}" for v in colorsys.hls_to_rgb(hue, light, sat))
@@ -311,7 +343,7 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
     for prop, value in props:
         if value in ("inherit", "unset") and prop in _INHERITED:
             continue  # the parent's state holds
-        if prop in ("height", "max-height", "width", "max-width"):
+        if prop in _SIZES:
             size = _px(value)
             if clips and size is not None and size <= 1 and hard is None:
                 hard = "zero-size"
@@ -344,6 +376,10 @@ def _css_state(style: str | None, parent: _Css, hidden_attr: bool) -> _Css:
                 pass  # a share of no size is no size
             elif size is not None or prop == "font-size":
                 font_zero = size is not None and size < _TINY_FONT_PX
+        elif prop == "zoom":
+            factor = _opacity(value)
+            if factor is not None and 0 < factor <= _TINY_SCALE and hard is None:
+                hard = "zero-size"  # (zoom: 0 is read as no zoom by some browsers)
         elif prop in ("opacity", "filter"):
             if _faint(prop, value) and hard is None:
                 hard = "opacity:0"
@@ -404,7 +440,7 @@ def _font_px(value: str) -> float | None:
 def _moving_parts(prop: str, value: str) -> list[str]:
     """The lengths of an offset declaration that move the box: every side of
     ``inset``, the top and left margins of ``margin``, else the value."""
-    if prop == "inset":
+    if prop.startswith("inset"):
         return value.split()
     if prop == "margin":
         parts = value.split() or [""]
@@ -443,9 +479,11 @@ def _transformed(prop: str, value: str) -> str | None:
     elif prop == "rotate":
         axis = re.match(r"\s*([xy])\s+(.*)", value)
         value = f"rotate{axis.group(1)}({axis.group(2)})" if axis else ""
-    for number, unit in _TRANSLATE.findall(value):
-        if float(number) * _UNIT_PX.get(unit.lower(), 1) <= _OFFSCREEN_PX:
-            return "off-screen"
+    for args in _TRANSLATE.findall(value):
+        for arg in args.split(","):
+            shift = _SHIFT.fullmatch(arg.strip())
+            if shift and float(shift.group(1)) * _UNIT_PX.get((shift.group(2) or "").lower(), 1) <= _OFFSCREEN_PX:
+                return "off-screen"
     for args in _SCALE.findall(value):
         factors = _numbers(args.replace("%", ""))
         if any(abs(f) / (100 if "%" in args else 1) <= _TINY_SCALE for f in factors):
@@ -498,9 +536,6 @@ def hidden_reason(style: str | None, hidden_attr: bool = False) -> str | None:
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-# conditional and nested blocks (@media, @supports, @keyframes...): those that hold on any
-# screen (@media screen, @media all, @supports) are read as their rules; the others not
-_AT_BLOCK = re.compile(r"@([^{;]*)\{((?:[^{}]*\{[^{}]*\})*[^{}]*)\}|@[^{;]*;")
 _MEDIA_FEATURE = re.compile(r"\(\s*(min|max)-(?:device-)?(?:width|height)\s*:\s*([^)]*)\)")
 # what holds on every screen: at least as narrow as any, at least as wide as any
 _SMALLEST_SCREEN_PX = 320
@@ -530,19 +565,67 @@ def _media_holds(queries: str) -> bool:
     return False
 
 
-def _at_block(m: re.Match) -> str:
-    """The rules of an @-block that hold on any screen: @media (``_media_holds``),
-    @supports (unless it says "not"), @layer; nothing of the others."""
-    if m.group(1) is None:
-        return ""
-    name, _, prelude = m.group(1).strip().partition(" ")
+def _at_block_holds(prelude: str) -> bool:
+    """Whether the rules of an @-block hold on any screen: @media (``_media_holds``),
+    @supports (unless it says "not"), @layer; none of the others (@keyframes, @font-face...)."""
+    name, _, prelude = prelude[1:].strip().partition(" ")
     name, prelude = name.lower(), prelude.strip()
     if name == "media":
-        holds = _media_holds(prelude)
-    else:
-        holds = name == "layer" or (name == "supports" and not prelude.lower().startswith("not"))
-    return m.group(2) if holds else ""
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+        return _media_holds(prelude)
+    return name == "layer" or (name == "supports" and not prelude.lower().startswith("not"))
+
+
+_BRACE = re.compile(r"[{}]")
+_MAX_NESTING = 32
+
+
+class _Block(NamedTuple):
+    selectors: tuple | None  # those of the rule (and of the rules around it); None: no rule
+    holds: bool  # its rules apply (an @-block that holds, inside blocks that hold)
+    slot: int | None  # its place in the rules read (None: an @-block or a block that does not hold)
+    parts: list  # its declarations, between the rules nested in it
+
+
+def _nest(outer: str, inner: str) -> str:
+    """A nested selector written out: ``&`` is the rule around it, else a descendant of it."""
+    return inner.replace("&", outer) if "&" in inner else f"{outer} {inner}"
+
+
+def style_rules(css: str) -> list[tuple[tuple[str, ...], str]]:
+    """(selectors, declarations) of each rule of a sheet (comments removed), in
+    the sheet's order: rules nested in rules written out with their parents'
+    selectors, those of @-blocks that hold on any screen (``_at_block_holds``)
+    read as the sheet's own; blocks nested more than ``_MAX_NESTING`` deep, and
+    more than ``MAX_SHEET_RULES`` selectors of one rule, are not read."""
+    rules: list = []
+    stack = [_Block(None, True, None, [])]
+    pos = 0
+    for brace in _BRACE.finditer(css):
+        text, pos = css[pos:brace.start()], brace.end()
+        block = stack[-1]
+        if brace.group() == "}":
+            if len(stack) > 1:
+                stack.pop()
+                if block.slot is not None:
+                    rules[block.slot] = (block.selectors, ";".join([*block.parts, text]))
+            continue
+        declarations, _, prelude = text.rpartition(";")
+        block.parts.append(declarations)
+        prelude = prelude.strip()
+        holds = block.holds and len(stack) <= _MAX_NESTING
+        if prelude.startswith("@"):
+            stack.append(_Block(block.selectors, holds and _at_block_holds(prelude), None, []))
+            continue
+        selectors = tuple(s.strip() for s in prelude.split(",") if s.strip())[:MAX_SHEET_RULES]
+        if block.selectors:
+            selectors = tuple(itertools.islice(
+                (_nest(outer, inner) for outer in block.selectors for inner in selectors), MAX_SHEET_RULES))
+        if holds and selectors:
+            rules.append(None)
+        stack.append(_Block(selectors, holds, len(rules) - 1 if holds and selectors else None, []))
+    return [rule for rule in rules if rule is not None]
+
+
 _BACKGROUND = re.compile(r"background", re.IGNORECASE)
 _STYLE_OPEN = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
 _STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
@@ -670,7 +753,7 @@ def _css_selector(selector: str):
     from lxml.cssselect import CSSSelector, SelectorError  # cssselect: only for pages with a sheet
 
     try:
-        return CSSSelector(selector)
+        return CSSSelector(selector, translator="html")  # names of tags and attributes in any case
     except (SelectorError, ValueError, TypeError, AssertionError, lxml.etree.XPathError):
         return None
 
@@ -719,24 +802,22 @@ def _sheet_rules(sheet: str) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
     ``MAX_SHEET_RULES`` selectors each, from the first ``MAX_SHEET_RULES_READ``
     rules; none when no rule hides or paints. Pages of one site share their
     sheet: it is read once."""
-    css = _AT_BLOCK.sub(_at_block, _CSS_COMMENT.sub("", sheet))
     first: list[_Rule] = []
     others: list[_Rule] = []
-    for n, m in enumerate(_CSS_RULE.finditer(css)):
+    for n, (selectors, text) in enumerate(style_rules(_CSS_COMMENT.sub("", sheet))):
         if n >= MAX_SHEET_RULES_READ or len(first) >= MAX_SHEET_RULES:
             break
-        declarations = read_declarations(m.group(2))
+        declarations = read_declarations(text)
         if not declarations:
             continue
         hides = css_state(declarations).reason() is not None
         paints = bool(_BACKGROUND.search(declarations))
         kept = first if hides or paints else others
         props = frozenset(prop.lower() for prop, _ in _CSS.findall(declarations))
-        for selector in m.group(1).split(","):
-            selector = selector.strip()
+        for selector in selectors:
             if len(kept) >= MAX_SHEET_RULES:
                 break
-            if selector and not _DYNAMIC.search(selector):
+            if not _DYNAMIC.search(selector):
                 required = _NOT_REQUIRED.sub("", selector).strip()
                 kept.append(_Rule(
                     selector, declarations, frozenset(_SELECTOR_NAMES.findall(required)),
