@@ -177,3 +177,15 @@ def test_translucent_colours_calc_exponents_zoom_and_logical_properties():
               '<span style="zoom:0">寅</span><span style="color:#fff8;background:#222">卯</span></p></div>')
     assert hidden(markup) == [("甲", "same-colour"), ("乙", "off-screen"), ("丙", "off-screen"), ("丁", "off-screen"),
                               ("戊", "zero-size"), ("己", "off-screen"), ("庚", "zero-size"), ("辛", "off-screen")]
+
+
+def test_a_page_s_own_short_sheet_is_read_after_a_template_s_sheets_past_the_budget():
+    template = "".join(f".t{n} {{ color:#123; margin:0 }}" for n in range(12_000))  # ~330 kB
+    assert len(template) > parsing_html.MAX_SHEET_CHARS
+    page = (f"<html><head><style>{template}</style><style>@media screen {{ .own {{ display:none }}</style>"
+            "<style>.own2 { font-size:0 }</style></head><body></body></html>")
+    sheet = parsing_html.page_stylesheet(page)
+    assert len(sheet) <= parsing_html.MAX_SHEET_CHARS + 10
+    # the template's sheet cut after a whole rule; the @media block left open is closed with its element
+    assert [(sel, text.strip()) for sel, text in parsing_html.style_rules(sheet)][-2:] == [
+        ((".own",), "display:none"), ((".own2",), "font-size:0")]

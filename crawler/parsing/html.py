@@ -631,6 +631,7 @@ _STYLE_OPEN = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
 _STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
 _STYLE_MEDIA = re.compile(r"\smedia\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 MAX_SHEET_CHARS = 200_000  # of a page's <style> text read (bounded work on hostile pages)
+MAX_SHEETS_READ_CHARS = 10 * MAX_SHEET_CHARS  # of <style> text looked at to choose those read
 MAX_SHEET_RULES = 500  # selectors kept of each kind (hiding or painting; others read here)
 MAX_SHEET_RULES_READ = 20_000  # rules looked at
 
@@ -655,7 +656,10 @@ def _style_open(html: str, pos: int, last: int | None) -> re.Match | None:
 
 
 def page_stylesheet(html: str | PageText, found: Found = ANY) -> str:
-    """The text of the page's ``<style>`` elements, up to ``MAX_SHEET_CHARS``.
+    """The text of the page's ``<style>`` elements, up to ``MAX_SHEET_CHARS``
+    (``_within_budget``: the shortest elements first, of those in the first
+    ``MAX_SHEETS_READ_CHARS``), leaving out those whose ``media`` does not hold
+    on every screen.
 
     ``found``: a scan of the page's bytes with ``STYLE_TAG`` among its bounds; the
     search ends where the last one starts (WeChat's sheets end in the page's first
@@ -670,11 +674,33 @@ def page_stylesheet(html: str | PageText, found: Found = ANY) -> str:
     for tag, content in elements:
         media = _STYLE_MEDIA.search(tag)
         if media is None or _media_holds(media.group(1) or media.group(2) or media.group(3) or ""):
-            out.append(content)
+            out.append(_closed(content))
             size += len(out[-1])
-        if size >= MAX_SHEET_CHARS:
+        if size >= MAX_SHEETS_READ_CHARS:
             break
-    return "\n".join(out)[:MAX_SHEET_CHARS]
+    return "\n".join(out if size <= MAX_SHEET_CHARS else _within_budget(out))
+
+
+def _within_budget(sheets: list[str]) -> list[str]:
+    """The sheets kept when they hold more than ``MAX_SHEET_CHARS``: the shortest
+    first (a page's own rules are a few lines; a template's sheet is tens of kB),
+    the first that does not fit cut to what is left, all in the page's order."""
+    budget, kept = MAX_SHEET_CHARS, {}
+    for i in sorted(range(len(sheets)), key=lambda i: len(sheets[i])):
+        if len(sheets[i]) > budget:  # cut after its last whole rule
+            kept[i] = _closed(sheets[i][:sheets[i].rfind("}", 0, budget) + 1])
+            break
+        kept[i] = sheets[i]
+        budget -= len(kept[i])
+    return [kept[i] for i in sorted(kept)]
+
+
+def _closed(sheet: str) -> str:
+    """A sheet with the blocks left open at its end closed, as a browser closes
+    them at the end of a <style> element: the rules of the next one are not
+    read as nested in them."""
+    missing = sheet.count("{") - sheet.count("}")
+    return sheet + "}" * missing if missing > 0 else sheet
 
 
 def _style_elements(html: str, last: int | None):
