@@ -76,7 +76,7 @@ class Model:
 # (each scoring ``SEED_CHAR`` or more: one scan of the block, ~0.01 ms a mock
 # article, rules out most blocks), scoring ``SEED`` together with their pair
 SEED_CHAR = 0.6
-SEED = 3.0
+SEED = 3.5
 
 
 @lru_cache(maxsize=1)
@@ -105,16 +105,18 @@ class Params:
 
 def _scores(m: Model, text: str, lo: int, hi: int) -> list[float]:
     out = []
+    chars, pairs, function = m.chars, m.pairs, offers.FUNCTION
     for i in range(lo, hi):
         ch = text[i]
-        if ch in offers.FUNCTION:
+        s = chars.get(ch)
+        if ch in function:
             out.append(FUNCTION_SCORE)
-        elif is_cjk(ch):
-            s = m.chars.get(ch, m.unknown) - OFFSET
+        elif s is not None or is_cjk(ch):
+            s = (m.unknown if s is None else s) - OFFSET
             if i > lo:
-                s += 0.5 * m.pairs.get(text[i - 1:i + 1], 0.0)
+                s += 0.5 * pairs.get(text[i - 1:i + 1], 0.0)
             if i + 1 < hi:
-                s += 0.5 * m.pairs.get(text[i:i + 2], 0.0)
+                s += 0.5 * pairs.get(text[i:i + 2], 0.0)
             out.append(s)
         elif ch in _CLAUSE:
             out.append(CLAUSE_SCORE)
@@ -184,20 +186,27 @@ def _pairs(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])}
 
 
+def seeds(text: str) -> list[int]:
+    """Where a span may be in ``text`` (most blocks: nowhere, told by one scan)."""
+    m = model()
+    chars, pairs = m.chars, m.pairs
+    return [seed.start() for seed in m.seeds.finditer(text)
+            if chars[(pair := seed.group())[0]] + chars[pair[1]] + pairs.get(pair, 0.0) >= SEED]
+
+
 def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
          unless: re.Pattern | None = None, trade: re.Pattern | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, signal) of the ads of one block found by their shape and seams.
+    """(start, end, signal) of the ads of one block found by their shape and
+    seams. ``bounds``: its sentences (a callable, asked when a seed is found);
     ``article``: a callable giving the article's text (cohesion, asked only when needed); ``unless``: what reports in the
     rest of the sentence; ``trade``: the host's words of trade there."""
     m = model()
     out: list[tuple[int, int, str]] = []
     done = -1
-    chars = m.chars
-    for seed in m.seeds.finditer(text):
-        pair = seed.group()
-        if seed.start() < done or chars[pair[0]] + chars[pair[1]] + m.pairs.get(pair, 0.0) < SEED:
+    for at in seeds(text):
+        if at < done:
             continue
-        lo, hi = sentence_at(bounds, seed.start())
+        lo, hi = sentence_at(bounds(), at)
         done = hi
         # a sentence is scored in stretches between its stops (a colon, a semicolon)
         scores = _scores(m, text, lo, hi)

@@ -469,8 +469,10 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "en_offer":
         return _en_offer_cuts(rule, block)
     if rule.kind == "foreign" and p["place"] == "shape":
+        if not adshape.seeds(block.text):
+            return []  # most blocks: no two characters of trade in a row
         params = adshape.Params(p["min_chars"], p["max_chars"], p["min_score"], p["min_mean"])
-        return adshape.cuts(block.text, block.sentences(), lambda: "\n".join(b.text for b in article.blocks),
+        return adshape.cuts(block.text, block.sentences, lambda: "\n".join(b.text for b in article.blocks),
                             params, spans.lexicon(), c["unless"], c["unless_lone"])
     if rule.kind == "foreign":
         if p["min_words"] >= 2 and not block.english():
