@@ -520,20 +520,30 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
     spans = block.get("spans")
     order, position = live, 0  # the live rules; from the first cut, every rule after it
     changed = False
+    origin, alive, gone = work.raw, None, {}  # the block's text, the offsets left, why each other went
     while position < len(order):
         k = order[position]
         position += 1
         rule = rules[k]
         if work.type not in rule.block_types or not work.raw:
             continue
-        found = _rule_cuts(rule, article, index)
+        if rule.kind == "remnant":  # over the block's own text, knowing what went
+            found = [(s, e, rule.signal) for s, e in salestalk.remnants(
+                origin, alive, gone, rule.compiled["reasons"], rule.params["min_register"],
+                rule.compiled["unless"])] if gone else []
+        else:
+            found = _rule_cuts(rule, article, index)
         if not found:
             continue
         text = work.raw
-        if rule.kind != "hidden":  # the others cut the folded view
+        if rule.kind not in ("hidden", "remnant"):  # the others cut the folded view
             found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
             found = [(_label_owner(work.raw, s, e), e, signal) for s, e, signal in found]
         cuts = merge_cuts([(*stitch(text, s, e), (rule.reason, signal), 0) for s, e, signal in found])
+        alive = list(range(len(origin))) if alive is None else alive
+        for s, e, (reason, _signal) in cuts:
+            gone.update(dict.fromkeys(alive[s:e], reason))
+        alive = [offset for i, offset in enumerate(alive) if not any(s <= i < e for s, e, _ in cuts)]
         kept, pieces, spans = apply_cuts(text, cuts, spans)
         removed += [{"reason": reason, "signal": signal, "text": piece} for (reason, signal), piece in pieces]
         work = _Block({"type": work.type, "text": kept, "spans": spans})

@@ -49,7 +49,7 @@ _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "s
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
                    "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script",
-                   "sales": "sales_para"}
+                   "sales": "sales_para", "remnant": "ad_remnant"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -196,7 +196,11 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # the seller speaking, scarcity); ``hook_weight``: a short question opening it;
     # ``terse_weight``: said as a list of short clauses without the words that
     # bind prose; ``unless``: what reports or warns; ``max_shared``: pairs of ideographs
-    # it may share with the rest of the article (more: the article's subject)
+    # it may share with the rest of the article (more: the article's subject);
+    # the commercial register (register.py), when ``register_weight`` is above 0:
+    # talk of ``register_min`` at least weighs that more and counts one class more,
+    # of ``register_address`` (and two classes of marks) stands for an address,
+    # and takes the sentences before it of ``register_lead`` at least (or a short cry)
     "sales": {
         "classes": (list, None),
         "weights": (list, None),
@@ -207,6 +211,19 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "terse_weight": (int, 2),
         "max_chars": (int, 240),
         "max_shared": (int, 2),
+        "unless": (str, None),
+        "register_weight": (int, 0),
+        "register_min": (float, 0.2),
+        "register_address": (float, 0.3),
+        "register_lead": (float, 0.2),
+    },
+    # what other rules left of an ad they cut in pieces (salestalk.remnants):
+    # the rest of a sentence that lost pieces for one of ``reasons``, and the
+    # sentences around it, when said as ads are (register ``min_register`` at
+    # least; crawler/cleaning/register.py); ``unless``: what reports or warns
+    "remnant": {
+        "reasons": (list, None),
+        "min_register": (float, 0.2),
         "unless": (str, None),
     },
 }
@@ -382,6 +399,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(EN_OFFER_PLACES)} (got {params['place']!r})")
         if params["place"] == "sentence" and not params["voice"]:
             raise RuleError(f"{where}: a sentence rule needs 'voice', a var")
+    if kind == "remnant" and (not params["reasons"] or not all(isinstance(x, str) for x in params["reasons"])):
+        raise RuleError(f"{where}: 'reasons' must list the reasons whose pieces leave a remnant")
     if kind == "foreign" and params["place"] not in FOREIGN_PLACES:
         raise RuleError(f"{where}: 'place' must be one of {', '.join(FOREIGN_PLACES)} (got {params['place']!r})")
     if kind == "note":
@@ -692,6 +711,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             _compile_en_offer(rule, lists, compiler)
         if rule.kind == "sales":
             _compile_sales(rule, compiler)
+        if rule.kind == "remnant":
+            rule.compiled["reasons"] = frozenset(p["reasons"])
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.cleaning import register
 from crawler.cleaning.english import Mark, score
 from crawler.cleaning.offers import FUNCTION
 from crawler.cleaning.textops import is_cjk
@@ -164,12 +165,18 @@ def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address
     if len(text) - start > params["max_chars"]:
         return None
     inside = [m for m in found if m.start >= start]
-    if not any(m.group in address for m in inside):
-        return None  # it neither invites the reader nor speaks for the seller nor presses
     talk = text[start:]
+    weighed = params["register_weight"] > 0  # else the register is not consulted
+    said = register.score(QUOTED.sub("", talk)) if weighed else 0.0
+    if not any(m.group in address for m in inside) and (
+            said < params["register_address"] or len({m.group for m in inside}) < 2):
+        return None  # it neither invites the reader nor speaks for the seller nor presses, nor offers as ads do
     if not chinese(talk) or not (spread(talk, start, inside) or terse(talk)):
         return None
     weight, classes = score(inside, weights)
+    if said >= params["register_min"]:
+        weight += params["register_weight"]
+        classes += 1
     if terse(talk):
         weight += params["terse_weight"]
         classes += 1
@@ -179,4 +186,94 @@ def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address
         classes += 1
     if classes < params["min_classes"] or weight < params["min_weight"]:
         return None
+    start = _lead(text, bounds, start, params["register_lead"] if weighed else None, unless)
     return start, min(bounds[walked][0], start)
+
+
+def _lead(text: str, bounds, start: int, least: float | None, unless: re.Pattern | None) -> int:
+    """Where the talk starting at ``start`` begins once the sentences before
+    it that are said as ads are (its opening: 香港身份一年搞定！) join it, so
+    that an ad goes whole, not in halves."""
+    for n, (lo, hi) in enumerate(reversed([b for b in bounds if b[0] < start])):
+        sentence = text[lo:hi].strip()
+        if _narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence)):
+            break
+        # the short cry or question that opens it (学吉他不难！), or a sentence said as ads are
+        if not (n == 0 and len(sentence) <= HOOK_CHARS and sentence.endswith(("？", "?", "！", "!"))) and (
+                least is None or register.score(QUOTED.sub("", sentence)) < least):
+            break
+        start = lo
+    return start
+
+
+# what ends a sentence, for the remnants of an ad (over a block's own text)
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+# a remnant this short (pairs of letters) is judged by the share of its sentence that went,
+# and must hold this many letters (a lone character at the seam may be the host's: 这)
+SHORT_REMNANT = 2
+SHORT_LETTERS = 2
+GONE_SHARE = 0.6
+# a longer remnant goes when this share of its sentence went at least (an ad pasted
+# into a sentence of the host's takes less of it) and it is said as ads are
+LONG_GONE_SHARE = 0.5
+
+
+def remnants(origin: str, alive: list[int], gone: dict[int, str], reasons: frozenset, least: float,
+             unless: re.Pattern | None) -> list[tuple[int, int]]:
+    """What is left of an ad that other rules cut in pieces: (start, end) in
+    the block as it now is. ``origin``: the block's text before any cut;
+    ``alive``: the offsets in ``origin`` of the characters still there;
+    ``gone``: the reason each removed offset went with. A sentence that lost
+    pieces for one of ``reasons`` loses the rest when the rest is said as ads
+    are (register ``least`` at least, or too short to tell and most of the
+    sentence gone), and so do the whole sentences after it (and the cry or the
+    sentence said as ads are before it) until one is not: an ad goes whole,
+    not in pieces. Narrative and reported sentences stop it."""
+    bounds = [m.span() for m in _SENTENCE.finditer(origin)]
+    here = {offset: i for i, offset in enumerate(alive)}
+    touched = [k for k, (lo, hi) in enumerate(bounds) if any(gone.get(i) in reasons for i in range(lo, hi))]
+    take: set[int] = set()
+    for k in touched:
+        lo, hi = bounds[k]
+        rest = "".join(origin[i] for i in range(lo, hi) if i in here)
+        if rest.strip() and chinese(origin[lo:hi]) and _ad_remnant(
+                rest, (hi - lo - len(rest)) / (hi - lo), least, unless):
+            take.add(k)
+    if not take:
+        return []
+    for k in sorted(take):
+        after = k + 1
+        while (after < len(bounds) and after not in take and chinese(origin[slice(*bounds[after])])
+               and _said(origin[slice(*bounds[after])], least, unless)):
+            take.add(after)
+            after += 1
+    first = min(take)
+    if first > 0:
+        lead = _lead(origin, bounds, bounds[first][0], least, unless)
+        take |= {k for k, (lo, _hi) in enumerate(bounds) if lead <= lo < bounds[first][0]}
+    keep_out = sorted(here[i] for k in take for i in range(*bounds[k]) if i in here)
+    return _runs(keep_out)
+
+
+def _said(sentence: str, least: float, unless: re.Pattern | None) -> bool:
+    """Whether ``sentence`` is said as ads are, and neither narrates nor reports."""
+    return (_narrative(sentence) <= MAX_NARRATIVE and not (unless is not None and unless.search(sentence))
+            and register.score(QUOTED.sub("", sentence)) >= least)
+
+
+def _ad_remnant(rest: str, gone_share: float, least: float, unless: re.Pattern | None) -> bool:
+    if len(register.pairs(rest)) <= SHORT_REMNANT:
+        return (gone_share >= GONE_SHARE and sum(ch.isalnum() for ch in rest) >= SHORT_LETTERS
+                and not (unless is not None and unless.search(rest)))
+    return gone_share >= LONG_GONE_SHARE and _said(rest, least, unless)
+
+
+def _runs(offsets: list[int]) -> list[tuple[int, int]]:
+    """Sorted offsets as (start, end) runs."""
+    runs: list[list[int]] = []
+    for i in offsets:
+        if runs and runs[-1][1] == i:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    return [(s, e) for s, e in runs]
