@@ -903,7 +903,7 @@ def sheet_styles(root, sheet: str | None) -> dict:
 
 def _apply(rules, top, could_match: "_NameCheck", matched: dict) -> frozenset:
     """Add to ``matched`` the elements each of ``rules`` matches; the properties
-    set by the rules that matched."""
+    set by those of them that hide text and matched."""
     props: set = set()
     for rule in rules:
         if not could_match(rule.names, rule.own, rule.siblings):
