@@ -6,7 +6,7 @@ prices, offers and shops, notices, an article about its own shop)."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules, salestalk
+from crawler.cleaning import Cleaner, english, load_rules, salestalk
 from crawler.cleaning.rules import RuleError
 from tests.support.cleaning import among
 
@@ -83,7 +83,7 @@ def test_an_article_about_its_own_offer_keeps_it():
 
 def test_the_classes_are_scored_as_english_offers_are():
     rule = next(r for r in load_rules().rules if r.kind == "sales")
-    found = salestalk.marks(rule.compiled["marks"], "本店特价八折，七折也有，欢迎选购")
+    found = english.marks(rule.compiled["marks"], "本店特价八折，七折也有，欢迎选购", unquoted=True)
     names = [rule.params["classes"][m.group] for m in found]
     assert names[:2] == ["talk_seller", "talk_price"] and "talk_invite" in names
     weight, classes = salestalk.score(found, rule.params["weights"])

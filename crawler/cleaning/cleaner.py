@@ -24,7 +24,7 @@ from crawler.cleaning import adshape, english, foreign, hosts, offers, salestalk
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
-    apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
+    QUOTED, apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
 )
 
 SAFETY_VALVE = "safety_valve"
@@ -263,13 +263,10 @@ def hidden_signal(value: str) -> str:
 _BRACKETED = re.compile(r"[（(【\[〔<{]<?[^（）()【】\[\]〔〕<>{}\n]{4,300}>?[）)】\]〕>}]")
 
 
-_QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『』\n]*』')
-
-
 def _note_score(rule: Rule, text: str) -> int:
     c, p = rule.compiled, rule.params
     if p["blank_quotes"]:
-        text = _QUOTED.sub(" ", text)
+        text = QUOTED.sub(" ", text)
     lowered = text.lower()  # the groups are lower-case words
     score = sum(w for pattern, w in zip(c["groups"], p["weights"]) if pattern.search(lowered))
     return score + (1 if c["marker"] is not None and c["marker"].search(lowered) else 0)
@@ -321,7 +318,7 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         found = [(s, e) for s, e, bracket in block.brackets() if _is_note(rule, bracket)]
         if found and p["blank_quotes"]:
             # a bracket inside quotation marks is reported (模板里的“[图片占位]”字样忘了删)
-            quoted = [m.span() for m in _QUOTED.finditer(text)]
+            quoted = [m.span() for m in QUOTED.finditer(text)]
             found = [(s, e) for s, e in found if not any(qs < s and e < qe for qs, qe in quoted)]
         return found
     if p["where"] in ("line", "head"):  # the whole block is the note
@@ -426,7 +423,7 @@ def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     if rule.screen is not None and not block.passes(rule.screen):
         return []
     text = block.text
-    found = salestalk.marks(c["marks"], text)
+    found = english.marks(c["marks"], text, unquoted=True)
     talk = salestalk.talk_start(text, block.sentences(), found, p["weights"], c["address"], p, c["unless"])
     if talk is None:
         return []

@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.cleaning.textops import QUOTED
+
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d%?|\d%?")
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -94,10 +96,16 @@ class Mark:
     text: str
 
 
-def marks(pattern: re.Pattern, text: str, lo: int = 0, hi: int | None = None) -> list[Mark]:
-    """The marks of ``text[lo:hi]``, each with its class."""
+def marks(pattern: re.Pattern, text: str, lo: int = 0, hi: int | None = None, *,
+          unquoted: bool = False) -> list[Mark]:
+    """The marks of ``text[lo:hi]``, each with its class; with ``unquoted``,
+    none inside quotation marks (a slogan quoted is reported)."""
     hi = len(text) if hi is None else hi
-    return [Mark(m.start(), m.end(), int(m.lastgroup[1:]), m.group().lower()) for m in pattern.finditer(text, lo, hi)]
+    found = [Mark(m.start(), m.end(), int(m.lastgroup[1:]), m.group().lower()) for m in pattern.finditer(text, lo, hi)]
+    if not unquoted:
+        return found
+    quoted = [m.span() for m in QUOTED.finditer(text)]
+    return [m for m in found if not any(s <= m.start < e for s, e in quoted)]
 
 
 def score(found: list[Mark], weights: list[int]) -> tuple[int, int]:

@@ -39,8 +39,6 @@ from crawler.cleaning.english import Mark, score
 from crawler.cleaning.offers import FUNCTION
 from crawler.cleaning.textops import is_cjk
 
-# quoted speech or slogans: reported, their marks do not count
-QUOTED = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』|\"[^\"]*\"")
 # the narrative words of a story about someone (a person, an aspect), which
 # sales talk leaves out; not inside the words that hold them (了解, 超过, 接着)
 NARRATIVE = re.compile(r"[他她]|了(?!解)|(?<![超不经通越])过(?![敏期])|(?<![接沉])着(?![急想])|说(?!明)")
@@ -61,13 +59,6 @@ CJK_SHARE = 0.8
 # ideographs that make no word of a subject: a pair holding one is not shared vocabulary
 STOP = frozenset("的了着过是在把被将他她它我你您们这那就都也很还又吗呢吧啊呀说让给对从向与和跟而并却"
                  "一二三四五六七八九十百千万个有不没可以要会能")
-
-
-def marks(pattern: re.Pattern, text: str) -> list[Mark]:
-    """The marks of ``text`` with their class, none inside quotation marks."""
-    quoted = [m.span() for m in QUOTED.finditer(text)]
-    return [Mark(m.start(), m.end(), int(m.lastgroup[1:]), m.group()) for m in pattern.finditer(text)
-            if not any(s <= m.start() < e for s, e in quoted)]
 
 
 def _narrative(sentence: str) -> int:

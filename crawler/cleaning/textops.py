@@ -22,6 +22,11 @@ _CJK_RANGES = (
 _SPACES = " \t\u3000\u00a0"
 
 
+# quoted speech, slogans or words: reported, so what they hold is not the
+# writer's (a quotation ends at its line)
+QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『』\n]*』')
+
+
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
