@@ -4,6 +4,7 @@ import pytest
 
 from crawler.cleaning import SAFETY_VALVE, Cleaner, load_rules
 from crawler.items import Article
+from tests.support.cleaning import kept
 
 # the examples are single short paragraphs: a high valve lets their spam go
 CLEANER = Cleaner(load_rules(), max_removed_share=0.9)
@@ -13,10 +14,6 @@ def clean(*texts, **kwargs):
     blocks = [b if isinstance(b, dict) else {"type": "paragraph", "text": b, "lang": None} for b in texts]
     cleaner = Cleaner(load_rules(), **kwargs) if kwargs else CLEANER
     return cleaner.clean_blocks(blocks)
-
-
-def kept(result):
-    return [b["text"] for b in result.blocks]
 
 
 # -- the four shapes of the issue, in our own words ---------------------------------

@@ -6,7 +6,8 @@ code stay."""
 import pytest
 
 from crawler.cleaning.cleaner import SEAM_REACH
-from tests.test_clean_shapes import CLEANER, ZH, _nested_repeats, clean, kept, removed
+from tests.support.cleaning import ZH, full, kept, nested_repeats, removed
+from tests.support.cleaning import before_prose as clean
 
 
 @pytest.mark.parametrize("ad", [
@@ -88,12 +89,10 @@ def test_contact_rules_do_work_linear_in_the_text(name):
     (checked on its structure, not on a clock); the clause before it only in
     the SEAM_REACH characters before an id. A page of prose, colons, numbers
     and verbs of reaching comes out whole."""
-    from re import _parser
-
-    rule = next(r for r in CLEANER.rules if r.name == name)
+    rule = next(r for r in full().rules if r.name == name)
     pattern = rule.compiled["pattern"]
-    assert _nested_repeats(_parser.parse(pattern.pattern, pattern.flags)) == []
-    assert _nested_repeats(_parser.parse(r"(?:\s?[A-Za-z]{1,10}){0,3}:")) == [10]  # the check finds what it guards against
+    assert nested_repeats(pattern) == []
+    assert nested_repeats(r"(?:\s?[A-Za-z]{1,10}){0,3}:") == [10]  # the check finds what it guards against
     assert SEAM_REACH <= 60
     hostile = ("Lorem ipsum dolor sit amet: 12345 consectetur: 678 adipiscing elit sed do " * 30).strip()
     assert kept(clean(hostile)) == [hostile]

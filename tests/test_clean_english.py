@@ -6,13 +6,12 @@ speech, quotes, an article's own noun phrases)."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning import load_rules
 from crawler.cleaning.rules import RuleError
-from tests.support.cleaning import among
+from tests.support.cleaning import ZH, among, full
 
-CLEANER = Cleaner(load_rules())
+CLEANER = full()
 EN = "Persimmons ripen in the hills as the nights grow colder, and villagers string them under the eaves."
-ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
 
 
 def clean(*texts):

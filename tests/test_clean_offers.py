@@ -5,12 +5,11 @@ job notices, quoted slogans, headings, an article's own prompt)."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning import load_rules
 from crawler.cleaning.rules import RuleError
-from tests.support.cleaning import among
+from tests.support.cleaning import ZH, among, full
 
-CLEANER = Cleaner(load_rules())
-ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
+CLEANER = full()
 ZH2 = "天文台的开放日吸引了许多家庭，工作人员带大家观察太阳黑子。"
 
 

@@ -6,11 +6,11 @@ prices, offers and shops, notices, an article about its own shop)."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, english, load_rules, salestalk
+from crawler.cleaning import english, load_rules, salestalk
 from crawler.cleaning.rules import RuleError
-from tests.support.cleaning import among
+from tests.support.cleaning import among, full
 
-CLEANER = Cleaner(load_rules())
+CLEANER = full()
 ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下，远远望去一片橙红。"
 ZH2 = "天文台的开放日吸引了许多家庭，工作人员带大家用望远镜观察太阳黑子，孩子们看得入了迷。"
 ZH3 = "这条老街的青石板路有四百多年历史，两旁是白墙黑瓦的民居，近几年开起了茶馆和手工艺作坊。"

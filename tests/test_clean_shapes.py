@@ -3,29 +3,8 @@ flush into Chinese and contacts of any messenger, each with what must stay."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules
-
-CLEANER = Cleaner(load_rules())
-EN = "The bridge opened in 1932 and still carries the morning trams."
-ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
-
-
-def clean(*texts):
-    """The texts cleaned in an article of some more prose (a short article
-    losing much of its text would meet the safety valve)."""
-    blocks = [{"type": "paragraph", "text": t, "lang": None} for t in (*texts, ZH, EN, ZH)]
-    result = CLEANER.clean_blocks(blocks)
-    assert kept(result)[-3:] == [ZH, EN, ZH]
-    result.blocks = result.blocks[:-3]
-    return result
-
-
-def kept(result):
-    return [b["text"] for b in result.blocks]
-
-
-def removed(result):
-    return [(x["signal"], x["text"].strip()) for x in result.removed]
+from tests.support.cleaning import EN, ZH, full, kept, nested_repeats, paragraphs, removed
+from tests.support.cleaning import before_prose as clean
 
 
 @pytest.mark.parametrize("ad", [
@@ -96,7 +75,7 @@ def test_ids_that_are_no_contact_bait_stay(text):
 
 def test_a_note_glued_after_an_english_sentence_is_a_sentence_of_its_own():
     last = "Villagers string the fruit under the eaves.Editor's note: some images in this post were sourced online; contact us for removal."
-    r = CLEANER.clean_blocks([{"type": "paragraph", "text": t, "lang": None} for t in (ZH, EN, ZH, last)])
+    r = full().clean_blocks(paragraphs(ZH, EN, ZH, last))
     assert kept(r) == [ZH, EN, ZH, "Villagers string the fruit under the eaves."]
     assert removed(r) == [("note_shape", last.split("eaves.")[1])]
 
@@ -186,46 +165,16 @@ def test_an_ad_pasted_into_a_word_answers_for_its_own_words_only():
         assert kept(clean(text)) == [text]
 
 
-def _nested_repeats(tree, inside=False):
-    """The repeats of more than once (backtracking ones) standing inside another
-    repeat of more than once: each splits a run of text between its turns in
-    every way before the match gives up, work growing as a power of the run."""
-    from re import _constants as C
-
-    backtracking = (C.MAX_REPEAT, C.MIN_REPEAT)
-    found = []
-    for op, av in tree:
-        if op in backtracking or op is C.POSSESSIVE_REPEAT:
-            _, most, body = av
-            turns = op in backtracking and most > 1
-            if inside and turns:
-                found.append(most)
-            # a possessive repeat gives back nothing: what it holds is tried once
-            found += _nested_repeats(body, turns or (inside and op in backtracking))
-        elif op is C.SUBPATTERN:
-            found += _nested_repeats(av[-1], inside)
-        elif op in (C.ASSERT, C.ASSERT_NOT):
-            found += _nested_repeats(av[1], inside)
-        elif op is C.BRANCH:
-            for alternative in av[1]:
-                found += _nested_repeats(alternative, inside)
-        elif op is C.ATOMIC_GROUP:
-            found += _nested_repeats(av, False)
-    return found
-
-
 def test_contact_shape_tries_english_prose_in_linear_work():
     """Its label of up to four runs of letters once tried every split of every
     word of English prose among the runs (9 µs a character); each run is taken
     whole now, and a page built of prose, colons and numbers costs no more than
     its length. Checked on the pattern's structure, not on a clock."""
-    from re import _parser
-
-    rule = next(r for r in CLEANER.rules if r.name == "contact-shape")
+    rule = next(r for r in full().rules if r.name == "contact-shape")
     pattern = rule.compiled["pattern"]
-    assert _nested_repeats(_parser.parse(pattern.pattern, pattern.flags)) == []
+    assert nested_repeats(pattern) == []
     # the check finds the shape it guards against
-    assert _nested_repeats(_parser.parse(r"(?:\s?[A-Za-z]{1,10}){0,3}:")) == [10]
+    assert nested_repeats(r"(?:\s?[A-Za-z]{1,10}){0,3}:") == [10]
     hostile = "Lorem ipsum dolor sit amet: 12345 consectetur adipiscing elitseddoeiusmodtemporincididunt: 678 " * 40
     assert kept(clean(hostile.strip())) == [hostile.strip()]
     bait = "Line id：hk_7788"

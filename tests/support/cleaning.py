@@ -1,9 +1,23 @@
 """What the cleaning tests share: paragraphs built from texts, a cleaner
 without some rule files (to test one kind of signal alone), and the texts
 cleaned among more prose (the safety valve spares a short article, so a
-removal is tested inside an article of some length)."""
+removal is tested inside an article of some length), and a check of a
+pattern's structure."""
+
+import functools
+import re
+from re import _constants as C, _parser
 
 from crawler.cleaning import Cleaner, load_rules
+
+ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
+EN = "The bridge opened in 1932 and still carries the morning trams."
+
+
+@functools.cache
+def full() -> Cleaner:
+    """A cleaner with every rule file and the default safety valve (built once)."""
+    return Cleaner(load_rules())
 
 
 def paragraphs(*texts: str) -> list[dict]:
@@ -20,6 +34,11 @@ def without(*files: str, max_removed_share: float = 0.9) -> Cleaner:
 
 def kept(result) -> list[str]:
     return [b["text"] for b in result.blocks]
+
+
+def removed(result) -> list[tuple[str, str]]:
+    """Each removal's signal and text without the spaces at its edges."""
+    return [(x["signal"], x["text"].strip()) for x in result.removed]
 
 
 def signals(result) -> list[tuple[str, str]]:
@@ -39,3 +58,45 @@ def one(cleaner: Cleaner, text: str) -> tuple[str, list[dict]]:
     """One paragraph cleaned: (its text, or "" when it went whole; the removals)."""
     result = cleaner.clean_blocks(paragraphs(text))
     return (result.blocks[0]["text"] if result.blocks else ""), result.removed
+
+
+def before_prose(*texts: str):
+    """The texts cleaned (by ``full()``) before more prose, which must come out
+    intact: the result, its blocks those of the texts."""
+    result = full().clean_blocks(paragraphs(*texts, ZH, EN, ZH))
+    assert kept(result)[-3:] == [ZH, EN, ZH]
+    result.blocks = result.blocks[:-3]
+    return result
+
+
+def nested_repeats(pattern: re.Pattern | str) -> list[int]:
+    """The repeats of more than once (backtracking ones) standing inside another
+    repeat of more than once in ``pattern``: each splits a run of text between
+    its turns in every way before the match gives up, work growing as a power
+    of the run. Read from the pattern's structure, not from a clock."""
+    if isinstance(pattern, str):
+        pattern = re.compile(pattern)
+    return _nested(_parser.parse(pattern.pattern, pattern.flags))
+
+
+def _nested(tree, inside: bool = False) -> list[int]:
+    backtracking = (C.MAX_REPEAT, C.MIN_REPEAT)
+    found = []
+    for op, av in tree:
+        if op in backtracking or op is C.POSSESSIVE_REPEAT:
+            _, most, body = av
+            turns = op in backtracking and most > 1
+            if inside and turns:
+                found.append(most)
+            # a possessive repeat gives back nothing: what it holds is tried once
+            found += _nested(body, turns or (inside and op in backtracking))
+        elif op is C.SUBPATTERN:
+            found += _nested(av[-1], inside)
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            found += _nested(av[1], inside)
+        elif op is C.BRANCH:
+            for alternative in av[1]:
+                found += _nested(alternative, inside)
+        elif op is C.ATOMIC_GROUP:
+            found += _nested(av, False)
+    return found
