@@ -5,9 +5,9 @@ a chat assistant's frame; and the look-alikes that do something else."""
 import pytest
 
 from crawler.cleaning import Cleaner, RuleError, load_rules
-from tests.support.cleaning import kept, paragraphs, signals, without
+from tests.support.cleaning import built, kept, paragraphs, signals, without
 
-CLEANER = Cleaner(load_rules(), max_removed_share=0.9)
+CLEANER = Cleaner(built(), max_removed_share=0.9)
 # the signals alone: without the phrase and pattern rules of boilerplate,
 # generator notes and the older note shapes
 ALONE = without(*("40-generator", "50-boilerplate", "55-notes"))

@@ -9,9 +9,9 @@ the same targets.
 import pytest
 
 from crawler.testing import clean_labelled as labelled
-from crawler.cleaning import Cleaner, load_rules
+from tests.support.cleaning import full
 
-CLEANER = Cleaner(load_rules())
+CLEANER = full()
 # set -> (injections, look-alike paragraphs) it must hold at least
 SIZES = {"main": (150, 40), "unseen": (120, 40), "fresh": (40, 40)}
 ALL_REASONS = {"link_farm", "spam_url", "promo", "boilerplate", "generator_note", "hidden"}

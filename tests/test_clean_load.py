@@ -16,8 +16,9 @@ from crawler.cleaning.firstchars import prefixed, with_first_chars
 from crawler.cleaning.screen import Analysis, required_literals
 from tests.support import REPO
 from tests.test_clean_screen import regex
+from tests.support.cleaning import built
 
-RULES = load_rules()
+RULES = built()
 
 
 def _plain(tree):

@@ -5,10 +5,10 @@ speaks of, an author's plan, advice quoted in a story)."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules
-from tests.support.cleaning import kept, paragraphs, signals, without
+from crawler.cleaning import Cleaner
+from tests.support.cleaning import built, kept, paragraphs, signals, without
 
-CLEANER = Cleaner(load_rules(), max_removed_share=0.9)
+CLEANER = Cleaner(built(), max_removed_share=0.9)
 # the signals of 58-meta.toml alone: without the rules of the other note files
 ALONE = without(*("40-generator", "50-boilerplate", "55-notes", "56-functions", "57-speech"))
 BODY = "入冬前，渔民们把船拖上岸，刮掉船底的藤壶，再刷上一层桐油。老船工说，一条木船保养得好，能用三十年。"

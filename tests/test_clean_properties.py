@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.testing.clean_labelled import load_data
-from crawler.cleaning import Cleaner, load_rules
+from crawler.cleaning import Cleaner
 from crawler.cleaning.rules import STRONG_SIGNALS
+from tests.support.cleaning import built
 
 # the main and the unseen sets: the latter brings zero-width and full-width
 # disguises, which cleaning matches on a folded view and cuts in the original
@@ -18,7 +19,7 @@ for name in ("main", "unseen"):
     SPAM += [item if isinstance(item, str) else " ".join(item[1:])
              for spec in injections.values() for item in spec["items"]]
     LEGIT += carriers["zh"] + carriers["en"] + [entry["text"] for entry in lookalikes]
-CLEANERS = {share: Cleaner(load_rules(), max_removed_share=share) for share in (0.3, 1.0)}
+CLEANERS = {share: Cleaner(built(), max_removed_share=share) for share in (0.3, 1.0)}
 
 # pieces of text: whole or cut-up paragraphs and spam, and loose characters
 fragment = st.one_of(

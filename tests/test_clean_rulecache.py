@@ -13,8 +13,9 @@ from crawler.cleaning.rules import DEFAULT_RULES_DIR, RuleSet, expand_paths
 from crawler.testing import clean_labelled as labelled
 from crawler.testing.chain import build_stages
 from tests.support import REPO
+from tests.support.cleaning import built
 
-BUILT = load_rules()
+BUILT = built()
 USER_RULE = '[[rules]]\nname = "mine"\nreason = "promo"\npattern = \'{pattern}\'\n'
 
 

@@ -15,8 +15,9 @@ from crawler.cleaning.rules import alternation
 from crawler.cleaning.screen import CASE_TWINS, Analysis, Screen, Screens, hyperscan, required_literals
 from crawler.cleaning.textops import _FOLDABLE, _MAY_FOLD, fold
 from crawler.testing.clean_labelled import SETS, load_data
+from tests.support.cleaning import built
 
-RULES = load_rules()
+RULES = built()
 
 
 def needs(pattern: str, flags: int = 0):

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules
 from crawler.errors import Rejection
 from crawler.parsing import parse_page
+from tests.support.cleaning import full
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seeds" / "sohu_style_article_with_spam.txt"
 REAL = SHARED / "corpus" / "real"
-CLEANER = Cleaner(load_rules())
+CLEANER = full()
 
 
 @pytest.fixture(scope="module")
