@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from crawler.testing.redis_server import redis_server
 from tests.support import crawl_files_in
 
 # what a test needs beyond the checkout (pytest.ini registers the markers), told from its code:
@@ -86,3 +87,10 @@ def pytest_collection_modifyitems(config, items):
 def crawl_files(tmp_path):
     """``crawl_files_in`` the test's own directory."""
     return lambda path, *extra: crawl_files_in(tmp_path, path, *extra)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A redis-server for the tests of a module (a module may define its own)."""
+    with redis_server() as url:
+        yield url

@@ -21,7 +21,6 @@ from crawler.pipelines.templates import TemplatePipeline
 from crawler.testing import mocksite as M
 from crawler.testing import template_families, template_labelled
 from crawler.testing.livecrawl import FAST, MockSite, crawl, endpoint_settings
-from crawler.testing.redis_server import redis_server
 
 FORMER = Former(load_vocabulary())
 _prefixes = itertools.count()
@@ -47,12 +46,6 @@ def article(n: int, texts: list[str], account: str | None = None) -> Article:
 
 def removed_by_templates(item: Article) -> list[dict]:
     return [r for r in item.removed if r.get("signal") == SIGNAL]
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    with redis_server() as url:
-        yield url
 
 
 def store_factory(backend: str, request, tmp_path):

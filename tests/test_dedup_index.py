@@ -20,7 +20,6 @@ import pytest
 
 from crawler.dedup import IndexMismatch, MinHasher, open_index
 from crawler.dedup.stores import INDEX_FILE
-from crawler.testing.redis_server import redis_server
 
 REPO = Path(__file__).resolve().parents[1]
 HASHER = MinHasher(128, 5)
@@ -35,12 +34,6 @@ UNRELATED = (
     "The museum reopened after a two-year renovation, with a new glass roof over the central hall, "
     "a children's gallery and a cafe overlooking the canal. Curators say visitor numbers doubled in the first week."
 ) * 3
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    with redis_server() as url:
-        yield url
 
 
 _prefix_counter = iter(range(10**6))

@@ -18,13 +18,6 @@ from crawler.state.distributed import LEASE, JsonRequestCodec, LeasedQueue
 from crawler.state.seen import RedisSeenStore
 from crawler.testing import mocksite as M
 from crawler.testing.livecrawl import FAST, MockSite, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
-from crawler.testing.redis_server import redis_server
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    with redis_server() as url:
-        yield url
 
 
 @pytest.fixture

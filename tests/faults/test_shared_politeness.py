@@ -4,21 +4,10 @@ block are shared through Redis. Checked on the mock site's request log."""
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from crawler.testing import livecrawl as L
-from crawler.testing.redis_server import redis_server
 from tests.faults.conftest import bounded, settings_for
 
 DELAY = 0.3
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    with redis_server() as url:
-        yield url
 
 
 def two_workers(site, redis_url, tmp_path, args, **extra):
