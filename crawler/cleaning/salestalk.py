@@ -37,7 +37,7 @@ import re
 from crawler.cleaning import register
 from crawler.cleaning.english import Mark, score
 from crawler.cleaning.offers import FUNCTION
-from crawler.cleaning.textops import is_cjk
+from crawler.cleaning.textops import QUOTED, is_cjk
 
 # the narrative words of a story about someone (a person, an aspect), which
 # sales talk leaves out; not inside the words that hold them (了解, 超过, 接着)
