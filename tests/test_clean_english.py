@@ -8,7 +8,7 @@ import pytest
 
 from crawler.cleaning import load_rules
 from crawler.cleaning.rules import RuleError
-from tests.support.cleaning import ZH, among, full
+from tests.support.cleaning import ZH, among, full, kept, paragraphs
 
 CLEANER = full()
 EN = "Persimmons ripen in the hills as the nights grow colder, and villagers string them under the eaves."
@@ -160,3 +160,27 @@ def test_the_seller_speaking_to_the_reader_in_the_imperative_is_an_ad_with_one_m
 def test_english_advice_reviews_and_names_stay(text):
     kept, removed = clean(text)
     assert kept == [text] and removed == []
+
+
+# a news story about a subscription's price: its own sentences name the offer
+STREAMING = ("The streaming service raised the price of its monthly subscription to $12.99 on Tuesday, "
+             "its second increase in two years.",
+             "Analysts said the annual subscription, now $119.99, would draw subscribers who want to avoid "
+             "the monthly price.")
+PITCH = "Sign up for the annual subscription today and save $36 on the monthly price."
+
+
+def test_a_sales_sentence_about_the_articles_own_subject_stays():
+    """Whole-sentence English offers are judged against the article: one that
+    shares two content words with the rest of it speaks of its subject (a market
+    report's figures, a review's prices); pasted into an article about
+    something else, the same sentence goes."""
+    result = CLEANER.clean_blocks(paragraphs(*STREAMING, PITCH, *STREAMING))
+    assert kept(result) == [*STREAMING, PITCH, *STREAMING]
+    _, removed = clean(PITCH)
+    assert [signal for signal, _ in removed] == ["sales_pitch"]
+
+
+def test_cohesion_is_checked_at_load():
+    with pytest.raises(RuleError, match="cohesion"):
+        load_rules([_rule_file('classes = ["en_act"]\nweights = [1]\nplace = "run"\ncohesion = "two"')])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.cleaning import adshape, english, foreign, hosts, offers, salestalk, spans
@@ -118,6 +119,7 @@ class _Article:
     def __init__(self, blocks: list[_Block]):
         self.blocks = blocks
         self._hits: dict[str, list[tuple[int, int, int]]] = {}
+        self._content: Counter | None = None  # English content words of the blocks, counted (``cohesive``)
 
     def hits(self, rule: Rule) -> list[tuple[int, int, int]]:
         """(block index, start, end) of every match of the rule's ``unless_article``."""
@@ -126,6 +128,16 @@ class _Article:
             self._hits[rule.name] = [(i, m.start(), m.end()) for i, b in enumerate(self.blocks)
                                      for m in pattern.finditer(b.text)]
         return self._hits[rule.name]
+
+    def cohesive(self, rule: Rule, index: int, start: int, end: int) -> bool:
+        """Whether ``blocks[index].text[start:end]`` shares ``cohesion`` content
+        words with the rest of the article (``english.content_counts``)."""
+        if self._content is None:
+            self._content = Counter()
+            for block in self.blocks:
+                self._content.update(english.content_counts(block.text, rule.compiled["cohesion_stop"]))
+        own = english.content_counts(self.blocks[index].text[start:end], rule.compiled["cohesion_stop"])
+        return sum(self._content[w] > n for w, n in own.items()) >= rule.params["cohesion"]
 
     def about(self, rule: Rule, index: int, start: int, end: int) -> bool:
         """Whether the article, outside this match, speaks of the rule's subject."""
@@ -530,6 +542,8 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
                 rule.compiled["unless"])] if gone else []
         else:
             found = _rule_cuts(rule, article, index)
+        if found and rule.params.get("cohesion") is not None:
+            found = [cut for cut in found if not article.cohesive(rule, index, cut[0], cut[1])]
         if not found:
             continue
         text = work.raw

@@ -39,6 +39,7 @@ Two shapes, two places (the rule's ``place``):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from crawler.cleaning.textops import QUOTED
@@ -139,6 +140,15 @@ def _imperative(words: list[str], function: frozenset, lower: bool = False) -> b
 def _content(text: str, function: frozenset) -> set[str]:
     return {w.lower()[:5] for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in function
             and w.lower() not in STRUCTURAL and not w[0].isdigit()}
+
+
+_LONG = re.compile(r"[A-Za-z]{5,}")
+
+
+def content_counts(text: str, function: frozenset) -> Counter:
+    """The content words of ``text`` (five letters or more, of no closed
+    class), by their first five letters (an inflection is the same word), counted."""
+    return Counter(w[:5] for w in map(str.lower, _LONG.findall(text)) if w not in function and w not in STRUCTURAL)
 
 
 def _hook(text: str, bounds, i: int, function: frozenset) -> tuple[int, bool] | None:

@@ -61,6 +61,10 @@ _RUNS = {"min_run": (int, 3), "pipe_min_run": (int, 2), "loose_min_run": (int, 5
 _NOT_TLDS = {"not_tlds": (_WORDS, "file_extensions")}
 # key -> (type, default); the kinds each accept _COMMON plus these
 RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
+    # ``cohesion`` (regex, en_offer): an English cut that shares this many
+    # content words with the rest of the article is the article's own subject
+    # and stays (a market report's "the index fell 0.36%"; a review's prices):
+    # for rules that cut whole sentences, whose ad is foreign to the article
     "regex": {
         "pattern": (str, None),
         "scope": (str, "span"),
@@ -89,6 +93,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # ... except for this narrower exemption, looked for in the host sentence
         # even then (a contact inside a warning about fraud is quoted, glued or not)
         "unless_pasted": (str, None),
+        "cohesion": (int, None),
     },
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
@@ -169,6 +174,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "place": (str, "sentence"),
         "min_weight": (int, 4),
         "unless": (str, None),
+        "cohesion": (int, None),
     },
     # a span foreign to its own sentence (crawler/cleaning/foreign.py), by how
     # it sits there (``place``): "script", a run of at least ``min_chars``
@@ -713,6 +719,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             _compile_sales(rule, compiler)
         if rule.kind == "remnant":
             rule.compiled["reasons"] = frozenset(p["reasons"])
+        if p.get("cohesion") is not None:
+            rule.compiled["cohesion_stop"] = frozenset(w.lower() for w in lists["en_function_words"])
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])
