@@ -51,6 +51,7 @@ def test_english_of_any_words_pasted_flush_into_chinese_goes():
     "这本书的英文名是a brief history of time，中文译本卖得也不错。",  # named
     "他下载了open street map的离线包，进山前把路线都存好了。",  # taken up by 的
     "这家公司把 machine learning 用在了农产品分拣上。",  # spaced
+    "他把这类做法称为流程再造（process reengineering），很多公司都试过。",  # a gloss in brackets
 ])
 def test_english_named_or_spaced_in_chinese_prose_stays(text):
     assert kept(clean(text)) == [text]
@@ -180,3 +181,18 @@ def test_contact_shape_tries_english_prose_in_linear_work():
     bait = "Line id：hk_7788"
     r = clean(f"{ZH}{bait}")
     assert removed(r) == [("contact_shape", bait)]
+
+
+@pytest.mark.parametrize("text, term", [
+    ("这份报告未必中央部门都看过，各省的反馈也还没有汇总。", "必中"),  # 未必 | 中央
+])
+def test_a_short_term_across_two_words_of_the_host_stays(text, term):
+    """A spam term of two or three ideographs met across a word break of the
+    host, each of its edges the half of a common word, is a chance match."""
+    assert term in text
+    assert kept(clean(text)) == [text]
+
+
+def test_the_same_term_glued_as_a_word_goes():
+    r = clean("入秋以后，山里的柿子陆续成熟，彩票三期必中，村民们忙着削皮。")
+    assert "必中" not in "".join(kept(r))

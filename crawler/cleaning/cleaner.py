@@ -167,6 +167,19 @@ def _regex_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     return list(_match_cuts(rule, article, index))
 
 
+# a match this short may be two words' halves
+STRADDLE_CHARS = 3
+
+
+def _straddles(text: str, start: int, end: int) -> bool:
+    """Whether a short match of ideographs lies across two words of the host,
+    each edge the half of a common word (未必|中国 holds 必中): met by chance."""
+    if end - start > STRADDLE_CHARS or start == 0 or end >= len(text) or not all(map(is_cjk, text[start:end])):
+        return False
+    words = spans.lexicon().words
+    return text[start - 1:start + 1] in words and text[end - 1:end + 1] in words
+
+
 def _match_cuts(rule: Rule, article: _Article, index: int):
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
@@ -186,7 +199,7 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
             if pasted:
                 label = offer.start("label") if "label" in offer.re.groupindex else contact
                 s = spans.pasted_start(text, s, label, e, spans.lexicon())
-        if e <= s:
+        if e <= s or _straddles(text, s, e):
             continue
         if p["context"] == "sentence" or p["scope"] == "sentence":
             cs, ce = sentence_at(block.sentences(), s)
