@@ -29,7 +29,9 @@ QUOTED = re.compile(r'“[^“”\n]*”|"[^"\n]*"|「[^「」\n]*」|『[^『�
 
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+    if 0x4E00 <= code <= 0x9FFF:  # the unified ideographs: nearly every call that says yes
+        return True
+    return code >= 0x3040 and any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
 def is_space(ch: str) -> bool:
