@@ -20,10 +20,16 @@ Two shapes, two places (the rule's ``place``):
   ad's hook: it counts as a class of its own and goes with it. The ad opens
   at the sentence's first Latin letter (ideographs before it are the host's)
   or, pasted mid-sentence, at a capitalised order or seller's word right
-  after a lower-case one (…but a Claim your free iPhone…): the latest
-  opening that makes the ad is cut. A sentence that reports (said,
-  according to) or quotes, or shares two content words with the rest of its
-  block (the article's own subject), stays.
+  after a lower-case one (…but a Claim your free iPhone…) or glued to it
+  (…short playsTired of snoring?…), or at a lower-case order after a comma
+  with marks of three classes: the latest opening that makes the ad is cut.
+  Opened at such a seam (a seam weighs one mark), the ad ends at its last
+  mark, and the host's words after it stay; a Latin part among ideographs
+  goes from its first letter or digit to its last (signal ``en_seam``). The
+  seller speaking to the reader (your... us) is a class of its own. A
+  sentence that reports (said, according to) or quotes, or shares two
+  content words with the rest of its block (the article's own subject),
+  stays.
 - **run**: a keyword run pasted into a sentence: words joined by single
   spaces, with two distinct marks at least, up to three plain words between
   two of them and no closed-class word but the few a search phrase holds
@@ -61,12 +67,12 @@ STRUCTURAL = frozenset("the a an and but or of is are was were be been has have 
 GLUE = frozenset("for to no my me with without any up near".split())
 # a capitalised word right after a lower-case one: where a pasted sentence may open
 _SEAM = re.compile(r"[a-z,] ([A-Z][a-z]+)\b")
-# ... or glued to a lower-case word (ownerGet; not eBay, iPhone, WeChat)
+# ... or glued to a lower-case word (ownerGet, aGet; not eBay, iPhone, WeChat)
 # (an ad opening at a seam, SEAM, or after a comma in the lower case, COMMA:
 # …kept, get 1M gold delivered in 15 minutes at…, which needs more marks)
 SEAM, COMMA = "seam", "comma"
 _COMMA = re.compile(r"[a-z], ([a-z]{2,})\b")
-_GLUED = re.compile(r"(?<![A-Za-z])[a-z]{2,}([A-Z][a-z]+)\b")
+_GLUED = re.compile(r"(?<![A-Za-z])(?:[a-z]{2,}|a)([A-Z][a-z]+)\b")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
 # the first character of a Latin part pasted among ideographs, and the last ones
 _SEGMENT_START = re.compile(r"[A-Za-z0-9$€£#@+]")
@@ -83,10 +89,10 @@ RUN_MAX_GAP = 3  # words without a mark between two marks of one run
 RUN_MIN_WORDS = 2
 STUFFED_WORDS = 5  # words in a row without a closed-class word
 FLUSH_EXTRA = 3  # words of a run flush against ideographs beyond its first and last marks
-HOST_MIN_WORDS = 4
+HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
 REGISTER_WEIGHT = 2  # the reader and the seller both addressed (one more in the imperative)
 SEAM_GAP = 2  # words between two marks of an ad opened at a seam
-SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it  # an English sentence keeps this many words after the cut
+SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it
 
 
 @dataclass(frozen=True)
@@ -237,7 +243,7 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
             hook = _hook(text, bounds, i, function) if start == lo or _CJK.match(text[start - 1]) else None
             seam = seam or (SEAM if hook is not None and hook[1] else None)
             for end in _ends(text, found, start, limit, seam):
-                cut = _judge_sentence(text, bounds, i, start, end, hook and hook[0], found, weights, voice, function,
+                cut = _judge_sentence(text, start, end, hook and hook[0], found, weights, voice, function,
                                       min_weight, unless, seam)
                 if cut is not None:
                     out.append(_stretch_ad(text, found, cut, limit, voice) if seam and end < limit else cut)
@@ -248,7 +254,7 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
     return out
 
 
-def _ends(text: str, found: list[Mark], start: int, limit: int, seam: bool):
+def _ends(text: str, found: list[Mark], start: int, limit: int, seam: str | None):
     """Where an ad opening at ``start`` may end: its limit; opened at a seam
     of an English sentence, first after each of its marks (the host's words
     go on after the ad, the shortest ad that is one is cut), with the
@@ -286,8 +292,8 @@ def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern
     return start, end, signal
 
 
-def _judge_sentence(text: str, bounds, i: int, start: int, end: int, hook: int | None, found, weights, voice,
-                    function, min_weight, unless, seam: str | None = None):
+def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, weights, voice, function,
+                    min_weight, unless, seam: str | None = None):
     """(start, end, signal) of ``text[start:end]`` when it is an English ad:
     marks of two classes at least, said to the reader or for the seller, or
     in the imperative (one mark more); pasted at a seam of a host's sentence
