@@ -40,7 +40,12 @@ def corpus(folder):
     return sorted(expected)
 
 
-def test_a_killed_worker_loses_no_record_and_repeats_none(redis_url, tmp_path):
+# records a crawl may have written to a feed and not yet marked done: each is marked right
+# after its write (crawler/state/units.py), so the last one of each feed at most
+IN_FLIGHT = 1
+
+
+def test_a_killed_worker_loses_no_record_and_repeats_only_the_one_it_was_writing(redis_url, tmp_path):
     expected = corpus(tmp_path / "corpus")
     settings = {**FAST, "DISTRIBUTED_REDIS_URL": redis_url, "DISTRIBUTED_WORKER_TTL": "2",
                 "DISTRIBUTED_POLL_INTERVAL": "0.25", "PIPELINE_WORKERS": "1", "FILES_SLICE_ROWS": "8",
@@ -60,7 +65,12 @@ def test_a_killed_worker_loses_no_record_and_repeats_none(redis_url, tmp_path):
     assert killed.close_reason is None, "the victim was killed before it finished"
     assert int(done.stats["distributed/requeued"]) > 0, "the victim held units when it died"
     outcomes = [item["fetched_from"] for crawl in (killed, done) for item in crawl.articles + crawl.rejects]
-    assert sorted(outcomes) == expected, "every record once, in the articles or the rejects"
+    assert sorted(set(outcomes)) == expected, "every record in the articles or the rejects"
+    # once, but for the instant not covered (docs/operations.md, Guarantees): a record the
+    # victim wrote to its feed just before the kill, not yet marked done, is done again
+    twice = {record for record in outcomes if outcomes.count(record) > 1}
+    last = {item["fetched_from"] for feed in (killed.articles, killed.rejects) for item in feed[-IN_FLIGHT:]}
+    assert twice <= last, f"records done twice that the victim was not writing when killed: {twice - last}"
     rejects = {r["fetched_from"]: r["reason"] for crawl in (killed, done) for r in crawl.rejects}
     assert sorted(rejects.values()) == ["empty"] * 5
     # the crawl is over: its queue and per-unit records are gone
