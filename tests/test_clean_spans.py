@@ -58,3 +58,11 @@ def test_a_span_rule_is_validated(tmp_path):
     path.write_text('[[rules]]\nname = "x"\nkind = "span"\nreason = "promo"\n', encoding="utf-8")
     with pytest.raises(RuleError, match="needs 'groups'"):
         load_rules([path], defaults=False)
+
+
+def test_the_lexicon_file_is_what_its_script_builds():
+    """lexicon_zh.txt is read at the first seam a worker judges (a few ms, not
+    the ~0.5 s of wordfreq's list); it must hold what the list gives."""
+    from crawler.cleaning.spans import build_lexicon
+
+    assert lexicon() == build_lexicon()
