@@ -1,11 +1,12 @@
-"""A budget of wall time and memory per page for the chain's stages.
+"""A budget of CPU time and memory per page for the chain's stages.
 
 Enforced in the pipeline worker processes (crawler/pipelines/offload.py),
 where the stages run in the process's main thread. A watchdog thread looks
 every ``CHECK_EVERY`` seconds at the page being processed:
 
 - time: all the stages of one page together may take ``PAGE_TIME_BUDGET``
-  seconds of wall time;
+  seconds of the CPU time of the thread that runs them (a page's cost, not
+  the machine's load: a worker that waits for a core spends none of it);
 - memory: the worker's resident memory may grow ``PAGE_MEMORY_BUDGET``
   megabytes above what it was when the page came, or for a batch run a stage
   at a time, when the page's stage started (Linux: /proc/self/statm).
@@ -40,7 +41,8 @@ class PageBudget:
         self.bytes = megabytes * 1024 * 1024 if _rss() is not None else 0
         self.lock = threading.Lock()
         self.in_stage = False
-        self.started = 0.0  # monotonic time the page came
+        self.started = 0.0  # the stages' thread's CPU time when the page came
+        self.clock = _thread_clock()
         self.rss_at_start = 0
         self.why = ""  # what the page went over, once it did
         self.main = threading.main_thread().ident
@@ -59,12 +61,12 @@ class PageBudget:
         running a batch a stage at a time comes back to each page per stage)."""
         with self.lock:
             self.why = ""
-            self.started = time.monotonic() - spent
+            self.started = self.clock() - spent
             self.rss_at_start = (_rss() or 0) if self.bytes else 0
 
     def spent(self) -> float:
-        """Seconds the page's stages took so far."""
-        return time.monotonic() - self.started
+        """CPU seconds the page's stages took so far."""
+        return self.clock() - self.started
 
     def stage(self, call, *args):
         """``call(*args)`` within the page's budget; ``OverBudget`` when over it."""
@@ -85,7 +87,7 @@ class PageBudget:
             with self.lock:
                 if not self.in_stage or self.why:
                     continue
-                if self.seconds > 0 and time.monotonic() - self.started > self.seconds:
+                if self.seconds > 0 and self.clock() - self.started > self.seconds:
                     self.why = f"over the {self.seconds:g} s time budget per page (PAGE_TIME_BUDGET)"
                 elif self.bytes and (_rss() or 0) - self.rss_at_start > self.bytes:
                     self.why = (f"over the {self.bytes // (1024 * 1024)} MB memory budget per page"
@@ -97,6 +99,18 @@ class PageBudget:
     def recover() -> None:
         """After a page over budget: its garbage collected."""
         gc.collect()
+
+
+def _thread_clock():
+    """The CPU clock of the thread that builds the budget (the stages' thread),
+    readable from the watchdog's; where threads have no such clock, the
+    process's CPU time (the watchdog itself spends next to none)."""
+    try:
+        clock = time.pthread_getcpuclockid(threading.get_ident())
+        time.clock_gettime(clock)
+    except (AttributeError, OSError):
+        return time.process_time
+    return lambda: time.clock_gettime(clock)
 
 
 def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
