@@ -28,6 +28,18 @@ def full() -> Cleaner:
     return Cleaner(built())
 
 
+@functools.cache
+def lenient() -> Cleaner:
+    """Every rule file, and a safety valve that lets 90% of an article go (a
+    test's article is a note and a paragraph or two around it)."""
+    return Cleaner(built(), max_removed_share=0.9)
+
+
+# the prose the note and notice tests put around what they clean
+BOAT = "入冬前，渔民们把船拖上岸，刮掉船底的藤壶，再刷上一层桐油。老船工说，一条木船保养得好，能用三十年。"
+ORCHARD = "The orchard keeps forty old apple varieties, and the volunteers graft new trees from them every March."
+
+
 def paragraphs(*texts: str) -> list[dict]:
     return [{"type": "paragraph", "text": t, "lang": None} for t in texts]
 
