@@ -155,6 +155,9 @@ def test_the_seller_speaking_to_the_reader_in_the_imperative_is_an_ad_with_one_m
     "We will deliver the first 10,000 buses by March, the carmaker's chief executive told shareholders on Monday.",
     "If you need a light tent for summer trips, this one is worth its $180 price, though the zip feels flimsy.",
     "The band played at Madison Square Garden for free, and fans in New York queued overnight.",
+    # a shop's or a day's name after a lower-case word is no seam of a pasted ad
+    "After work she drove over to Best Buy to find the cheapest laptop with a free case on display.",
+    "Shoppers queued outside on Cyber Monday to grab the best deals before the doors opened.",
     "地铁开通以后，New Line Express每天早上六点发车，票价三元。",
 ])
 def test_english_advice_reviews_and_names_stay(text):

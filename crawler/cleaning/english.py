@@ -222,6 +222,8 @@ def _openings(text: str, lo: int, hi: int, function: frozenset):
         seams += [(m.start(1), COMMA) for m in _COMMA.finditer(text, first.start(), e)]
         for at, kind in sorted(seams):
             words = WORD.findall(text[at:e])
+            if kind == SEAM and len(words) > 1 and words[1][0].isupper() and words[0].lower() not in _SELLER:
+                continue  # two capitalised words after a lower-case one: a name (to Best Buy, on Cyber Monday)
             if words and (words[0].lower() in _SELLER or _imperative(words, function, lower=kind == COMMA)):
                 yield at, e, kind
 
