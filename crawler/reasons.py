@@ -57,7 +57,7 @@ class Reason(StrEnum):
     NOT_FOUND = "not_found", "extract", "HTTP 404 or 410 (`status` set)"
     HTTP_ERROR = "http_error", "extract", "another 4xx/5xx status after the retries (`status` set)"
     TOO_COSTLY = "too_costly", "pipeline worker", (
-        "over the budget of wall time (`PAGE_TIME_BUDGET`) or memory (`PAGE_MEMORY_BUDGET`) per page;"
+        "over the budget of CPU time (`PAGE_TIME_BUDGET`) or memory (`PAGE_MEMORY_BUDGET`) per page;"
         " `detail` names the stage")
     TOO_LARGE = "too_large", "spider, downloader", "larger than `DOWNLOAD_MAXSIZE`"
     # files
