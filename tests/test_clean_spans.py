@@ -63,6 +63,6 @@ def test_a_span_rule_is_validated(tmp_path):
 def test_the_lexicon_file_is_what_its_script_builds():
     """lexicon_zh.txt is read at the first seam a worker judges (a few ms, not
     the ~0.5 s of wordfreq's list); it must hold what the list gives."""
-    from crawler.cleaning.spans import build_lexicon
+    from crawler.testing import lexicon_build
 
-    assert lexicon() == build_lexicon()
+    assert lexicon() == lexicon_build.build()

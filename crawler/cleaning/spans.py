@@ -24,16 +24,12 @@ sentence sells too (an article about a shop), nor the whole sentence.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from crawler.cleaning.textops import is_cjk, sentence_at
 
-# the most frequent words of the list whose inner pairs make the table (more
-# takes rare words whose pairs join anything; fewer misses everyday words)
-WORDS = 100_000
 # what a character taken beyond the sales talk costs a span (the tightest of
 # equally good spans wins)
 SPREAD = 0.3
@@ -75,29 +71,14 @@ LEXICON_FILE = "lexicon_zh.txt"  # built by ``python -m crawler.testing.lexicon_
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The ``Lexicon`` of ``lexicon_zh.txt``: the inner pairs of the ``WORDS``
-    most frequent words of wordfreq's Chinese list, and their words of two or
+    """The ``Lexicon`` of ``lexicon_zh.txt`` (``crawler/testing/lexicon_build.py``):
+    the inner pairs of the most frequent words of wordfreq's Chinese list, and their words of two or
     three ideographs. Read from the file (~20 ms) rather than built from
     wordfreq's list (~0.5 s, and ~27 MB it keeps): a worker's first page with a
     seam to judge pays for it."""
     text = (resources.files("crawler.cleaning") / LEXICON_FILE).read_text(encoding="utf-8")
     pairs, _, words = text.partition("\n")[2].partition("\n\n")  # (its first line says where it comes from)
     return Lexicon(frozenset(pairs.split()), frozenset(words.split()))
-
-
-def build_lexicon() -> Lexicon:
-    """The ``Lexicon`` from wordfreq's list itself (what ``lexicon_zh.txt`` holds)."""
-    import wordfreq  # noqa: PLC0415  (the build script's and its test's only)
-
-    pairs, words = set(), set()
-    for word in itertools.islice(wordfreq.iter_wordlist("zh", "large"), WORDS):
-        if not all(is_cjk(ch) for ch in word):
-            continue
-        pairs.update(a + b for a, b in zip(word, word[1:]))
-        if 2 <= len(word) <= 3:
-            words.add(word)
-    wordfreq.get_frequency_list.cache_clear()
-    return Lexicon(frozenset(pairs), frozenset(words))
 
 
 @dataclass(frozen=True)
