@@ -57,13 +57,13 @@ def score(name: str, cleaners: dict[str, Cleaner], naive, show: int) -> bool:
         chars += sum(len(b["text"]) for b in blocks)
         paragraphs += len(blocks)
         naive_removed += sum(len(b["text"]) for b in blocks) - sum(len(b["text"]) for b in naive(blocks))
-        for which, cleaner in cleaners.items():
-            result = cleaner.clean_blocks(blocks)
+        results = {which: cleaner.clean_blocks(blocks) for which, cleaner in cleaners.items()}
+        for which, result in results.items():
             removed[which] += result.removed_chars
             kept = {b["text"] for b in result.blocks}
             broken[which] += sum(b["text"] not in kept for b in blocks)
-        touched += bool(result.removed)
-        for entry in result.removed:
+        touched += bool(results["all"].removed)
+        for entry in results["all"].removed:  # (every rule's removals are listed)
             by_signal[(entry["reason"], entry.get("signal", ""))] += len(entry["text"])
             shown.append((page.id[:16], entry["reason"], entry.get("signal", ""), entry["text"].strip()))
     share = removed["spam"] / max(chars, 1)
