@@ -373,3 +373,19 @@ def test_the_folded_view_drops_symbols_of_any_class_and_maps_look_alikes(text, v
     if origin is not None:  # each character of the view comes from a later place of the text than the last
         assert len(origin) == len(folded) + 1 and origin == sorted(set(origin)) and origin[-1] == len(text)
 
+
+
+def test_a_cleaner_without_the_one_scan_cleans_as_with_it():
+    # where hyperscan has no wheel each block asks its rules' screens one by one
+    # (``Cleaner._live_rules``, then ``Screen.__call__``): the same removals
+    with_scan, one_by_one = Cleaner(RULES), Cleaner(RULES)
+    one_by_one._screens = Screens(one_by_one._screens.screens, engine=None)
+    assert with_scan._screens.indexed and not one_by_one._screens.indexed
+    texts = _labelled_texts(joined=False)
+    articles = [[{"type": "paragraph", "text": text} for text in texts[i:i + 8]] for i in range(0, len(texts), 8)]
+    removed = 0
+    for blocks in articles:
+        expected = with_scan.clean_blocks(blocks)
+        assert one_by_one.clean_blocks(blocks) == expected, blocks
+        removed += len(expected.removed)
+    assert removed  # the labelled sets hold spam: some removals were compared

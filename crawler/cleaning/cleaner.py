@@ -57,7 +57,7 @@ class _Block:
     """
 
     __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened",
-                 "_passing", "_brackets", "_english")
+                 "_passing", "_bit", "_brackets", "_english")
 
     def __init__(self, block: dict):
         self.raw = block["text"]
@@ -71,7 +71,8 @@ class _Block:
         self._english = None
         self._hosts: dict[frozenset, list] = {}
         self._screened: dict[Screen, bool] = {}
-        self._passing: set[Screen] | None = None  # every screen the text passes, when known
+        self._passing: int | None = None  # every screen the text passes, when known (``Screens.mask``)
+        self._bit: dict[Screen, int] | None = None  # each screen's bit in it, with it
 
     def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
         return unfold(self.raw, self.origin, start, end)
@@ -85,7 +86,7 @@ class _Block:
         """Whether the text holds one of the screen's literals (asked once per
         screen: several rules share one; all at once by ``Cleaner._block_live``)."""
         if self._passing is not None:
-            return screen in self._passing
+            return self._passing & self._bit[screen] != 0
         passed = self._screened.get(screen)
         if passed is None:
             passed = self._screened[screen] = screen(self.text)
@@ -602,6 +603,7 @@ class Cleaner:
         self.max_removed_share = max_removed_share
         self._strong = [r for r in self.rules if r.strong]
         self._screens = Screens(r.screen for r in self.rules if r.screen is not None)
+        self._screen_bit = {screen: 1 << i for i, screen in enumerate(self._screens.screens)}
         self._article_patterns = [r.compiled["unless_article"] for r in self.rules
                                   if r.compiled.get("unless_article") is not None]
         # blocks this close to either end depend on their position (rules with "where")
@@ -610,6 +612,8 @@ class Cleaner:
         # note rules that look only at the head or the tail: (position, head?, within)
         self._edge_notes = [(k, r.params["where"] == "head", r.params["within"]) for k, r in enumerate(self.rules)
                             if r.kind == "note" and r.params["where"] in ("head", "tail")]
+        self._edge_reach = max((within for _, _, within in self._edge_notes), default=0)
+        self._off: dict[tuple[int, int], int] = {}  # (blocks before, blocks after, at most the reach) -> ``_placed``
         self._positions: dict[int, tuple] = {}  # id of a list of rules -> (it, ``_by_screen``'s answer)
 
     def clean_blocks(self, blocks: list[dict]) -> CleanResult:
@@ -668,7 +672,7 @@ class Cleaner:
         a word an article-wide exemption counts.
         """
         article = _Article([_Block(b) for b in blocks])
-        live = self._live_rules(article, todo, rules)
+        live = None if self._screens.indexed else self._live_rules(article, todo, rules)
         out: list[dict] = []
         removed: list[dict] = []
         changed: set[int] = set()
@@ -678,9 +682,7 @@ class Cleaner:
                 out.append(block)
                 continue
             original = block["text"]
-            block_live = self._block_live(article.blocks[i], live, rules)
-            if rules is self.rules:
-                block_live = self._placed(block_live, i, len(blocks))
+            block_live = self._block_live(article.blocks[i], live, rules, i, len(blocks))
             new, found = _clean_block(rules, block_live, article, i, block)
             if not found:
                 out.append(block)
@@ -711,36 +713,58 @@ class Cleaner:
         verdicts = self._screens.verdicts(text)
         return [rule.screen is None or verdicts[rule.screen] for rule in rules]
 
-    def _block_live(self, block: _Block, live: list[bool], rules: list[Rule]) -> list[int]:
-        """The positions of the rules of ``live`` that may find something in
-        this block: one scan of its text tells every screen's verdict (a rule
-        whose screen fails finds nothing), so most rules of a clean block are
-        never called, nor looked at (the rules of each screen passed are read
-        from a table)."""
-        if not self._screens.indexed:
-            return [k for k, may in enumerate(live) if may]
-        passing = block._passing = self._screens.passing(block.text)
-        unscreened, by_screen = self._by_screen(rules)
-        found = [k for screen in passing.intersection(by_screen) for k in by_screen[screen]]
-        return sorted(k for k in (*unscreened, *found) if live[k])
+    def _block_live(self, block: _Block, live: list[bool] | None, rules: list[Rule], index: int,
+                    count: int) -> list[int]:
+        """The positions of the rules that may find something in block
+        ``index`` of ``count``: one scan of its text tells every screen's
+        verdict (a rule whose screen fails finds nothing), so most rules of a
+        clean block are never called, nor looked at (the rules of each screen
+        passed are read from a table, as bits). Without the one scan, those of
+        ``live`` (``_live_rules``). The head and tail note rules are left out
+        where the block is not where they look (each would be called only to say so)."""
+        if live is not None:
+            found = [k for k, may in enumerate(live) if may]
+            return [k for k in found if not self._placed(index, count) >> k & 1] if rules is self.rules else found
+        # (a screen passed by the block is passed by the article it is in: no scan of the article is needed)
+        passing = block._passing = self._screens.mask(block.text)
+        block._bit = self._screen_bit
+        unscreened, by_screen, position = self._by_screen(rules)
+        found = unscreened
+        while passing:
+            low = passing & -passing
+            found |= by_screen.get(low, 0)
+            passing ^= low
+        if rules is self.rules:
+            found &= ~self._placed(index, count)
+        positions = []
+        while found:
+            low = found & -found
+            positions.append(position[low])
+            found ^= low
+        return positions
 
-    def _by_screen(self, rules: list[Rule]) -> tuple[tuple[int, ...], dict[Screen, tuple[int, ...]]]:
-        """The positions in ``rules`` of those without a screen, and of those of each screen."""
+    def _by_screen(self, rules: list[Rule]) -> tuple[int, dict[int, int], dict[int, int]]:
+        """As bits (bit k: ``rules[k]``), the rules without a screen, and those of
+        each screen by its bit (``Screens.mask``); and each rule's position by its bit."""
         known = self._positions.get(id(rules))
         if known is None or known[0] is not rules:
-            by_screen: dict[Screen, list[int]] = {}
+            by_screen: dict[int, int] = {}
             for k, rule in enumerate(rules):
                 if rule.screen is not None:
-                    by_screen.setdefault(rule.screen, []).append(k)
-            unscreened = tuple(k for k, rule in enumerate(rules) if rule.screen is None)
-            known = self._positions[id(rules)] = (rules, unscreened, {s: tuple(ks) for s, ks in by_screen.items()})
-        return known[1], known[2]
+                    bit = self._screen_bit[rule.screen]
+                    by_screen[bit] = by_screen.get(bit, 0) | 1 << k
+            unscreened = sum(1 << k for k, rule in enumerate(rules) if rule.screen is None)
+            known = self._positions[id(rules)] = (rules, unscreened, by_screen, {1 << k: k for k in range(len(rules))})
+        return known[1:]
 
-    def _placed(self, live: list[int], index: int, count: int) -> list[int]:
-        """``live`` without the head and tail note rules when block ``index`` of
-        ``count`` is not where they look (each would be called only to say so)."""
-        off = {k for k, head, within in self._edge_notes if (index >= within if head else index < count - within)}
-        return [k for k in live if k not in off] if off else live
+    def _placed(self, index: int, count: int) -> int:
+        """As bits, the head and tail note rules that do not look at block ``index`` of ``count``."""
+        key = (min(index, self._edge_reach), min(count - 1 - index, self._edge_reach))
+        off = self._off.get(key)
+        if off is None:
+            off = self._off[key] = sum(1 << k for k, head, within in self._edge_notes
+                                       if (index >= within if head else index < count - within))
+        return off
 
     def _reaches_article(self, original: str, pieces: list[str]) -> bool:
         """Whether a removal took (part of) a word that an article-wide exemption counts."""

@@ -448,30 +448,37 @@ class Screens:
             for clause in clauses:
                 for number in clause:
                     holding.setdefault(number, set()).add(index)
-        self._caseless = frozenset(screen for screen in self.screens if screen.caseless)
-        # Per literal, the screens of one clause that pass when it is found (``passing`` unites them
-        # in C), and the screens of several clauses that must be weighed then, with the clauses it
-        # satisfies as the bits of an integer: such a screen passes when the bits of the literals
-        # found hold all of its own (``_several``: per screen of several clauses, its bits)
+        # Screens are the bits of integers (``mask``: bit i, ``screens[i]``). Per literal, the
+        # screens of one clause that pass when it is found, and the screens of several clauses that
+        # must be weighed then, with the clauses it satisfies as the bits of another integer: such
+        # a screen passes when the bits of the literals found hold all of its own (``_several``:
+        # per screen of several clauses, by its bit, its clauses' bits)
         several = {index for index, clauses in enumerate(self._clauses) if len(clauses) > 1}
-        self._passes = {number: frozenset(self.screens[i] for i in indexes if i not in several)
-                        for number, indexes in holding.items()}
-        self._weighed = {number: frozenset(i for i in indexes if i in several) for number, indexes in holding.items()}
-        self._clause_bits = dict.fromkeys(holding, 0)
-        self._several = dict.fromkeys(sorted(several), 0)
+        passes = {number: sum(1 << i for i in indexes if i not in several) for number, indexes in holding.items()}
+        weighed = {number: sum(1 << i for i in indexes if i in several) for number, indexes in holding.items()}
+        clause_bits = dict.fromkeys(holding, 0)
+        self._several: dict[int, int] = {}
         bit = 1
-        for index in self._several:
+        for index in sorted(several):
+            own = 0
             for clause in self._clauses[index]:
                 for number in clause:
-                    self._clause_bits[number] |= bit
-                self._several[index] |= bit
+                    clause_bits[number] |= bit
+                own |= bit
                 bit <<= 1
+            self._several[1 << index] = own
+        self._caseless = sum(1 << i for i, screen in enumerate(self.screens) if screen.caseless)
+        # literals that tell the same (the digits of one class, say) share an id: hyperscan
+        # reports each id once (HS_FLAG_SINGLEMATCH), so a text costs one call per kind of
+        # literal it holds, not one per literal
+        kinds: dict[tuple[int, int, int], int] = {}
+        ids = [kinds.setdefault((passes[n], weighed[n], clause_bits[n]), len(kinds)) for n in numbers.values()]
+        self._passes, self._weighed, self._clause_bits = (tuple(kind[i] for kind in kinds) for i in range(3))
         database = engine.Database(mode=engine.HS_MODE_BLOCK)
-        # one report per literal is enough: which literals occur, not where; hyperscan's
-        # caseless matching is for ASCII letters only, as a caseless screen's
+        # hyperscan's caseless matching is for ASCII letters only, as a caseless screen's
         flags = [engine.HS_FLAG_SINGLEMATCH | (engine.HS_FLAG_CASELESS if caseless else 0)
                  for _, caseless in numbers]
-        database.compile(expressions=[_utf8(literal) for literal, _ in numbers], ids=list(numbers.values()),
+        database.compile(expressions=[_utf8(literal) for literal, _ in numbers], ids=ids,
                          elements=len(numbers), flags=flags, literal=True)
         self._database, self._scratch = database, engine.Scratch(database)
 
@@ -486,21 +493,30 @@ class Screens:
         return {screen: screen in passing for screen in self.screens}
 
     def passing(self, text: str) -> set[Screen]:
-        """The screens ``text`` passes. Only those holding a literal the scan
-        found are checked clause by clause: a clean text costs little more
-        than its scan, however many screens there are."""
+        """The screens ``text`` passes."""
+        mask = self.mask(text)
+        return {screen for i, screen in enumerate(self.screens) if mask >> i & 1}
+
+    def mask(self, text: str) -> int:
+        """The screens ``text`` passes, as bits (bit i: ``screens[i]``). Only
+        those holding a literal the scan found are checked clause by clause: a
+        clean text costs little more than its scan, however many screens there are."""
         if self._database is None:
-            return {screen for screen in self.screens if screen(text)}
-        numbers: list[int] = []  # each literal once (HS_FLAG_SINGLEMATCH); a handler of named
-        # arguments that appends: the cheapest call for the ~20 literals ordinary prose holds
-        self._database.scan(_utf8(text), match_event_handler=lambda number, start, end, flags, context:
-                            numbers.append(number), scratch=self._scratch)
-        passing = set().union(*map(self._passes.__getitem__, numbers))
-        weighed = set().union(*map(self._weighed.__getitem__, numbers))
+            return sum(1 << i for i, screen in enumerate(self.screens) if screen(text))
+        kinds: list[int] = []  # each kind of literal once; a handler of named arguments that
+        # appends: the cheapest call for the ~10 kinds ordinary prose holds
+        self._database.scan(_utf8(text), match_event_handler=lambda kind, start, end, flags, context:
+                            kinds.append(kind), scratch=self._scratch)
+        passing = reduce(or_, map(self._passes.__getitem__, kinds), 0)
+        weighed = reduce(or_, map(self._weighed.__getitem__, kinds), 0)
         if weighed:
-            found = reduce(or_, map(self._clause_bits.__getitem__, numbers))
-            screens, several = self.screens, self._several
-            passing.update([screens[index] for index in weighed if found & several[index] == several[index]])
+            found = reduce(or_, map(self._clause_bits.__getitem__, kinds))
+            several = self._several
+            while weighed:
+                low = weighed & -weighed
+                if found & several[low] == several[low]:
+                    passing |= low
+                weighed ^= low
         if self._caseless and _CASE_TWIN.search(text) is not None:
             passing |= self._caseless
         return passing
