@@ -472,12 +472,15 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         # over the block's own text: a span may hold nothing but invisible characters
         return [(s, e, hidden_signal(value)) for s, e, kind, value in block.raw_spans if kind == "hidden" and e > s]
     if rule.kind == "host_run":
+        tokens = block.hosts(c["not_tlds"])
         return [(s, e, signal) for s, e in hosts.farm_cuts(
-            block.text, block.hosts(c["not_tlds"]), c["cues_before"], c["cues_after"],
-            p["min_run"], p["pipe_min_run"], p["loose_min_run"])]
+            block.text, tokens, c["cues_before"], c["cues_after"],
+            p["min_run"], p["pipe_min_run"], p["loose_min_run"])] if tokens else []
     if rule.kind == "bare_url":
-        cuts = hosts.bare_url_cuts(block.text, block.hosts(c["not_tlds"]), c["spam_host_words"],
-                                   c["cues_before"], c["cues_after"])
+        tokens = block.hosts(c["not_tlds"])
+        if not tokens:
+            return []
+        cuts = hosts.bare_url_cuts(block.text, tokens, c["spam_host_words"], c["cues_before"], c["cues_after"])
         # a sentence that reports on the site keeps it, unless it was pasted into a word
         bounds = block.sentences() if cuts and c["unless"] is not None else []
         return [(s, e, signal) for s, e, pasted in cuts
@@ -504,6 +507,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "sales":
         return _sales_cuts(rule, article, index)
     if rule.kind == "link_run":
+        if not block.spans:
+            return []  # no link in the block: no run of them
         return [(s, e, signal) for s, e in hosts.link_run_cuts(
             block.text, block.spans, c["cues_before"], c["cues_after"],
             p["min_run"], p["pipe_min_run"], p["loose_min_run"])]

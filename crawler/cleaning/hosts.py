@@ -83,6 +83,8 @@ def registrable(host: str) -> str:
 def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
     """Host names in ``text``; ``name.ext`` file names (``setup.py``) are not hosts."""
     tokens: list[HostToken] = []
+    if "." not in text:
+        return tokens  # every host, ASCII or ideographic, holds a dot (most blocks of Chinese prose: none)
     pos = 0 if _MAYBE_HOST.search(text) else len(text)
     while m := HOST.search(text, pos):
         host = m.group("host").lower()
