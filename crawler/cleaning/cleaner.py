@@ -598,6 +598,11 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
     return new, removed
 
 
+# the kinds of rule that find nothing in a block without a mark: spans (hidden
+# text over the block's own, links), or a dot in its folded view (hosts)
+_NEEDS = {"spans": ("hidden", "link_run"), "dot": ("host_run", "bare_url")}
+
+
 class Cleaner:
     """Cleans articles with one ``RuleSet``; holds no state between articles."""
 
@@ -733,12 +738,18 @@ class Cleaner:
         # (a screen passed by the block is passed by the article it is in: no scan of the article is needed)
         passing = block._passing = self._screens.mask(block.text)
         block._bit = self._screen_bit
-        unscreened, by_screen, position = self._by_screen(rules)
+        unscreened, by_screen, position, marked = self._by_screen(rules)
         found = unscreened
         while passing:
             low = passing & -passing
             found |= by_screen.get(low, 0)
             passing ^= low
+        # rules of a kind that needs a mark the block lacks: spans (hidden text, runs of
+        # links), a dot (every host holds one)
+        if not block.raw_spans:
+            found &= ~marked["spans"]
+        if "." not in block.text:
+            found &= ~marked["dot"]
         if rules is self.rules:
             found &= ~self._placed(index, count)
         positions = []
@@ -748,9 +759,10 @@ class Cleaner:
             found ^= low
         return positions
 
-    def _by_screen(self, rules: list[Rule]) -> tuple[int, dict[int, int], dict[int, int]]:
+    def _by_screen(self, rules: list[Rule]) -> tuple[int, dict[int, int], dict[int, int], dict[str, int]]:
         """As bits (bit k: ``rules[k]``), the rules without a screen, and those of
-        each screen by its bit (``Screens.mask``); and each rule's position by its bit."""
+        each screen by its bit (``Screens.mask``); each rule's position by its
+        bit; and the rules that need a mark (``_NEEDS``), by mark."""
         known = self._positions.get(id(rules))
         if known is None or known[0] is not rules:
             by_screen: dict[int, int] = {}
@@ -759,7 +771,10 @@ class Cleaner:
                     bit = self._screen_bit[rule.screen]
                     by_screen[bit] = by_screen.get(bit, 0) | 1 << k
             unscreened = sum(1 << k for k, rule in enumerate(rules) if rule.screen is None)
-            known = self._positions[id(rules)] = (rules, unscreened, by_screen, {1 << k: k for k in range(len(rules))})
+            marked = {mark: sum(1 << k for k, rule in enumerate(rules) if rule.kind in kinds)
+                      for mark, kinds in _NEEDS.items()}
+            known = self._positions[id(rules)] = (rules, unscreened, by_screen, {1 << k: k for k in range(len(rules))},
+                                                  marked)
         return known[1:]
 
     def _placed(self, index: int, count: int) -> int:
