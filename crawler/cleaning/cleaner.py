@@ -286,7 +286,9 @@ def hidden_signal(value: str) -> str:
 
 # (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>, and braces:
 # {在这里放上门店地址})
-_BRACKETED = re.compile(r"[（(【\[〔<{]<?[^（）()【】\[\]〔〕<>{}\n]{4,300}>?[）)】\]〕>}]")
+_OPENING = r"[（(【\[〔<{]"
+_BRACKETED = re.compile(_OPENING + r"<?[^（）()【】\[\]〔〕<>{}\n]{4,300}>?[）)】\]〕>}]")
+_OPENS = re.compile(_OPENING)  # a text without one holds no bracketed passage
 
 
 def _note_score(rule: Rule, text: str) -> int:
@@ -598,9 +600,25 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
     return new, removed
 
 
-# the kinds of rule that find nothing in a block without a mark: spans (hidden
-# text over the block's own, links), or a dot in its folded view (hosts)
-_NEEDS = {"spans": ("hidden", "link_run"), "dot": ("host_run", "bare_url")}
+# the rules that find nothing in a block without a mark: spans (hidden text over
+# the block's own, links), a dot in its folded view (hosts), an opening bracket
+# (notes in brackets)
+_NEEDS = {
+    "spans": lambda rule: rule.kind in ("hidden", "link_run"),
+    "dot": lambda rule: rule.kind in ("host_run", "bare_url"),
+    "bracket": lambda rule: rule.kind == "note" and rule.params["where"] == "bracket",
+}
+
+
+def _length_limit(rule: Rule) -> int | None:
+    """The longest block (folded view) in which the rule may find something:
+    ``max_block_chars`` of a regex rule; for a note that is the whole block,
+    twice its ``max_chars`` (``_fits``: Latin letters count half)."""
+    if rule.kind == "regex":
+        return rule.params["max_block_chars"]
+    if rule.kind == "note" and rule.params["where"] in ("line", "head"):
+        return 2 * rule.params["max_chars"]
+    return None
 
 
 class Cleaner:
@@ -738,18 +756,24 @@ class Cleaner:
         # (a screen passed by the block is passed by the article it is in: no scan of the article is needed)
         passing = block._passing = self._screens.mask(block.text)
         block._bit = self._screen_bit
-        unscreened, by_screen, position, marked = self._by_screen(rules)
+        unscreened, by_screen, position, marked, limits = self._by_screen(rules)
         found = unscreened
         while passing:
             low = passing & -passing
             found |= by_screen.get(low, 0)
             passing ^= low
-        # rules of a kind that needs a mark the block lacks: spans (hidden text, runs of
-        # links), a dot (every host holds one)
+        # rules of a kind that needs a mark the block lacks (``_NEEDS``), or that look at shorter blocks
         if not block.raw_spans:
             found &= ~marked["spans"]
-        if "." not in block.text:
+        text = block.text
+        if "." not in text:
             found &= ~marked["dot"]
+        if _OPENS.search(text) is None:
+            found &= ~marked["bracket"]
+        for limit, bits in limits:  # rules that look at short blocks only, the shortest first
+            if len(text) <= limit:
+                break
+            found &= ~bits
         if rules is self.rules:
             found &= ~self._placed(index, count)
         positions = []
@@ -759,10 +783,11 @@ class Cleaner:
             found ^= low
         return positions
 
-    def _by_screen(self, rules: list[Rule]) -> tuple[int, dict[int, int], dict[int, int], dict[str, int]]:
+    def _by_screen(self, rules: list[Rule]) -> tuple:
         """As bits (bit k: ``rules[k]``), the rules without a screen, and those of
         each screen by its bit (``Screens.mask``); each rule's position by its
-        bit; and the rules that need a mark (``_NEEDS``), by mark."""
+        bit; the rules that need a mark (``_NEEDS``), by mark; and those with a
+        ``_length_limit``, by limit, in ascending order."""
         known = self._positions.get(id(rules))
         if known is None or known[0] is not rules:
             by_screen: dict[int, int] = {}
@@ -771,10 +796,13 @@ class Cleaner:
                     bit = self._screen_bit[rule.screen]
                     by_screen[bit] = by_screen.get(bit, 0) | 1 << k
             unscreened = sum(1 << k for k, rule in enumerate(rules) if rule.screen is None)
-            marked = {mark: sum(1 << k for k, rule in enumerate(rules) if rule.kind in kinds)
-                      for mark, kinds in _NEEDS.items()}
+            marked = {mark: sum(1 << k for k, rule in enumerate(rules) if needs(rule)) for mark, needs in _NEEDS.items()}
+            limits: dict[int, int] = {}
+            for k, rule in enumerate(rules):
+                if (limit := _length_limit(rule)) is not None:
+                    limits[limit] = limits.get(limit, 0) | 1 << k
             known = self._positions[id(rules)] = (rules, unscreened, by_screen, {1 << k: k for k in range(len(rules))},
-                                                  marked)
+                                                  marked, sorted(limits.items()))
         return known[1:]
 
     def _placed(self, index: int, count: int) -> int:
