@@ -9,7 +9,9 @@ import sys
 import pytest
 
 from crawler.cleaning import Cleaner, RuleError, load_rules, rulecache
+from crawler.cleaning import screen as screen_module
 from crawler.cleaning.rules import DEFAULT_RULES_DIR, RuleSet, expand_paths
+from crawler.cleaning.screen import Screens, _compile
 from crawler.testing import clean_labelled as labelled
 from crawler.testing.chain import build_stages
 from tests.support import REPO
@@ -68,6 +70,30 @@ def test_a_cleaner_of_cached_rules_cleans_as_one_of_built_rules(tmp_path, name):
         assert results[0].by_reason == results[1].by_reason
         changed += bool(results[0].removed)
     assert changed > 50
+
+
+def _verdicts(screens, texts) -> list[int]:
+    """Per text, the screens it passes (bit i: ``screens.screens[i]``)."""
+    return [screens.mask(text) for text in texts]
+
+
+def test_the_screens_database_is_kept_with_the_rules_and_read_back_not_compiled(tmp_path, monkeypatch):
+    load_rules(cache_dir=tmp_path)
+    built = Cleaner(BUILT)._screens
+    compiled = []
+    monkeypatch.setattr(screen_module, "_compile", lambda *args: compiled.append(args) or _compile(*args))
+    cleaner = Cleaner(load_rules(cache_dir=tmp_path))
+    assert cleaner._screens.indexed and not compiled  # read back, not compiled again
+    texts = [block["text"] for case in labelled.build_cases("main") for block in labelled.parse(case).blocks]
+    assert len(texts) > 500
+    verdicts = _verdicts(built, texts)
+    assert sum(map(bool, verdicts)) > 100 and _verdicts(cleaner._screens, texts) == verdicts
+    # a database hyperscan cannot read (another machine's, another version's) is compiled again
+    state = cleaner._screens.__getstate__()
+    state[1]["_database"] = b"not a database"
+    again = Screens.__new__(Screens)
+    again.__setstate__(state)
+    assert len(compiled) == 1 and again.indexed and _verdicts(again, texts) == verdicts
 
 
 def test_a_changed_rule_file_or_argument_builds_again(tmp_path):

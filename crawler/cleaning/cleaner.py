@@ -17,6 +17,7 @@ skipped; when even those would empty it, it is left as it was (never emptied).
 from __future__ import annotations
 
 import copy
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -621,6 +622,16 @@ def _length_limit(rule: Rule) -> int | None:
     return None
 
 
+def _screens(ruleset: RuleSet) -> Screens:
+    """The screens of ``ruleset``'s rules: those it was read with from the rules cache
+    (their database compiled before), or built."""
+    screens = tuple(dict.fromkeys(r.screen for r in ruleset.rules if r.screen is not None))
+    kept = ruleset.screens
+    if kept is not None and len(kept.screens) == len(screens) and all(map(operator.is_, kept.screens, screens)):
+        return kept
+    return Screens(screens)
+
+
 class Cleaner:
     """Cleans articles with one ``RuleSet``; holds no state between articles."""
 
@@ -630,7 +641,7 @@ class Cleaner:
         self.rules = ruleset.rules
         self.max_removed_share = max_removed_share
         self._strong = [r for r in self.rules if r.strong]
-        self._screens = Screens(r.screen for r in self.rules if r.screen is not None)
+        self._screens = _screens(ruleset)
         self._screen_bit = {screen: 1 << i for i, screen in enumerate(self._screens.screens)}
         self._article_patterns = [r.compiled["unless_article"] for r in self.rules
                                   if r.compiled.get("unless_article") is not None]

@@ -29,7 +29,7 @@ from typing import Any
 
 from crawler.cleaning import rulecache
 from crawler.cleaning.firstchars import prefixed
-from crawler.cleaning.screen import Analysis, Screen, required_literals
+from crawler.cleaning.screen import Analysis, Screen, Screens, required_literals
 from crawler.rulefiles import RulesError, load_data
 
 # read through importlib.resources: the package may run from a zipped egg (scrapyd)
@@ -315,6 +315,9 @@ class RuleSet:
     lists: dict[str, list[str]]
     vars: dict[str, str]
     files: list[str]
+    # the rules' screens asked in one scan (``screen.Screens``), built for the rules cache,
+    # which keeps its compiled database: the ``Cleaner`` of these rules takes it
+    screens: Any = None
 
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
@@ -634,6 +637,7 @@ def load_rules(paths=(), *, defaults: bool = True, disabled=(), withhold=None, c
         if (kept := rulecache.read(cache_dir, cache_key, RuleSet)) is not None:
             return kept
         ruleset = _build(files, disabled, withhold)
+        ruleset.screens = Screens(rule.screen for rule in ruleset.rules if rule.screen is not None)
         rulecache.write(cache_dir, cache_key, ruleset)
     return ruleset
 

@@ -418,6 +418,16 @@ class Screen:
         return f"Screen({[sorted(c) for c in self.clauses]!r}{', caseless' if self.caseless else ''})"
 
 
+def _compile(literals, engine):
+    """The hyperscan database of ``literals``, (literal, caseless, id) each."""
+    database = engine.Database(mode=engine.HS_MODE_BLOCK)
+    # hyperscan's caseless matching is for ASCII letters only, as a caseless screen's
+    flags = [engine.HS_FLAG_SINGLEMATCH | (engine.HS_FLAG_CASELESS if caseless else 0) for _, caseless, _ in literals]
+    database.compile(expressions=[_utf8(literal) for literal, _, _ in literals], ids=[id_ for _, _, id_ in literals],
+                     elements=len(literals), flags=flags, literal=True)
+    return database
+
+
 def _utf8(text: str) -> bytes:
     # a lone surrogate (from an escaped JS string) is kept as itself: UTF-8 keeps
     # each character's bytes apart, so a literal is in the bytes iff it is in the text
@@ -428,7 +438,7 @@ class Screens:
     """The verdicts of many screens on one text from one scan of it."""
 
     __slots__ = ("screens", "_clauses", "_database", "_scratch", "_caseless", "_several",
-                 "_passes", "_weighed", "_clause_bits")
+                 "_passes", "_weighed", "_clause_bits", "_literals")
 
     def __init__(self, screens, engine=hyperscan):
         """``screens``: ``Screen`` objects (repeats asked once); ``engine``: the
@@ -474,13 +484,34 @@ class Screens:
         kinds: dict[tuple[int, int, int], int] = {}
         ids = [kinds.setdefault((passes[n], weighed[n], clause_bits[n]), len(kinds)) for n in numbers.values()]
         self._passes, self._weighed, self._clause_bits = (tuple(kind[i] for kind in kinds) for i in range(3))
-        database = engine.Database(mode=engine.HS_MODE_BLOCK)
-        # hyperscan's caseless matching is for ASCII letters only, as a caseless screen's
-        flags = [engine.HS_FLAG_SINGLEMATCH | (engine.HS_FLAG_CASELESS if caseless else 0)
-                 for _, caseless in numbers]
-        database.compile(expressions=[_utf8(literal) for literal, _ in numbers], ids=ids,
-                         elements=len(numbers), flags=flags, literal=True)
+        # (literal, caseless, its id), in the order of their numbers
+        self._literals = tuple((literal, caseless, id_) for (literal, caseless), id_ in zip(numbers, ids))
+        self._use(_compile(self._literals, engine), engine)
+
+    def _use(self, database, engine) -> None:
         self._database, self._scratch = database, engine.Scratch(database)
+
+    def __getstate__(self):
+        """Pickled with the rules (rulecache.py): the database serialised, ~0.1 ms to read
+        back against ~80-130 ms to compile (a pipeline worker's start)."""
+        state = {name: getattr(self, name) for name in self.__slots__ if name != "_scratch" and hasattr(self, name)}
+        if self._database is not None:
+            state["_database"] = hyperscan.dumpb(self._database)
+        return None, state
+
+    def __setstate__(self, state) -> None:
+        _, values = state
+        database = values.pop("_database", None)
+        for name, value in values.items():
+            setattr(self, name, value)
+        self._database = self._scratch = None
+        if database is None:
+            return
+        try:  # one serialised on another machine or hyperscan version does not load: compiled again
+            database = hyperscan.loadb(database, hyperscan.HS_MODE_BLOCK)
+        except Exception:
+            database = _compile(self._literals, hyperscan)
+        self._use(database, hyperscan)
 
     @property
     def indexed(self) -> bool:
