@@ -6,8 +6,9 @@ speech, quotes, an article's own noun phrases)."""
 
 import pytest
 
-from crawler.cleaning import load_rules
+from crawler.cleaning import load_rules, register
 from crawler.cleaning.rules import RuleError
+from crawler.testing import extraction_sets, register_train
 from tests.support.cleaning import ZH, among, full, kept, paragraphs
 
 CLEANER = full()
@@ -187,3 +188,42 @@ def test_a_sales_sentence_about_the_articles_own_subject_stays():
 def test_cohesion_is_checked_at_load():
     with pytest.raises(RuleError, match="cohesion"):
         load_rules([_rule_file('classes = ["en_act"]\nweights = [1]\nplace = "run"\ncohesion = "two"')])
+
+
+# -- the English register (crawler/cleaning/register.py, register_en.txt) --
+
+def test_the_english_register_model_is_what_its_data_gives():
+    # (its article side is half the gold text of the scrapinghub benchmark)
+    assert "scrapinghub" in extraction_sets.SETS
+    assert register_train.main(["--check", "--lang", "en"]) == 0
+
+
+def test_english_words_fold_figures_and_keep_signs():
+    assert register.words("Only $9.99 a month, 50% off!") == ["only", "$", "0", "a", "month", "0", "%", "off"]
+
+
+def test_a_balanced_prior_makes_no_ad_word_of_a_rare_article_word():
+    ads = ["get it free now", "free now"]
+    articles = ["the mayor spoke to the council"] * 50 + ["the ferry to the island"] * 2
+    assert register.learn(ads, articles, unit=register.words, min_odds=0.1)["ferry"] > 0  # (the bias)
+    table = register.learn(ads, articles, unit=register.words, min_odds=0.1, balanced=True)
+    assert "ferry" not in table or table["ferry"] < 0
+    assert table["free"] > 0 > table["the"]
+
+
+def test_an_offer_said_in_the_words_of_ads_goes_without_addressing_anyone():
+    """No reader addressed, no seller speaking, no order: an offer said as ads
+    are (its words but the marks scored by the English register) goes."""
+    ad = "Fast international shipping on every order, tracking included."
+    kept, removed = clean(f"{EN} {ad}")
+    assert kept == [EN] and removed == [("en_register", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    "Fast international shipping has become a selling point for small shops, and tracking is now included by most.",
+    "Our volunteers deliver free meals to elderly residents every Sunday.",
+    "Buy tickets at the box office; students pay $8 and children get in free.",
+])
+def test_prose_with_the_same_marks_is_not_said_as_ads_are(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []

@@ -441,7 +441,7 @@ def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
         return english.run_cuts(text, block.sentences(), found, p["weights"], c["function"], p["min_weight"],
                                 c["unless"])
     return english.sentence_cuts(text, block.sentences(), found, p["weights"], c["voice"], c["function"],
-                                 p["min_weight"], c["unless"])
+                                 p["min_weight"], c["unless"], p["register_min"])
 
 
 def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:

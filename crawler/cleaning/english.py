@@ -48,6 +48,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from crawler.cleaning import register
 from crawler.cleaning.textops import QUOTED
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d%?|\d%?")
@@ -91,6 +92,8 @@ STUFFED_WORDS = 5  # words in a row without a closed-class word
 FLUSH_EXTRA = 3  # words of a run flush against ideographs beyond its first and last marks
 HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
 REGISTER_WEIGHT = 2  # the reader and the seller both addressed (one more in the imperative)
+SAID_WEIGHT = 2  # said in the words of ads (register.py's English model)
+SAID_MIN_WORDS = 5  # ... of a sentence this long at least (a word or two say nothing)
 SEAM_GAP = 2  # words between two marks of an ad opened at a seam
 SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it
 
@@ -229,8 +232,11 @@ def _openings(text: str, lo: int, hi: int, function: frozenset):
 
 
 def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voice: re.Pattern,
-                  function: frozenset, min_weight: int, unless: re.Pattern | None) -> list[tuple[int, int, str]]:
-    """(start, end, signal) of the English sales sentences of one block."""
+                  function: frozenset, min_weight: int, unless: re.Pattern | None,
+                  register_min: float | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of the English sales sentences of one block;
+    with ``register_min``, a sentence whose English register scores that at
+    least is said as ads are (``_judge_sentence``)."""
     out = []
     for i, (lo, hi) in enumerate(bounds):
         if not any(lo <= m.start and m.end <= hi for m in found):
@@ -246,7 +252,7 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
             seam = seam or (SEAM if hook is not None and hook[1] else None)
             for end in _ends(text, found, start, limit, seam):
                 cut = _judge_sentence(text, start, end, hook and hook[0], found, weights, voice, function,
-                                      min_weight, unless, seam)
+                                      min_weight, unless, seam, register_min)
                 if cut is not None:
                     out.append(_stretch_ad(text, found, cut, limit, voice) if seam and end < limit else cut)
                     break
@@ -295,12 +301,13 @@ def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern
 
 
 def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, weights, voice, function,
-                    min_weight, unless, seam: str | None = None):
+                    min_weight, unless, seam: str | None = None, register_min: float | None = None):
     """(start, end, signal) of ``text[start:end]`` when it is an English ad:
     marks of two classes at least, said to the reader or for the seller, or
-    in the imperative (one mark more); pasted at a seam of a host's sentence
-    or among ideographs, one mark less; after a comma, in the lower case,
-    three classes and one mark more."""
+    in the imperative or in the words of ads (its register ``register_min``
+    at least: a class of its own; one mark more); pasted at a seam of a
+    host's sentence or among ideographs, one mark less; after a comma, in
+    the lower case, three classes and one mark more."""
     sentence = text[start:end]
     if _CJK.search(sentence) or any(q in sentence for q in _QUOTES):
         return None
@@ -317,25 +324,48 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         # more so in the imperative: the register of an ad, whatever it sells
         weight += REGISTER_WEIGHT + _imperative(words, function)
         classes += 1
-    if classes < 2:
-        return None
     if voice.search(sentence):
         need = min_weight
     elif _imperative(words, function, lower=seam == COMMA) or _LABEL.match(sentence):
         need = min_weight + 1
     else:
-        return None
+        need = None  # it speaks to no one and orders nothing: only its register may make it an ad
     if seam == COMMA:
-        if classes < 3:
+        if classes < 3 or need is None:
             return None
         need = min_weight + 1
     among = start > 0 and _CJK.match(text[start - 1]) is not None  # pasted after ideographs
-    if weight + (seam == SEAM or among) < need:
-        return None
+    seamed = seam == SEAM or among  # (a seam weighs one mark)
+    said = False
+    if need is None or classes < 2 or weight + seamed < need:
+        # the marks fall short: said in the words of ads, a class of its own, and
+        # as strong as the voice (a whole sentence or Latin part only: opened at
+        # a seam, it would make the shorter ad that leaves the rest of a longer one behind)
+        said = (register_min is not None and seam is None and len(words) >= SAID_MIN_WORDS
+                and _said(text, start, end, inside) >= register_min)
+        if not said:
+            return None
+        weight, classes, need = weight + SAID_WEIGHT, classes + 1, min(need or min_weight, min_weight)
+        if classes < 2 or weight + seamed < need:
+            return None
     rest = text[:start if hook is None else hook] + " " + text[end:]
     if len(_content(sentence, function) & _content(rest, function)) >= 2:
         return None  # the article's own subject
-    return (start if hook is None else hook, end, "en_seam" if seam is not None or among else "en_offer")
+    signal = "en_seam" if seam is not None or among else "en_register" if said else "en_offer"
+    return start if hook is None else hook, end, signal
+
+
+def _said(text: str, start: int, end: int, inside: list[Mark]) -> float:
+    """The English register of ``text[start:end]`` but its marks: how the
+    words around the offer are said, evidence the marks do not already give
+    (a sentence is not said as ads are for holding "free")."""
+    pieces, at = [], start
+    for m in sorted(inside, key=lambda m: m.start):
+        if m.start >= at:
+            pieces.append(text[at:m.start])
+            at = m.end
+    pieces.append(text[at:end])
+    return register.score(" ".join(pieces), unit=register.words)
 
 
 def _flush_run(text: str, start: int, end: int) -> tuple[int, int] | None:

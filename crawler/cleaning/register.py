@@ -16,6 +16,13 @@ Digits fold to ``0`` and Latin letters to ``a`` before the pairs are taken, so
 a price is a price whatever its figure. A text's score is the mean log odds
 of its pairs, pairs the model does not hold counting as neutral (zero) and
 pairs of which one side is not a letter, digit or ideograph ignored.
+
+English text has a model of its own (``register_en.txt``, learned by the
+same script with ``--lang en``), of words rather than pairs: an English ad
+is said with its own function words and forms (your, our, just, from $0,
+included, guaranteed, now), an article with others (the, said, had, which).
+Words are lower-cased, figures fold to ``0`` and currency and per-cent signs
+are words of their own; ``score(text, unit=words)`` reads it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,9 @@ from pathlib import Path
 from crawler.cleaning.textops import is_cjk
 
 MODEL = Path(__file__).with_name("register_zh.txt")
+MODEL_EN = Path(__file__).with_name("register_en.txt")
 _LATIN = re.compile(r"[A-Za-z]+")
+_EN_WORD = re.compile(r"[a-z][a-z'’]*|\d[\d,.]*|[$€£%]")
 _DIGITS = re.compile(r"[0-9０-９]+")
 
 
@@ -45,13 +54,19 @@ def pairs(text: str) -> list[str]:
             if _word_char(folded[i]) and _word_char(folded[i + 1])]
 
 
+def words(text: str) -> list[str]:
+    """The English words of ``text``, lower-cased, figures as ``0``, and its
+    currency and per-cent signs."""
+    return ["0" if w[0].isdigit() else w for w in _EN_WORD.findall(text.lower())]
+
+
 def _word_char(ch: str) -> bool:
     return ch in "0a" or is_cjk(ch)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def model(path: Path = MODEL) -> dict[str, float]:
-    """The pairs of the model file and their log odds (ad over article)."""
+    """The units of a model file and their log odds (ad over article)."""
     table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
@@ -60,39 +75,44 @@ def model(path: Path = MODEL) -> dict[str, float]:
     return table
 
 
-def score(text: str, table: dict[str, float] | None = None) -> float:
-    """The mean log odds of ``text``'s pairs: above zero, said as ads are."""
-    table = model() if table is None else table
-    found = pairs(text)
+def score(text: str, table: dict[str, float] | None = None, unit=pairs) -> float:
+    """The mean log odds of ``text``'s units (``pairs`` of Chinese, ``words``
+    of English, each with its model): above zero, said as ads are."""
+    table = (model() if unit is pairs else model(MODEL_EN)) if table is None else table
+    found = unit(text)
     if not found:
         return 0.0
     return sum(table.get(p, 0.0) for p in found) / len(found)
 
 
 def learn(ads: list[str], articles: list[str], prior: float = 0.5, min_count: int = 2,
-          min_odds: float = 0.7) -> dict[str, float]:
-    """Log odds of each pair seen ``min_count`` times at least, smoothed by
-    ``prior`` per pair; pairs nearer zero than ``min_odds`` are left out
-    (neutral). Each side's counts are normalised by its size."""
-    ad_counts, article_counts = _counts(ads), _counts(articles)
+          min_odds: float = 0.7, unit=pairs, balanced: bool = False) -> dict[str, float]:
+    """Log odds of each unit (a pair, a word) seen ``min_count`` times at least,
+    smoothed by ``prior`` per unit; units nearer zero than ``min_odds`` are
+    left out (neutral). Each side's counts are normalised by its size. With
+    ``balanced``, the article side's prior grows with its size over the ad
+    side's: when one side is hundreds of times the other, a unit seen twice
+    in articles and never in ads is no sign of an ad."""
+    ad_counts, article_counts = _counts(ads, unit), _counts(articles, unit)
     ad_total, article_total = sum(ad_counts.values()), sum(article_counts.values())
     vocabulary = set(ad_counts) | set(article_counts)
     size = len(vocabulary)
+    article_prior = prior * article_total / ad_total if balanced else prior
     table = {}
     for pair in vocabulary:
         a, b = ad_counts.get(pair, 0), article_counts.get(pair, 0)
         if a + b < min_count:
             continue
         odds = (math.log((a + prior) / (ad_total + prior * size))
-                - math.log((b + prior) / (article_total + prior * size)))
+                - math.log((b + article_prior) / (article_total + article_prior * size)))
         if abs(odds) >= min_odds:
             table[pair] = round(odds, 1)
     return table
 
 
-def _counts(texts: list[str]) -> dict[str, int]:
+def _counts(texts: list[str], unit) -> dict[str, int]:
     counts: dict[str, int] = {}
     for text in texts:
-        for pair in pairs(text):
+        for pair in unit(text):
             counts[pair] = counts.get(pair, 0) + 1
     return counts

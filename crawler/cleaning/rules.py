@@ -165,7 +165,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # of ``classes`` (regex vars, matched ignoring case, ``weights`` one per
     # class), whole sentences speaking to the reader (``voice``: a var) or
     # keyword runs pasted into a sentence (``place``: sentence or run);
-    # ``function``: the list of English closed-class words
+    # ``function``: the list of English closed-class words; ``register_min``: a
+    # sentence whose English register (register.py) scores that at least is
+    # said as ads are, a class of its own
     "en_offer": {
         "classes": (list, None),
         "weights": (list, None),
@@ -175,6 +177,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "min_weight": (int, 4),
         "unless": (str, None),
         "cohesion": (int, None),
+        "register_min": (float, None),
     },
     # a span foreign to its own sentence (crawler/cleaning/foreign.py), by how
     # it sits there (``place``): "script", a run of at least ``min_chars``
