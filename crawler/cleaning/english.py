@@ -146,11 +146,6 @@ def _imperative(words: list[str], function: frozenset, lower: bool = False) -> b
     return not (second.endswith("ed") or second in _AUX)
 
 
-def _content(text: str, function: frozenset) -> set[str]:
-    return {w.lower()[:5] for w in WORD.findall(text) if len(w) >= 4 and w.lower() not in function
-            and w.lower() not in STRUCTURAL and not w[0].isdigit()}
-
-
 _LONG = re.compile(r"[A-Za-z]{5,}")
 
 
@@ -349,7 +344,7 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         if classes < 2 or weight + seamed < need:
             return None
     rest = text[:start if hook is None else hook] + " " + text[end:]
-    if len(_content(sentence, function) & _content(rest, function)) >= 2:
+    if len(content_counts(sentence, function).keys() & content_counts(rest, function).keys()) >= 2:
         return None  # the article's own subject
     signal = "en_seam" if seam is not None or among else "en_register" if said else "en_offer"
     return start if hook is None else hook, end, signal
