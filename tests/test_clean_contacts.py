@@ -98,3 +98,12 @@ def test_contact_rules_do_work_linear_in_the_text(name):
     assert kept(clean(hostile)) == [hostile]
     hostile_zh = "记者打了一二三四个电话，联系了五六位专家，咨询：2024 年的第 12 期。" * 20
     assert kept(clean(hostile_zh)) == [hostile_zh]
+
+
+@pytest.mark.parametrize("text", [
+    "\"Mayor @LindaOkoro has kept every promise she made to this district,\" the senator posted on Sunday.",
+    "The footage, shared by @riverwatch07 on Sunday, shows the flooded square.",
+])
+def test_an_at_handle_named_in_an_english_report_stays(text):
+    """A person's account named in the news or a post quoted: no contact offered."""
+    assert removed(clean(text)) == []

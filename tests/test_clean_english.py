@@ -227,3 +227,30 @@ def test_an_offer_said_in_the_words_of_ads_goes_without_addressing_anyone():
 def test_prose_with_the_same_marks_is_not_said_as_ads_are(text):
     kept, removed = clean(text)
     assert kept == [text] and removed == []
+
+
+# -- an article's own phrases and sites --
+
+@pytest.mark.parametrize("text", [
+    # a contraction is a closed-class word: no keyword run goes through it
+    "Each week we collect the best deals we've spotted online on bikes, tents and cookware.",
+    # a possessor before the run: the host's own noun phrase
+    "The bakery's best deals go to regulars who come before seven, the owner told the council.",
+])
+def test_a_runs_words_in_the_hosts_phrase_stay(text):
+    assert clean(text) == ([text], [])
+
+
+REVIEW = ["Tidewater Maps has printed coastal charts for sailors since the 1970s, and this folding atlas of the "
+          "Hebrides is its most ambitious yet.",
+          "The charts are clear and the tide tables are easy to read, though the index could be larger."]
+BOX = "Reviewed by: Sam Okafor Price: £27.99 Details: www.tidewatermaps.co.uk"
+
+
+def test_a_product_box_naming_the_site_the_review_is_about_stays():
+    """A review's fact box gives the maker's site, which the review names: it is
+    the article's own; the same box in an article about something else goes."""
+    result = CLEANER.clean_blocks(paragraphs(BOX, *REVIEW))
+    assert kept(result) == [BOX, *REVIEW]
+    _, removed = clean(BOX)
+    assert removed

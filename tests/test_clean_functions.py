@@ -75,6 +75,12 @@ def test_closing_credits_and_notices_stay(line):
     assert kept(clean(BODY, line)) == [BODY, line]
 
 
+def test_a_statement_quoted_after_a_verb_of_saying_stays_whoever_says_it():
+    """A notice's words in someone else's mouth, quoted at a paragraph's end, are reported."""
+    text = BODY + "一家音像协会表示：“翻唱他人歌曲前，务必取得词曲作者的授权，否则后果自负。”"
+    assert kept(clean(BODY, text)) == [BODY, text]
+
+
 def test_an_order_to_the_writer_to_replace_a_passage_goes_from_its_paragraph():
     note = "【此处换成客户审核过的那版介绍，发稿前务必删掉本条】"
     r = alone(BODY + note, BODY)

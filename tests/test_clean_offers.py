@@ -155,3 +155,34 @@ def test_an_offer_glued_to_the_end_of_a_paragraph_goes():
 ])
 def test_an_unterminated_last_sentence_of_the_host_stays(text):
     assert clean(text) == ([text], [])
+
+
+@pytest.mark.parametrize("text", [
+    # a table of figures the article reports: three sums or more joined by list punctuation alone
+    "新方案实施后，一类、二类、三类地区的供暖费依次为每平方米18元、21元、24元。",
+    "本届论坛的注册、食宿和交通分别收取600元、900元和450元，由主办方统一开具发票。",
+    # a sum right after the charge it is, or the verb charging it
+    "申请人须随材料附上工本费40元后，再到窗口领取受理回执。",
+    "新建的立体车库白天每小时收4元，夜里每两小时收3元，全天最多收30元。",
+    # two marks bound by the host's 的 into one phrase
+    "这间铺面每年32000元的租赁收入，是老两口主要的生活来源。",
+])
+def test_figures_an_article_reports_stay(text):
+    assert clean(text) == ([text], [])
+
+
+def test_a_word_of_trade_the_article_says_in_different_contexts_is_its_subject():
+    notice = ["本院今年继续面向港澳台地区招生，招生名额另行公布。",
+              "各地招生考试机构负责受理报名，并于五月底前汇总。",
+              "报名材料请寄至北京海淀区学院路十号，美术学院研究生部招生办公室。"]
+    assert clean(*notice) == (notice, [])
+    # the same word pasted into an article about something else goes
+    kept, removed = clean("老林场的苗圃今年育出了两万株幼苗，开春就要移{}栽到沙地上去。".format("书法培训暑期火热招生"))
+    assert removed and removed[0][0] == "offer_span"
+
+
+def test_a_paste_is_cut_from_its_trade_name_not_from_the_host_before_a_particle():
+    host = "大桥合龙那天，工地上的工人们放下{}手里的活，望着两端的钢梁对接。"
+    kept, removed = clean(host.format("婚车车队租赁头车奔驰"))
+    assert removed and removed[0][1].startswith("婚车")
+    assert kept[0].startswith("大桥合龙那天，工地上的工人们放下")

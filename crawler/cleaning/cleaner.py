@@ -122,6 +122,8 @@ class _Article:
         self.blocks = blocks
         self._hits: dict[str, list[tuple[int, int, int]]] = {}
         self._content: Counter | None = None  # English content words of the blocks, counted (``cohesive``)
+        self._topics: dict[str, bool] = {}  # word -> whether it is the article's own (``topic``)
+        self._squashed: str | None = None  # the blocks' letters and digits, lower-cased (``names_site``)
 
     def hits(self, rule: Rule) -> list[tuple[int, int, int]]:
         """(block index, start, end) of every match of the rule's ``unless_article``."""
@@ -139,7 +141,39 @@ class _Article:
             for block in self.blocks:
                 self._content.update(english.content_counts(block.text, rule.compiled["cohesion_stop"]))
         own = english.content_counts(self.blocks[index].text[start:end], rule.compiled["cohesion_stop"])
-        return sum(self._content[w] > n for w, n in own.items()) >= rule.params["cohesion"]
+        if sum(self._content[w] > n for w, n in own.items()) >= rule.params["cohesion"]:
+            return True
+        return self.names_site(self.blocks[index].text[start:end])
+
+    def names_site(self, cut: str) -> bool:
+        """Whether the article names, outside ``cut``, a site ``cut`` gives (its
+        host's name, as a word or words: Ear Books for earbooks.net): the
+        product box of a review, a column about the shop; an ad's own site is
+        named nowhere else."""
+        labels = [m.group(1).lower() for m in _SITE_NAME.finditer(cut)]
+        if not labels:
+            return False
+        if self._squashed is None:
+            self._squashed = "\x00".join(_squash(block.text) for block in self.blocks)
+        own = _squash(cut)
+        return any(self._squashed.count(label) > own.count(label) for label in labels)
+
+    def topic(self, word: str) -> bool:
+        """Whether ``word`` recurs through the article in ``TOPIC_CONTEXTS``
+        different contexts (the characters on either side): the article's own
+        subject (招生办公室, 招生单位, 招生简章 in an admissions notice), where an
+        ad pasted in, once or several times, brings its word in its own words."""
+        got = self._topics.get(word)
+        if got is None:
+            contexts = set()
+            for block in self.blocks:
+                text = block.text
+                at = text.find(word)
+                while at >= 0 and len(contexts) < TOPIC_CONTEXTS:
+                    contexts.add(text[max(at - 1, 0):at] + "\x00" + text[at + len(word):at + len(word) + 1])
+                    at = text.find(word, at + 1)
+            got = self._topics[word] = len(contexts) >= TOPIC_CONTEXTS
+        return got
 
     def about(self, rule: Rule, index: int, start: int, end: int) -> bool:
         """Whether the article, outside this match, speaks of the rule's subject."""
@@ -150,6 +184,16 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+# a site's name: the label of its host before the top-level domain (www.clymer.co.uk, earbooks.net/en)
+_SITE_NAME = re.compile(r"(?<![A-Za-z0-9.\-])(?:www\.)?([A-Za-z][A-Za-z0-9\-]{3,30})\.(?:co\.|com\.)?[a-z]{2,6}\b")
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+
+
+# the contexts in which a word recurs through an article that make it the article's subject
+TOPIC_CONTEXTS = 3
 # how far before its contact a rule's ``seam`` (an ad's offer) is looked for
 SEAM_REACH = 60
 
@@ -405,6 +449,11 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
         return []
     found = offers.marks(c["marks"], c["weights"], p["shape_weights"], text, start)
     heft = sum(a.weight for a in found)
+    if heft >= p["lone_weight" if p["lone_weight"] is not None and not line else "min_weight"] - line:
+        # the figures an article reports, and its own words of trade, offer nothing
+        found = [a for a in offers.reported(text, found)
+                 if a.weight < 2 or a.text not in c["weights"] or not article.topic(a.text)]
+        heft = sum(a.weight for a in found)
     if heft < p["min_weight"] - line:
         # (a line of one strong mark may do: offers.is_offer_line); inline, fewer marks
         # only for a lone span (offers.Lone), told apart cheaply before any sentence is cut

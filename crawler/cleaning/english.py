@@ -417,7 +417,8 @@ def _runs(text: str, words, found: list[Mark], function: frozenset):
     run, gap = None, 0
     for k, (s, e, w) in enumerate(words):
         joined = k > 0 and text[words[k - 1][1]:s] == " "
-        closed = w.lower() in STRUCTURAL or (w.lower() in function and w.lower() not in GLUE)
+        closed = (w.lower() in STRUCTURAL or (w.lower() in function and w.lower() not in GLUE)
+                  or _CONTRACTED.search(w.lower()) is not None)
         if run is not None and (not joined or closed or gap >= RUN_MAX_GAP) and k not in at:
             yield run
             run = None
@@ -435,12 +436,20 @@ def _runs(text: str, words, found: list[Mark], function: frozenset):
         yield run
 
 
+# a contraction of an auxiliary (we've, they're, it'll, I'd, don't): a closed-class word
+_CONTRACTED = re.compile(r"[a-z]['’](?:ve|re|ll|d|m)$|n['’]t$")
+# a noun's possessive before a run (Monday's, the firm's): the run is the noun phrase it owns
+# (a pronoun's, its or their, is a closed-class word like the, judged after the stretch)
+_POSSESSOR = re.compile(r"[A-Za-z]['’]s$")
+
+
 def _stretch(text: str, words, first: int, last: int, marked: set, function: frozenset) -> int:
     """How many words in a row around words ``first..last`` hold no closed-class
     word (marks aside): prose puts one every few words, a keyword run none."""
     def plain(k: int) -> bool:
         w = words[k][2].lower()
-        return k in marked or (w not in function and w not in STRUCTURAL and w not in _AUX and w != "to")
+        return k in marked or (w not in function and w not in STRUCTURAL and w not in _AUX and w != "to"
+                               and not _CONTRACTED.search(w))
 
     left, right = first, last
     while left > 0 and text[words[left - 1][1]:words[left][0]] == " " and plain(left - 1):
@@ -463,6 +472,8 @@ def _judge_run(text: str, words, run, weights, function: frozenset, min_weight: 
         return None
     if len(words) - (last - first + 1) < HOST_MIN_WORDS:
         return None
+    if first > 0 and text[words[first - 1][1]:start] == " " and _POSSESSOR.search(words[first - 1][2]):
+        return None  # the host's noun phrase, owned by the word before it (Monday's best deals)
     marked = {k for k, (s, e, _w) in enumerate(words) if any(s <= m.start < e for m in found)}
     if _stretch(text, words, first, last, marked, function) >= STUFFED_WORDS:
         return start, end  # a keyword run: no sentence goes so long without a closed-class word

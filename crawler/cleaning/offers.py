@@ -46,6 +46,9 @@ FUNCTION = frozenset("的了着过是在把被将他她它我这那就都也很�
 BINDS_RIGHT = frozenset("的之")
 # the host's narrative words that an ad of several clauses leaves out
 NARRATIVE = frozenset("的了着是把被他她它我这那就都也很还又吗呢吧啊呀却")
+# the host's particle: no half of a word a paste split (的|…|头 makes 的头 by chance, a
+# tokeniser's pair), so the host's words before it are not taken with the ad
+_PARTICLE = frozenset("的")
 # a weak mark this close before the strong ones is taken as the offer's opening
 LEAD_GAP = 2
 # particles that bind the phrase before them: a span followed by one is the host's own
@@ -74,6 +77,30 @@ def marks(pattern: re.Pattern, weights: dict[str, int], shape_weights: list[int]
         w = weights.get(m.group(), 1) if group == "w" else shape_weights[int(group[1:])]
         out.append(spans.Anchor(m.start(), m.end(), w, m.group()))
     return out
+
+
+# a figure and its unit (0.375元, 1800元, 3万元, 12%), and three or more in a
+# row joined by list punctuation alone (0.375元、0.355元、0.385元; 1800元、2500元和5500元):
+# the cells of a table the article reports (tariffs, fees, prices by region),
+# no offer made; an ad names what each price buys between them (单人68元、双人98元)
+_FIGURE = r"\d+(?:\.\d+)?(?:[万亿千百]?元|块|[%％])"
+_FIGURES = re.compile(rf"{_FIGURE}(?:\s*(?:[、，,/]|和|及|与|或)\s*{_FIGURE}){{2,}}")
+# a sum right after the charge it is or the verb that charges it (材料费150元, 邮资3元,
+# 首小时收6元, 每人交20元): the host's account of what is paid; an ad's price comes
+# with its bait (仅需, 低至, 起), which stands between
+_CHARGE = frozenset("费资税收交缴")
+
+
+def reported(text: str, found: list[spans.Anchor]) -> list[spans.Anchor]:
+    """``found`` without the figures an article reports: the cells of a list
+    of figures (``_FIGURES``) and a bare sum right after its charge or the verb
+    charging it (``_CHARGE``)."""
+    sums = [a for a in found if a.text[:1].isdigit()]
+    if not sums:
+        return found
+    tables = [m.span() for m in _FIGURES.finditer(text)] if len(sums) >= 3 else []
+    return [a for a in found if not a.text[:1].isdigit() or not (
+        (a.start > 0 and text[a.start - 1] in _CHARGE) or any(s <= a.start and a.end <= e for s, e in tables))]
 
 
 def _cost(ch: str, content: float) -> float:
@@ -114,7 +141,8 @@ def _best_span(text: str, start: int, end: int, lo: int, hi: int, window: int, w
     best = None
     for left, lcost, ledge, lin in lefts:
         for right, rcost, redge, rin in rights:
-            broken = not (ledge or redge or lin or rin) and words.joins(text, left, right)
+            broken = (not (ledge or redge or lin or rin) and text[left - 1] not in _PARTICLE
+                      and words.joins(text, left, right))
             score = 3 * broken + 1.5 * (ledge + redge) - 3 * (lin + rin) - lcost - rcost
             if best is None or score > best[0]:
                 best = (score, left, right, broken, ledge, redge)
@@ -174,6 +202,8 @@ def span_cuts(text: str, found: list[spans.Anchor], bounds, params: spans.Params
             continue  # 食堂的|午餐套餐十二元: the span is what the host's phrase qualifies
         if not broken and _clauses(text, left, right) and any(ch in NARRATIVE for ch in text[left:right]):
             continue  # clauses of narrative (老人还能再打九折): the host's, an ad is telegraphic
+        if _bound(text, inside):
+            continue  # 每年15888元的租赁收益: the host's 的 makes one noun phrase of the marks
         if _quoted(text, start, end, lo, hi):
             continue  # 写着“包学包会”: a slogan quoted, not an offer made
         rest = text[lo:left] + text[right:hi]
@@ -282,6 +312,14 @@ def trade_start(text: str, left: int, right: int, lo: int, words: spans.Lexicon)
 def _clauses(text: str, left: int, right: int) -> bool:
     """Whether ``text[left:right]`` holds clause punctuation (two clauses or more)."""
     return any(ch in "，,；;" for ch in text[left:right])
+
+
+def _bound(text: str, inside: list[spans.Anchor]) -> bool:
+    """Whether a particle of the host (的, 之) binds two strong marks of a span
+    into one phrase: an ad is telegraphic, it lists its offer."""
+    strong = sorted((a for a in inside if a.weight >= 2), key=lambda a: a.start)
+    return any(0 < b.start - a.end <= 2 and any(ch in BINDS_RIGHT for ch in text[a.end:b.start])
+               for a, b in zip(strong, strong[1:]))
 
 
 def _quoted(text: str, start: int, end: int, lo: int, hi: int) -> bool:

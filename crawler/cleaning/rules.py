@@ -680,6 +680,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
         raise RuleError(f"disabled rule(s) {sorted(unknown)} are not defined")
     active = [r for r in rules.values() if r.name not in set(disabled)]
     compiler = _Compiler(lists, vars_)
+    cohesion_stop = None
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone"):
@@ -727,7 +728,10 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
         if rule.kind == "remnant":
             rule.compiled["reasons"] = frozenset(p["reasons"])
         if p.get("cohesion") is not None:
-            rule.compiled["cohesion_stop"] = frozenset(w.lower() for w in lists["en_function_words"])
+            # one set for every rule: the article counts its content words once, by it (cleaner._Article)
+            if cohesion_stop is None:
+                cohesion_stop = frozenset(w.lower() for w in lists["en_function_words"])
+            rule.compiled["cohesion_stop"] = cohesion_stop
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])
