@@ -11,6 +11,8 @@ building; any change to a rule file or to that code is a new key, built again.
 
 Regexes are kept as their source (``Compiled``, rules.py) and compiled when a
 rule first needs them: a one-page crawl compiles only what its page asks for.
+The screens' hyperscan database goes in compiled (``RuleSet.screens``,
+serialised by ``screen.Screens``), as compiling it is most of a cleaner's build.
 A file that cannot be built (a broken rule) is never written, so each load
 that reads one was checked in full when it was built.
 
