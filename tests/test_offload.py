@@ -325,6 +325,30 @@ def test_worker_death_in_a_batch_fails_only_the_record_that_killed_it():
     assert all(isinstance(item, Article) for item, outcome in results if not isinstance(outcome, WorkerDied))
 
 
+def test_a_second_worker_starts_only_when_the_first_is_busy():
+    """PIPELINE_WORKERS is a most: one worker starts with the crawl, another when
+    an item comes while every started one holds one (a one-page crawl builds the
+    stages once, not once per core)."""
+    pipeline = OffloadPipeline({"LOG_LEVEL": "INFO"}, [f"{__name__}.CrashStage"], 2)
+    pipeline._spawn()
+    pages = [Page(f"https://example.com/{n}", f"https://example.com/{n}") for n in range(3)]
+
+    async def scenario():
+        try:
+            alone = await pipeline._batch(pages[:1])
+            started = len(pipeline.workers)
+            together = await asyncio.gather(pipeline._batch(pages[1:2]), pipeline._batch(pages[2:]))
+            return alone, started, {worker.process.pid for worker in pipeline.workers}, together
+        finally:
+            pipeline.close_spider()
+
+    alone, started, pids, together = asyncio.run(scenario())
+    assert started == 1 and len(pids) == 2
+    results = alone + [outcome for batch in together for outcome in batch]
+    assert [item.url for item, _ in results] == [page.url for page in pages]
+    assert all(isinstance(item, Article) and type(outcome).__name__ == "Record" for item, outcome in results)
+
+
 def test_workers_start_with_the_extensions_and_the_pipeline_takes_them_over(monkeypatch):
     monkeypatch.setattr(offload, "is_reactor_installed", lambda: True)
     monkeypatch.setattr(offload, "is_asyncio_reactor_installed", lambda: True)
