@@ -36,6 +36,8 @@ def test_ideographs_glued_to_a_word_of_an_english_sentence_go_to_the_character(c
     "In the old town the stallholders sell postcards, and buy cheap watches online here已经很少见了。",
     # a Chinese sentence with an English word glued in is not an English sentence
     "他用iPhone手机拍下的这段短片，在全市中学生影像比赛中获得了一等奖。",
+    # a name given in both scripts: the bracket after the run glosses it
+    "The ferry Island Star东海之星号（Island Star ferry） sails twice a day to the outer islands.",
 ])
 def test_chinese_set_apart_in_english_or_english_in_chinese_stays(cleaner, text):
     assert clean(cleaner, text) == (text, [])

@@ -7,7 +7,9 @@ gives such a span away, whatever it sells, is how it sits there:
   English sentence, glued to one of its words with no space (``rowed鱼缸造景上门
   布置 across the river``). English that quotes Chinese sets it apart (a
   space, quotation marks, brackets, a comma); a run glued to a Latin letter
-  in a sentence that is otherwise English was pasted there.
+  in a sentence that is otherwise English was pasted there, unless a bracket
+  right after it glosses it in Latin letters (a name given in both scripts:
+  ``Sparta金锺国演唱会（Sparta KIM JONG KOOK Showcase）``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 # an English sentence's end (a run is judged against the sentence it sits in)
 _EN_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+# a bracket of Latin text right after a run: its gloss
+_GLOSS = re.compile(r"\s?[（(][^（）()\u3400-\u9fff]*[A-Za-z]{2,}[^（）()\u3400-\u9fff]*[）)]")
 
 
 def _english_sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -46,7 +50,7 @@ def script_cuts(text: str, min_chars: int, min_words: int) -> list[tuple[int, in
         s, e = m.span()
         glued = (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()) or (
             e < len(text) and text[e].isascii() and text[e].isalnum())
-        if not glued or len(_IDEOGRAPH.findall(m.group())) < min_chars:
+        if not glued or len(_IDEOGRAPH.findall(m.group())) < min_chars or _GLOSS.match(text, e):
             continue
         lo, hi = _english_sentence(text, s, e)
         rest = text[lo:s] + " " + text[e:hi]
