@@ -6,7 +6,7 @@ tells of a trade in its own words stays."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, adshape, load_rules
+from crawler.cleaning import Cleaner, adshape, load_rules, spans
 from crawler.testing import adshape_build
 from tests.support.cleaning import one, paragraphs
 
@@ -22,6 +22,11 @@ PASTED = [
     ("老林场的苗圃今年育出了两万株樟子松幼苗，开春就要移栽到沙地上去。", "沙", "驾校报名科目二陪练", "shape_seam"),
     ("邮递员骑着摩托车翻过三座山梁，才能把报纸送到最远的那个村子。", "摩托", "纹眉绣眉修复专业店", "shape_seam"),
     ("灯塔看守人每晚要爬一百多级台阶去检查灯器，台风天更是整夜守在塔顶。", "检查灯", "专业疏通下水道马桶", "shape_stray"),
+    # glued to the host at one side, its clause's comma at the other
+    ("暴雪过后，护林员踩着齐膝深的积雪巡山，检查每一处防火瞭望塔的设备。", "巡山", "月嫂育儿嫂持证上岗", "shape_edge"),
+    ("考古队在河滩上发现了一处新石器时代的灶坑，里面还残留着烧焦的谷粒。", "灶坑", "茶叶礼盒批发走量价", "shape_edge"),
+    # an ad of several clauses, longer than one clause may be
+    ("她说，每一块碎片都可能藏着古人生活的线索。", "碎", "婚恋交友平台海量优质单身，注册即可免费匹配", "shape_seam"),
 ]
 
 
@@ -48,9 +53,24 @@ def test_an_ad_pasted_into_a_sentence_goes_to_the_character(cleaner, host, at, a
     "今年春节前，不少商场推出以旧换新活动，家电销量明显上升。",
     # the host's own phrase, after its modal and led by its coverb
     "社区助餐点开张后，六十岁以上的老人可以按优惠价格就餐。",
+    # a clause of the host's, ended by its comma and held by its adverb (还)
+    "对于行动不便的老人，食堂还提供送餐上门服务，由社区志愿者负责配送。",
+    "他从部队退伍后学了跆拳道，如今在少年宫教孩子们基本功。",
 ])
+
 def test_a_sentence_about_a_trade_stays(cleaner, text):
     assert one(cleaner, text) == (text, [])
+
+
+@pytest.mark.parametrize("text, at, edge", [
+    # 一白 and 山猫 make words only read alone: 第一|白蚁, 小山|猫狗 are breaks
+    ("第一白蚁防治", 2, True),
+    ("小山猫狗洗牙", 2, True),
+    # 身份证 is a word however the sentence is read
+    ("凭身份证乘车", 3, False),
+])
+def test_an_edge_splits_a_word_only_when_every_reading_does(text, at, edge):
+    assert (at in adshape.word_edges(text, 0, len(text), spans.lexicon())) is edge
 
 
 def test_a_span_the_article_speaks_of_elsewhere_is_its_topic(cleaner):
@@ -58,6 +78,14 @@ def test_a_span_the_article_speaks_of_elsewhere_is_its_topic(cleaner):
     topic = "这位调音师说，钢琴回收的行情这几年变化很大。"
     text = "社区合唱团的成员每周二下午都在活动室里排练，二手钢琴回收价高大家都知道。"
     result = cleaner.clean_blocks(paragraphs(topic, text))
+    assert not [r for r in result.removed if r["signal"].startswith("shape")]
+
+
+def test_a_clause_after_full_width_punctuation_is_not_glued_to_a_word(cleaner):
+    # the host's full-width bar before it (｜本文…): a clause of its own, whatever else judges it
+    head = "来源：综合整理｜编辑：王晓｜本文仅代表作者观点，不代表本平台立场。"
+    body = "社区合唱团的成员每周二下午都在活动室里排练，一唱就是一整个下午。"
+    result = cleaner.clean_blocks(paragraphs(head, body))
     assert not [r for r in result.removed if r["signal"].startswith("shape")]
 
 

@@ -18,12 +18,18 @@ a span goes only when a second signal, independent of what it says, agrees:
   span make a word once it goes (its paste split a word: 初中|专业疏通…|生),
   neither edge being inside a word;
 - **no cohesion** (``shape_stray``): the span is glued inside a clause (no
-  punctuation of the host at one side at least), shares no pair of
-  ideographs with the rest of the article, and the rest of its sentence says
-  nothing of trade and reports nothing (a shop, a price, a seller; 据, 记者).
+  punctuation of the host at either side), shares no pair of ideographs
+  with the rest of the article, and the rest of its sentence says nothing
+  of trade and reports nothing (a shop, a price, a seller; 据, 记者);
+  ``shape_edge`` the same glued at one side only, the clause's punctuation
+  at the other (巡山|月嫂育儿嫂持证上岗|，), to a host's ideograph that is no
+  function word (食堂还|提供送餐上门服务: the host's clause).
 
-The cut keeps the host's characters: its edges are moved, a few characters at
-most, to where the seam is best (a word of the host never split by an edge).
+An ad of several clauses may be longer than one clause may (``max_long``)
+when it is shaped as ads are throughout. The cut keeps the host's
+characters: its edges are moved, a few characters at most, to where the
+seam is best, and never split a word of the host (``word_edges``: a word
+every reading of the sentence holds across the edge).
 """
 
 from __future__ import annotations
@@ -101,6 +107,7 @@ class Params:
     max_chars: int  # ... and at most
     min_score: float  # what its characters must sum to
     min_mean: float  # ... on average
+    max_long: int = 0  # ideographs a span of several clauses, shaped as ads are throughout, holds at most
 
 
 def _scores(m: Model, text: str, lo: int, hi: int) -> list[float]:
@@ -141,19 +148,36 @@ def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
     return out
 
 
-def _splits(text: str, at: int, lo: int, hi: int, words: spans.Lexicon) -> bool:
-    """Whether an edge at ``at`` falls inside a word: a pair of a word's
-    ideographs, or a word of three (老年|卡)."""
-    if at <= lo or at >= hi:
-        return False
-    return words.inside(text[at - 1], text[at]) or text[max(lo, at - 2):at + 1] in words.words or (
-        text[at - 1:min(hi, at + 2)] in words.words)
+def word_edges(text: str, lo: int, hi: int, words: spans.Lexicon) -> set[int]:
+    """Where a word of ``text[lo:hi]`` may end: the positions some best
+    segmentation of it into the lexicon's words (fewest pieces, a character
+    alone when no word holds it) puts a break at. An edge that falls
+    elsewhere splits a word of the host however the sentence is read
+    (第一|白蚁 is a break: 一白 makes a word only by chance, read alone)."""
+    table = words.words
+    n = hi - lo
+    fwd = [0] * (n + 1)  # fewest pieces of text[lo:lo+i]
+    for i in range(1, n + 1):
+        best = fwd[i - 1] + 1
+        for k in (2, 3):
+            if i >= k and fwd[i - k] + 1 < best and text[lo + i - k:lo + i] in table:
+                best = fwd[i - k] + 1
+        fwd[i] = best
+    back = [0] * (n + 1)  # fewest pieces of text[lo+i:hi]
+    for i in range(n - 1, -1, -1):
+        best = back[i + 1] + 1
+        for k in (2, 3):
+            if i + k <= n and back[i + k] + 1 < best and text[lo + i:lo + i + k] in table:
+                best = back[i + k] + 1
+        back[i] = best
+    return {lo + i for i in range(n + 1) if fwd[i] + back[i] == fwd[n]}
 
 
-def _seam(text: str, left: int, right: int, lo: int, hi: int, words: spans.Lexicon) -> tuple[int, int]:
+def _seam(text: str, left: int, right: int, lo: int, hi: int, words: spans.Lexicon, edges: set[int]) -> tuple[int, int]:
     """(the word the host makes across the span: 0 none, 2 or 3 its
-    ideographs; edges inside a word) of the span ``text[left:right]``."""
-    inside = _splits(text, left, lo, hi, words) + _splits(text, right, lo, hi, words)
+    ideographs; edges inside a word, ``edges`` being where a word may end) of
+    the span ``text[left:right]``."""
+    inside = (left not in edges) + (right not in edges)
     if not (left > lo and right < hi and is_cjk(text[left - 1]) and is_cjk(text[right])):
         return 0, inside
     x, v = text[left - 1], text[right]
@@ -165,7 +189,8 @@ def _seam(text: str, left: int, right: int, lo: int, hi: int, words: spans.Lexic
     return (2 if x + v in words.words else 0), inside
 
 
-def _placed(text: str, scores: list[float], lo: int, hi: int, left: int, right: int, words: spans.Lexicon):
+def _placed(text: str, scores: list[float], lo: int, hi: int, left: int, right: int, words: spans.Lexicon,
+            edges: set[int]):
     """The span's edges moved in (``SHIFT`` at most) to the best seam: (score,
     left, right, join, inside). Never out: what lies beyond the stretch takes
     from its score, and a seam found there is as often chance (堂|…|课) as the
@@ -175,7 +200,7 @@ def _placed(text: str, scores: list[float], lo: int, hi: int, left: int, right: 
         for b in range(max(a + 1, right - SHIFT), right + 1):
             if not (is_cjk(text[a]) and is_cjk(text[b - 1])):
                 continue
-            join, inside = _seam(text, a, b, lo, hi, words)
+            join, inside = _seam(text, a, b, lo, hi, words, edges)
             score = sum(scores[a - lo:b - lo]) - TIGHT * (b - a) + JOIN_BONUS[join] - INSIDE_COST * inside
             if best is None or score > best[0]:
                 best = (score, a, b, join, inside)
@@ -195,11 +220,14 @@ def seeds(text: str) -> list[int]:
 
 
 def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
-         unless: re.Pattern | None = None, trade: re.Pattern | None = None) -> list[tuple[int, int, str]]:
+         unless: re.Pattern | None = None, trade: re.Pattern | None = None,
+         adjacent=None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the ads of one block found by their shape and
     seams. ``bounds``: its sentences (a callable, asked when a seed is found);
     ``article``: a callable giving the article's text (cohesion, asked only when needed); ``unless``: what reports in the
-    rest of the sentence; ``trade``: the host's words of trade there."""
+    rest of the sentence; ``trade``: the host's words of trade there;
+    ``adjacent``: whether two characters in a row stood side by side before
+    folding (nothing visible between them), ``text`` being a folded view."""
     m = model()
     out: list[tuple[int, int, str]] = []
     done = -1
@@ -217,7 +245,8 @@ def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
             if tail:
                 found = _tail(text, scores, lo, lo + s, lo + e, params, unless)
             else:
-                found = _judge(text, scores, lo, hi, lo + s, lo + e, article, params, words, unless, trade)
+                found = _judge(text, scores, lo, hi, lo + s, lo + e, article, params, words, unless, trade,
+                               adjacent or _always)
             if found is not None:
                 out.append(found)
     return out
@@ -239,8 +268,12 @@ def _tail(text, scores, lo, left, right, params, unless):
     return lo, len(text), "shape_tail"
 
 
-def _judge(text, scores, lo, hi, left, right, article, params, words, unless, trade):
-    placed = _placed(text, scores, lo, hi, left, right, words)
+def _always(_at: int) -> bool:
+    return True
+
+
+def _judge(text, scores, lo, hi, left, right, article, params, words, unless, trade, adjacent):
+    placed = _placed(text, scores, lo, hi, left, right, words, word_edges(text, lo, hi, words))
     if placed is None:
         return None
     _score, left, right, join, inside = placed
@@ -248,8 +281,11 @@ def _judge(text, scores, lo, hi, left, right, article, params, words, unless, tr
     span = text[left:right]
     chars = sum(is_cjk(ch) for ch in span)
     total = sum(scores[left - lo:right - lo])
-    if not params.min_chars <= chars <= params.max_chars or inside:
-        return None
+    long = chars > params.max_chars
+    if chars < params.min_chars or inside:
+        return None  # too short, or an edge splits a word of the host
+    if long and not _long_ad(span, chars, total, params):
+        return None  # too long for an ad of one clause, and not one of several
     if total < params.min_score or total / chars < params.min_mean:
         return None
     if any(ch in offers.FUNCTION for ch in span):
@@ -272,17 +308,36 @@ def _judge(text, scores, lo, hi, left, right, article, params, words, unless, tr
         if join == 3 or not ((trade is not None and trade.search(rest)) or (cohesive := _cohesive(span, article))):
             return left, right, "shape_seam"
         return None
-    if left == lo or right >= hi or not (is_cjk(text[left - 1]) and is_cjk(text[right])):
-        return None  # at a clause's edge: a clause of the host's, as often as not
+    glued = (left > lo and _ideograph(text[left - 1]) and adjacent(left),
+             right < hi and _ideograph(text[right]) and adjacent(right))
+    if not any(glued):
+        return None  # a clause of its own: a clause of the host's, as often as not
     if total < STRAY * params.min_score or total / chars < STRAY * params.min_mean:
         return None  # no seam tells the paste: the shape must say more
     if span[0] in COVERBS or text[left - 1] in MODALS:
         return None  # (可以)按优惠价格(就餐): the host's own phrase, led by its coverb or modal
+    if not all(glued) and (any(ch.isspace() for ch in span)
+                           or (glued[0] and text[left - 1] in offers.FUNCTION)
+                           or (glued[1] and text[right] in offers.FUNCTION)):
+        return None  # (食堂还)提供送餐上门服务: the host's own clause, its adverb or particle holding it
     if (trade is not None and trade.search(rest)) or (unless is not None and unless.search(span)):
         return None  # the sentence is about trade or reports: the span is its subject
     if cohesive if cohesive is not None else _cohesive(span, article):
         return None  # the span shares words with the article: its topic
-    return left, right, "shape_stray"
+    return left, right, "shape_stray" if all(glued) else "shape_edge"
+
+
+def _ideograph(ch: str) -> bool:
+    """An ideograph (the host's full-width punctuation, ｜ or ，, is no glue)."""
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _long_ad(span: str, chars: int, total: float, params: Params) -> bool:
+    """Whether a span longer than ``max_chars`` is an ad of several clauses:
+    the host's clause punctuation inside, ``max_long`` ideographs at most,
+    shaped as ads are throughout (``STRAY`` times the mean)."""
+    return (chars <= params.max_long and any(ch in _CLAUSE for ch in span)
+            and total / chars >= STRAY * params.min_mean)
 
 
 def _cohesive(span: str, article) -> bool:

@@ -26,7 +26,7 @@ from crawler.cleaning import adshape, english, foreign, hosts, offers, salestalk
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
-    QUOTED, apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
+    QUOTED, ZERO_WIDTH, apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
 )
 
 SAFETY_VALVE = "safety_valve"
@@ -74,6 +74,14 @@ class _Block:
         self._screened: dict[Screen, bool] = {}
         self._passing: int | None = None  # every screen the text passes, when known (``Screens.mask``)
         self._bit: dict[Screen, int] | None = None  # each screen's bit in it, with it
+
+    def adjacent(self, at: int) -> bool:
+        """Whether the folded view's characters ``at - 1`` and ``at`` stand
+        side by side in the block's own text (nothing visible the fold dropped
+        between them: 晨｜本 are not)."""
+        if self.origin is None:
+            return True
+        return all(ch in ZERO_WIDTH for ch in self.raw[self.origin[at - 1] + 1:self.origin[at]])
 
     def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
         return unfold(self.raw, self.origin, start, end)
@@ -549,9 +557,9 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "foreign" and p["place"] == "shape":
         if not adshape.seeds(block.text):
             return []  # most blocks: no two characters of trade in a row
-        params = adshape.Params(p["min_chars"], p["max_chars"], p["min_score"], p["min_mean"])
+        params = adshape.Params(p["min_chars"], p["max_chars"], p["min_score"], p["min_mean"], p["max_long"])
         return adshape.cuts(block.text, block.sentences, lambda: "\n".join(b.text for b in article.blocks),
-                            params, spans.lexicon(), c["unless"], c["unless_lone"])
+                            params, spans.lexicon(), c["unless"], c["unless_lone"], block.adjacent)
     if rule.kind == "foreign":
         if p["min_words"] >= 2 and not block.english():
             return []  # no two English words in a row: no English sentence to be foreign to

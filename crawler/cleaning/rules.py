@@ -193,6 +193,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "min_chars": (int, 4),
         "min_words": (int, 4),
         "max_chars": (int, 14),
+        "max_long": (int, 0),
         "min_score": ((int, float), 8),
         "min_mean": ((int, float), 1.0),
         "unless": (str, None),
