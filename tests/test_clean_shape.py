@@ -56,6 +56,8 @@ def test_an_ad_pasted_into_a_sentence_goes_to_the_character(cleaner, host, at, a
     # a clause of the host's, ended by its comma and held by its adverb (还)
     "对于行动不便的老人，食堂还提供送餐上门服务，由社区志愿者负责配送。",
     "他从部队退伍后学了跆拳道，如今在少年宫教孩子们基本功。",
+    # the noun phrase a demonstrative and its classifier take (这台…)
+    "这台扫地机器人售价两千元，续航两个半小时，首发期间赠送一套滤网。",
 ])
 
 def test_a_sentence_about_a_trade_stays(cleaner, text):

@@ -59,6 +59,10 @@ STRAY = 1.5
 # host's own phrase (老人可以|按优惠价格|就餐)
 COVERBS = frozenset("按凭以用为依照靠经由替")
 MODALS = frozenset("以能会要想该需得可")
+# a demonstrative or a numeral and its classifier take the noun phrase after
+# them as theirs (这台|扫地机器人售价…): a span there is the host's own
+COUNTED = frozenset("这那每哪该此某本一两二三几")
+CLASSIFIERS = frozenset("台款个家位件种套辆部只张条双份间座所名项批")
 # the most a placement adds to a stretch's score (its edges moved onto
 # characters of trade): a stretch short of ``min_score`` by more is never a span
 MAX_BONUS = 4.0
@@ -300,6 +304,8 @@ def _judge(text, scores, lo, hi, left, right, article, params, words, unless, tr
             return None  # 量体裁衣的西装: the host's particle takes the span as its phrase
         if left > lo and text[left - 1] in offers.BINDS_RIGHT:
             return None
+        if left - 1 > lo and text[left - 1] in CLASSIFIERS and text[left - 2] in COUNTED:
+            return None  # 这台|扫地机器人: the host's counted noun phrase
     cohesive = None
     if broken:
         # a word of three the host makes across the span is rarely chance; one of
