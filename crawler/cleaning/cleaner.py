@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.cleaning import adshape, english, foreign, hosts, offers, salestalk, spans
+from crawler.cleaning import adshape, english, foreign, hosts, metatalk, offers, salestalk, spans
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -350,7 +350,13 @@ def _note_score(rule: Rule, text: str) -> int:
         text = QUOTED.sub(" ", text)
     lowered = text.lower()  # the groups are lower-case words
     score = sum(w for pattern, w in zip(c["groups"], p["weights"]) if pattern.search(lowered))
-    return score + (1 if c["marker"] is not None and c["marker"].search(lowered) else 0)
+    score += 1 if c["marker"] is not None and c["marker"].search(lowered) else 0
+    # said as notes are: asked only where it decides (most candidates are far short, or enough)
+    weight = p["register_weight"]
+    if weight and score < p["min_score"] <= score + weight and metatalk.score(lowered) >= p["register_min"] and (
+            c["register_need"] is None or c["register_need"].search(lowered)):
+        score += weight
+    return score
 
 
 _CLAUSES = re.compile(r"[^，,；;。！？!?\n]+")

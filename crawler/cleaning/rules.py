@@ -108,7 +108,10 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # prompt or reply is what an article reports, not what it does);
     # ``clause_share``: the share of its clauses that must hold a word of a
     # group (a note glued to a sentence about something else is not one);
-    # ``need``: a pattern the note must hold (the act that makes it a note)
+    # ``need``: a pattern the note must hold (the act that makes it a note);
+    # ``register_weight``: added to the score of a note said as notes are (its
+    # score in crawler/cleaning/metatalk.py at least ``register_min``) that
+    # holds ``register_need`` (the act the register must come with)
     "note": {
         "groups": (list, None),
         "weights": (list, None),
@@ -121,6 +124,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "blank_quotes": (bool, False),
         "clause_share": (float, 0.0),
         "need": (str, None),
+        "register_weight": (int, 0),
+        "register_min": (float, 0.5),
+        "register_need": (str, None),
     },
     # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
     # (the words of the lists in ``groups``, each counting its ``weights``
@@ -684,7 +690,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     cohesion_stop = None
     for rule in active:
         p = rule.params
-        for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone"):
+        for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone",
+                    "register_need"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":

@@ -1,0 +1,62 @@
+"""The register of text about the text (crawler/cleaning/metatalk.py) and what
+the note rules do with it: a notice or a prompt one class short of its rule,
+said as notices are, goes; the same words in a dated report, a provenance note
+or the article's prose stay."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, load_rules, metatalk
+from crawler.testing import metatalk_build
+from tests.support.cleaning import BOAT, ORCHARD, lenient, paragraphs
+
+# a notice whose rule (57-speech.toml's site-speech-tail) finds one class short: its register decides
+SHORT = "图文多采自网友投稿，若有不妥之处，请来信说明。"
+
+
+def without_register() -> Cleaner:
+    rules = load_rules()
+    for rule in rules.rules:
+        if rule.kind == "note":
+            rule.params["register_weight"] = 0
+    return Cleaner(rules, max_removed_share=0.9)
+
+
+def removed(cleaner: Cleaner, line: str) -> list[tuple[str, str]]:
+    result = cleaner.clean_blocks(paragraphs(BOAT, ORCHARD, line))
+    assert [b["text"] for b in result.blocks][:2] == [BOAT, ORCHARD]
+    return [(r["signal"], r["text"]) for r in result.removed]
+
+
+def test_the_model_file_is_what_its_script_builds():
+    assert metatalk_build.main(["--check"]) == 0
+
+
+def test_notes_are_said_otherwise_than_prose():
+    for note in (SHORT, "转引请注明出处，谢绝商用。", "Opinions here are the writer's alone, not professional advice."):
+        assert metatalk.score(note.lower()) >= 0.5
+    for prose in (BOAT, ORCHARD.lower(), "照片中央的那位老人，就是摄影师的祖父。"):
+        assert metatalk.score(prose) < 0.2
+    # the register is one signal: a share reported is said in the same words (the rules' unless keeps it)
+    assert metatalk.score("他把这篇文章转给了在外地读书的女儿。") >= 0.5
+
+
+def test_chinese_pairs_count_before_english_words():
+    table = {"转载": 2.0, "share": -1.0}
+    assert metatalk.score("转载share", table) == -1.0  # one pair: its English words decide
+    assert metatalk.score("请勿转载", table) == pytest.approx(2.0 / 3)
+    assert metatalk.score("", table) == 0.0
+
+
+def test_a_notice_one_class_short_goes_by_its_register():
+    assert removed(lenient(), SHORT) == [("notice_act", SHORT)]
+    assert removed(without_register(), SHORT) == []
+
+
+@pytest.mark.parametrize("line", [
+    "去年，本站曾因转载图片被起诉，最终赔偿了两万元。",  # a dated report of what happened
+    "本文原载于《江南》杂志，经作者同意转发。",          # provenance: it informs, declines and asks nothing
+    "他把这篇文章转给了在外地读书的女儿，女儿回复说：“我也想家了。”",
+    "编辑部在核实后发现，此前流传的说法并不准确，并于当天发布了更正。",
+])
+def test_the_same_words_in_a_report_or_a_provenance_note_stay(line):
+    assert removed(lenient(), line) == []
