@@ -349,6 +349,51 @@ def test_a_second_worker_starts_only_when_the_first_is_busy():
     assert all(isinstance(item, Article) and type(outcome).__name__ == "Record" for item, outcome in results)
 
 
+class BuildsWhileUp:
+    """A stage that cannot be built once ``DOWN_MARKER`` exists (a store that stopped answering)."""
+
+    stats = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if Path(crawler.settings["DOWN_MARKER"]).exists():
+            raise RuntimeError("the store does not answer")
+        return cls()
+
+    @offload.offloadable
+    def process_item(self, item):
+        return Article(url=item.url, fetched_from=item.fetched_from, source="web")
+
+
+def test_a_worker_started_later_that_cannot_build_leaves_the_items_to_the_others(tmp_path):
+    down = tmp_path / "down"
+    pipeline = OffloadPipeline({"LOG_LEVEL": "INFO", "DOWN_MARKER": str(down)}, [f"{__name__}.BuildsWhileUp"], 2)
+    pipeline._spawn()
+    pages = [Page(f"https://example.com/{n}", f"https://example.com/{n}") for n in range(6)]
+
+    async def scenario():
+        try:
+            results = await pipeline._batch(pages[:1])  # the first worker built its stages
+            down.touch()
+            for batch in await asyncio.gather(pipeline._batch(pages[1:2]), pipeline._batch(pages[2:3])):
+                results += batch  # the second came while the first held one: another worker starts
+            for _ in range(2400):  # until it said it could not build (bounded: 120 s)
+                if pipeline.size == 1:
+                    break
+                await asyncio.sleep(0.05)
+            started = pipeline.size
+            for page in pages[3:]:
+                results += await pipeline._batch([page])
+            return results, started
+        finally:
+            pipeline.close_spider()
+
+    results, started = asyncio.run(scenario())
+    assert started == 1 and pipeline.error is None  # the crawl goes on with the first
+    assert [item.url for item, _ in results] == [page.url for page in pages]
+    assert all(isinstance(item, Article) and type(outcome).__name__ == "Record" for item, outcome in results)
+
+
 def test_workers_start_with_the_extensions_and_the_pipeline_takes_them_over(monkeypatch):
     monkeypatch.setattr(offload, "is_reactor_installed", lambda: True)
     monkeypatch.setattr(offload, "is_asyncio_reactor_installed", lambda: True)

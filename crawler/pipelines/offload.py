@@ -716,7 +716,7 @@ class OffloadPipeline:
             result = pickle.loads(worker.conn.recv_bytes())
             if not worker.started.done():
                 worker.started.set_result(result)
-                if result != READY:
+                if result != READY and not self._unbuilt(worker, result):
                     self._failed(result)
                 return
             future = worker.sent.popleft()
@@ -725,6 +725,26 @@ class OffloadPipeline:
             worker.pump()
         except (EOFError, OSError):
             self._died(worker)
+
+    def _unbuilt(self, worker: _Worker, error: BaseException) -> bool:
+        """A worker started after others had built their stages could not build them: a
+        cause of the moment (a store not answering), as the same stages were built before.
+        The crawl goes on with the workers it has (no more are started), and the items
+        given to this one go to them. False when no other worker has its stages."""
+        others = [other for other in self.workers if other is not worker and other.started is not None
+                  and other.started.done() and other.started.result() == READY]
+        if not others:
+            return False
+        logger.warning("A pipeline worker started later could not build its stages (%s: %s); "
+                       "the crawl goes on with %d", type(error).__name__, error, len(others))
+        self._unwatch(worker)
+        self.workers.remove(worker)
+        worker.close()
+        self.size = self.wanted = len(self.workers)
+        for future in list(worker.sent) + [future for future, _ in worker.waiting]:
+            if not future.done():
+                future.set_result(None)  # not run: the caller sends it again
+        return True
 
     def _failed(self, error: BaseException) -> None:
         """The workers could not build their stages: every item fails with that error, and no
@@ -788,11 +808,12 @@ class OffloadPipeline:
         when a worker died holding it among others."""
         while True:
             self._start()
-            worker = min(self.workers, key=_Worker.load)
+            # a worker still building its stages takes items only when no other has them built
+            ready = [w for w in self.workers if w.started is not None and w.started.done()]
+            worker = min(ready or self.workers, key=_Worker.load)
             if worker.load() and self.wanted < self.size:  # every worker busy: one more
                 self.wanted += 1
                 self._start()
-                worker = self.workers[-1]
             future = asyncio.get_running_loop().create_future()
             worker.waiting.append((future, message))
             if alone is not None:
