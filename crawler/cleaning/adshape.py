@@ -244,10 +244,13 @@ def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
         scores = _scores(m, text, lo, hi)
         tail = offers.glued_tail(text) == lo
         for total, s, e in _segments(scores):
-            if total < params.min_score - MAX_BONUS or any(ch in _STOPS for ch in text[lo + s:lo + e]):
+            stretch = text[lo + s:lo + e]
+            if total < params.min_score - MAX_BONUS or any(ch in _STOPS for ch in stretch):
                 continue
             if tail:
                 found = _tail(text, scores, lo, lo + s, lo + e, params, unless)
+            elif sum(is_cjk(ch) for ch in stretch) < params.min_chars:
+                continue  # a placement only moves the edges in: never a span (上门, 手册)
             else:
                 found = _judge(text, scores, lo, hi, lo + s, lo + e, article, params, words, unless, trade,
                                adjacent or _always)
