@@ -103,6 +103,8 @@ def test_pei_inside_another_word_is_no_margin_term(text):
     # symbols and marks of any class, look-alike letters; the cut takes the combining
     # marks after its last character (時\u0332時\u0332彩\u0332)
     "配❤️资", "時\u0332時\u0332彩", "🅿🅺10", "网\u200e贷口子", "贷💰款💰口💰子", "杠‧杆‧炒‧股", "真⇨人⇨荷⇨官",
+    # pinyin for one character of the term, glued to the rest (the cut takes the whole syllable)
+    "彩piao计划", "bo彩平台", "pei资平台", "dai款口子",
 ])
 def test_disguised_spam_is_matched_folded_and_cut_whole(spam):
     text = f"这座图书馆去年完成了翻修，二楼新设了{spam}自习区和儿童阅读角。"

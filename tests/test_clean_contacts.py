@@ -58,6 +58,20 @@ def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
     assert removed(r) == [("contact_shape", ad)]
 
 
+@pytest.mark.parametrize("ad, signal", [
+    ("有事敲我：Ｌ８Ｋ９Ｍ２Ｐ", "contact_clause"),       # a verb no list holds, then 我; capitals and digits
+    ("咨询热线 ¹³⁸⁻⁰⁰¹³⁻⁸⁸⁶⁶", "contact_clause"),      # superscript digits, minus signs between
+    ("加卫星：qk_5521，备注读者", "contact_clause"),   # a homophone of the messenger
+    ("徽信 lao_wang_1688 随时在线", "contact_shape"),  # a label opening its clause, a space, a handle
+    ("薇芯号是 k·e·f·u·8·8·6", "contact_shape"),       # a handle spelt out with dots, 是 after the label
+    ("微信号 h*k*7*7*5*5", "contact_shape"),          # ... with stars
+])
+def test_a_contact_in_a_notation_of_any_kind_goes_whole(ad, signal):
+    r = clean(f"{ZH}{ad}")
+    assert kept(r) == [ZH]
+    assert removed(r) == [(signal, ad)]
+
+
 @pytest.mark.parametrize("text", [
     # news: a person's or an account's handle, a leaked or a dead number, a messenger as a subject
     "该账号 @tech_daily 拥有三十万关注者，曾多次发布不实信息。",
@@ -78,6 +92,18 @@ def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
     "找到 config_file 后，把第二行改成 debug_mode。",
     "课程编号：cs_1024，上课地点在三号楼。",
     "型号：RTX4090，学号：20211234，文件：data_2024.csv，用户名：zhang_san。",
+    # a code after a verb and 我 or a colon, a name after a run of ideographs and a space
+    "老师问我：A12345 这道题怎么做。",
+    "如需咨询：ISO9001 认证流程，请到二楼。",
+    "项目代号 moon_2024 已于上月启动，首批设备已经运抵现场。",
+    "比赛选手 player_007 在决赛中获得冠军。",
+    "他在抖音上的账号 lao_wang_1688 有三十万粉丝。",
+    "这颗卫星的编号是 tianhe_2024，将在明年发射。",
+    # numbers in other notations: a hotline, an exam number, a model; a name spelt out, a formula
+    "派出所的值班电话是 ⑧⑧⑥⑥⑤⑤④④，报警请直接拨打110。",
+    "请各位同学记住自己的考号 ¹²³⁴⁵⁶⁷⁸，考试时要填写。",
+    "网名 k·e·v·i·n 的玩家在论坛里发帖求助。",
+    "公式 a*b*c*2 的结果要保留两位小数。",
 ])
 def test_contacts_in_news_notices_and_code_stay(text):
     assert kept(clean(text)) == [text]

@@ -13,7 +13,7 @@ from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.cleaner import _Article, _Block
 from crawler.cleaning.rules import alternation
 from crawler.cleaning.screen import CASE_TWINS, Analysis, Screen, Screens, hyperscan, required_literals
-from crawler.cleaning.textops import _FOLDABLE, _MAY_FOLD, fold
+from crawler.cleaning.textops import _FOLDABLE, _MAY_FOLD, fold, glued_table, unfold
 from crawler.testing.clean_labelled import SETS, load_data
 from tests.support.cleaning import built
 
@@ -345,6 +345,20 @@ def test_a_screen_failing_on_the_whole_article_skips_its_rules_yet_a_cut_brings_
     assert out[1]["text"] == "他说起了的事。"
 
 
+def test_the_glued_pinyin_table_is_the_one_its_script_builds():
+    from crawler.testing import pinyin_build  # noqa: PLC0415
+
+    assert glued_table() == pinyin_build.build()
+    assert glued_table()["pei资"] == "配" and glued_table()["网du"] == "赌"
+
+
+def test_a_cut_ending_on_a_syllable_read_as_an_ideograph_takes_the_whole_syllable():
+    text = "二楼新设了彩piao自习区"
+    view, origin = fold(text)
+    assert view == "二楼新设了彩票自习区"
+    assert unfold(text, origin, 5, 7) == (5, 10)  # 彩票 -> 彩piao
+
+
 def test_a_text_without_a_character_folding_can_take_is_its_own_view():
     # fold's first scan (_MAY_FOLD) must know every character a match of _FOLDABLE
     # can hold: alone, or between two ideographs (where inserted symbols are taken)
@@ -366,6 +380,13 @@ def test_a_text_without_a_character_folding_can_take_is_its_own_view():
     ("北京→天津，晴☀转多云", "北京天津，晴转多云"),  # two words joined: no punctuation of prose goes
     ("分配，资金；股票、基金", "分配，资金；股票、基金"),
     ("U.S. and e.g. stay", "U.S. and e.g. stay"),
+    # a handle spelt out (a letter among its characters; digits alone are a number),
+    # digits of other notations, pinyin for a character of a rule's word
+    ("h*k*7*7*5*5 k·e·f·u·8·8·6", "hk7755 kefu886"),
+    ("1 0 2 4 5 5", "1 0 2 4 5 5"),
+    ("¹³⁸ ⑨⑧⑦ ⅤⅩ", "138 987 VX"),
+    ("pei资，网du娱乐，彩piao计划，网du。", "配资，网赌娱乐，彩票计划，网du。"),
+    ("用app下单，ni好", "用app下单，ni好"),
 ])
 def test_the_folded_view_drops_symbols_of_any_class_and_maps_look_alikes(text, view):
     folded, origin = fold(text)

@@ -91,9 +91,10 @@ _DIGITS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT
 _WRAPPED = re.compile(r"[(]?([A-Za-z0-9])[).]?")
 # blocks of compatibility and look-alike forms: enclosed and parenthesised
 # alphanumerics, Kangxi and CJK radicals, compatibility ideographs, letter-like
-# symbols, super- and subscripts, phonetic and IPA letters (small capitals),
+# symbols, number forms (Roman numerals: ⅤⅩ), super- and subscripts (the
+# Latin-1 ones too: ¹³⁸), phonetic and IPA letters (small capitals),
 # mathematical letters, dingbat digits, enclosed supplement (🅰, 🇦)
-_LOOKALIKE_BLOCKS = ((0x0250, 0x02AF), (0x1D00, 0x1DBF), (0x2070, 0x209F), (0x2100, 0x214F), (0x2460, 0x24FF),
+_LOOKALIKE_BLOCKS = ((0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x0250, 0x02AF), (0x1D00, 0x1DBF), (0x2070, 0x209F), (0x2100, 0x218F), (0x2460, 0x24FF),
                      (0x2776, 0x2793), (0x2E80, 0x2FDF), (0xA720, 0xA7FF), (0xF900, 0xFAFF), (0x1D400, 0x1D7FF),
                      (0x1F100, 0x1F1FF), (0x2F800, 0x2FA1F))
 
@@ -175,11 +176,57 @@ _FOLDABLE = re.compile(
 # look-behind, tried at each position, ~30 us)
 _MAY_FOLD = re.compile(_class_of(c for c in _SEPARATORS if c <= 0xFFFF)[:-1]
                        + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]|[\U0001f000-\U0001faff]")
-# a Latin word spelt out with a mark between its letters (c.a.s.i.n.o,
-# b-e-t, s l o t): four letters or more, the same mark each time
-_SPELLED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?P<mark>[ .\-_*·•/|+~]{1,3})[A-Za-z](?:(?P=mark)[A-Za-z]){2,}"
+# a Latin word or a handle spelt out with a mark between its letters and
+# digits (c.a.s.i.n.o, b-e-t, s l o t, h*k*7*7*5*5): four characters or more,
+# the same mark each time, a letter among them (digits alone are a number,
+# which the rules read grouped any way)
+_SPELLED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9](?P<mark>[ .\-_*·•/|+~]{1,3})[A-Za-z0-9](?:(?P=mark)[A-Za-z0-9]){2,}"
                       r"(?![A-Za-z0-9])")
-_SPELLED_MARK = re.compile(r"[^A-Za-z]+")
+_LETTER = re.compile("[A-Za-z]")
+_SPELLED_MARK = re.compile(r"[^A-Za-z0-9]+")
+
+# a word of the rules spelt with pinyin for one of its characters, glued to
+# the other (pei资, 网du娱乐, 彩piao计划): lower-case letters before an ideograph
+# (a syllable after the word's last ideograph and before no other, 网du。, is
+# not looked for: one scan fewer on every block holding Latin letters), read
+# by a table built from the rules' words (crawler/testing/pinyin_build.py)
+GLUED_FILE = "pinyin_glued.txt"
+_GLUED = re.compile(r"(?<![A-Za-z])[a-z]{1,6}(?=[\u3400-\u9fff])")
+# (what a block needs for either: a Latin letter or a look-alike at all, one
+# scan, as cheap as _MAY_MIX's alone (a class this large compiles to a table,
+# [A-Za-z] alone to ranges, tested one by one); then a lower-case letter
+# before an ideograph, a cheaper scan than _GLUED's)
+_MAY_LATIN = re.compile(_class_of({*(c for c in HOMOGLYPHS if c <= 0xFFFF), *range(0x41, 0x5B), *range(0x61, 0x7B)}))
+_GLUED_GATE = re.compile(r"[a-z](?=[\u3400-\u9fff])")
+
+
+@functools.cache
+def glued_table() -> dict[str, str]:
+    """Glued spelling (``pei资``, ``网du``) -> the ideograph its pinyin stands for."""
+    lines = (resources.files("crawler.cleaning") / GLUED_FILE).read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+
+
+def _glued(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ideograph) of each pinyin syllable standing for a character of a rule's word."""
+    table = glued_table()
+    found = []
+    for m in _GLUED.finditer(text):
+        start, end = m.span()
+        ch = (table.get(m.group() + text[end]) if end < len(text) else None) or \
+            (table.get(text[start - 1] + m.group()) if start else None)
+        if ch:
+            found.append((start, end, ch))
+    return found
+
+
+class _Origin(list):
+    """Offsets of a folded view whose pinyin syllables stand for an ideograph:
+    ``glued`` maps a syllable's start to its end, so that a cut ending on its
+    ideograph takes the whole syllable."""
+
+    glued: dict[int, int]
+
 
 # a class of BMP characters compiles to a bitmap (one test a character); one
 # holding astral characters to a list of ranges (a test per range): those are
@@ -245,29 +292,41 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     """
     if _MAPPED.search(text):
         text = text.translate(CHAR_TABLE)
-    if _MAY_MIX.search(text):
-        text = _MIXED_WORD.sub(_unmix, text)
-    if not _MAY_FOLD.search(text):
+    glued = []
+    if _MAY_LATIN.search(text):  # (a word spelt with look-alikes and a glued syllable both hold a Latin letter)
+        if _MAY_MIX.search(text):
+            text = _MIXED_WORD.sub(_unmix, text)
+        if not text.isascii() and _GLUED_GATE.search(text):
+            glued = _glued(text)
+    if not glued and not _MAY_FOLD.search(text):
         return text, None
-    edits = [(m.start(), m.end()) for m in _FOLDABLE.finditer(text)]
-    if " " in text or "." in text or "-" in text or "_" in text:  # the marks a spelt-out word is mostly written with
-        edits += _spelled_marks(text)
-    if not edits:
+    edits = [(m.start(), m.end(), None) for m in _FOLDABLE.finditer(text)]
+    if " " in text or "." in text or "-" in text or "_" in text or "*" in text:  # the marks a spelt-out word is mostly written with
+        edits += [(start, end, None) for start, end in _spelled_marks(text)]
+    if not edits and not glued:
         return text, None
+    edits += glued
     edits.sort()
     view: list[str] = []
-    origin: list[int] = []
+    origin = _Origin() if glued else []
     pos = 0
-    for start, end in edits:
+    for start, end, stands in edits:
+        if start < pos:
+            continue
         view.append(text[pos:start])
         origin.extend(range(pos, start))
         ch = text[start:end]
-        if len(ch) == 1 and "\uff01" <= ch <= "\uff5e" and ch not in "＊｜／＋＃～":
+        if stands is not None:
+            view.append(stands)
+            origin.append(start)
+        elif len(ch) == 1 and "\uff01" <= ch <= "\uff5e" and ch not in "＊｜／＋＃～":
             view.append(chr(ord(ch) - 0xFEE0))
             origin.append(start)
         pos = end
     view.append(text[pos:])
     origin.extend(range(pos, len(text) + 1))
+    if glued:
+        origin.glued = {start: end for start, end, _ in glued}
     return "".join(view), origin
 
 
@@ -278,7 +337,7 @@ def _unmix(m: re.Match) -> str:
 
 def _spelled_marks(text: str) -> list[tuple[int, int]]:
     """(start, end) of the marks between the letters of each spelt-out word."""
-    return [(m.start(), m.end()) for word in _SPELLED.finditer(text)
+    return [(m.start(), m.end()) for word in _SPELLED.finditer(text) if _LETTER.search(word.group())
             for m in _SPELLED_MARK.finditer(text, word.start(), word.end())]
 
 
@@ -286,7 +345,10 @@ def unfold(text: str, origin: list[int] | None, start: int, end: int) -> tuple[i
     """A cut over the folded view as a cut over ``text``, with the invisible
     characters at its edges."""
     if origin is not None:
-        start, end = origin[start], (origin[end - 1] + 1 if end > start else origin[start])
+        last = origin[end - 1] if end > start else None
+        start, end = origin[start], (last + 1 if last is not None else origin[start])
+        if last is not None and isinstance(origin, _Origin):
+            end = origin.glued.get(last, end)
     while start > 0 and text[start - 1] in ZERO_WIDTH:
         start -= 1
     while end < len(text) and (text[end] in ZERO_WIDTH or text[end] in COMBINING):
