@@ -27,23 +27,19 @@ kind, crawler/cleaning/rules.py).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
+
+from crawler.cleaning import register
 
 MODEL = Path(__file__).with_name("metatalk.txt")
 _RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-@lru_cache(maxsize=1)
 def model(path: Path = MODEL) -> dict[str, float]:
-    """Pairs of ideographs and English words of the model file, with their log odds."""
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            key, odds = line.split("\t")
-            table[key] = float(odds)
-    return table
+    """Pairs of ideographs and English words of the model file, with their log
+    odds (read, and kept, as the commercial register's files are)."""
+    return register.model(path)
 
 
 def pairs(text: str) -> list[str]:

@@ -64,7 +64,7 @@ def _word_char(ch: str) -> bool:
     return ch in "0a" or is_cjk(ch)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)  # its two files, and the notes' register's (crawler/cleaning/metatalk.py)
 def model(path: Path = MODEL) -> dict[str, float]:
     """The units of a model file and their log odds (ad over article)."""
     table = {}
