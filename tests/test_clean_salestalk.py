@@ -8,6 +8,7 @@ import pytest
 
 from crawler.cleaning import english, load_rules, salestalk
 from crawler.cleaning.rules import RuleError
+from crawler.cleaning.textops import sentence_bounds
 from tests.support.cleaning import among, full
 
 CLEANER = full()
@@ -101,4 +102,73 @@ def test_a_sales_rule_must_address_some_of_its_classes(tmp_path):
     path.write_text("[[rules]]\nname = 'x'\nkind = 'sales'\nreason = 'promo'\n"
                     "classes = ['talk_invite']\nweights = [2]\naddress = ['talk_seller']\n", encoding="utf-8")
     with pytest.raises(RuleError, match="address"):
+        load_rules([path])
+
+
+# ads that neither invite the reader nor speak for the seller in words the
+# classes know: the block is screened by any class that offers, and the talk
+# goes by its offers and by sharing nothing with the article
+UNADDRESSED = [
+    "进口冷冻牛排整箱特价，每块独立包装，解冻即煎，坏一赔二，顺丰冷链次日到家。",
+    "手工羊毛地毯现货清仓，纯手工编织，十年不变形，尺寸可定做，量大从优，全国包邮到家。",
+]
+
+
+@pytest.mark.parametrize("ad", UNADDRESSED)
+def test_an_ad_that_addresses_no_one_goes_by_its_offers(ad):
+    kept, removed = clean(ad)
+    assert kept == [] and removed == [("sales_para", ad)]
+
+
+def test_talk_foreign_to_the_article_counts_as_evidence():
+    # two classes of marks (a price, a gift), no address, its register not
+    # consulted: sharing nothing with the article, it is an ad; sharing words, not
+    rule = next(r for r in load_rules().rules if r.kind == "sales")
+    params = dict(rule.params, register_weight=0)
+    ad = "竹编果篮每只八十八元，两只包邮，三只九折，五只再送杯垫。"
+    found = english.marks(rule.compiled["marks"], ad, unquoted=True)
+
+    def judged(shared):
+        return salestalk.talk_start(ad, sentence_bounds(ad), found, params["weights"], rule.compiled["address"],
+                                    params, rule.compiled["unless"], lambda start, walked: shared)
+
+    assert judged(0) == (0, 0)
+    assert judged(5) is None
+
+
+def test_the_opening_of_an_ad_glued_to_a_paragraph_goes_with_it_when_foreign():
+    # the ad's first sentence holds one class only; sharing nothing with the
+    # article, it is the ad's opening, not the host's
+    ad = "新疆阿克苏冰糖心苹果，果园现摘现发，坏果包赔。新客首单第二箱半价，每天限量五十箱。"
+    kept, removed = clean(ZH2 + ad)
+    assert kept == [ZH2] and removed == [("sales_tail", ad)]
+
+
+def test_an_ad_glued_to_an_english_paragraph_opens_at_the_change_of_script():
+    host = "The observatory opens its roof to families on the first Saturday of every month."
+    ad = "新疆阿克苏冰糖心苹果，果园现摘现发，坏果包赔。新客首单第二箱半价，每天限量五十箱。"
+    kept, removed = clean(host + ad)
+    assert kept == [host] and removed == [("sales_tail", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # a price stated as an attribute is reported, whatever else the sentence offers
+    "这款手机的起售价为三千九百九十九元，十二月一日起正式开售，首批购买还送一年碎屏险。",
+    "这台扫地机器人售价两千九百九十九元，续航两个半小时，支持自动集尘，首发期间赠送一套滤网。",
+    # prose binds its words: foreign to the article, it is still not an ad
+    "月嫂行业缺口很大，持证上岗的月嫂月薪普遍在一万元以上。",
+    "厂家直销的模式省去了中间环节，但也让售后服务变得更难保障。",
+    "景区门票成人六十元，学生半价，七十岁以上老人免票，每天限流八千人，需提前一天在线预约。",
+    # a how-to's condition is no price (只要 without a figure)
+    "小番茄、生菜和薄荷都适合新手，只要保证每天四小时以上的日照，浇水见干见湿即可。",
+])
+def test_foreign_reports_of_prices_and_offers_stay(text):
+    assert clean(text) == ([text], [])
+
+
+def test_a_sales_rules_screen_must_name_some_of_its_classes(tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text("[vars]\nx = 'a'\ny = 'b'\n[[rules]]\nname = 'x'\nkind = 'sales'\nreason = 'promo'\n"
+                    "classes = ['x']\nweights = [2]\naddress = ['x']\nscreen = ['y']\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="screen"):
         load_rules([path])

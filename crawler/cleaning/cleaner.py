@@ -516,12 +516,16 @@ def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
         return []
     text = block.text
     found = english.marks(c["marks"], text, unquoted=True)
-    talk = salestalk.talk_start(text, block.sentences(), found, p["weights"], c["address"], p, c["unless"])
+
+    def shares(start: int, walked: int) -> int:
+        rest = "\x00".join([text[:walked]] + [b.text for i, b in enumerate(article.blocks) if i != index])
+        return salestalk.shared(text[start:], rest)
+
+    talk = salestalk.talk_start(text, block.sentences(), found, p["weights"], c["address"], p, c["unless"], shares)
     if talk is None:
         return []
     start, walked = talk
-    rest = "\x00".join([text[:walked]] + [b.text for i, b in enumerate(article.blocks) if i != index])
-    if salestalk.shared(text[start:], rest) > p["max_shared"]:
+    if shares(start, walked) > p["max_shared"]:
         return []
     return [(start, len(text), rule.signal if start == 0 else "sales_tail")]
 

@@ -232,6 +232,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "register_min": (float, 0.2),
         "register_address": (float, 0.3),
         "register_lead": (float, 0.2),
+        "screen": (list, None),
+        "foreign_weight": (int, 0),
     },
     # what other rules left of an ad they cut in pieces (salestalk.remnants):
     # the rest of a sentence that lost pieces for one of ``reasons``, and the
@@ -413,6 +415,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'classes' must name vars, with one integer of 'weights' each")
     if kind == "sales" and (not params["address"] or not set(params["address"]) <= set(params["classes"])):
         raise RuleError(f"{where}: 'address' must name some of the rule's 'classes'")
+    if kind == "sales" and params["screen"] is not None and not set(params["screen"]) <= set(params["classes"]):
+        raise RuleError(f"{where}: 'screen' must name some of the rule's 'classes'")
     if kind == "en_offer":
         if params["place"] not in EN_OFFER_PLACES:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(EN_OFFER_PLACES)} (got {params['place']!r})")
@@ -476,12 +480,13 @@ def _compile_en_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compi
 
 def _compile_sales(rule: Rule, compiler: "_Compiler") -> None:
     """One pattern for every class of a Chinese sales rule, each in a group of
-    its own (``c0``, ``c1``...); the screen screens for the ``address``
-    classes, one of which every paragraph of sales talk holds."""
+    its own (``c0``, ``c1``...); the screen screens for the ``screen``
+    classes (else the ``address`` ones), one of which every paragraph of
+    sales talk it judges holds."""
     p = rule.params
     body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(p["classes"]))
     rule.compiled["marks"], _tree = compiler.compile(body, rule, "classes")
-    need = "|".join(f"{{{{{name}}}}}" for name in p["address"])
+    need = "|".join(f"{{{{{name}}}}}" for name in p["screen"] or p["address"])
     rule.compiled["pattern"], tree = compiler.compile(need, rule, "address")
     rule.screen = compiler.screen(rule.compiled["pattern"], tree)
     rule.compiled["address"] = frozenset(p["classes"].index(name) for name in p["address"])

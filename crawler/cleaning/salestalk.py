@@ -28,6 +28,15 @@ article about something else shares nothing. Marks inside quotation marks
 do not count: a slogan quoted is reported. From the block's first sentence
 it is the whole paragraph (``sales_para``), else the tail glued to it, cut
 at its sentence boundary (``sales_tail``).
+
+Talk that shares no pair of ideographs with the article (twelve pairs at
+least, so that it could) and binds its words little, as ads do (function
+words, ``FOREIGN_FUNCTION``), is *foreign* to it: that counts as evidence
+(``foreign_weight``), stands for an address (when the talk narrates
+nothing, holds its marks along most of it and ends on one), and, glued to a
+paragraph, lets the talk open at its first marked sentence. The
+rule's ``screen`` names the classes whose marks get a block judged at all
+(those that address the reader, and those that offer).
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from crawler.cleaning.textops import QUOTED, is_cjk
 
 # the narrative words of a story about someone (a person, an aspect), which
 # sales talk leaves out; not inside the words that hold them (了解, 超过, 接着)
-NARRATIVE = re.compile(r"[他她]|了(?!解)|(?<![超不经通越])过(?![敏期])|(?<![接沉])着(?![急想])|说(?!明)")
+NARRATIVE = re.compile(r"[他她]|(?<!不多)了(?!解)|(?<![超不经通越])过(?![敏期])|(?<![接沉])着(?![急想])|说(?!明)")
 MAX_NARRATIVE = 1
 # a question this short before the talk is its hook (想学开叉车？)
 HOOK_CHARS = 16
@@ -54,6 +63,12 @@ TERSE_MIN_CLAUSES = 3
 # the share of its clauses (three at least) that hold a mark: sales talk
 # offers all along; a sentence with an ad pasted inside holds them in one place
 CLAUSE_SHARE = 0.4
+# talk that addresses no one must hold its marks in this share of its clauses
+UNADDRESSED_SHARE = 0.6
+# talk of this many pairs of ideographs at least may be judged foreign to the article
+FOREIGN_PAIRS = 12
+# and must bind its words as an ad does, little (prose binds them: 的 在 了 但 也 ...)
+FOREIGN_FUNCTION = 0.115
 # the share of its letters that must be ideographs
 CJK_SHARE = 0.8
 # ideographs that make no word of a subject: a pair holding one is not shared vocabulary
@@ -84,9 +99,11 @@ def _run(text: str, bounds, found: list[Mark], address: frozenset, unless: re.Pa
         return None
     # glued to a paragraph, the talk opens with a sentence of two classes at
     # least, or one speaking to the reader or for the seller: a sentence of
-    # the host's with one mark by chance stays with it
+    # the host's with one mark by chance stays with it (after a sentence in
+    # another script, an English host's, the talk opens where it is walked from)
     first = walked
-    while 0 < first < len(bounds) - 1 and not _opens(found, *bounds[first], address):
+    while (0 < first < len(bounds) - 1 and not _opens(found, *bounds[first], address)
+           and chinese(text[slice(*bounds[first - 1])])):
         first += 1
     return walked, first
 
@@ -113,6 +130,17 @@ def chinese(talk: str) -> bool:
     return sum(map(is_cjk, letters)) >= CJK_SHARE * len(letters)
 
 
+def _foreign(talk: str, start: int, walked: int, shares) -> bool:
+    """Whether ``talk`` (from ``start``; the seller's sentences from
+    ``walked``) is long enough to share words with the article and shares none."""
+    return shares is not None and len(_pairs(talk)) >= FOREIGN_PAIRS and shares(start, walked) == 0
+
+
+def _function_share(talk: str) -> float:
+    """The share of the ideographs of ``talk`` that are function words."""
+    return sum(ch in FUNCTION for ch in talk) / max(sum(map(is_cjk, talk)), 1)
+
+
 def terse(talk: str) -> bool:
     """Whether ``talk`` is said as a list of short clauses without the words that bind prose."""
     clauses = _CLAUSE.findall(talk)
@@ -123,12 +151,20 @@ def terse(talk: str) -> bool:
             and sum(ch in FUNCTION for ch in talk) <= TERSE_FUNCTION * ideographs)
 
 
-def spread(talk: str, start: int, found: list[Mark]) -> bool:
+def spread(talk: str, start: int, found: list[Mark], share: float = CLAUSE_SHARE) -> bool:
     """Whether the marks of ``talk`` (which starts at ``start`` in the block) lie
-    along it: in ``CLAUSE_SHARE`` of its clauses at least, three clauses at least."""
+    along it: in ``share`` of its clauses at least, three clauses at least."""
     clauses = [(m.start() + start, m.end() + start) for m in _CLAUSE.finditer(talk)]
     held = sum(any(lo <= m.start < hi for m in found) for lo, hi in clauses)
-    return len(clauses) >= TERSE_MIN_CLAUSES and held >= CLAUSE_SHARE * len(clauses)
+    return len(clauses) >= TERSE_MIN_CLAUSES and held >= share * len(clauses)
+
+
+def _ends_marked(talk: str, start: int, found: list[Mark]) -> bool:
+    """Whether the last clause of ``talk`` (from ``start`` in the block) holds a mark."""
+    last = None
+    for last in _CLAUSE.finditer(talk):
+        pass
+    return last is not None and any(last.start() + start <= m.start < last.end() + start for m in found)
 
 
 def _pairs(text: str) -> set[str]:
@@ -143,15 +179,32 @@ def shared(talk: str, rest: str) -> int:
 
 
 def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address: frozenset, params: dict,
-               unless: re.Pattern | None) -> tuple[int, int] | None:
+               unless: re.Pattern | None, shares=None) -> tuple[int, int] | None:
     """(start, walked) of the sales talk that ends the block, or None:
     ``walked``, where the sentences that may be the seller's begin (those
     before ``start`` among them may be the ad's opening: not the article's
-    words); the cohesion with the article is the caller's to judge."""
+    words); the cohesion with the article is the caller's to judge.
+    ``shares(start, walked)``: the pairs of ideographs the talk from
+    ``start`` shares with the rest of the article; talk that shares none
+    (and is long enough to have) is foreign to it, as an ad pasted in is:
+    that counts as evidence too (``foreign_weight``)."""
     run = _run(text, bounds, found, address, unless)
     if run is None:
         return None
     walked, first = run
+    at = bounds[walked][0]
+    if first > walked and params["foreign_weight"] and _foreign(text[at:], at, at, shares):
+        # the sentences before its opening share nothing with the article either: the ad's own
+        talk = _judged(text, bounds, found, weights, address, params, unless, shares, walked, walked)
+        if talk is not None:
+            return talk
+    return _judged(text, bounds, found, weights, address, params, unless, shares, walked, first)
+
+
+def _judged(text: str, bounds, found: list[Mark], weights: list[int], address: frozenset, params: dict,
+            unless: re.Pattern | None, shares, walked: int, first: int) -> tuple[int, int] | None:
+    """``talk_start``'s answer for the talk opening at sentence ``first``."""
+    at = bounds[walked][0]
     start = bounds[first][0]
     if len(text) - start > params["max_chars"]:
         return None
@@ -159,8 +212,17 @@ def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address
     talk = text[start:]
     weighed = params["register_weight"] > 0  # else the register is not consulted
     said = register.score(QUOTED.sub("", talk)) if weighed else 0.0
-    if not any(m.group in address for m in inside) and (
-            said < params["register_address"] or len({m.group for m in inside}) < 2):
+    groups = len({m.group for m in inside})
+    # without a mark that addresses the reader, talk of two classes said as
+    # ads are or foreign to the article, or of three, may stand for one: when
+    # it narrates nothing, its marks lie along most of it and it ends on one
+    # (an ad pasted inside a story's sentence holds them in one stretch of it,
+    # and the story resumes after it)
+    plain = _narrative(talk) == 0 and spread(talk, start, inside, UNADDRESSED_SHARE) and _ends_marked(talk, start, inside)
+    foreign = (plain and params["foreign_weight"] > 0 and groups >= 2 and _function_share(talk) <= FOREIGN_FUNCTION
+               and _foreign(talk, start, at, shares))
+    if not any(m.group in address for m in inside) and not (
+            plain and (groups >= 3 or (groups >= 2 and (said >= params["register_address"] or foreign)))):
         return None  # it neither invites the reader nor speaks for the seller nor presses, nor offers as ads do
     if not chinese(talk) or not (spread(talk, start, inside) or terse(talk)):
         return None
@@ -170,6 +232,9 @@ def talk_start(text: str, bounds, found: list[Mark], weights: list[int], address
         classes += 1
     if terse(talk):
         weight += params["terse_weight"]
+        classes += 1
+    if foreign:
+        weight += params["foreign_weight"]
         classes += 1
     if _hook(text, bounds, first, unless):
         start = bounds[first - 1][0]
