@@ -329,11 +329,31 @@ def _judge(text, scores, lo, hi, left, right, article, params, words, unless, tr
                            or (glued[0] and text[left - 1] in offers.FUNCTION)
                            or (glued[1] and text[right] in offers.FUNCTION)):
         return None  # (食堂还)提供送餐上门服务: the host's own clause, its adverb or particle holding it
+    if long and not all(glued) and _stub(text, lo, hi, left, right, glued[0]):
+        return None  # (，)门票五十元，……欢迎提前预约|参观。: clauses that end on the host's stub are its own
     if (trade is not None and trade.search(rest)) or (unless is not None and unless.search(span)):
         return None  # the sentence is about trade or reports: the span is its subject
     if cohesive if cohesive is not None else _cohesive(span, article):
         return None  # the span shares words with the article: its topic
     return left, right, "shape_stray" if all(glued) else "shape_edge"
+
+
+def _stub(text: str, lo: int, hi: int, left: int, right: int, at_left: bool) -> bool:
+    """Whether the host text a span of several clauses is glued to is a stub:
+    fewer than three ideographs up to the clause's punctuation. Such a paste
+    leaves the rest of a host clause there; a word or two is the last clause
+    going on (预约|参观, 欢迎|光临)."""
+    n = 0
+    step = range(left - 1, lo - 1, -1) if at_left else range(right, hi)
+    for i in step:
+        ch = text[i]
+        if _ideograph(ch):
+            n += 1
+            if n >= 3:
+                return False
+        elif not ch.isalnum():
+            break
+    return True
 
 
 def _ideograph(ch: str) -> bool:
