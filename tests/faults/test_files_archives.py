@@ -28,11 +28,14 @@ CUTS = {"last-member-trailer": 60, "last-member-body": 4000}
 
 @pytest.fixture(scope="module")
 def truncated(tmp_path_factory):
-    """One crawl of a folder of WARC files, each cut CUTS[name] bytes before its end."""
+    """One crawl of a folder of WARC files of three pages each, each cut CUTS[name]
+    bytes before its end (pages of their own: the same page in two files is a
+    near-duplicate, whichever file is read first)."""
     workdir = tmp_path_factory.mktemp("truncated")
-    data = corpora.write_warc(workdir / "whole.warc.gz", [corpora.page(n) for n in range(3)]).read_bytes()
     (workdir / "in").mkdir()
-    for name, cut in CUTS.items():
+    for first, (name, cut) in zip((3, 0), CUTS.items()):
+        pages = [corpora.page(first + n) for n in range(3)]
+        data = corpora.write_warc(workdir / f"{name}.whole.warc.gz", pages).read_bytes()
         (workdir / "in" / f"{name}.warc.gz").write_bytes(data[:-cut])
     return crawl_files_in(workdir, workdir / "in")
 
