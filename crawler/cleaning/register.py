@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from crawler.cleaning.textops import is_cjk
@@ -66,9 +67,10 @@ def _word_char(ch: str) -> bool:
 
 @lru_cache(maxsize=4)  # its two files, and the notes' register's (crawler/cleaning/metatalk.py)
 def model(path: Path = MODEL) -> dict[str, float]:
-    """The units of a model file and their log odds (ad over article)."""
+    """The units of a model file and their log odds (ad over article). Read as
+    package data, by name: the package may be a zipped egg (scrapyd)."""
     table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in (resources.files("crawler.cleaning") / path.name).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             pair, odds = line.split("\t")
             table[pair] = float(odds)
