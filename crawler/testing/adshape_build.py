@@ -23,7 +23,6 @@ import tomllib
 import re
 from collections import Counter
 
-from crawler.testing import clean_labelled as labelled
 from crawler.testing import clean_lofo as lofo
 from crawler.testing.process import REPO
 
@@ -45,23 +44,7 @@ TRADE_LISTS = {"28-span.toml": ("sales_strong", "sales_weak"),
 
 def training_text() -> tuple[list[str], list[str]]:
     """(ad items, article paragraphs) the model learns from."""
-    families = lofo.load_families()
-    ads, prose = set(), set()
-    for name in labelled.SETS:
-        if name.startswith("blind"):
-            continue
-        carriers, injections, _ = labelled.load_data(name)
-        prose.update(carriers["zh"])
-        for kind, spec in injections.items():
-            if spec.get("reason") != "promo":
-                continue
-            for item in spec["items"]:
-                if not isinstance(item, str):
-                    continue
-                case = labelled.Case(kind, "promo", "text", item, [], set=name)
-                held = [f for f in families if f.holds(case)]
-                if held and all(f.kind in ("fit", "written") for f in held):
-                    ads.add(item)
+    ads, prose, _ = lofo.training_items(("promo",), ("fit", "written"))
     for name, lists in TRADE_LISTS.items():
         data = tomllib.loads((RULES / name).read_text(encoding="utf-8"))
         ads.update(w for n in lists for w in data["lists"][n])

@@ -56,6 +56,31 @@ def load_families(path=FAMILIES) -> list[Family]:
             for f in data["family"]]
 
 
+def training_items(reasons, kinds) -> tuple[set[str], set[str], set[str]]:
+    """What a model built from the labelled sets may learn from: the text items
+    of ``reasons`` whose every family is of ``kinds`` (never a blind set's, nor
+    one no family holds), and the Chinese and English carrier paragraphs of the
+    sets that are not blind. The look-alikes are left out: they measure."""
+    families = load_families()
+    items, zh, en = set(), set(), set()
+    for name in labelled.SETS:
+        if name.startswith("blind"):
+            continue
+        carriers, injections, _ = labelled.load_data(name)
+        zh.update(carriers["zh"])
+        en.update(carriers["en"])
+        for kind, spec in injections.items():
+            if spec.get("reason") not in reasons:
+                continue
+            for item in spec["items"]:
+                if not isinstance(item, str):
+                    continue
+                held = [f for f in families if f.holds(labelled.Case(kind, spec["reason"], "text", item, [], set=name))]
+                if held and all(f.kind in kinds for f in held):
+                    items.add(item)
+    return items, zh, en
+
+
 @dataclass
 class Parsed:
     """A case parsed once: its injected article (cleaned on copies) and what cleaning must give back."""

@@ -23,7 +23,6 @@ import tomllib
 from collections import Counter
 
 from crawler.cleaning import metatalk
-from crawler.testing import clean_labelled as labelled
 from crawler.testing import clean_lofo as lofo
 from crawler.testing.process import REPO
 
@@ -42,22 +41,8 @@ CLIP = 4.0
 
 def training_text() -> tuple[list[str], list[str]]:
     """(note texts, carrier paragraphs) the model learns from."""
-    families = lofo.load_families()
-    notes, prose = set(), set()
-    for name in labelled.SETS:
-        if name.startswith("blind"):
-            continue
-        carriers, injections, _ = labelled.load_data(name)
-        prose.update(carriers["zh"] + carriers["en"])
-        for kind, spec in injections.items():
-            if spec.get("reason") not in NOTE_REASONS:
-                continue
-            for item in spec["items"]:
-                if not isinstance(item, str):
-                    continue
-                held = [f for f in families if f.holds(labelled.Case(kind, spec["reason"], "text", item, [], set=name))]
-                if held and all(f.kind == "fit" for f in held):
-                    notes.add(item)
+    notes, zh, en = lofo.training_items(NOTE_REASONS, ("fit",))
+    prose = zh | en
     for name in NOTE_RULES:
         for words in tomllib.loads((RULES / name).read_text(encoding="utf-8")).get("lists", {}).values():
             notes.update(w.strip() for w in words if w.strip())
