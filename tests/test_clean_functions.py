@@ -4,8 +4,8 @@ a chat assistant's frame; and the look-alikes that do something else."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, RuleError, load_rules
-from tests.support.cleaning import built, kept, paragraphs, signals, without
+from crawler.cleaning import Cleaner
+from tests.support.cleaning import built, kept, paragraphs, refused, signals, without
 
 CLEANER = Cleaner(built(), max_removed_share=0.9)
 # the signals alone: without the phrase and pattern rules of boilerplate,
@@ -135,8 +135,5 @@ def test_a_frame_quoted_in_an_article_about_ai_stays(text):
 
 
 def test_a_note_rule_names_a_known_position(tmp_path):
-    path = tmp_path / "mine.toml"
-    path.write_text('[lists]\nw = ["a"]\n[[rules]]\nname = "x"\nkind = "note"\nreason = "boilerplate"\n'
-                    'groups = ["w"]\nwhere = "middle"\n', encoding="utf-8")
-    with pytest.raises(RuleError, match="'where' must be one of tail, bracket, head, line"):
-        load_rules([path])
+    refused(tmp_path, '[lists]\nw = ["a"]\n[[rules]]\nname = "x"\nkind = "note"\nreason = "boilerplate"\n'
+                      'groups = ["w"]\nwhere = "middle"\n', "'where' must be one of tail, bracket, head, line")

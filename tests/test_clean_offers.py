@@ -5,9 +5,7 @@ job notices, quoted slogans, headings, an article's own prompt)."""
 
 import pytest
 
-from crawler.cleaning import load_rules
-from crawler.cleaning.rules import RuleError
-from tests.support.cleaning import ZH, among, full
+from tests.support.cleaning import ZH, among, full, refused
 
 CLEANER = full()
 ZH2 = "天文台的开放日吸引了许多家庭，工作人员带大家观察太阳黑子。"
@@ -135,10 +133,7 @@ def test_a_line_that_heads_the_paragraph_after_it_stays():
     ('groups = ["sales_strong"]\nshapes = ["no_such_var"]', "no_such_var"),
 ])
 def test_an_offer_rule_with_a_mistake_is_refused(tmp_path, body, message):
-    path = tmp_path / "mine.toml"
-    path.write_text(f'[[rules]]\nname = "my-offer"\nkind = "offer"\nreason = "promo"\n{body}\n', encoding="utf-8")
-    with pytest.raises(RuleError, match=message):
-        load_rules([path])
+    refused(tmp_path, f'[[rules]]\nname = "my-offer"\nkind = "offer"\nreason = "promo"\n{body}\n', message)
 
 
 def test_an_offer_glued_to_the_end_of_a_paragraph_goes():

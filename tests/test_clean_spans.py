@@ -4,9 +4,9 @@ sells or reports."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, RuleError, load_rules
+from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.spans import lexicon
-from tests.support.cleaning import one as clean
+from tests.support.cleaning import one as clean, refused
 
 HOST = "清晨六点，老街的早点铺已经排起了长队。店主把刚出锅的油条码在竹筐里，顺手给熟客多舀一勺豆浆。"
 
@@ -54,10 +54,7 @@ def test_an_ad_reaching_far_beyond_its_sales_talk_stays():
 
 
 def test_a_span_rule_is_validated(tmp_path):
-    path = tmp_path / "r.toml"
-    path.write_text('[[rules]]\nname = "x"\nkind = "span"\nreason = "promo"\n', encoding="utf-8")
-    with pytest.raises(RuleError, match="needs 'groups'"):
-        load_rules([path], defaults=False)
+    refused(tmp_path, '[[rules]]\nname = "x"\nkind = "span"\nreason = "promo"\n', "needs 'groups'", defaults=False)
 
 
 def test_the_lexicon_file_is_what_its_script_builds():

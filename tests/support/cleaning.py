@@ -2,13 +2,15 @@
 without some rule files (to test one kind of signal alone), and the texts
 cleaned among more prose (the safety valve spares a short article, so a
 removal is tested inside an article of some length), and a check of a
-pattern's structure."""
+pattern's structure, and a user's rule file that must be refused."""
 
 import functools
 import re
 from re import _constants as C, _parser
 
-from crawler.cleaning import Cleaner, load_rules
+import pytest
+
+from crawler.cleaning import Cleaner, RuleError, load_rules
 from crawler.cleaning.rules import RuleSet
 
 ZH = "入秋以后，山里的柿子陆续成熟，村民们把柿子削皮串好挂在屋檐下。"
@@ -123,3 +125,11 @@ def _nested(tree, inside: bool = False) -> list[int]:
         elif op is C.ATOMIC_GROUP:
             found += _nested(av, False)
     return found
+
+
+def refused(tmp_path, toml: str, match: str, **options) -> None:
+    """A user's rule file of ``toml`` is refused at load, with a message ``match`` finds."""
+    path = tmp_path / "mine.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(RuleError, match=match):
+        load_rules([path], **options)
