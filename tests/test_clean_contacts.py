@@ -65,6 +65,8 @@ def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
     ("徽信 lao_wang_1688 随时在线", "contact_shape"),  # a label opening its clause, a space, a handle
     ("薇芯号是 k·e·f·u·8·8·6", "contact_shape"),       # a handle spelt out with dots, 是 after the label
     ("微信号 h*k*7*7*5*5", "contact_shape"),          # ... with stars
+    ("咨询：١٣٩٠٠١١٢٢٣٣", "contact_clause"),          # digits of another script
+    ("wei xin：shufa_2288", "contact_shape"),         # the messenger in spaced pinyin
 ])
 def test_a_contact_in_a_notation_of_any_kind_goes_whole(ad, signal):
     r = clean(f"{ZH}{ad}")
@@ -104,6 +106,9 @@ def test_a_contact_in_a_notation_of_any_kind_goes_whole(ad, signal):
     "请各位同学记住自己的考号 ¹²³⁴⁵⁶⁷⁸，考试时要填写。",
     "网名 k·e·v·i·n 的玩家在论坛里发帖求助。",
     "公式 a*b*c*2 的结果要保留两位小数。",
+    # digits of another script in a date, a name in pinyin in a sentence
+    "这份阿拉伯文的合同签于 ٢٠٢٤ 年，编号 ١٢٣٤٥٦٧٨٩。",
+    "他的英文名 Wei Xin 写在了护照的第一页。",
 ])
 def test_contacts_in_news_notices_and_code_stay(text):
     assert kept(clean(text)) == [text]

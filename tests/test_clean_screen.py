@@ -358,6 +358,10 @@ def test_a_cut_ending_on_a_syllable_read_as_an_ideograph_takes_the_whole_syllabl
     view, origin = fold(text)
     assert view == "二楼新设了彩票自习区"
     assert unfold(text, origin, 5, 7) == (5, 10)  # 彩票 -> 彩piao
+    text = "请加wei xin：ab_12"
+    view, origin = fold(text)
+    assert view == "请加微信：ab_12"
+    assert unfold(text, origin, 2, 4) == (2, 9)  # 微信 -> wei xin
 
 
 def test_a_text_without_a_character_folding_can_take_is_its_own_view():
@@ -386,8 +390,12 @@ def test_a_text_without_a_character_folding_can_take_is_its_own_view():
     ("h*k*7*7*5*5 k·e·f·u·8·8·6", "hk7755 kefu886"),
     ("1 0 2 4 5 5", "1 0 2 4 5 5"),
     ("¹³⁸ ⑨⑧⑦ ⅤⅩ", "138 987 VX"),
-    ("pei资，网du娱乐，彩piao计划，网du。", "配资，网赌娱乐，彩票计划，网du。"),
+    ("pei资，网du娱乐，彩piao计划，网du。", "配资，网赌娱乐，彩票计划，网赌。"),
     ("用app下单，ni好", "用app下单，ni好"),
+    # digits of other scripts; a rule's word in spaced pinyin among ideographs (not in English prose)
+    ("咨询：١٣٩٠٠ ๓๔๕", "咨询：13900 345"),
+    ("wei xin：ab_12，bo cai 平台", "微信：ab_12，博彩 平台"),
+    ("I said wei xin 好", "I said wei xin 好"),
 ])
 def test_the_folded_view_drops_symbols_of_any_class_and_maps_look_alikes(text, view):
     folded, origin = fold(text)

@@ -99,6 +99,13 @@ _LOOKALIKE_BLOCKS = ((0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x0250, 0x02AF), (0x1D
                      (0x1F100, 0x1F1FF), (0x2F800, 0x2FA1F))
 
 
+# the decimal digits of other scripts (Arabic-Indic ١٣٩, Devanagari, Bengali,
+# Thai ๑๓๙, Khmer, Myanmar...): read as ASCII digits (the full-width ones are
+# narrowed with the full-width letters)
+_OTHER_DIGITS = [code for block in (range(0x0660, 0x2000), range(0xA620, 0xAC00))
+                 for code in block if unicodedata.category(chr(code)) == "Nd"]
+
+
 def _lookalike(ch: str) -> str | None:
     """The one character ``ch`` stands for, if it is a compatibility or look-alike form."""
     norm = unicodedata.normalize("NFKC", ch)
@@ -129,6 +136,8 @@ def _char_table() -> dict[int, str]:
                 found = _lookalike(chr(code))
                 if found is not None:
                     table[code] = found
+    for code in _OTHER_DIGITS:
+        table[code] = str(unicodedata.digit(chr(code)))
     data = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
     for line in data.read_text(encoding="utf-8").splitlines():
         trad, _, simplified = line.partition("\t")
@@ -186,23 +195,28 @@ _LETTER = re.compile("[A-Za-z]")
 _SPELLED_MARK = re.compile(r"[^A-Za-z0-9]+")
 
 # a word of the rules spelt with pinyin for one of its characters, glued to
-# the other (pei资, 网du娱乐, 彩piao计划): lower-case letters before an ideograph
-# (a syllable after the word's last ideograph and before no other, 网du。, is
-# not looked for: one scan fewer on every block holding Latin letters), read
-# by a table built from the rules' words (crawler/testing/pinyin_build.py)
+# the other (pei资, 网du娱乐, 彩piao计划, 配zi。): lower-case letters before or
+# after an ideograph, read by a table built from the rules' words
+# (crawler/testing/pinyin_build.py)
 GLUED_FILE = "pinyin_glued.txt"
-_GLUED = re.compile(r"(?<![A-Za-z])[a-z]{1,6}(?=[\u3400-\u9fff])")
+_GLUED = re.compile(r"(?<![A-Za-z])[a-z]{1,6}(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[a-z]{1,6}(?![A-Za-z])")
+# a word of the rules spelt in pinyin, its syllables apart (wei xin：, bo cai 平台,
+# dian hua：), among ideographs or their marks: not after a Latin word nor before
+# one (English prose); read by the same table (its keys with a space)
+_SPACED = re.compile(r"(?:^|(?<=[^\x00-\x7f]))[a-z]{1,6}(?: [a-z]{1,6}){1,3}(?= ?[^\x00-\x7f\s]|$)")
+_SYLLABLE = re.compile("[a-z]+")
 # (what a block needs for either: a Latin letter or a look-alike at all, one
 # scan, as cheap as _MAY_MIX's alone (a class this large compiles to a table,
 # [A-Za-z] alone to ranges, tested one by one); then a lower-case letter
 # before an ideograph, a cheaper scan than _GLUED's)
 _MAY_LATIN = re.compile(_class_of({*(c for c in HOMOGLYPHS if c <= 0xFFFF), *range(0x41, 0x5B), *range(0x61, 0x7B)}))
-_GLUED_GATE = re.compile(r"[a-z](?=[\u3400-\u9fff])")
+_GLUED_GATE = re.compile(r"[a-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[a-z]")
 
 
 @functools.cache
 def glued_table() -> dict[str, str]:
-    """Glued spelling (``pei资``, ``网du``) -> the ideograph its pinyin stands for."""
+    """Glued spelling (``pei资``, ``网du``) -> the ideograph its pinyin stands
+    for; spaced spelling (``wei xin``) -> the word."""
     lines = (resources.files("crawler.cleaning") / GLUED_FILE).read_text(encoding="utf-8").splitlines()
     return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
 
@@ -220,12 +234,35 @@ def _glued(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _spaced(text: str) -> tuple[list[tuple[int, int, str | None]], list[tuple[int, int]]]:
+    """(start, end, ideograph) of each syllable of a rule's word spelt in
+    spaced pinyin (its last two, three or four syllables), and (start, end,
+    None) of the spaces between them; and (start, end) of each such word."""
+    table = glued_table()
+    found, words = [], []
+    for m in _SPACED.finditer(text):
+        syllables = [(s.start(), s.end()) for s in _SYLLABLE.finditer(text, m.start(), m.end())]
+        for first in range(len(syllables) - 1):
+            word = table.get(text[syllables[first][0]:m.end()])
+            if word is not None and len(word) == len(syllables) - first:
+                for (start, end), ch, after in zip(syllables[first:], word, syllables[first + 1:] + [None]):
+                    found.append((start, end, ch))
+                    if after is not None:
+                        found.append((end, after[0], None))
+                words.append((syllables[first][0], m.end()))
+                break
+    return found, words
+
+
 class _Origin(list):
     """Offsets of a folded view whose pinyin syllables stand for an ideograph:
     ``glued`` maps a syllable's start to its end, so that a cut ending on its
-    ideograph takes the whole syllable."""
+    ideograph takes the whole syllable; ``words`` maps each syllable of a word
+    spelt in spaced pinyin to the word's (start, end), so that a cut takes the
+    whole word or none of it (小时wei xin：… loses wei xin, not xin alone)."""
 
     glued: dict[int, int]
+    words: dict[int, tuple[int, int]]
 
 
 # a class of BMP characters compiles to a bitmap (one test a character); one
@@ -292,12 +329,17 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     """
     if _MAPPED.search(text):
         text = text.translate(CHAR_TABLE)
-    glued = []
+    glued, words = [], []
     if _MAY_LATIN.search(text):  # (a word spelt with look-alikes and a glued syllable both hold a Latin letter)
         if _MAY_MIX.search(text):
             text = _MIXED_WORD.sub(_unmix, text)
-        if not text.isascii() and _GLUED_GATE.search(text):
-            glued = _glued(text)
+        if not text.isascii():
+            if _GLUED_GATE.search(text):
+                glued = _glued(text)
+            if " " in text:
+                spaced, words = _spaced(text)
+                if spaced:  # a word's syllables read together, not one of them alone (小时wei xin：)
+                    glued = [g for g in glued if not any(s <= g[0] < e for s, e, _ in spaced)] + spaced
     if not glued and not _MAY_FOLD.search(text):
         return text, None
     edits = [(m.start(), m.end(), None) for m in _FOLDABLE.finditer(text)]
@@ -326,7 +368,9 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     view.append(text[pos:])
     origin.extend(range(pos, len(text) + 1))
     if glued:
-        origin.glued = {start: end for start, end, _ in glued}
+        origin.glued = {start: end for start, end, ch in glued if ch is not None}
+        origin.words = {start: word for word in words for start, _, ch in glued
+                        if ch is not None and word[0] <= start < word[1]}
     return "".join(view), origin
 
 
@@ -347,8 +391,10 @@ def unfold(text: str, origin: list[int] | None, start: int, end: int) -> tuple[i
     if origin is not None:
         last = origin[end - 1] if end > start else None
         start, end = origin[start], (last + 1 if last is not None else origin[start])
-        if last is not None and isinstance(origin, _Origin):
-            end = origin.glued.get(last, end)
+        if isinstance(origin, _Origin):
+            start = origin.words.get(start, (start,))[0]
+            if last is not None:
+                end = max(origin.glued.get(last, end), origin.words.get(last, (0, end))[1])
     while start > 0 and text[start - 1] in ZERO_WIDTH:
         start -= 1
     while end < len(text) and (text[end] in ZERO_WIDTH or text[end] in COMBINING):

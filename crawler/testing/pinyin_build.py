@@ -4,13 +4,15 @@ characters (``pei资`` for 配资, ``网du`` for 网赌, ``彩piao`` for 彩票)
 every pair of adjacent ideographs in a word of the rule files (their lists,
 variables and patterns), each
 toneless reading (pypinyin, every reading of a heteronym) of one character
-glued to the other, and the character it stands for.
+glued to the other, and the character it stands for; and every word of up to
+four characters spelt in spaced pinyin (``wei xin``), and the word.
 
     python -m crawler.testing.pinyin_build
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 
@@ -54,13 +56,18 @@ def build() -> dict[str, str]:
     def readings(ch: str) -> set[str]:
         return {r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r.isascii() and r.isalpha()}
 
+    # a spelling two words share reads as the one the rules say most (wei xin: 微信, not 威信)
+    said = "".join(path.read_text(encoding="utf-8") for path in sorted(RULES.glob("*.toml")))
     table: dict[str, str] = {}
-    for word in sorted(words()):
+    for word in sorted(words(), key=lambda w: (-said.count(w), w)):
         for a, b in zip(word, word[1:]):
             for reading in readings(a):
                 table.setdefault(reading + b, a)
             for reading in readings(b):
                 table.setdefault(a + reading, b)
+        if len(word) <= 4:  # the word in spaced pinyin (wei xin), each reading of each character
+            for spelt in itertools.product(*(sorted(readings(ch)) for ch in word)):
+                table.setdefault(" ".join(spelt), word)
     return table
 
 
