@@ -89,6 +89,10 @@ def test_a_hook_pasted_after_ideographs_leaves_them():
     "Fast international shipping has become a selling point for small shops, and tracking is now included by most.",
     "Our volunteers deliver free meals to elderly residents every Sunday.",
     "Buy tickets at the box office; students pay $8 and children get in free.",
+    # a third party's verb of trade conjugated: the host's clause, not a run (shop delivers free) nor an
+    # order opened at the capitalised day before it (Saturday the pet shop delivers free...)
+    "Every Saturday the pet shop delivers free food to the animal shelter on Elm Street, and volunteers walk the dogs.",
+    "Since the flood, the corner shop delivers free bread to the animal shelter twice a week.",
 ])
 def test_english_prose_with_prices_bookings_and_guarantees_stays(text):
     kept, removed = clean(text)

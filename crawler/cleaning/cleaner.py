@@ -502,9 +502,9 @@ def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
         return []
     if p["place"] == "run":
         return english.run_cuts(text, block.sentences(), found, p["weights"], c["function"], p["min_weight"],
-                                c["unless"])
+                                c["unless"], c["acts"])
     return english.sentence_cuts(text, block.sentences(), found, p["weights"], c["voice"], c["function"],
-                                 p["min_weight"], c["unless"], p["register_min"])
+                                 p["min_weight"], c["unless"], p["register_min"], c["acts"])
 
 
 def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:

@@ -228,7 +228,7 @@ def _openings(text: str, lo: int, hi: int, function: frozenset):
 
 def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voice: re.Pattern,
                   function: frozenset, min_weight: int, unless: re.Pattern | None,
-                  register_min: float | None = None) -> list[tuple[int, int, str]]:
+                  register_min: float | None = None, acts: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the English sales sentences of one block;
     with ``register_min``, a sentence whose English register scores that at
     least is said as ads are (``_judge_sentence``)."""
@@ -247,7 +247,7 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
             seam = seam or (SEAM if hook is not None and hook[1] else None)
             for end in _ends(text, found, start, limit, seam):
                 cut = _judge_sentence(text, start, end, hook and hook[0], found, weights, voice, function,
-                                      min_weight, unless, seam, register_min)
+                                      min_weight, unless, seam, register_min, acts)
                 if cut is not None:
                     out.append(_stretch_ad(text, found, cut, limit, voice) if seam and end < limit else cut)
                     break
@@ -296,7 +296,8 @@ def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern
 
 
 def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, weights, voice, function,
-                    min_weight, unless, seam: str | None = None, register_min: float | None = None):
+                    min_weight, unless, seam: str | None = None, register_min: float | None = None,
+                    acts: int | None = None):
     """(start, end, signal) of ``text[start:end]`` when it is an English ad:
     marks of two classes at least, said to the reader or for the seller, or
     in the imperative or in the words of ads (its register ``register_min``
@@ -309,6 +310,8 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
     if unless is not None and unless.search(sentence):
         return None
     inside = [m for m in found if start <= m.start and m.end <= end]
+    if seam == SEAM and acts is not None and _told(text, start, inside, acts, voice):
+        return None
     weight, classes = score(inside, weights)
     if hook is not None:
         weight += HOOK_WEIGHT
@@ -350,6 +353,17 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
     return start if hook is None else hook, end, signal
 
 
+def _told(text: str, start: int, inside: list[Mark], acts: int, voice: re.Pattern) -> bool:
+    """Whether a clause opened at a seam tells of a third party trading: a
+    verb of trade in the third person after a word of its own
+    and no seller or reader addressed before it (…Saturday the pet shop
+    delivers free food…): the host's capitalised word, not an order."""
+    for m in inside:
+        if m.group == acts and _THIRD_PERSON.search(m.text) and WORD.search(text, start, m.start):
+            return voice.search(text, start, m.start) is None
+    return False
+
+
 def _said(text: str, start: int, end: int, inside: list[Mark]) -> float:
     """The English register of ``text[start:end]`` but its marks: how the
     words around the offer are said, evidence the marks do not already give
@@ -387,8 +401,10 @@ def _flush_run(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def run_cuts(text: str, bounds, found: list[Mark], weights: list[int], function: frozenset, min_weight: int,
-             unless: re.Pattern | None) -> list[tuple[int, int, str]]:
-    """(start, end, signal) of the keyword runs pasted into the sentences of one block."""
+             unless: re.Pattern | None, acts: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of the keyword runs pasted into the sentences of
+    one block; with ``acts`` (the class of the verbs of trade), a run holding
+    one of them conjugated between two of its words is the host's clause."""
     out = []
     for lo, hi in bounds:
         inside = [m for m in found if lo <= m.start and m.end <= hi]
@@ -399,10 +415,26 @@ def run_cuts(text: str, bounds, found: list[Mark], weights: list[int], function:
             continue
         words = [(m.start() + lo, m.end() + lo, m.group()) for m in WORD.finditer(sentence)]
         for run in _runs(text, words, inside, function):
+            if acts is not None and _conjugated(words, run, acts):
+                continue
             cut = _judge_run(text, words, run, weights, function, min_weight)
             if cut is not None:
                 out.append((*cut, "en_run"))
     return out
+
+
+_CONJUGATED = re.compile(r"[a-z]{3,}(?:[^s'’]s|ed)$")
+_THIRD_PERSON = re.compile(r"[a-z]{3,}[^s'’]s$")  # (not the past: Fresh roses delivered tomorrow is an ad's)
+
+
+def _conjugated(words, run, acts: int) -> bool:
+    """Whether a verb of trade in the third person or the past (delivers,
+    shipped) stands inside ``run``, a word of it on each side: a subject, its
+    verb and what follows (the pet shop delivers free food), a clause of the
+    host's; a search phrase says its verbs bare (buy cheap watches)."""
+    first, last, found = run
+    inner = {k for k in range(first + 1, last) if _CONJUGATED.search(words[k][2].lower())}
+    return any(m.group == acts and any(words[k][0] <= m.start < words[k][1] for k in inner) for m in found)
 
 
 def _runs(text: str, words, found: list[Mark], function: frozenset):

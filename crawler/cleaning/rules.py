@@ -173,7 +173,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # keyword runs pasted into a sentence (``place``: sentence or run);
     # ``function``: the list of English closed-class words; ``register_min``: a
     # sentence whose English register (register.py) scores that at least is
-    # said as ads are, a class of its own
+    # said as ads are, a class of its own; ``acts``: the class of the acts of
+    # trade (verbs: one conjugated inside a run makes it the host's clause)
     "en_offer": {
         "classes": (list, None),
         "weights": (list, None),
@@ -184,6 +185,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "unless": (str, None),
         "cohesion": (int, None),
         "register_min": (float, None),
+        "acts": (str, None),
     },
     # a span foreign to its own sentence (crawler/cleaning/foreign.py), by how
     # it sits there (``place``): "script", a run of at least ``min_chars``
@@ -476,6 +478,9 @@ def _compile_en_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compi
     if p["voice"]:
         rule.compiled["voice"], _tree = compiler.compile(f"(?i:\\b(?:{{{{{p['voice']}}}}})\\b)", rule, "voice")
     rule.compiled["function"] = frozenset(w.lower() for w in _words(p["function"], rule, "function", lists))
+    if p["acts"] is not None and p["acts"] not in p["classes"]:
+        raise RuleError(f"rule {rule.name!r}: acts {p['acts']!r} is none of its classes")
+    rule.compiled["acts"] = None if p["acts"] is None else p["classes"].index(p["acts"])
 
 
 def _compile_sales(rule: Rule, compiler: "_Compiler") -> None:
