@@ -15,7 +15,6 @@ same (XML, case-sensitive) names and the class test of XML whitespace.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -117,7 +116,8 @@ class TreeIndex:
     def rooted(self, root) -> TreeIndex:
         """The same index answering for the elements under ``root`` (itself
         included), an element of the indexed tree: no second walk of it."""
-        view = copy.copy(self)  # the same tables
+        view = TreeIndex.__new__(TreeIndex)  # the same tables (copy.copy: ~2 us, six times this)
+        view.__dict__.update(self.__dict__)
         view.root = root
         return view
 
