@@ -35,7 +35,7 @@ every reading of the sentence holds across the edge).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -80,6 +80,10 @@ class Model:
     pairs: dict[str, float]
     unknown: float  # what a character the table does not hold scores
     seeds: re.Pattern  # two characters that lean to trade in a row (``SEED_CHAR``)
+    # what ``_scores`` gives a character before its pairs, read once per character
+    # (``_classify``): one look-up instead of four tests; ``paired`` those pairs add to
+    paired: dict[str, float] = field(default_factory=dict)
+    fixed: dict[str, float] = field(default_factory=dict)
 
 
 # a seed, where a span may be: two characters that lean to trade in a row
@@ -116,24 +120,41 @@ class Params:
 
 def _scores(m: Model, text: str, lo: int, hi: int) -> list[float]:
     out = []
-    chars, pairs, function = m.chars, m.pairs, offers.FUNCTION
+    paired, fixed, pairs = m.paired, m.fixed, m.pairs
     for i in range(lo, hi):
         ch = text[i]
-        s = chars.get(ch)
-        if ch in function:
-            out.append(FUNCTION_SCORE)
-        elif s is not None or is_cjk(ch):
-            s = (m.unknown if s is None else s) - OFFSET
-            if i > lo:
-                s += 0.5 * pairs.get(text[i - 1:i + 1], 0.0)
-            if i + 1 < hi:
-                s += 0.5 * pairs.get(text[i:i + 2], 0.0)
-            out.append(s)
-        elif ch in _CLAUSE:
-            out.append(CLAUSE_SCORE)
-        else:
-            out.append(OTHER_SCORE)
+        s = paired.get(ch)
+        if s is None:
+            s, with_pairs = (fixed[ch], False) if ch in fixed else _classify(m, ch)
+            if not with_pairs:
+                out.append(s)
+                continue
+        if i > lo:
+            s += 0.5 * pairs.get(text[i - 1:i + 1], 0.0)
+        if i + 1 < hi:
+            s += 0.5 * pairs.get(text[i:i + 2], 0.0)
+        out.append(s)
     return out
+
+
+# the most characters ``_classify`` remembers (the table's own, and what text brings)
+_CLASSIFIED = 1 << 16
+
+
+def _classify(m: Model, ch: str) -> tuple[float, bool]:
+    """(a character's score before its pairs, whether its pairs add to it: an
+    ideograph, or a character of the table, unless a function word), remembered
+    in ``m.paired`` or ``m.fixed``."""
+    s = m.chars.get(ch)
+    if ch in offers.FUNCTION:
+        score, table = FUNCTION_SCORE, m.fixed
+    elif s is not None or is_cjk(ch):
+        score, table = (m.unknown if s is None else s) - OFFSET, m.paired
+    else:
+        score, table = (CLAUSE_SCORE if ch in _CLAUSE else OTHER_SCORE), m.fixed
+    if len(table) < _CLASSIFIED:
+        table[ch] = score
+    return score, table is m.paired
 
 
 def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
