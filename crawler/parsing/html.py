@@ -280,6 +280,11 @@ def _alike(colour: str | None, backdrop: str | None) -> bool:
     """Whether text of ``colour`` cannot be told from ``backdrop`` (both #rrggbb)."""
     if colour is None or backdrop is None:
         return False
+    return _alike_colours(colour, backdrop)
+
+
+@functools.lru_cache(maxsize=4096)  # a page has a few colours, asked of each element painted in them
+def _alike_colours(colour: str, backdrop: str) -> bool:
     return all(abs(int(colour[i:i + 2], 16) - int(backdrop[i:i + 2], 16)) <= _NEAR_COLOUR for i in (1, 3, 5))
 
 
