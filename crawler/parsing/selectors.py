@@ -100,18 +100,21 @@ class TreeIndex:
         self.by_class: dict[str, list] = {}
         self.by_tag: dict[str, list] = {}
         self.by_attr: dict[str, list] = {}
-        elements, by_tag, by_attr = self.elements, self.by_tag, self.by_attr
+        elements, by_tag, by_attr, by_id, by_class = self.elements, self.by_tag, self.by_attr, self.by_id, self.by_class
         for el in root.iter(etree.Element):
             elements.append(el)
             by_tag.setdefault(el.tag, []).append(el)
             for name in el.keys():  # the names alone: most values are never read (~4x less than items)
                 by_attr.setdefault(name, []).append(el)
                 if name == "id":
-                    self.by_id.setdefault(el.get(name), []).append(el)
+                    by_id.setdefault(el.get(name), []).append(el)
                 elif name == "class" and (value := el.get(name)):
+                    if " " not in value and "\t" not in value and "\n" not in value and "\r" not in value:
+                        by_class.setdefault(value, []).append(el)  # one class (most elements): no split
+                        continue
                     for cls in set(_XML_SPACE.split(value)):
                         if cls:
-                            self.by_class.setdefault(cls, []).append(el)
+                            by_class.setdefault(cls, []).append(el)
 
     def rooted(self, root) -> TreeIndex:
         """The same index answering for the elements under ``root`` (itself
