@@ -30,6 +30,14 @@ _PART = re.compile(r"#(?P<id>[\w-]+)|\.(?P<cls>[\w-]+)|\[\s*(?P<attr>[A-Za-z_][\
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
+def _classes(value: str) -> tuple[str, ...] | set[str]:
+    """The names of a ``class`` attribute's value (maybe an empty one): the value
+    itself when it holds no XML space, as most do (no regex split, no set)."""
+    if " " in value or "\t" in value or "\n" in value or "\r" in value:
+        return set(_XML_SPACE.split(value))
+    return (value,)
+
+
 @dataclass(frozen=True)
 class _Compound:
     tag: str | None
@@ -43,7 +51,7 @@ class _Compound:
         if self.id is not None and el.get("id") != self.id:
             return False
         if self.classes:
-            have = set(_XML_SPACE.split(el.get("class") or ""))
+            have = _classes(el.get("class") or "")
             if not all(c in have for c in self.classes):
                 return False
         for name, op, value in self.attrs:
@@ -109,10 +117,7 @@ class TreeIndex:
                 if name == "id":
                     by_id.setdefault(el.get(name), []).append(el)
                 elif name == "class" and (value := el.get(name)):
-                    if " " not in value and "\t" not in value and "\n" not in value and "\r" not in value:
-                        by_class.setdefault(value, []).append(el)  # one class (most elements): no split
-                        continue
-                    for cls in set(_XML_SPACE.split(value)):
+                    for cls in _classes(value):
                         if cls:
                             by_class.setdefault(cls, []).append(el)
 
