@@ -116,6 +116,14 @@ _SKIP_TAGS = {
 _BR_AS_SPACE = {"heading", "list_item", "caption"}
 
 _WS = re.compile(r"\s+")
+# lxml.html's parser, with its element classes chosen in C: lxml.html's own lookup is a
+# Python call for each element object made (each element a walk meets, once per walk);
+# only form controls lose their own classes (FormElement, InputElement...), which the
+# parsers do not use. What is parsed with it, and the elements added to it, are read so.
+HTML_PARSER = lxml.html.HTMLParser()
+HTML_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff]")
 _CSS = re.compile(
     r"(?:^|;)\s*(display|visibility|content-visibility|font-size|font|opacity|filter|left|top|right|inset|"
@@ -1285,8 +1293,14 @@ def fragment(markup: str):
     """One element from a markup fragment (a ``slice_element`` result), inside
     ``<html><body>`` as on its page, so that a page's style rules naming those
     ancestors (``body .x``) match it as a browser's do."""
-    wrapper = lxml.html.fragment_fromstring(markup.strip(), create_parent="div")
-    lxml.etree.SubElement(lxml.html.Element("html"), "body").append(wrapper)
+    # lxml.html.fragment_fromstring(markup, create_parent="div") with HTML_PARSER's
+    # classes: its parent made by that parser too (an element moved into another
+    # document is read with that document's parser)
+    elements = lxml.html.fragments_fromstring(markup.strip(), parser=HTML_PARSER)
+    wrapper = lxml.etree.SubElement(lxml.etree.SubElement(HTML_PARSER.makeelement("html"), "body"), "div")
+    if elements and isinstance(elements[0], str):
+        wrapper.text = elements.pop(0)
+    wrapper.extend(elements)
     if len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip():
         return wrapper[0]
     return wrapper

@@ -25,7 +25,7 @@ import lxml.html
 
 from crawler.errors import Rejection
 from crawler.items import Article
-from crawler.parsing.html import element_text, flatten, page_stylesheet, remove_range
+from crawler.parsing.html import HTML_PARSER, element_text, flatten, page_stylesheet, remove_range
 from crawler.parsing.jsdata import object_literal
 from crawler.parsing.rules import compile_patterns, load_site_rules
 from crawler.parsing.scan import ANY, Found
@@ -34,13 +34,6 @@ from crawler.parsing.wechat import china_time
 from crawler.reasons import Reason
 
 _SPACE = re.compile(r"\s+")
-# lxml.html's parser, with its element classes chosen in C: lxml.html's own lookup is a
-# Python call for each element object made (~55 a page); only form controls lose their
-# own classes (FormElement, InputElement...), which the parser does not use
-_PARSER = lxml.html.HTMLParser()
-_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 _TITLE_BADGES = Selector(".article-tag")  # label badges inside the h1 (answered from the page's index)
 
 
@@ -97,7 +90,7 @@ class SohuParser:
 
     def parse(self, html: str, url: str, fetched_from: str | None = None, found: Found = ANY) -> Article:
         try:
-            doc = lxml.html.fromstring(html, parser=_PARSER)
+            doc = lxml.html.fromstring(html, parser=HTML_PARSER)
         except (ValueError, lxml.etree.ParserError) as exc:
             raise Rejection(Reason.NOT_ARTICLE, f"unparsable HTML: {exc}") from None
         body = next((found[0] for selector in self.selectors["body"] if (found := selector.xpath(doc))), None)
