@@ -1075,11 +1075,13 @@ class _Flattener:
         return _Ctx(css, kind, href, css.reason())
 
     def children(self, el, ctx: _Ctx) -> None:
-        self.add(el.text, ctx)
+        if el.text:  # (most tails are None: no call to add nothing)
+            self.add(el.text, ctx)
         for child in el:
             if isinstance(child.tag, str):
                 self.walk(child, ctx)
-            self.add(child.tail, ctx)
+            if child.tail:
+                self.add(child.tail, ctx)
 
     def walk(self, el, parent: _Ctx) -> None:
         tag = el.tag.lower()
