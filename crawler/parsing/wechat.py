@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
@@ -68,6 +69,8 @@ _META_BYTES = re.compile(rb"<[mM][eE][tT][aA]%(s)s+(?:[pP][rR][oO][pP][eE][rR][t
                          % {b"s": SPACE_BYTES})
 _LONG_FORM_PATH = re.compile(r"^/s/?$|^/mp/appmsg/show")
 _SHORT_FORM_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,})")
+_STAMP = re.compile(r"\d{9,13}")  # a Unix timestamp, in seconds or milliseconds
+_CHINA_SECONDS = 8 * 3600
 _DATE_TEXT = re.compile(
     r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
@@ -86,11 +89,13 @@ def china_time(value) -> str | None:
     if value in (None, ""):
         return None
     text = str(value).strip()
-    if re.fullmatch(r"\d{9,13}", text):
+    if _STAMP.fullmatch(text):
         stamp = int(text)
         if stamp > 10**11:  # milliseconds
             stamp //= 1000
-        return datetime.fromtimestamp(stamp, CHINA).isoformat()
+        # datetime.fromtimestamp(stamp, CHINA).isoformat() without building a datetime (whole
+        # seconds, years 1973-5138: no fraction, four digits)
+        return "%04d-%02d-%02dT%02d:%02d:%02d+08:00" % time.gmtime(stamp + _CHINA_SECONDS)[:6]
     m = _DATE_TEXT.search(text)
     if not m:
         return None
