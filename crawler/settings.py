@@ -32,6 +32,10 @@ ITEM_PIPELINES = {
 # (crawler/pipelines/offload.py; docs/architecture.md, docs/benchmarks.md); "auto": one per
 # core available to the crawl; 0: every stage on the reactor thread.
 PIPELINE_WORKERS = "auto"
+# When the workers run the whole chain, pages a spider's callback gives go to them from
+# the last spider middleware, not through Scrapy's item pipeline (same outcome and signals).
+PIPELINE_SHORT_PATH_ENABLED = True
+SPIDER_MIDDLEWARES = {"crawler.pipelines.offload.PagesToWorkers": 10}
 # Seconds a pipeline worker may take to build its stages before the crawl stops (0: no limit).
 PIPELINE_WORKER_START_TIMEOUT = 300.0
 # Budget per page in a pipeline worker (crawler/runtime/budget.py): wall seconds for all

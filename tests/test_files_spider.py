@@ -157,3 +157,17 @@ def test_output_is_utf8_jsonl_and_schema(tmp_path, crawl_files):
     assert [(r["fetched_from"].rsplit("/", 1)[-1], r["reason"]) for r in rejects] == [
         ("deleted_by_author.html", "deleted")]
     assert len(articles) == 3
+
+
+def test_inputs_large_enough_start_every_pipeline_worker_with_the_crawl(tmp_path):
+    """The files under the path are counted until they reach the size (a link to a
+    file counts as the file a reader opens; what the walk refuses counts nothing)."""
+    from crawler.spiders.files import input_bytes_reach
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.jsonl").write_bytes(b"x" * 600)
+    (tmp_path / "two.warc.gz").write_bytes(b"y" * 300)
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "a" / "one.jsonl")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    assert input_bytes_reach(tmp_path, 1500) and not input_bytes_reach(tmp_path, 1501)
+    assert input_bytes_reach(tmp_path / "two.warc.gz", 300) and not input_bytes_reach(tmp_path / "two.warc.gz", 301)

@@ -349,6 +349,25 @@ def test_a_second_worker_starts_only_when_the_first_is_busy():
     assert all(isinstance(item, Article) and type(outcome).__name__ == "Record" for item, outcome in results)
 
 
+def test_a_spider_with_work_for_every_worker_starts_them_all_with_the_crawl(monkeypatch):
+    """``eager_workers`` (the files spider on a large corpus): every worker starts
+    with the crawl; without it, one."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(offload, "is_asyncio_reactor_installed", lambda: True)
+    chain = {"crawler.pipelines.offload.OffloadPipeline": 50, f"{__name__}.CrashStage": 100}
+    started = {}
+    for eager in (False, True):
+        crawler = get_crawler(settings_dict={"ITEM_PIPELINES": chain, "PIPELINE_WORKERS": 2})
+        crawler.spider = SimpleNamespace(name="files", eager_workers=eager)
+        pipeline = OffloadPipeline.from_crawler(crawler)
+        try:
+            started[eager] = sum(worker.process.is_alive() for worker in pipeline.workers)
+        finally:
+            pipeline.close_spider()
+    assert started == {False: 1, True: 2}
+
+
 class BuildsWhileUp:
     """A stage that cannot be built once ``DOWN_MARKER`` exists (a store that stopped answering)."""
 

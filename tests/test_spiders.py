@@ -325,3 +325,61 @@ def test_no_spider_callback_is_a_generator_returning_a_value():
         return 2
 
     assert is_generator_with_return_value(callback)
+
+
+class PagesSeen:
+    """Spider middleware of a test: counts the ``Page`` items it sees go by (stat ``KEY``)."""
+
+    KEY = ""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_spider_output(self, response, result):
+        from crawler.items import Page
+
+        async for output in result:
+            if isinstance(output, Page):
+                self.crawler.stats.inc_value(self.KEY)
+            yield output
+
+
+class PagesSeenInside(PagesSeen):
+    KEY = "test/pages_seen_inside"
+
+
+class PagesSeenOutside(PagesSeen):
+    KEY = "test/pages_seen_outside"
+
+
+def test_a_live_crawl_through_a_worker_gives_what_it_gives_on_the_reactor(fresh, tmp_path):
+    """With a worker running the whole chain, the pages leave the spider middlewares
+    at PagesToWorkers (crawler/pipelines/offload.py), last of them, not as items:
+    the same articles, rejects and stats as the chain on the reactor, and a user's
+    middleware nearer the spider still sees every page."""
+    site = fresh
+    urls = [site.url("/x/404/n"), site.url("/x/500/c")]
+    middlewares = json.dumps({"crawler.pipelines.offload.PagesToWorkers": 10, f"{__name__}.PagesSeenInside": 500,
+                              f"{__name__}.PagesSeenOutside": 5})
+    runs = {}
+    for workers in ("0", "1"):
+        settings = settings_for(site, tmp_path / workers, RETRY_TIMES="0", PIPELINE_WORKERS=workers,
+                                DEDUP_DIR=str(tmp_path / workers / "dedup"), SPIDER_MIDDLEWARES=middlewares)
+        run = crawl("sohu", {"author": "9001", "urls": ",".join(urls)}, settings, tmp_path / workers)
+        assert run.returncode == 0 and run.close_reason == "finished", run.log[-3000:]
+        key = lambda item: item["fetched_from"]  # noqa: E731
+        counted = {name: value for name, value in run.stats.items()
+                   if name.split("/")[0] in ("articles", "rejects", "extract", "clean", "dedup", "language", "seen")
+                   or name in ("item_scraped_count", "item_dropped_count")}
+        runs[workers] = (sorted(run.articles, key=key), sorted(run.rejects, key=key), counted, run.stats)
+    assert runs["1"][:3] == runs["0"][:3]
+    articles, rejects, counted, stats = runs["1"]
+    assert len(articles) == len(M.SOHU_AUTHORS["9001"]) and counted["seen/added"] == str(len(articles))
+    assert sorted(r["reason"] for r in rejects) == ["http_error", "not_found"]
+    pages = str(len(articles) + len(rejects))
+    assert stats["test/pages_seen_inside"] == pages == runs["0"][3]["test/pages_seen_outside"]
+    assert "test/pages_seen_outside" not in stats  # through the workers from PagesToWorkers

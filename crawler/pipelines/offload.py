@@ -604,7 +604,8 @@ class OffloadPipeline:
         self.size = workers
         # workers started: one at the crawl's start, one more each time every started one
         # holds an item (``_run``), up to ``size``: a short crawl does not pay for workers it
-        # never needs (each imports and builds the stages: ~0.7 s of CPU at a one-page crawl's start)
+        # never needs (each imports and builds the stages: ~0.7 s of CPU at a one-page crawl's start);
+        # all at once for a spider that has work for them all from its start (``eager_workers``)
         self.wanted = min(workers, 1)
         self.stats = stats
         self.workers: list[_Worker] = []
@@ -654,6 +655,8 @@ class OffloadPipeline:
         facts = {name: getattr(spider, name) for name in SPIDER_FACTS if hasattr(spider, name)}
         pipeline = cls(frozen, paths, workers, crawler.stats, facts)
         pipeline.crawler, pipeline.whole = crawler, whole
+        if getattr(spider, "eager_workers", False):  # work for every worker from the start (a large corpus)
+            pipeline.wanted = workers
         pipeline._spawn()  # the workers import and build their stages while the crawl starts
         setattr(crawler, _PIPELINE, pipeline)
         return pipeline
@@ -828,11 +831,16 @@ class OffloadPipeline:
             elif outcome is not None:
                 return outcome
 
+    async def _run_single(self, item) -> tuple[Any, Record]:
+        """``item`` through a worker as a single item (which a worker may run with the
+        others it holds, ``_gather``): its (item, record)."""
+        answer = await self._run(pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
+                                 alone=lambda: pickle.dumps([item], pickle.HIGHEST_PROTOCOL))
+        return answer[0] if isinstance(answer, list) else answer
+
     async def process_item(self, item):
         if isinstance(item, Page):
-            answer = await self._run(pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
-                                     alone=lambda: pickle.dumps([item], pickle.HIGHEST_PROTOCOL))
-            item, record = answer[0] if isinstance(answer, list) else answer
+            item, record = await self._run_single(item)
             _replay_logs(record)
             if self._replayed(item, record):
                 return item
@@ -895,6 +903,16 @@ class OffloadPipeline:
             pending.append(asyncio.ensure_future(self._slotted(batch)))
         while pending:
             self._finish(await pending.popleft(), response)
+
+    async def run_page(self, page: Page, response) -> None:
+        """A page a spider's callback gave (``PagesToWorkers``), through a worker and
+        finished as ``run_records`` finishes a record: the same outcome, log line and
+        signal as through Scrapy's item pipeline, without its per-item work."""
+        try:
+            result = await self._run_single(page)
+        except Exception as exc:  # the worker died on it, or the workers could not start
+            result = (page, exc)
+        self._finish([result], response)
 
     async def _slotted(self, records: list) -> list[tuple[Any, Record | BaseException]]:
         try:
@@ -985,6 +1003,42 @@ def _log(entry: dict | None, spider, item, exc: BaseException | None = None) -> 
     if entry is not None:
         _scraper_logger.log(*logformatter_adapter(entry), extra={"spider": spider, "item": item},
                    exc_info=(type(exc), exc, exc.__traceback__) if exc is not None else None)
+
+
+class PagesToWorkers:
+    """Spider middleware: when the pipeline workers run the whole chain, a
+    ``Page`` a callback gives (a live spider's article, or a failure made a
+    page) goes to them here, and comes out as Scrapy's scraper would finish
+    it (``OffloadPipeline.run_page``: the stages' replay, the log line, the
+    ``item_scraped``/``item_dropped``/``item_error`` signal with its
+    response), not as an item: the crawl process is spared Scrapy's per-item
+    work (the callback output's way through the outer middlewares to the item
+    pipeline, the pipeline's deferreds, the signal's asynchronous dispatch,
+    one task a receiver). The callback's response
+    stays in Scrapy's scraper slot until its page is through, as it does
+    while its item is in the pipeline, so ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``
+    bounds the pages in flight as before. Last of the spider middlewares
+    (``SPIDER_MIDDLEWARES``): the others see the pages first, as items.
+    Signal handlers are called as ``send_catch_log`` calls them: one that
+    returns a Deferred is not waited for (``PIPELINE_SHORT_PATH_ENABLED =
+    False`` gives every page Scrapy's item path)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("PIPELINE_SHORT_PATH_ENABLED") or getattr(crawler, _PIPELINE, None) is None:
+            raise NotConfigured  # no workers started (``StartWorkers``): nothing to send pages to
+        return cls(crawler)
+
+    async def process_spider_output(self, response, result):
+        workers = batches_for(self.crawler)
+        async for output in result:
+            if workers is not None and isinstance(output, Page):
+                await workers.run_page(output, response)
+            else:
+                yield output
 
 
 class StartWorkers:
