@@ -253,3 +253,24 @@ def test_a_product_box_naming_the_site_the_review_is_about_stays():
     assert kept(result) == [BOX, *REVIEW]
     _, removed = clean(BOX)
     assert removed
+
+
+def test_an_english_clause_pasted_flush_into_a_chinese_sentence_goes_on_its_marks_alone():
+    # it speaks to no one and orders nothing: pasted mid-sentence in Chinese, a clause of English prose is the evidence
+    text = "老板说，味道稳定比花样多更重要，Thousands of drivers have already switched to PlateGuard cover, quotes take 60 seconds二十年来配方从没改过。"
+    kept, removed = clean(text)
+    assert kept == ["老板说，味道稳定比花样多更重要，二十年来配方从没改过。"]
+    assert removed == [("en_pasted", "Thousands of drivers have already switched to PlateGuard cover, quotes take 60 seconds")]
+
+
+@pytest.mark.parametrize("text", [
+    # a title, capitalised: named, not pasted
+    "他最近在读The Best Deals of the Decade: Fast Money and Free Markets这本书，觉得很有启发。",
+    # too short to be a clause of prose
+    "这家店的招牌上写着best coffee in town几个字。",
+    # the marks too weak (one word of speed)
+    "老师在黑板上写下we are reading the story together today这句话，让学生跟读。",
+])
+def test_english_named_in_a_chinese_sentence_stays(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []

@@ -94,6 +94,8 @@ HOST_MIN_WORDS = 4  # an English sentence keeps this many words after the cut
 REGISTER_WEIGHT = 2  # the reader and the seller both addressed (one more in the imperative)
 SAID_WEIGHT = 2  # said in the words of ads (register.py's English model)
 SAID_MIN_WORDS = 5  # ... of a sentence this long at least (a word or two say nothing)
+PASTED_MIN_WORDS = 6  # an English clause pasted flush into a Chinese sentence (``_pasted_clause``)...
+PASTED_WEIGHT = 2  # ... holding marks of this weight at least
 SEAM_GAP = 2  # words between two marks of an ad opened at a seam
 SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it
 
@@ -334,14 +336,16 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         need = min_weight + 1
     among = start > 0 and _CJK.match(text[start - 1]) is not None  # pasted after ideographs
     seamed = seam == SEAM or among  # (a seam weighs one mark)
-    said = False
+    said = pasted = False
     if need is None or classes < 2 or weight + seamed < need:
         # the marks fall short: said in the words of ads, a class of its own, and
         # as strong as the voice (a whole sentence or Latin part only: opened at
-        # a seam, it would make the shorter ad that leaves the rest of a longer one behind)
+        # a seam, it would make the shorter ad that leaves the rest of a longer one behind);
+        # or a clause of English prose pasted flush into a Chinese sentence, as strong
         said = (register_min is not None and seam is None and len(words) >= SAID_MIN_WORDS
                 and _said(text, start, end, inside) >= register_min)
-        if not said:
+        pasted = not said and weight >= PASTED_WEIGHT and _pasted_clause(text, start, end, words)
+        if not (said or pasted):
             return None
         weight, classes, need = weight + SAID_WEIGHT, classes + 1, min(need or min_weight, min_weight)
         if classes < 2 or weight + seamed < need:
@@ -349,8 +353,23 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
     rest = text[:start if hook is None else hook] + " " + text[end:]
     if len(content_counts(sentence, function).keys() & content_counts(rest, function).keys()) >= 2:
         return None  # the article's own subject
-    signal = "en_seam" if seam is not None or among else "en_register" if said else "en_offer"
+    signal = ("en_seam" if seam is not None or among else "en_register" if said else "en_pasted" if pasted
+              else "en_offer")
     return start if hook is None else hook, end, signal
+
+
+def _pasted_clause(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Whether ``text[start:end]`` is a clause of English prose pasted flush
+    into a Chinese sentence: ideographs or their punctuation right before it
+    and right after it (or the block's end), ``PASTED_MIN_WORDS``
+    words or more, most of them in the lower case (a title, a name, a
+    citation or a list of them is capitalised), none quoted. Chinese prose
+    names English things; it does not run on in English clauses mid-sentence."""
+    after = text[end:end + 2].lstrip()
+    if start == 0 or not _CJK_RUN.match(text[start - 1]) or after and not _CJK_RUN.match(after):
+        return False
+    alpha = [w for w in words if w[0].isalpha()]
+    return len(words) >= PASTED_MIN_WORDS and sum(w[0].islower() for w in alpha) * 2 > len(alpha)
 
 
 def _told(text: str, start: int, inside: list[Mark], acts: int, voice: re.Pattern) -> bool:
