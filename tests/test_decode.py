@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.errors import Rejection
-from crawler.parsing.decode import decode, decode_html, declared_charset, looks_garbled, undecodable_limit
+from crawler.parsing.decode import (
+    decode, decode_html, declared_charset, looks_garbled, looks_garbled_utf8, undecodable_limit,
+)
 
 PAGE = "<html><head>{meta}<title>标题</title></head><body><p>城市图书馆的夜读时光，读者很多。</p></body></html>"
 
@@ -86,6 +88,9 @@ def test_garbage_is_told_as_the_definition_says(normal, odd, every):
     # normal text with one or two kinds of odd characters every ``every`` characters (0: none)
     text = "".join(odd[i % len(odd)] if every and i % every == 0 else ch for i, ch in enumerate(normal))
     assert looks_garbled(text) == garbled_by_definition(text)
+    # read from the bytes the text was decoded from (UTF-8 pages), a byte-order mark before it or not
+    for data in (text.encode(), codecs.BOM_UTF8 + text.encode()):
+        assert looks_garbled_utf8(data, text) == garbled_by_definition(text)
 
 
 @pytest.mark.parametrize("odd", _ODD)
@@ -94,6 +99,7 @@ def test_each_kind_of_garbage_alone_is_told_as_the_definition_says(odd):
         for size in (50, 400, 3000):
             text = "".join(odd if i % every == 0 else "文" for i in range(size))
             assert looks_garbled(text) == garbled_by_definition(text), (every, size)
+            assert looks_garbled_utf8(text.encode(), text) == garbled_by_definition(text), (every, size)
 
 
 def test_a_few_bad_sequences_are_dropped_and_counted():
