@@ -142,7 +142,9 @@ class TreeIndex:
 
     def holds(self, el) -> bool:
         """``el`` is still the root or under it (the tree may have lost elements since the index)."""
-        return el is self.root or any(ancestor is self.root for ancestor in el.iterancestors())
+        # ``in`` compares by identity first, and lxml's elements by identity only: a C loop
+        # (~7x less than a generator of ``is`` over a page's meta elements)
+        return el is self.root or self.root in el.iterancestors()
 
     def under(self, el, compounds: tuple[_Compound, ...]) -> bool:
         """``el``'s ancestors, up to the root, match ``compounds`` (right to left)."""
