@@ -274,3 +274,18 @@ def test_an_english_clause_pasted_flush_into_a_chinese_sentence_goes_on_its_mark
 def test_english_named_in_a_chinese_sentence_stays(text):
     kept, removed = clean(text)
     assert kept == [text] and removed == []
+
+
+def test_an_ad_glued_to_a_word_of_the_host_opens_at_any_capitalised_word():
+    # not an order nor the seller's voice, but glued (teacherOrders): English prose never glues two words so
+    host = "The music teacher{}says most of the children could not read a score when they started."
+    ad = "Orders placed before 3pm are dispatched the same day at lensdirect.shop"
+    kept, removed = clean(host.format(ad + " "))
+    assert kept == [host.format(" ")]
+    assert removed == [("en_seam", ad)]
+
+
+def test_a_brand_spelt_in_camel_case_opens_no_seam():
+    text = "Fans queued outside the McDonald store on launch day, and the new iPhone sold out in an hour at $999."
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []

@@ -72,6 +72,10 @@ _SEAM = re.compile(r"[a-z,] ([A-Z][a-z]+)\b")
 # (an ad opening at a seam, SEAM, or after a comma in the lower case, COMMA:
 # …kept, get 1M gold delivered in 15 minutes at…, which needs more marks)
 SEAM, COMMA = "seam", "comma"
+# ... or glued to a lower-case word (teacherOrders placed...): English prose
+# never glues two words so (brands run the other way: iPhone, eBay, McDonald),
+# any capitalised word may open the ad there, and the glue is evidence of its own
+GLUED = "glued"
 _COMMA = re.compile(r"[a-z], ([a-z]{2,})\b")
 _GLUED = re.compile(r"(?<![A-Za-z])(?:[a-z]{2,}|a)([A-Z][a-z]+)\b")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
@@ -218,13 +222,15 @@ def _openings(text: str, lo: int, hi: int, function: frozenset):
         if first is None:
             continue
         yield first.start(), e, None
-        seams = [(m.start(1), SEAM) for p in (_SEAM, _GLUED) for m in p.finditer(text, first.start(), e)]
+        seams = [(m.start(1), SEAM) for m in _SEAM.finditer(text, first.start(), e)]
+        seams += [(m.start(1), GLUED) for m in _GLUED.finditer(text, first.start(), e)]
         seams += [(m.start(1), COMMA) for m in _COMMA.finditer(text, first.start(), e)]
         for at, kind in sorted(seams):
             words = WORD.findall(text[at:e])
             if kind == SEAM and len(words) > 1 and words[1][0].isupper() and words[0].lower() not in _SELLER:
                 continue  # two capitalised words after a lower-case one: a name (to Best Buy, on Cyber Monday)
-            if words and (words[0].lower() in _SELLER or _imperative(words, function, lower=kind == COMMA)):
+            if kind == GLUED or words and (words[0].lower() in _SELLER
+                                           or _imperative(words, function, lower=kind == COMMA)):
                 yield at, e, kind
 
 
@@ -247,9 +253,11 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
                 continue
             hook = _hook(text, bounds, i, function) if start == lo or _CJK.match(text[start - 1]) else None
             seam = seam or (SEAM if hook is not None and hook[1] else None)
-            for end in _ends(text, found, start, limit, seam):
+            ends = list(_ends(text, found, start, limit, seam))
+            # (the glue weighs only when the marks fall short at every end: they say where the ad ends)
+            for end, glue in [(end, False) for end in ends] + [(end, True) for end in ends if seam == GLUED]:
                 cut = _judge_sentence(text, start, end, hook and hook[0], found, weights, voice, function,
-                                      min_weight, unless, seam, register_min, acts)
+                                      min_weight, unless, seam, register_min, acts, glue)
                 if cut is not None:
                     out.append(_stretch_ad(text, found, cut, limit, voice) if seam and end < limit else cut)
                     break
@@ -299,20 +307,22 @@ def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern
 
 def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, weights, voice, function,
                     min_weight, unless, seam: str | None = None, register_min: float | None = None,
-                    acts: int | None = None):
+                    acts: int | None = None, glue: bool = False):
     """(start, end, signal) of ``text[start:end]`` when it is an English ad:
     marks of two classes at least, said to the reader or for the seller, or
     in the imperative or in the words of ads (its register ``register_min``
     at least: a class of its own; one mark more); pasted at a seam of a
     host's sentence or among ideographs, one mark less; after a comma, in
-    the lower case, three classes and one mark more."""
+    the lower case, three classes and one mark more. When the marks fall
+    short, a clause of English pasted flush into a Chinese sentence, or
+    (``glue``) an ad glued to a word of the host, is as strong as the voice."""
     sentence = text[start:end]
     if _CJK.search(sentence) or any(q in sentence for q in _QUOTES):
         return None
     if unless is not None and unless.search(sentence):
         return None
     inside = [m for m in found if start <= m.start and m.end <= end]
-    if seam == SEAM and acts is not None and _told(text, start, inside, acts, voice):
+    if seam in (SEAM, GLUED) and acts is not None and _told(text, start, inside, acts, voice):
         return None
     weight, classes = score(inside, weights)
     if hook is not None:
@@ -335,7 +345,7 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
             return None
         need = min_weight + 1
     among = start > 0 and _CJK.match(text[start - 1]) is not None  # pasted after ideographs
-    seamed = seam == SEAM or among  # (a seam weighs one mark)
+    seamed = seam in (SEAM, GLUED) or among  # (a seam weighs one mark)
     said = pasted = False
     if need is None or classes < 2 or weight + seamed < need:
         # the marks fall short: said in the words of ads, a class of its own, and
@@ -344,7 +354,7 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         # or a clause of English prose pasted flush into a Chinese sentence, as strong
         said = (register_min is not None and seam is None and len(words) >= SAID_MIN_WORDS
                 and _said(text, start, end, inside) >= register_min)
-        pasted = not said and weight >= PASTED_WEIGHT and _pasted_clause(text, start, end, words)
+        pasted = not said and weight >= PASTED_WEIGHT and (glue or _pasted_clause(text, start, end, words))
         if not (said or pasted):
             return None
         weight, classes, need = weight + SAID_WEIGHT, classes + 1, min(need or min_weight, min_weight)

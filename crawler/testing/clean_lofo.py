@@ -35,6 +35,7 @@ class Family:
     novel: bool = False
     structural: bool = False
     fit: bool = False  # written before any change for it, then used to build signals
+    register: bool = True  # (fit) the register models learn from it (register_train)
 
     @property
     def kind(self) -> str:
@@ -52,7 +53,7 @@ class Family:
 def load_families(path=FAMILIES) -> list[Family]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return [Family(f["name"], f["cases"], f.get("withhold", {}), f.get("novel", False), f.get("structural", False),
-                   f.get("fit", False))
+                   f.get("fit", False), f.get("register", True))
             for f in data["family"]]
 
 
