@@ -105,3 +105,32 @@ def test_the_model_file_is_what_its_script_builds():
     for key, score in rows:
         table = model.chars if len(key) == 1 else model.pairs
         assert table[key] == pytest.approx(score, abs=0.006)
+
+
+# (host, where the ad goes, the ad): a cut whose edge split a word of the ad (退|款,
+# 品 of 正品, 取|货) is widened over the rest of it, to the host's own seam
+WIDENED = [
+    ("镇上的小学新建了一间陶艺教室，孩子们第一次摸到陶土时都很兴奋。", "第一次", "正品化妆品代购全网最低"),
+]
+
+
+@pytest.mark.parametrize("host, at, ad", WIDENED)
+def test_a_cut_is_widened_over_the_word_of_the_ad_its_edge_split(cleaner, host, at, ad):
+    cut = host.index(at) + len(at)
+    text, removed = one(cleaner, host[:cut] + ad + host[cut:])
+    assert text == host
+    assert "".join(r["text"] for r in removed) == ad
+
+
+@pytest.mark.parametrize("text, cut, want", [
+    # the edge splits 退款 of the ad: widened over 款, not over the host's 孩子
+    ("老师说无效全额退款孩子们都笑了。", "无效全额退", "无效全额退款"),
+    # an exact cut stays as it is: the host's words either side make no word of three across it
+    ("护鸟员老杨每年冬天都要数清楚来过冬的地暖清洗除垢一次见效天鹅有多少只。", "除垢一次见效", "除垢一次见效"),
+    ("老林场的苗圃今年育出了两万株樟子松幼苗。", "两万株", "两万株"),
+])
+def test_widen_takes_only_what_the_ad_left_at_its_seam(text, cut, want):
+    start = text.index(cut)
+    lo, hi = 0, len(text)
+    a, b = adshape.widen(text, start, start + len(cut), lo, hi, spans.lexicon())
+    assert text[a:b] == want

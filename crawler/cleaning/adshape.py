@@ -89,7 +89,7 @@ class Model:
 # a seed, where a span may be: two characters that lean to trade in a row
 # (each scoring ``SEED_CHAR`` or more: one scan of the block, ~0.01 ms a mock
 # article, rules out most blocks), scoring ``SEED`` together with their pair
-SEED_CHAR = 0.6
+SEED_CHAR = 0.55
 SEED = 3.5
 
 
@@ -357,6 +357,74 @@ def _judge(text, scores, lo, hi, left, right, article, params, words, unless, tr
     if cohesive if cohesive is not None else _cohesive(span, article):
         return None  # the span shares words with the article: its topic
     return left, right, "shape_stray" if all(glued) else "shape_edge"
+
+
+# what widens a cut over the pieces of its ad it left at a seam (``widen``):
+# the most characters taken at each side, what a character taken costs, what
+# a seam is worth (a word of three the host makes across the cut, the host's
+# punctuation; an edge inside a word takes from it), what a new seam must
+# gain over the cut's own; the signals whose cuts are widened
+WIDEN = 5
+WIDEN_COST = 0.25
+SEAM_JOIN = 3.0
+SEAM_PUNCT = 0.5
+SEAM_INSIDE = 3.0
+WIDEN_GAIN = 1.0
+WIDENED = frozenset({"shape_seam", "shape_stray", "shape_edge", "offer_span", "word_break", "sales_span"})
+
+
+def widen(text: str, start: int, end: int, lo: int, hi: int, words: spans.Lexicon) -> tuple[int, int]:
+    """The cut ``text[start:end]`` of an ad pasted in the sentence
+    ``text[lo:hi]``, widened over what it left of the ad at either seam: a
+    few ideographs (no function word, no punctuation, leaning to trade more
+    than to the host) between the cut and the host, taken when the seam
+    beyond them is better by ``WIDEN_GAIN``: the cut's own edge split a word
+    of the ad (无效全额退|款) and the new one splits none, or the host's
+    characters there make a word of three once the ad goes
+    (第一|白蚁防治[…]复治|天). The deletion test: the host reads on without it."""
+    if end <= start or not lo <= start < end <= hi:
+        return start, end
+    edges = word_edges(text, lo, hi, words)
+    scores = _scores(model(), text, lo, hi)
+    base = _seam_value(text, start, end, lo, hi, words, edges)
+    best = (base + WIDEN_GAIN, start, end)
+    lefts = [start]
+    for a in range(start - 1, max(lo, start - WIDEN) - 1, -1):
+        if not _ideograph(text[a]) or text[a] in offers.FUNCTION:
+            break
+        lefts.append(a)
+    rights = [end]
+    for b in range(end, min(hi, end + WIDEN)):
+        if not _ideograph(text[b]) or text[b] in offers.FUNCTION:
+            break
+        rights.append(b + 1)
+    table = words.words
+    lefts = [a for a in lefts if a == start or text[a - 1:a + 1] not in table]
+    rights = [b for b in rights if b == end or text[b - 1:b + 1] not in table]
+    for a in lefts:
+        for b in rights:
+            if a == start and b == end:
+                continue
+            if sum(scores[a - lo:start - lo]) < 0 or sum(scores[end - lo:b - lo]) < 0:
+                continue  # the host's words more than the ad's: no fragment of it
+            value = _seam_value(text, a, b, lo, hi, words, edges) - WIDEN_COST * ((start - a) + (b - end))
+            if value > best[0]:
+                best = (value, a, b)
+    return best[1], best[2]
+
+
+def _seam_value(text, a, b, lo, hi, words, edges) -> float:
+    """What the seams of a cut ``text[a:b]`` are worth: the host's word across
+    it, the host's punctuation at an edge, an edge inside a word."""
+    value = -SEAM_INSIDE * ((a not in edges) + (b not in edges))
+    left_open = a == lo or not (text[a - 1].isalnum())
+    right_open = b >= hi or not (text[b].isalnum())
+    value += SEAM_PUNCT * (left_open + right_open)
+    if not (left_open or right_open) and _ideograph(text[a - 1]) and _ideograph(text[b]):
+        join, _inside = _seam(text, a, b, lo, hi, words, edges)
+        if join == 3:  # a word of two across it is now and then chance (地|…|有)
+            value += SEAM_JOIN
+    return value
 
 
 def _stub(text: str, lo: int, hi: int, left: int, right: int, at_left: bool) -> bool:

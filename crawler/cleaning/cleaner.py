@@ -604,6 +604,17 @@ def _label_owner(text: str, start: int, end: int) -> int:
     return b if b == 0 or text[b - 1] in _SENTENCE_END else start
 
 
+def _widened(block: _Block, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Cuts of ads pasted in a sentence widened over what they left of the ad at their seams (``adshape.widen``)."""
+    out = []
+    for s, e, signal in found:
+        if signal in adshape.WIDENED:
+            lo, hi = sentence_at(block.sentences(), s)
+            s, e = adshape.widen(block.text, s, e, lo, max(hi, e), spans.lexicon())
+        out.append((s, e, signal))
+    return out
+
+
 def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: int, block: dict):
     """Run the rules in order over one block, each on the text the previous left.
 
@@ -635,6 +646,8 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
             found = [cut for cut in found if not article.cohesive(rule, index, cut[0], cut[1])]
         if not found:
             continue
+        if any(signal in adshape.WIDENED for _s, _e, signal in found):
+            found = _widened(work, found)
         text = work.raw
         if rule.kind not in ("hidden", "remnant"):  # the others cut the folded view
             found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
