@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.cleaning import adshape, english, foreign, hosts, metatalk, offers, salestalk, spans
+from crawler.cleaning import adshape, english, foreign, hosts, metatalk, offers, salestalk, spans, stuffing
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -58,7 +58,7 @@ class _Block:
     """
 
     __slots__ = ("raw", "text", "origin", "type", "spans", "raw_spans", "_sentences", "_hosts", "_screened",
-                 "_passing", "_bit", "_brackets", "_english")
+                 "_passing", "_bit", "_brackets", "_english", "stuffed")
 
     def __init__(self, block: dict):
         self.raw = block["text"]
@@ -72,6 +72,7 @@ class _Block:
         self._english = None
         self._hosts: dict[frozenset, list] = {}
         self._screened: dict[Screen, bool] = {}
+        self.stuffed = True  # whether a keyword run may be in it (``stuffing.candidates``, asked per article)
         self._passing: int | None = None  # every screen the text passes, when known (``Screens.mask``)
         self._bit: dict[Screen, int] | None = None  # each screen's bit in it, with it
 
@@ -532,7 +533,7 @@ def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
 
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """(start, end, signal) of what the rule finds in one block: over the
-    folded view, except for ``hidden`` (over the block's own text)."""
+    folded view, except for ``hidden`` and ``stuffing`` (over the block's own text)."""
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
     signal = rule.signal
@@ -576,6 +577,9 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return [(s, e, signal) for s, e in foreign.script_cuts(block.text, p["min_chars"], p["min_words"])]
     if rule.kind == "sales":
         return _sales_cuts(rule, article, index)
+    if rule.kind == "stuffing":  # (a block ``stuffing.candidates`` rules out is never asked: ``_NEEDS``)
+        # over the block's own text: the separators the folded view drops between ideographs tell the items
+        return [(s, e, signal) for s, e in stuffing.cuts(block.raw, c["params"], c["words"])]
     if rule.kind == "link_run":
         if not block.spans:
             return []  # no link in the block: no run of them
@@ -649,7 +653,7 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
         if any(signal in adshape.WIDENED for _s, _e, signal in found):
             found = _widened(work, found)
         text = work.raw
-        if rule.kind not in ("hidden", "remnant"):  # the others cut the folded view
+        if rule.kind not in ("hidden", "remnant", "stuffing"):  # the others cut the folded view
             found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
             found = [(_label_owner(work.raw, s, e), e, signal) for s, e, signal in found]
         cuts = merge_cuts([(*stitch(text, s, e), (rule.reason, signal), 0) for s, e, signal in found])
@@ -688,6 +692,7 @@ _NEEDS = {
     "spans": lambda rule: rule.kind in ("hidden", "link_run"),
     "dot": lambda rule: rule.kind in ("host_run", "bare_url"),
     "bracket": lambda rule: rule.kind == "note" and rule.params["where"] == "bracket",
+    "stuffing": lambda rule: rule.kind == "stuffing",
 }
 
 
@@ -732,6 +737,7 @@ class Cleaner:
         self._edge_notes = [(k, r.params["where"] == "head", r.params["within"]) for k, r in enumerate(self.rules)
                             if r.kind == "note" and r.params["where"] in ("head", "tail")]
         self._edge_reach = max((within for _, _, within in self._edge_notes), default=0)
+        self._stuffing = any(r.kind == "stuffing" for r in self.rules)
         self._off: dict[tuple[int, int], int] = {}  # (blocks before, blocks after, at most the reach) -> ``_placed``
         self._positions: dict[int, tuple] = {}  # id of a list of rules -> (it, ``_by_screen``'s answer)
 
@@ -791,6 +797,10 @@ class Cleaner:
         a word an article-wide exemption counts.
         """
         article = _Article([_Block(b) for b in blocks])
+        if self._stuffing and (rules is self.rules or any(r.kind == "stuffing" for r in rules)):
+            may = stuffing.candidates([b.raw for b in article.blocks], [b.origin is not None for b in article.blocks])
+            for i, block in enumerate(article.blocks):
+                block.stuffed = i in may
         live = None if self._screens.indexed else self._live_rules(article, todo, rules)
         out: list[dict] = []
         removed: list[dict] = []
@@ -842,7 +852,7 @@ class Cleaner:
         ``live`` (``_live_rules``). The head and tail note rules are left out
         where the block is not where they look (each would be called only to say so)."""
         if live is not None:
-            found = [k for k, may in enumerate(live) if may]
+            found = [k for k, may in enumerate(live) if may and (block.stuffed or rules[k].kind != "stuffing")]
             return [k for k in found if not self._placed(index, count) >> k & 1] if rules is self.rules else found
         # (a screen passed by the block is passed by the article it is in: no scan of the article is needed)
         passing = block._passing = self._screens.mask(block.text)
@@ -861,6 +871,8 @@ class Cleaner:
             found &= ~marked["dot"]
         if _OPENS.search(text) is None:
             found &= ~marked["bracket"]
+        if not block.stuffed:
+            found &= ~marked["stuffing"]
         for limit, bits in limits:  # rules that look at short blocks only, the shortest first
             if len(text) <= limit:
                 break

@@ -49,7 +49,7 @@ _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "s
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
                    "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script",
-                   "sales": "sales_para", "remnant": "ad_remnant"}
+                   "sales": "sales_para", "remnant": "ad_remnant", "stuffing": "keyword_run"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -236,6 +236,29 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "register_lead": (float, 0.2),
         "screen": (list, None),
         "foreign_weight": (int, 0),
+    },
+    # keyword stuffing (crawler/cleaning/stuffing.py): a run of short search terms
+    # that vary one core, ``min_items`` of them when one is the core alone, one
+    # holds another or one a query word (else ``min_items_plain``, all opening
+    # with the core), none longer than ``max_item_chars``
+    # ideographs or ``max_item_words`` English words; the words (lists of the
+    # rule files): what binds prose (``narration_zh``: characters,
+    # ``narration_en``), an enumeration's opener before the run and its
+    # continuation after it (``before``, ``after``), the words searchers add
+    # (``queries``) and labels a run is glued to the host's text with (``labels``)
+    "stuffing": {
+        "min_items": (int, 4),
+        "min_items_plain": (int, 5),
+        "max_item_chars": (int, 16),
+        "max_item_words": (int, 6),
+        "max_label_chars": (int, 8),
+        "narration_zh": (_WORDS, "stuffing_narration_zh"),
+        "narration_en": (_WORDS, "stuffing_narration_en"),
+        "before": (_WORDS, "stuffing_before"),
+        "after": (_WORDS, "stuffing_after"),
+        "closers": (_WORDS, "stuffing_closers"),
+        "queries": (_WORDS, "stuffing_queries"),
+        "labels": (_WORDS, "stuffing_labels"),
     },
     # what other rules left of an ad they cut in pieces (salestalk.remnants):
     # the rest of a sentence that lost pieces for one of ``reasons``, and the
@@ -439,6 +462,22 @@ def _check_rule(raw: Any, where: str) -> Rule:
         raise RuleError(f"{where}: 'signal' must be a lowercase word like 'lexicon' (got {signal!r})")
     return Rule(name=name, kind=kind, reason=reason, source=where, signal=signal,
                 block_types=tuple(types), params=params)
+
+
+def _compile_stuffing(rule: Rule, lists: dict[str, list[str]]) -> None:
+    """A stuffing rule's parameters and words (``stuffing.Params``, ``stuffing.Words``)."""
+    from crawler.cleaning import stuffing
+
+    p = rule.params
+    if min(p["min_items"], p["min_items_plain"]) < 3 or p["max_item_chars"] < 4 or p["max_item_words"] < 2:
+        raise RuleError(f"{rule.source}: a run needs 3 items or more, of 4 characters or 2 words at least")
+    got = {key: _words(p[key], rule, key, lists) for key in ("narration_zh", "narration_en", "before", "after",
+                                                            "closers", "queries", "labels")}
+    rule.compiled["params"] = stuffing.Params(p["min_items"], p["min_items_plain"], p["max_item_chars"],
+                                              p["max_item_words"], p["max_label_chars"])
+    rule.compiled["words"] = stuffing.Words(
+        frozenset("".join(got["narration_zh"])), frozenset(w.lower() for w in got["narration_en"]),
+        *(tuple(w.lower() for w in got[key]) for key in ("before", "after", "closers", "queries", "labels")))
 
 
 def _word_weights(rule: Rule, lists: dict[str, list[str]]) -> dict[str, int]:
@@ -745,6 +784,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             _compile_sales(rule, compiler)
         if rule.kind == "remnant":
             rule.compiled["reasons"] = frozenset(p["reasons"])
+        if rule.kind == "stuffing":
+            _compile_stuffing(rule, lists)
         if p.get("cohesion") is not None:
             # one set for every rule: the article counts its content words once, by it (cleaner._Article)
             if cohesion_stop is None:

@@ -61,7 +61,9 @@ def training_items(reasons, kinds) -> tuple[set[str], set[str], set[str]]:
     """What a model built from the labelled sets may learn from: the text items
     of ``reasons`` whose every family is of ``kinds`` (never a blind set's, nor
     one no family holds), and the Chinese and English carrier paragraphs of the
-    sets that are not blind. The look-alikes are left out: they measure."""
+    sets that are not blind. The look-alikes are left out: they measure, and
+    so are the kinds a set marks ``models = false`` (runs of search terms, no
+    ad's prose: stuffing.toml)."""
     families = load_families()
     items, zh, en = set(), set(), set()
     for name in labelled.SETS:
@@ -71,7 +73,7 @@ def training_items(reasons, kinds) -> tuple[set[str], set[str], set[str]]:
         zh.update(carriers["zh"])
         en.update(carriers["en"])
         for kind, spec in injections.items():
-            if spec.get("reason") not in reasons:
+            if spec.get("reason") not in reasons or spec.get("models") is False:
                 continue
             for item in spec["items"]:
                 if not isinstance(item, str):

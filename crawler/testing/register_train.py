@@ -4,7 +4,8 @@
 
 Ad side: the Chinese items of the labelled spam that rules were written for
 (the main set's promo kinds) or tuned on (families marked ``fit``); never a
-family marked novel, never a blind set. Article side: the invented articles
+family marked novel, never a blind set, never a kind its set marks
+``models = false`` (runs of search terms: stuffing.toml). Article side: the invented articles
 of tests/data/language_blocks.txt and the article text of the page fixtures
 (tests/fixtures/pages/*/expected.json); never the carriers or look-alikes of
 the labelled sets, which the evaluation cleans. Writes
@@ -58,7 +59,7 @@ def ad_texts(lang: str = "zh") -> list[str]:
             continue
         _, injections, _ = labelled.load_data(name)
         for kind, spec in injections.items():
-            if (name, kind) in wanted and spec.get("reason") == "promo":
+            if (name, kind) in wanted and spec.get("reason") == "promo" and spec.get("models") is not False:
                 texts += [item for item in spec["items"] if isinstance(item, str) and said(item)]
     return texts
 
