@@ -289,3 +289,10 @@ def test_a_brand_spelt_in_camel_case_opens_no_seam():
     text = "Fans queued outside the McDonald store on launch day, and the new iPhone sold out in an hour at $999."
     kept, removed = clean(text)
     assert kept == [text] and removed == []
+
+
+def test_a_shops_host_with_its_country_ends_the_ad_pasted_at_a_seam_whole():
+    host = "The music teacher{}says most of the children could not read a score when they started."
+    ad = "Claim your free removal quote in two clicks at shiftit.co.uk"
+    kept, removed = clean(host.format(ad + " "))
+    assert kept == [host.format(" ")] and removed == [("en_seam", ad)]
