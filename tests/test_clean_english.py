@@ -93,6 +93,13 @@ def test_a_hook_pasted_after_ideographs_leaves_them():
     # order opened at the capitalised day before it (Saturday the pet shop delivers free...)
     "Every Saturday the pet shop delivers free food to the animal shelter on Elm Street, and volunteers walk the dogs.",
     "Since the flood, the corner shop delivers free bread to the animal shelter twice a week.",
+    # brands in camel case open no glued seam
+    "Fans queued outside the McDonald store on launch day, and the new iPhone sold out in an hour at $999.",
+    # English named in a Chinese sentence, not pasted: a title (capitalised), a phrase too short to be
+    # a clause of prose, a clause whose marks are too weak (one word of speed)
+    "他最近在读The Best Deals of the Decade: Fast Money and Free Markets这本书，觉得很有启发。",
+    "这家店的招牌上写着best coffee in town几个字。",
+    "老师在黑板上写下we are reading the story together today这句话，让学生跟读。",
 ])
 def test_english_prose_with_prices_bookings_and_guarantees_stays(text):
     kept, removed = clean(text)
@@ -263,36 +270,13 @@ def test_an_english_clause_pasted_flush_into_a_chinese_sentence_goes_on_its_mark
     assert removed == [("en_pasted", "Thousands of drivers have already switched to PlateGuard cover, quotes take 60 seconds")]
 
 
-@pytest.mark.parametrize("text", [
-    # a title, capitalised: named, not pasted
-    "他最近在读The Best Deals of the Decade: Fast Money and Free Markets这本书，觉得很有启发。",
-    # too short to be a clause of prose
-    "这家店的招牌上写着best coffee in town几个字。",
-    # the marks too weak (one word of speed)
-    "老师在黑板上写下we are reading the story together today这句话，让学生跟读。",
-])
-def test_english_named_in_a_chinese_sentence_stays(text):
-    kept, removed = clean(text)
-    assert kept == [text] and removed == []
-
-
-def test_an_ad_glued_to_a_word_of_the_host_opens_at_any_capitalised_word():
+@pytest.mark.parametrize("ad", [
     # not an order nor the seller's voice, but glued (teacherOrders): English prose never glues two words so
+    "Orders placed before 3pm are dispatched the same day at lensdirect.shop",
+    # a shop's host with its country ends it (not shiftit.co, leaving .uk)
+    "Claim your free removal quote in two clicks at shiftit.co.uk",
+])
+def test_an_ad_glued_to_a_word_of_the_host_goes_exactly(ad):
     host = "The music teacher{}says most of the children could not read a score when they started."
-    ad = "Orders placed before 3pm are dispatched the same day at lensdirect.shop"
-    kept, removed = clean(host.format(ad + " "))
-    assert kept == [host.format(" ")]
-    assert removed == [("en_seam", ad)]
-
-
-def test_a_brand_spelt_in_camel_case_opens_no_seam():
-    text = "Fans queued outside the McDonald store on launch day, and the new iPhone sold out in an hour at $999."
-    kept, removed = clean(text)
-    assert kept == [text] and removed == []
-
-
-def test_a_shops_host_with_its_country_ends_the_ad_pasted_at_a_seam_whole():
-    host = "The music teacher{}says most of the children could not read a score when they started."
-    ad = "Claim your free removal quote in two clicks at shiftit.co.uk"
     kept, removed = clean(host.format(ad + " "))
     assert kept == [host.format(" ")] and removed == [("en_seam", ad)]

@@ -26,15 +26,22 @@ Two shapes, two places (the rule's ``place``):
   Opened at such a seam (a seam weighs one mark), the ad ends at its last
   mark, and the host's words after it stay; a Latin part among ideographs
   goes from its first letter or digit to its last (signal ``en_seam``). The
-  seller speaking to the reader (your... us) is a class of its own. A
-  sentence that reports (said, according to) or quotes, or shares two
-  content words with the rest of its block (the article's own subject),
-  stays.
+  seller speaking to the reader (your... us) is a class of its own. Glued
+  to a word of the host (…the music teacherOrders placed…), any capitalised
+  word may open the ad, and when the marks fall short at every end the glue
+  is evidence of its own; so is a clause of English prose pasted flush into
+  a Chinese sentence (``_pasted_clause``, signal ``en_pasted``). A clause
+  opened at a seam that tells of a third party trading (…Saturday the pet
+  shop delivers free food…) is the host's. A sentence that reports (said,
+  according to) or quotes, or shares two content words with the rest of its
+  block (the article's own subject), stays.
 - **run**: a keyword run pasted into a sentence: words joined by single
   spaces, with two distinct marks at least, up to three plain words between
   two of them and no closed-class word but the few a search phrase holds
-  (for, to, my, no...), from its first mark to its last. Flush against
-  ideographs (a run pasted into Chinese) the whole Latin run goes. In an
+  (for, to, my, no...), from its first mark to its last; one holding a verb
+  of trade conjugated (the pet shop delivers free food) is the host's
+  clause. Flush against ideographs (a run pasted into Chinese) the whole
+  Latin run goes. In an
   English sentence it goes when no closed-class word comes for five words
   around it (prose puts one every few words), or when it holds three marks
   after a content word of the host (after a determiner or a preposition it is
@@ -384,9 +391,9 @@ def _pasted_clause(text: str, start: int, end: int, words: list[str]) -> bool:
 
 def _told(text: str, start: int, inside: list[Mark], acts: int, voice: re.Pattern) -> bool:
     """Whether a clause opened at a seam tells of a third party trading: a
-    verb of trade in the third person after a word of its own
-    and no seller or reader addressed before it (…Saturday the pet shop
-    delivers free food…): the host's capitalised word, not an order."""
+    verb of trade in the third person after a word of its own and no seller
+    or reader addressed before it (…Saturday the pet shop delivers free
+    food…): the host's capitalised word, not an order."""
     for m in inside:
         if m.group == acts and _THIRD_PERSON.search(m.text) and WORD.search(text, start, m.start):
             return voice.search(text, start, m.start) is None
