@@ -28,7 +28,9 @@ workers summed, sampled every 0.1 s); then the ratios against the targets: 2
 workers / 1 worker pages/s (>= 1.8 on 2 cores; on a busy machine the wall
 time says little, so also what the CPU split predicts on 2 free cores: one
 worker does a page per its CPU a page beside the crawl process, two share
-both cores with it, 2 x workers' CPU / all the CPU), the crawl's pages per
+both cores with it, 2 x workers' CPU / all the CPU; and the two workers' CPU,
+least busy / busiest, below 1 when one worked less: started late, or waited
+for the other), the crawl's pages per
 CPU second / the peer's (>= 5), peak RSS with 2 workers (<= 400 MB).
 ``--json PATH`` also writes them.
 
@@ -70,11 +72,11 @@ def crawl_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def crawl(path: Path, workers: int, workdir: Path, env: dict[str, str]) -> dict:
+def crawl(path: Path, count: int, workdir: Path, env: dict[str, str]) -> dict:
     workdir.mkdir(parents=True)
     command = [sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={path}",
                "-O", str(workdir / "articles.jsonl"), "-s", f"REJECTS_URI={workdir / 'rejects.jsonl'}",
-               "-s", f"PIPELINE_WORKERS={workers}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0",
+               "-s", f"PIPELINE_WORKERS={count}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0",
                "-s", f"DEDUP_DIR={workdir / 'dedup'}", "-s", "ATOM_FEED_ENABLED=0"]
     started = time.monotonic()
     proc = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
@@ -100,7 +102,11 @@ def crawl(path: Path, workers: int, workdir: Path, env: dict[str, str]) -> dict:
     # the workers were sampled on their own (to 0.1 s); the crawl process is the rest
     workers = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
     total = usage.ru_utime + usage.ru_stime
+    # the pipeline workers' CPU, least busy / busiest (multiprocessing's helper process, which
+    # uses next to none, left out): below 1 when one worked less, e.g. started late
+    busiest = sorted((seconds for pid, seconds in cpu.items() if pid != proc.pid), reverse=True)[:count]
     return {"pages": len(articles) + len(rejects), "articles": len(articles), "wall": wall, "cpu": total,
+            "balance": busiest[-1] / busiest[0] if busiest and busiest[0] else 1.0,
             "crawl_cpu": total - workers, "workers_cpu": workers, "waited": sum(waited.values()),
             "peak_rss": max(peak[0], usage.ru_maxrss / 1024) * 2**20}
 
@@ -182,10 +188,12 @@ def main() -> None:
             # on 2 free cores one worker runs beside the crawl process (1 / workers' CPU a page), two share
             # both cores with it (2 / all the CPU a page): what the CPU split predicts, whatever the load
             "two_over_one_on_free_cores": 2 * two["workers_cpu"] / two["cpu"],
+            "two_workers_balance": two["balance"],
         }
         r = ratios[label]
         print(f"{label}: 2 workers / 1 worker {r['two_over_one']:.2f}x (target >= 1.8), on 2 free cores"
-              f" {r['two_over_one_on_free_cores']:.2f}x from the CPU of each process;"
+              f" {r['two_over_one_on_free_cores']:.2f}x from the CPU of each process (the workers' CPU,"
+              f" least busy / busiest: {r['two_workers_balance']:.2f});"
               f" pages per CPU second / hand-built {r['cpu_rate_over_hand']:.2f}x (target >= 5);"
               f" peak RSS with 2 workers {r['peak_rss_mb_two_workers']:.0f} MB (target <= 400)")
     if args.json:
