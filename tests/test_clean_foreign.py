@@ -45,3 +45,23 @@ def test_chinese_set_apart_in_english_or_english_in_chinese_stays(cleaner, text)
 
 def test_a_foreign_rule_names_a_known_place(tmp_path):
     refused(tmp_path, '[[rules]]\nname = "f"\nkind = "foreign"\nplace = "nowhere"\nreason = "promo"\n', "place")
+
+
+@pytest.mark.parametrize("english, glued", [
+    ("After the moat was dredged, the water ran clear again and egrets returned to feed at dusk.", "公众号代写文案，千字八十"),
+    ("The postman rides his motorbike over three ridges to the farthest village", "山地自行车租一天三十"),
+])
+def test_a_run_glued_to_the_end_of_an_english_paragraph_goes(cleaner, english, glued):
+    text, removed = clean(cleaner, english + glued)
+    assert text == english
+    assert [(r["signal"], r["text"]) for r in removed] == [("script_tail", glued)]
+
+
+@pytest.mark.parametrize("text", [
+    "The museum reopened on Monday after two years of repairs.博物馆周一重新开放。",  # a translation, ended
+    "The museum reopened on Monday after two years of repairs. 博物馆重新开放",  # set apart by a space
+    "他在报告中写道 the museum reopened on Monday after repairs.博物馆重新开放",  # a bilingual paragraph
+    "Visitors queued at the gate.长城",  # too short a run
+])
+def test_chinese_after_english_that_ends_or_stands_apart_stays(cleaner, text):
+    assert clean(cleaner, text)[0] == text

@@ -574,7 +574,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "foreign":
         if p["min_words"] >= 2 and not block.english():
             return []  # no two English words in a row: no English sentence to be foreign to
-        return [(s, e, signal) for s, e in foreign.script_cuts(block.text, p["min_chars"], p["min_words"])]
+        find = foreign.tail_cuts if p["place"] == "tail" else foreign.script_cuts
+        return [(s, e, signal) for s, e in find(block.text, p["min_chars"], p["min_words"])]
     if rule.kind == "sales":
         return _sales_cuts(rule, article, index)
     if rule.kind == "stuffing":  # (a block ``stuffing.candidates`` rules out is never asked: ``_NEEDS``)

@@ -9,7 +9,14 @@ gives such a span away, whatever it sells, is how it sits there:
   space, quotation marks, brackets, a comma); a run glued to a Latin letter
   in a sentence that is otherwise English was pasted there, unless a bracket
   right after it glosses it in Latin letters (a name given in both scripts:
-  ``Sparta金锺国演唱会（Sparta KIM JONG KOOK Showcase）``).
+  ``Sparta金锺国演唱会（Sparta KIM JONG KOOK Showcase）``);
+- **another script, glued at the end** (``tail_cuts``): an English paragraph
+  that goes on, glued with no space to its last word or sentence end, in a
+  run of ideographs that runs to the block's end with no sentence end of its
+  own (``…egrets feed in the shallows at dusk.公众号代写文案，千字八十``). A
+  translation or a caption set after English text is its own sentence (it
+  ends on 。) or stands apart; a paragraph that holds ideographs before is
+  bilingual, not English.
 """
 
 from __future__ import annotations
@@ -59,3 +66,24 @@ def script_cuts(text: str, min_chars: int, min_words: int) -> list[tuple[int, in
         if inside and len(_ENGLISH_WORD.findall(rest)) >= min_words and not _IDEOGRAPH.search(rest):
             out.append((s, e))
     return out
+
+
+# the run glued at the end of an English paragraph (``tail_cuts``): ideographs, the
+# Chinese clause marks and Latin letters or digits among them, to the block's end
+_TAIL = re.compile(r"(?<=[A-Za-z0-9.!?,;:)'\"’”])[\u3400-\u9fff\uf900-\ufaff]"
+                   r"[\u3400-\u9fff\uf900-\ufaff，、；：0-9A-Za-z]*\s*$")
+
+
+def tail_cuts(text: str, min_chars: int, min_words: int) -> list[tuple[int, int]]:
+    """The run of at least ``min_chars`` ideographs glued (no space) to the
+    end of a paragraph otherwise English (``min_words`` English words at
+    least, no ideograph), with no sentence end of its own."""
+    m = _TAIL.search(text)
+    if m is None:
+        return []
+    head = text[:m.start()]
+    if len(_IDEOGRAPH.findall(m.group())) < min_chars or _IDEOGRAPH.search(head):
+        return []
+    if len(_ENGLISH_WORD.findall(head)) < min_words:
+        return []
+    return [(m.start(), len(text.rstrip()))]

@@ -41,7 +41,7 @@ WHERE = ("any", "head", "tail")
 NOTE_WHERE = ("tail", "bracket", "head", "line")
 OFFER_PLACES = ("span", "line")
 EN_OFFER_PLACES = ("sentence", "run")
-FOREIGN_PLACES = ("script", "shape")
+FOREIGN_PLACES = ("script", "shape", "tail")
 
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
@@ -190,7 +190,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # a span foreign to its own sentence (crawler/cleaning/foreign.py), by how
     # it sits there (``place``): "script", a run of at least ``min_chars``
     # ideographs glued to a word of an English sentence of at least
-    # ``min_words`` words; "shape" (crawler/cleaning/adshape.py), a span of
+    # ``min_words`` words; "tail", such a run glued at the end of an English
+    # paragraph, with no sentence end of its own; "shape" (crawler/cleaning/adshape.py), a span of
     # ``min_chars`` to ``max_chars`` ideographs shaped like an ad (its scores
     # summing to ``min_score``, ``min_mean`` a character) at a seam that
     # joins the host's word, or glued in a sentence it shares nothing with;
