@@ -84,11 +84,11 @@ def test_notices_news_and_owners_on_the_same_trades_stay(text):
 
 def test_what_the_offer_rules_left_of_an_ad_goes_with_it():
     # the offer rule cuts the middle of this ad; the rest of it is said as ads
-    # are (the sales talk, which takes it whole, off: the remnant is what
-    # catches the ads it does not judge)
+    # are (the sales talk and the said rule, which take it whole, off: the
+    # remnant is what catches the ads they do not judge)
     ad = "全日制本科学历办理，学信网可查，一年拿证，不用上课不用考试，费用可分期，先拿证后付尾款。"
     assert clean(ZH2 + ad) == ([ZH2], [("sales_tail", ad)])
-    kept, removed = among(Cleaner(load_rules(disabled=["sales-talk"])), (ZH2 + ad,), (ZH,), (ZH2, ZH3))
+    kept, removed = among(Cleaner(load_rules(disabled=["sales-talk", "sales-said"])), (ZH2 + ad,), (ZH,), (ZH2, ZH3))
     assert kept == [ZH2]
     assert sorted("".join(text for _signal, text in removed)) == sorted(ad)  # every piece of it, no more
     assert {signal for signal, _text in removed} == {"offer_span", "ad_remnant"}

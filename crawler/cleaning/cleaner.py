@@ -508,6 +508,14 @@ def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
                                  p["min_weight"], c["unless"], p["register_min"], c["acts"])
 
 
+def _shared(article: _Article, index: int, start: int, before: int) -> int:
+    """Pairs of ideographs the talk from ``start`` of block ``index`` shares with
+    the rest of the article: the other blocks and the block's text before ``before``."""
+    text = article.blocks[index].text
+    rest = "\x00".join([text[:before]] + [b.text for i, b in enumerate(article.blocks) if i != index])
+    return salestalk.shared(text[start:], rest)
+
+
 def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """Chinese sales talk making a paragraph or ending one (``salestalk``),
     over the folded view; kept when it shares the article's subject."""
@@ -519,8 +527,7 @@ def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     found = english.marks(c["marks"], text, unquoted=True)
 
     def shares(start: int, walked: int) -> int:
-        rest = "\x00".join([text[:walked]] + [b.text for i, b in enumerate(article.blocks) if i != index])
-        return salestalk.shared(text[start:], rest)
+        return _shared(article, index, start, walked)
 
     talk = salestalk.talk_start(text, block.sentences(), found, p["weights"], c["address"], p, c["unless"], shares)
     if talk is None:
@@ -529,6 +536,23 @@ def _sales_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     if shares(start, walked) > p["max_shared"]:
         return []
     return [(start, len(text), rule.signal if start == 0 else "sales_tail")]
+
+
+def _said_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
+    """Chinese talk said as ads are making a paragraph or ending one (``salestalk.said_start``)."""
+    block = article.blocks[index]
+    if rule.screen is not None and not block.passes(rule.screen):
+        return []
+    text = block.text
+    if len(text) > rule.params["max_chars"] or sum(map(is_cjk, text)) < rule.params["min_chars"]:
+        return []
+    marks = rule.compiled["marks"]
+    found = english.marks(marks, text, unquoted=True) if marks is not None else []
+    start = salestalk.said_start(text, block.sentences(), rule.compiled["pattern"], found, rule.compiled["unless"],
+                                 rule.params, lambda start: _shared(article, index, start, start))
+    if start is None:
+        return []
+    return [(start, len(text), rule.signal if start == 0 else "said_tail")]
 
 
 def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
@@ -581,6 +605,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "stuffing":  # (a block ``stuffing.candidates`` rules out is never asked: ``_NEEDS``)
         # over the block's own text: the separators the folded view drops between ideographs tell the items
         return [(s, e, signal) for s, e in stuffing.cuts(block.raw, c["params"], c["words"])]
+    if rule.kind == "said":
+        return _said_cuts(rule, article, index)
     if rule.kind == "link_run":
         if not block.spans:
             return []  # no link in the block: no run of them

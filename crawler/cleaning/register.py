@@ -17,6 +17,15 @@ a price is a price whatever its figure. A text's score is the mean log odds
 of its pairs, pairs the model does not hold counting as neutral (zero) and
 pairs of which one side is not a letter, digit or ideograph ignored.
 
+A second Chinese model (``register_news_zh.txt``, ``--news``) weighs the same
+ad side against far more article text: the same articles plus the gold text
+of half the pages of the cwced benchmark (Chinese news and web pages, in
+../shared; the pages of even rank: the other half measures it with
+bench/clean_gold.py). Its article side knows how news, notices and reports
+are said, so a paragraph it finds said as ads are is so against the register
+of articles at large, not of a few invented ones: the whole-paragraph
+judgement of the sales talk reads it (``salestalk.said_start``).
+
 English text has a model of its own (``register_en.txt``, learned by the
 same script with ``--lang en``), of words rather than pairs: an English ad
 is said with its own function words and forms (your, our, just, from $0,
@@ -37,6 +46,7 @@ from crawler.cleaning.textops import is_cjk
 
 MODEL = Path(__file__).with_name("register_zh.txt")
 MODEL_EN = Path(__file__).with_name("register_en.txt")
+MODEL_NEWS = Path(__file__).with_name("register_news_zh.txt")
 _LATIN = re.compile(r"[A-Za-z]+")
 _EN_WORD = re.compile(r"[a-z][a-z'’]*|\d[\d,.]*|[$€£%]")
 _DIGITS = re.compile(r"[0-9０-９]+")
@@ -65,7 +75,7 @@ def _word_char(ch: str) -> bool:
     return ch in "0a" or is_cjk(ch)
 
 
-@lru_cache(maxsize=4)  # its two files, and the notes' register's (crawler/cleaning/metatalk.py)
+@lru_cache(maxsize=4)  # its three files, and the notes' register's (crawler/cleaning/metatalk.py)
 def model(path: Path = MODEL) -> dict[str, float]:
     """The units of a model file and their log odds (ad over article). Read as
     package data, by name: the package may be a zipped egg (scrapyd)."""

@@ -49,7 +49,8 @@ _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "s
 DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
                    "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script",
-                   "sales": "sales_para", "remnant": "ad_remnant", "stuffing": "keyword_run"}
+                   "sales": "sales_para", "remnant": "ad_remnant", "stuffing": "keyword_run",
+                   "said": "said_para"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -261,6 +262,29 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "queries": (_WORDS, "stuffing_queries"),
         "labels": (_WORDS, "stuffing_labels"),
     },
+    # Chinese talk said as ads are, whatever its marks (salestalk.said_start):
+    # a paragraph, or the sentences ending one, whose register against news
+    # (register.MODEL_NEWS) is ``min_register`` at least (each sentence
+    # ``min_sentence``, or a short question hooking it), that holds the
+    # ``pattern`` (the reader addressed, the seller speaking, a cry, a
+    # question) or marks of ``min_classes`` of the ``classes`` (vars, as the
+    # sales rule's), of which the screen screens for the pattern and the
+    # ``screen`` classes; of ``min_chars`` ideographs and
+    # ``min_clauses`` clauses at least (a block of ``max_chars`` at most),
+    # narrating and reporting (``unless``)
+    # nothing and sharing no pair of ideographs with the rest of the article
+    "said": {
+        "pattern": (str, None),
+        "classes": (list, None),
+        "screen": (list, None),
+        "min_classes": (int, 2),
+        "unless": (str, None),
+        "min_register": (float, 0.3),
+        "min_sentence": (float, 0.15),
+        "min_chars": (int, 28),
+        "max_chars": (int, 240),
+        "min_clauses": (int, 4),
+    },
     # what other rules left of an ad they cut in pieces (salestalk.remnants):
     # the rest of a sentence that lost pieces for one of ``reasons``, and the
     # sentences around it, when said as ads are (register ``min_register`` at
@@ -448,6 +472,10 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'place' must be one of {', '.join(EN_OFFER_PLACES)} (got {params['place']!r})")
         if params["place"] == "sentence" and not params["voice"]:
             raise RuleError(f"{where}: a sentence rule needs 'voice', a var")
+    if kind == "said" and not params["pattern"]:
+        raise RuleError(f"{where}: a said rule needs 'pattern', what speaks to the reader")
+    if kind == "said" and not set(params["screen"] or ()) <= set(params["classes"] or ()):
+        raise RuleError(f"{where}: 'screen' must name some of the rule's 'classes'")
     if kind == "remnant" and (not params["reasons"] or not all(isinstance(x, str) for x in params["reasons"])):
         raise RuleError(f"{where}: 'reasons' must list the reasons whose pieces leave a remnant")
     if kind == "foreign" and params["place"] not in FOREIGN_PLACES:
@@ -535,6 +563,19 @@ def _compile_sales(rule: Rule, compiler: "_Compiler") -> None:
     rule.compiled["pattern"], tree = compiler.compile(need, rule, "address")
     rule.screen = compiler.screen(rule.compiled["pattern"], tree)
     rule.compiled["address"] = frozenset(p["classes"].index(name) for name in p["address"])
+
+
+def _compile_said(rule: Rule, compiler: "_Compiler") -> None:
+    """The marks of a said rule's ``classes`` (each in a group of its own,
+    ``c0``...); its screen screens for its ``pattern`` or a mark of one of
+    the ``screen`` classes."""
+    p = rule.params
+    classes = p["classes"] or []
+    body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(classes))
+    rule.compiled["marks"], _tree = compiler.compile(body or None, rule, "classes")
+    need = "|".join([f"(?:{p['pattern']})"] + [f"{{{{{name}}}}}" for name in p["screen"] or ()])
+    rule.compiled["screened"], tree = compiler.compile(need, rule, "screen")
+    rule.screen = compiler.screen(rule.compiled["screened"], tree)
 
 
 def alternation(words) -> str:
@@ -787,6 +828,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             rule.compiled["reasons"] = frozenset(p["reasons"])
         if rule.kind == "stuffing":
             _compile_stuffing(rule, lists)
+        if rule.kind == "said":
+            _compile_said(rule, compiler)
         if p.get("cohesion") is not None:
             # one set for every rule: the article counts its content words once, by it (cleaner._Article)
             if cohesion_stop is None:

@@ -262,6 +262,68 @@ def _lead(text: str, bounds, start: int, least: float | None, unless: re.Pattern
     return start
 
 
+# -- talk said as ads are, whatever its marks (rule kind "said") -----------------
+
+# the register against news the last clause of an ad said as ads are has at least
+LAST_CLAUSE = 0.0
+
+
+def _ends_on_offer(talk: str, table: dict[str, float]) -> bool:
+    """Whether the last clause of ``talk`` narrates nothing and is not said as
+    news is (``LAST_CLAUSE``): an ad ends on its offer (体验减三十, 接送可以预约);
+    a sentence of the host's with an ad pasted inside ends on the host's
+    words (…孩子们看得入了迷)."""
+    last = (_CLAUSE.findall(talk) or [""])[-1]
+    return _narrative(last) == 0 and register.score(last, table) >= LAST_CLAUSE
+
+
+def said_start(text: str, bounds, speech: re.Pattern, found: list[Mark], unless: re.Pattern | None, params: dict,
+               shares) -> int | None:
+    """Where the talk that ends the block starts when the block, or the
+    sentences ending it, are an ad by how they are said rather than by marks
+    of a closed vocabulary: said as ads are against the register of news
+    (``register.MODEL_NEWS``, ``min_register`` at least over the talk, each
+    of its sentences ``min_sentence`` at least or a short question hooking
+    it), speaking to the reader or for the seller, or crying or asking
+    (``speech``, outside quotation marks), or holding marks (``found``) of
+    ``min_classes`` classes of sales talk, narrating and reporting nothing,
+    long enough to be a paragraph of an ad (``min_chars`` ideographs,
+    ``min_clauses`` clauses), and foreign to the article: it shares no pair
+    of ideographs with the rest of it (``shares(start)``) and has twelve at
+    least, so that it could; it opens as an ad does (its first sentence
+    ``min_register`` at least, or a question hooking it) and ends on its
+    offer (``_ends_on_offer``). Glued to a paragraph, the talk opens at the
+    first sentence from which all this holds, sharing nothing with the
+    host's sentences before it either: the ad goes whole, the host stays whole."""
+    table = register.model(register.MODEL_NEWS)
+    first = None
+    for i in range(len(bounds) - 1, -1, -1):
+        lo, hi = bounds[i]
+        sentence = QUOTED.sub("", text[lo:hi])
+        if (_narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence))
+                or not (register.score(sentence, table) >= params["min_sentence"] or _hook(text, bounds, i + 1, unless))):
+            break
+        first = i
+    if first is None:
+        return None
+    for i in range(first, len(bounds)):
+        start = bounds[i][0]
+        talk = text[start:]
+        unquoted = QUOTED.sub("", talk)
+        if (sum(map(is_cjk, talk)) < params["min_chars"] or len(_CLAUSE.findall(talk)) < params["min_clauses"]
+                or _narrative(unquoted) > MAX_NARRATIVE):
+            return None
+        said = speech.search(unquoted) or len({m.group for m in found if m.start >= start}) >= params["min_classes"]
+        # it opens as an ad does, said as ads are or with a question hooking it
+        # (a sentence of the host's before an ad glued to it is said otherwise)
+        opens = (register.score(QUOTED.sub("", text[slice(*bounds[i])]), table) >= params["min_register"]
+                 or _hook(text, bounds, i + 1, unless))
+        if (said and opens and chinese(talk) and register.score(unquoted, table) >= params["min_register"]
+                and _ends_on_offer(unquoted, table) and len(_pairs(talk)) >= FOREIGN_PAIRS and shares(start) == 0):
+            return start
+    return None
+
+
 # what ends a sentence, for the remnants of an ad (over a block's own text)
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 # a remnant this short (pairs of letters) is judged by the share of its sentence that went,

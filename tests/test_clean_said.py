@@ -1,0 +1,79 @@
+"""Ads said as ads are, whatever their marks (rules/59-salestalk.toml
+"sales-said", crawler/cleaning/salestalk.py said_start): a paragraph of a
+trade no rule names, or the sentences glued at a paragraph's end, that is
+said as ads are against the register of news (register_news_zh.txt), speaks
+to the reader or cries or asks, and shares nothing with the article, goes
+whole; news, notices, a consumer's warning and an owner quoted on the same
+trade stay, and so does talk on the article's own subject."""
+
+import pytest
+
+from crawler.cleaning import Cleaner, load_rules, register
+from crawler.testing import register_train
+from tests.support.cleaning import among
+from tests.test_clean_register import ZH, ZH2, ZH3
+
+CLEANER = Cleaner(load_rules())
+# trades no rule file and no labelled set names, in wordings of their own
+ADS = [
+    "家里老人洗澡不方便？上门助浴团队带全套设备到家，两名护理员全程陪护，一次一百六十八，洗完还帮忙剪指甲，第一次体验减三十。",
+    "狗狗毛打结、指甲长了别自己瞎剪，宠物美容店洗澡修毛一百元起，猫咪洗护八十八，办次卡十次再送两次，接送可以预约。",
+]
+
+
+def clean(*texts):
+    return among(CLEANER, texts, (ZH,), (ZH2, ZH3))
+
+
+def test_the_news_model_file_is_what_its_data_gives():
+    assert register_train.main(["--check", "--news"]) == 0
+
+
+def test_against_news_an_ad_is_said_otherwise_than_a_report_on_its_trade():
+    table = register.model(register.MODEL_NEWS)
+    report = "上门助浴在一些城市悄然兴起，一次服务的价格多在一百五十元到三百元之间，但从业人员大多没有接受过专业培训。"
+    assert register.score(ADS[0], table) > 0.3 > register.score(report, table)
+
+
+@pytest.mark.parametrize("ad", ADS)
+def test_an_ad_of_a_trade_no_rule_names_goes_whole(ad):
+    assert clean(ad) == ([], [("said_para", ad)])
+
+
+@pytest.mark.parametrize("ad", ADS)
+def test_glued_to_a_paragraph_the_ad_goes_and_the_host_stays_whole(ad):
+    assert clean(ZH2 + ad) == ([ZH2], [("said_tail", ad)])
+
+
+@pytest.mark.parametrize("ad", ADS)
+def test_without_the_rule_they_stay(ad):
+    assert among(Cleaner(load_rules(disabled=["sales-said"])), (ad,), (ZH,), (ZH2, ZH3)) == ([ad], [])
+
+
+@pytest.mark.parametrize("text", [
+    "上门助浴在一些城市悄然兴起，一次服务的价格多在一百五十元到三百元之间，但从业人员大多没有接受过专业培训。",
+    "宠物美容店的小陈告诉记者，夏天是一年里最忙的时候，洗澡修毛一百元起，周末要提前两三天预约。",
+    "有市民反映，收到一张传单写着“上门助浴一次只要九十九，不满意全额退”，打电话过去却被要求先交押金。",
+    "如您需要办理居住证，请携带身份证和租房合同到社区服务窗口，工作日上午九点至下午五点均可办理，不收取任何费用。",
+    "你有没有想过，为什么城市里的鸟越来越少？研究人员在三年里记录了四十多种鸟的数量变化，发现绿地的破碎化是主要原因。",
+])
+def test_reports_notices_and_warnings_on_the_same_trades_stay(text):
+    assert clean(text) == ([text], [])
+
+
+def test_talk_on_the_articles_own_subject_stays():
+    # an article about a pet groomer's shop: its offer shares the article's words
+    story = "小区门口新开了一家宠物美容店，店主是两个刚毕业的年轻人，洗澡修毛都是自己动手。"
+    ad = ADS[1]
+    kept, removed = among(CLEANER, (ad,), (story,), (ZH2,))
+    assert (kept, removed) == ([ad], [])
+
+
+@pytest.mark.parametrize("ad", ADS)
+def test_an_ad_pasted_inside_a_sentence_of_the_host_is_not_judged_with_the_host(ad):
+    # the host's last sentence ends on its own words: the sentence is not the
+    # ad's to take (the rules of ads pasted inside a sentence may cut the ad)
+    cut = ZH2.index("孩子们")
+    kept, removed = among(CLEANER, (ZH2[:cut] + ad.rstrip("。") + ZH2[cut:],), (ZH,), (ZH3,))
+    assert not [signal for signal, _text in removed if signal.startswith("said")]
+    assert ZH2[:cut] in kept[0] and kept[0].endswith(ZH2[cut:])
