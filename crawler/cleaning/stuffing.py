@@ -76,6 +76,8 @@ _LABELLED_RUN = re.compile("[:：]" + _RUN_AFTER)
 # English words in a row (of the block's ASCII characters): an English run may be there
 _ENGLISH = re.compile(rb"[A-Za-z]{2,}[ ,|/;]+[A-Za-z]{2,}")
 _ENDS = frozenset("。！？!?…")
+# the list marks the fold keeps (between ideographs too)
+_MARKS = ("、", "；", ",", ";")
 # how far from a block's or its last sentence's start a run's first pair of characters is looked for again
 _REACH = 40
 # the longest block a run that opens it is looked for in (a line of terms; prose is longer)
@@ -92,14 +94,14 @@ def candidates(views: list[str], changed: list[bool]) -> set[int]:
     ends with no sentence end on a last sentence that does, a label's run, and
     English words in a row. Most blocks of prose are ruled out at the cost of a
     few string scans."""
-    found = {i for i, c in enumerate(changed) if c}
+    found = {i for i, c in enumerate(changed) if c} if any(changed) else set()
     joined = "\x00".join(views)
-    for mark in ("、", "；", ",", ";"):
+    for mark in _MARKS:
         if mark in joined:
             found.update(i for i, v in enumerate(views) if mark in v)
     if ":" in joined or "：" in joined:
         found.update(i for i, v in enumerate(views) if _LABELLED_RUN.search(v))
-    if joined.count(" ") >= 3 and _ENGLISH.search(joined.encode("ascii", "ignore")):
+    if " " in joined and _ENGLISH.search(joined.encode("ascii", "ignore")):
         found.update(i for i, v in enumerate(views) if _ENGLISH.search(v.encode("ascii", "ignore")))
     for i, view in enumerate(views):
         if len(view) <= _LINE and view.count(view[:2], 2, _REACH) >= 2:
