@@ -15,9 +15,12 @@ separator (or an occurrence) to the next. Kept:
 - a list the host's grammar binds: a word that introduces an enumeration right before
   it (包括, 如, ``including``), or one that continues or closes it right after (和, 等,
   的, ``and``): 北京大学、北京师范大学、北京理工大学等高校…;
-- items that differ only by a numeral or an ordinal (一号线、二号线、三号线);
-- runs of three items unless one item holds another or a query word (哪家好, 价格):
-  legitimate lists of a shared head are short and plain; stuffing repeats and queries.
+- items that differ only by a numeral or an ordinal (一号线、二号线、三号线), items that
+  narrate (parallel clauses: 定力务必要强、魄力务必要大…) or hold a bracket, a quote or a sum;
+- runs in which no item set apart by separators is the core alone, is held in another
+  or holds a query word (哪家好, 价格): a list sharing a category word (利率风险、汇率风险、
+  融资财务风险) is prose; a searcher's list repeats and queries. It takes four items
+  (three under a label; five all opening with the core when nothing else tells).
 
 The cut takes the run from its first item to its last, its label with it; at a seam
 with the host's text it never takes the host's characters: a run glued to a word
@@ -33,13 +36,13 @@ from crawler.cleaning.textops import is_cjk
 
 # what ends a stretch (a run never crosses a sentence's end)
 _STRETCH_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
-# what may join two items (in the folded view: symbols between ideographs are gone)
+# what may join two items
 SEPARATORS = frozenset(",，、;；|/·丨｜•:：_-— \t")
 EN_SEPARATORS = SEPARATORS - {" ", "\t", "-"}  # English items hold spaces and hyphens
 _NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千两第号期届级#.\s]+")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 # a count of what a list named (三款手机, 两家公司, 4 models): the host's sentence sums it up
-_COUNTED = re.compile(r"[一二两三四五六七八九十几多数0-9]{1,3}\s?(?:款|个|家|种|位|名|项|类|所|座|条|部|台|只|件|款|型|大|models?\b)")
+_COUNTED = re.compile(r"[一二两三四五六七八九十几多数0-9]{1,3}\s?(?:款|个|家|种|位|名|项|类|所|座|条|部|台|只|件|型|大|models?\b)")
 # what an item never holds: brackets and quotation marks (the marks of prose, of a title), a sum or a
 # year (a price list, a timeline: 899 美元, 2019年)
 _PROSE_MARKS = re.compile(r"[（）()“”\"《》「」]|\d{3}")
@@ -71,8 +74,7 @@ class Words:
 
 # Screen (``candidates``): a run after a label's colon whose first pair of
 # characters recurs twice close after it (相关搜索：婚纱摄影，婚纱摄影工作室…)
-_RUN_AFTER = r"\s*(\w\w)[^。！？\n]{0,16}?\1[^。！？\n]{0,16}?\1"
-_LABELLED_RUN = re.compile("[:：]" + _RUN_AFTER)
+_LABELLED_RUN = re.compile(r"[:：]\s*(\w\w)[^。！？\n]{0,16}?\1[^。！？\n]{0,16}?\1")
 # English words in a row (of the block's ASCII characters): an English run may be there
 _ENGLISH = re.compile(rb"[A-Za-z]{2,}[ ,|/;]+[A-Za-z]{2,}")
 _ENDS = frozenset("。！？!?…")
@@ -277,7 +279,6 @@ def _head_start(text: str, lo: int, items: list[tuple[int, int]], occ: list[tupl
     s = occ[0][0]
     heads = [text[i:o] for (i, _), (o, _) in zip(items[1:], occ[1:])]
     if english:
-        most = max((len(_EN_WORD.findall(h)) for h in heads), default=0)
         lowered = text[lo:s].lower().rstrip()
         for h in sorted((h.strip().lower() for h in heads), key=len, reverse=True):
             if h and lowered.endswith(h) and (len(lowered) == len(h) or not lowered[-len(h) - 1].isalnum()):
@@ -296,7 +297,7 @@ def _tail_end(text: str, items: list[tuple[int, int]], occ: list[tuple[int, int]
     longest tail of another item it repeats or a query word, else at its core."""
     s, e = occ[-1]
     last_start, last_end = items[-1]
-    tails = [text[oe:ie] for (os_, oe), (_, ie) in zip(occ[:-1], items[:-1])]
+    tails = [text[oe:ie] for (_, oe), (_, ie) in zip(occ[:-1], items[:-1])]
     rest = text[e:last_end]
     if english:
         longest = max((len(_EN_WORD.findall(t)) for t in tails), default=0)
@@ -359,7 +360,7 @@ def _judge(text: str, lo: int, hi: int, occ: list[tuple[int, int]], english: boo
     if any(size(s, e) > limit for s, e in items[1:-1]):
         return None
     # the first item: its core, or from a separator or the stretch's start when short
-    first_s, first_e = items[0]
+    first_s = items[0][0]
     lead = text[first_s:occ[0][0]]
     if (size(first_s, occ[0][0]) > (2 if english else 4) or _narrates(lead, words)
             or (english and not lead.isascii())):
