@@ -47,6 +47,8 @@ _COUNTED = re.compile(r"[一二两三四五六七八九十几多数0-9]{1,3}\s?(
 # year (a price list, a timeline: 899 美元, 2019年)
 _PROSE_MARKS = re.compile(r"[（）()“”\"《》「」]|\d{3}")
 _IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]")
+# items of a run whose pairs are compared (does one hold another?)
+_PAIRED = 64
 _LABEL_COLON = re.compile(r"\s*[:：]\s*$")
 
 
@@ -392,7 +394,9 @@ def _judge(text: str, lo: int, hi: int, occ: list[tuple[int, int]], english: boo
     # what a searcher's list shows and a writer's does not: the head term alone, a
     # term repeated inside a longer one, a query word; else items that all open
     # with the core, many of them (杭州seo优化 杭州网站优化 杭州seo公司…)
-    varied = (core in full or any(a != b and a in b for a in full for b in whole if a)
+    # (pairs among the first items only: a run of thousands is judged in bounded time)
+    few = full[:_PAIRED]
+    varied = (core in full or any(a != b and a in b for a in few for b in whole[:_PAIRED] if a)
               or any(q in w for w in full for q in words.queries))
     opened = all(w.startswith(core) for w in whole)
     start = _with_label(text, lo, first_s, params, words)
