@@ -157,6 +157,11 @@ def _classify(m: Model, ch: str) -> tuple[float, bool]:
     return score, table is m.paired
 
 
+def scores(text: str, lo: int, hi: int) -> list[float]:
+    """Each character's score of ``text[lo:hi]`` (ad text against article text)."""
+    return _scores(model(), text, lo, hi)
+
+
 def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
     """The stretches of positive sum, each at its best: (sum, start, end)."""
     out, run, start, best = [], 0.0, 0, None

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.cleaning import adshape, english, foreign, hosts, metatalk, offers, salestalk, spans, stuffing
+from crawler.cleaning import adshape, english, extent, foreign, hosts, metatalk, offers, salestalk, spans, stuffing
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -673,6 +673,10 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
                 rule.compiled["unless"])] if gone else []
         else:
             found = _rule_cuts(rule, article, index)
+        if found and rule.params.get("grow") and rule.params["scope"] == "span":
+            bounds = work.sentences()
+            found = [(*extent.grow(work.text, s, e, *sentence_at(bounds, s)), signal)
+                     for s, e, signal in found]
         if found and rule.params.get("cohesion") is not None:
             found = [cut for cut in found if not article.cohesive(rule, index, cut[0], cut[1])]
         if not found:

@@ -94,6 +94,10 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # ... except for this narrower exemption, looked for in the host sentence
         # even then (a contact inside a warning about fraud is quoted, glued or not)
         "unless_pasted": (str, None),
+        # a span's cut grown over the ad around it, as far as its characters read
+        # as an ad's (crawler/cleaning/extent.py): a term or a contact found, the
+        # words of its ad no list holds
+        "grow": (bool, False),
         "cohesion": (int, None),
     },
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
