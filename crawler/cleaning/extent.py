@@ -8,7 +8,8 @@ while they read as ad text (the ad-shape model, ``adshape.scores``: each
 character's log-odds of ad text against article text), and stops where the
 host's text begins:
 
-- a growth is taken only as a whole that sums to ``MIN_GAIN`` at least, and
+- a growth is taken only as a whole that sums to ``MIN_GAIN`` at least,
+  ``MIN_MEAN`` a character, and
   its outermost character reads as an ad's (an edge never ends on the host's
   characters);
 - it ends at the host's punctuation or the sentence's edge, or where the
@@ -31,6 +32,7 @@ from crawler.cleaning.textops import is_cjk
 
 REACH = 14  # characters looked at beyond each edge of the cut
 MIN_GAIN = 2.0  # what the characters taken must sum to
+MIN_MEAN = 1.0  # ... and on average (the host's words that read a little as an ad's stay: 周末专程)
 EDGE_BONUS = 2.0  # a growth that reaches the host's punctuation or the sentence's edge
 JOIN_BONUS = 3.0  # ... or the place where the host's characters either side make a word again
 _CROSS = set("，、,")  # marks a growth may cross (the ad's next clause)
@@ -85,6 +87,6 @@ def _reach(text: str, scores: list[float], lo: int, at: int, limit: int, step: i
         place = i + 1 if step > 0 else i
         beyond = place if step > 0 else place - 1  # the character after the growth
         bonus = EDGE_BONUS if place == edge or text[beyond] in _CROSS or text[beyond] in _STOP else 0.0
-        if total >= MIN_GAIN:
+        if total >= MIN_GAIN and total >= MIN_MEAN * abs(place - at):
             found[place] = total + bonus
     return found
