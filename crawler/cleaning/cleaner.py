@@ -412,7 +412,18 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if p["where"] in ("line", "head"):  # the whole block is the note
         if p["where"] == "head" and index >= p["within"]:
             return []
-        return [(0, len(text))] if _is_note(rule, text) else []
+        # a note glued to a paragraph takes its own sentences, not the paragraph: a block that is a
+        # note is one whole when none of its sentences is the article's (a sentence of some length
+        # holding none of the note's words), else from the sentence after the article's last, when
+        # what follows is a note
+        if _is_note(rule, text):
+            own = [e for s, e in block.sentences() if _own_sentence(rule, text[s:e])]
+            if not own:
+                return [(0, len(text))]
+            rest = len(text) - len(text[own[-1]:].lstrip())
+            return [(rest, len(text))] if rest < len(text) and _is_note(rule, text[rest:]) else []
+        found = _glued_note(rule, text) if p["glued"] else None
+        return [(found, len(text))] if found is not None else []
     if index < len(article.blocks) - p["within"]:
         return []
     found = None
@@ -423,6 +434,63 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         if _note_score(rule, text[start:end]) >= 2 and _is_note(rule, text[start:]):
             found = start
     return [(found, len(text))] if found is not None else []
+
+
+# a sentence this long holding none of a note's words, and not said as notes are, is the article's own
+_OWN_SENTENCE = 20
+_OWN_REGISTER = 0.3
+
+
+def _own_sentence(rule: Rule, sentence: str) -> bool:
+    """Whether ``sentence`` is the article's own rather than part of a note of ``rule``."""
+    return (len(sentence) >= _OWN_SENTENCE and _note_score(rule, sentence) == 0
+            and metatalk.score(sentence.lower()) < _OWN_REGISTER)
+
+
+# a block closed as sentences are (its glued note may be judged)
+_CLOSED = re.compile(r"[。！？!?.…~～）)】」”\"]\s*$")
+
+
+def _glued_note(rule: Rule, text: str) -> int | None:
+    """Where a note of ``rule`` glued after the sentences of a paragraph starts:
+    a run of its last sentences closed as sentences are (an unfinished one,
+    详情请点击链接：, leads on), whose first is a note alone (a cry, 点赞！, may be
+    the paragraph's own). Only the sentences within ``max_chars`` of the end
+    are read, nearest first, and only one holding what the note needs is
+    judged."""
+    limit = rule.params["max_chars"]
+    reach = max(0, len(text) - 2 * limit)
+    if not _CLOSED.search(text):
+        return None
+    tail = text[reach:].lower()
+    if not all(pattern.search(tail) for pattern in _indispensable(rule)):
+        return None
+    need = rule.compiled["need"]
+    starts = [m.end() for m in _STOP.finditer(text, reach)]
+    found = None
+    for start, end in reversed(list(zip(starts, starts[1:] + [len(text)]))):
+        if start == len(text):
+            continue  # the block's closing mark
+        if not _fits(text[start:], limit):
+            break
+        sentence = text[start:end]
+        if (need is None or need.search(sentence.lower())) and _is_note(rule, sentence) and (
+                end == len(text) or _is_note(rule, text[start:])):
+            found = start
+    return found
+
+
+_STOP = re.compile(r"[。！？!?]\s*")
+
+
+def _indispensable(rule: Rule) -> list:
+    """The patterns every note of ``rule`` holds: its ``need``, and each group
+    without which the rest (the other groups, the marker, the register) falls
+    short of ``min_score``."""
+    c, p = rule.compiled, rule.params
+    most = sum(p["weights"]) + (1 if c["marker"] is not None else 0) + p["register_weight"]
+    groups = [g for g, w in zip(c["groups"], p["weights"]) if most - w < p["min_score"]]
+    return ([c["need"]] if c["need"] is not None else []) + groups
 
 
 def _span_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:

@@ -116,7 +116,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # ``need``: a pattern the note must hold (the act that makes it a note);
     # ``register_weight``: added to the score of a note said as notes are (its
     # score in crawler/cleaning/metatalk.py at least ``register_min``) that
-    # holds ``register_need`` (the act the register must come with)
+    # holds ``register_need`` (the act the register must come with);
+    # ``glued`` (where "line"): also the last sentences of any block, from one
+    # that is a note alone (a notice glued after a paragraph, the paragraph kept)
     "note": {
         "groups": (list, None),
         "weights": (list, None),
@@ -132,6 +134,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "register_weight": (int, 0),
         "register_min": (float, 0.5),
         "register_need": (str, None),
+        "glued": (bool, False),
     },
     # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
     # (the words of the lists in ``groups``, each counting its ``weights``
