@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.cleaning.textops import IS_CJK_CLASS
 
 # what ends a stretch (a run never crosses a sentence's end)
 _STRETCH_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
@@ -46,8 +47,8 @@ _COUNTED = re.compile(r"[一二两三四五六七八九十几多数0-9]{1,3}\s?(
 # year (a price list, a timeline: 899 美元, 2019年)
 _PROSE_MARKS = re.compile(r"[（）()“”\"《》「」]|\d{3}")
 _IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]")
-# two or more characters ``textops.is_cjk`` says yes to (the same ranges)
-_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3040-\u30ff]{2,}")
+# two or more characters ``textops.is_cjk`` says yes to
+_CJK_RUN = re.compile(IS_CJK_CLASS + "{2,}")
 # items of a run whose pairs are compared (does one hold another?)
 _PAIRED = 64
 _LABEL_COLON = re.compile(r"\s*[:：]\s*$")

@@ -34,6 +34,10 @@ def is_cjk(ch: str) -> bool:
     return code >= 0x3040 and any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
+# the characters ``is_cjk`` says yes to, as a regex class (runs of them found in C)
+IS_CJK_CLASS = "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES) + "]"
+
+
 def is_space(ch: str) -> bool:
     return ch in _SPACES
 
