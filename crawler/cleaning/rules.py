@@ -541,12 +541,18 @@ def _compile_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler
     rule.screen = compiler.screen(rule.compiled["pattern"], tree)
 
 
+def _class_groups(classes: list[str]) -> str:
+    """The vars ``classes`` as one alternation, each in a group of its own
+    (``c0``, ``c1``...): a mark's group tells its class."""
+    return "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(classes))
+
+
 def _compile_en_offer(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler") -> None:
     """One caseless pattern for every class of an English offer rule, each in a
     group of its own (``c0``, ``c1``...), bounded by word edges; the screen
     screens for any of them."""
     p = rule.params
-    body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(p["classes"]))
+    body = _class_groups(p["classes"])
     rule.compiled["marks"], tree = compiler.compile(f"(?i:(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9]))", rule, "classes")
     rule.compiled["pattern"] = rule.compiled["marks"]
     rule.screen = compiler.screen(rule.compiled["marks"], tree)
@@ -564,7 +570,7 @@ def _compile_sales(rule: Rule, compiler: "_Compiler") -> None:
     classes (else the ``address`` ones), one of which every paragraph of
     sales talk it judges holds."""
     p = rule.params
-    body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(p["classes"]))
+    body = _class_groups(p["classes"])
     rule.compiled["marks"], _tree = compiler.compile(body, rule, "classes")
     need = "|".join(f"{{{{{name}}}}}" for name in p["screen"] or p["address"])
     rule.compiled["pattern"], tree = compiler.compile(need, rule, "address")
@@ -577,8 +583,7 @@ def _compile_said(rule: Rule, compiler: "_Compiler") -> None:
     ``c0``...); its screen screens for its ``pattern`` or a mark of one of
     the ``screen`` classes."""
     p = rule.params
-    classes = p["classes"] or []
-    body = "|".join(f"(?P<c{i}>{{{{{name}}}}})" for i, name in enumerate(classes))
+    body = _class_groups(p["classes"] or [])
     rule.compiled["marks"], _tree = compiler.compile(body or None, rule, "classes")
     need = "|".join([f"(?:{p['pattern']})"] + [f"{{{{{name}}}}}" for name in p["screen"] or ()])
     rule.compiled["screened"], tree = compiler.compile(need, rule, "screen")
