@@ -610,6 +610,47 @@ def test_a_worker_that_hangs_building_its_stages_stops_the_crawl_at_start(tmp_pa
     assert not out.exists() or not read_jsonl(out)
 
 
+class HangsOnceMarked(CrashStage):
+    """CrashStage whose build blocks for good once ``HANG_FIFO`` exists: it opens
+    that FIFO, which nobody writes (a store that accepts and never answers)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if os.path.exists(crawler.settings["HANG_FIFO"]):
+            open(crawler.settings["HANG_FIFO"]).read()
+        return cls()
+
+
+def test_a_worker_started_later_that_hangs_building_fails_the_items_instead_of_holding_them(tmp_path):
+    """The only worker dies; its successor hangs building its stages. Past
+    PIPELINE_WORKER_START_TIMEOUT the items fail with that reason (as when a
+    successor cannot build), the hung process is killed; nothing waits for good."""
+    fifo = tmp_path / "store"
+    settings = {"LOG_LEVEL": "INFO", "HANG_FIFO": str(fifo), "PIPELINE_WORKER_START_TIMEOUT": 0}
+    pipeline = OffloadPipeline(settings, [f"{__name__}.HangsOnceMarked"], 1)
+    pages = {name: Page(f"https://example.com/{name}", f"https://example.com/{name}") for name in ("a", "crash", "b")}
+
+    async def scenario():
+        try:
+            first = await pipeline.process_item(pages["a"])  # no limit: a busy machine starts slowly
+            settings["PIPELINE_WORKER_START_TIMEOUT"] = 2  # read as each worker starts
+            os.mkfifo(fifo)
+            # the crash item goes again alone to the successor (to tell it from items run
+            # with it), as does b; bounded for a busy machine, without the timeout it never ends
+            later = await asyncio.wait_for(asyncio.gather(
+                *(pipeline.process_item(pages[name]) for name in ("crash", "b")), return_exceptions=True), 300)
+            return first, later, [worker.process for worker in pipeline.workers]
+        finally:
+            pipeline.close_spider()
+
+    first, later, processes = asyncio.run(scenario())
+    assert isinstance(first, Article)
+    assert all(error is pipeline.error for error in later)
+    assert isinstance(pipeline.error, WorkerDied)
+    assert "within PIPELINE_WORKER_START_TIMEOUT (2 s)" in str(pipeline.error)
+    assert processes and not any(process.is_alive() for process in processes)
+
+
 def test_a_crawl_not_distributed_imports_neither_scrapy_redis_nor_redis():
     """The distributed mode's addon is in every crawl's ADDONS, and the files spider reads a
     request meta key of it: both from crawler/state/mode.py, which needs neither."""

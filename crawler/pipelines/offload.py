@@ -666,16 +666,9 @@ class OffloadPipeline:
         stage that cannot be built (a broken rule file) stops the crawl here, as it
         would on the reactor, though only the workers build the stages they run."""
         self._start()
-        timeout = float(self.settings.get("PIPELINE_WORKER_START_TIMEOUT") or 0) or None
         for worker in list(self.workers):
-            try:
-                outcome = await asyncio.wait_for(asyncio.shield(worker.started), timeout)
-            except asyncio.TimeoutError:
-                # a worker that neither builds its stages nor dies must not hold the crawl open
-                outcome = WorkerDied(f"pipeline worker {worker.process.pid} did not build its stages "
-                                     f"within PIPELINE_WORKER_START_TIMEOUT ({timeout:g} s)")
-                self._failed(outcome)
-            if outcome != READY:
+            # answered by the worker, or by ``_overdue`` past PIPELINE_WORKER_START_TIMEOUT
+            if (outcome := await asyncio.shield(worker.started)) != READY:
                 raise outcome
         self._take_chain()
 
@@ -709,6 +702,9 @@ class OffloadPipeline:
                 worker.started = loop.create_future()
                 loop.add_reader(worker.conn.fileno(), self._readable, worker)
                 worker.watched = True
+                # any worker, the first or one started later (a second, a dead one's successor)
+                if timeout := float(self.settings.get("PIPELINE_WORKER_START_TIMEOUT") or 0):
+                    loop.call_later(timeout, self._overdue, worker, timeout)
                 logger.info("Pipeline worker %d started: %s", worker.process.pid, ", ".join(
                     path.rsplit(".", 1)[-1] for path in self.paths))
 
@@ -728,6 +724,19 @@ class OffloadPipeline:
             worker.pump()
         except (EOFError, OSError):
             self._died(worker)
+
+    def _overdue(self, worker: _Worker, timeout: float) -> None:
+        """A worker that neither built its stages nor died within the timeout must not
+        hold the crawl open: at the start, the crawl stops; later, it is a worker that
+        could not build (``_unbuilt``), and with no other worker every item fails."""
+        if worker.started.done():
+            return
+        error = WorkerDied(f"pipeline worker {worker.process.pid} did not build its stages "
+                           f"within PIPELINE_WORKER_START_TIMEOUT ({timeout:g} s)")
+        worker.process.kill()  # it hangs: nothing it could still say is waited for
+        worker.started.set_result(error)
+        if not self._unbuilt(worker, error):
+            self._failed(error)
 
     def _unbuilt(self, worker: _Worker, error: BaseException) -> bool:
         """A worker started after others had built their stages could not build them: a
