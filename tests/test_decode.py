@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from crawler.errors import Rejection
 from crawler.parsing.decode import (
-    decode, decode_html, declared_charset, looks_garbled, looks_garbled_utf8, undecodable_limit,
+    _SuspectBytes, decode, decode_html, declared_charset, looks_garbled, looks_garbled_utf8, undecodable_limit,
 )
 
 PAGE = "<html><head>{meta}<title>标题</title></head><body><p>城市图书馆的夜读时光，读者很多。</p></body></html>"
@@ -90,7 +90,7 @@ def test_garbage_is_told_as_the_definition_says(normal, odd, every):
     assert looks_garbled(text) == garbled_by_definition(text)
     # read from the bytes the text was decoded from (UTF-8 pages), a byte-order mark before it or not
     for data in (text.encode(), codecs.BOM_UTF8 + text.encode()):
-        assert looks_garbled_utf8(data, text) == garbled_by_definition(text)
+        assert looks_garbled_utf8(data, text) == looks_garbled_utf8(data) == garbled_by_definition(text)
 
 
 @pytest.mark.parametrize("odd", _ODD)
@@ -100,6 +100,16 @@ def test_each_kind_of_garbage_alone_is_told_as_the_definition_says(odd):
             text = "".join(odd if i % every == 0 else "文" for i in range(size))
             assert looks_garbled(text) == garbled_by_definition(text), (every, size)
             assert looks_garbled_utf8(text.encode(), text) == garbled_by_definition(text), (every, size)
+
+
+@pytest.mark.parametrize("odd", _ODD)
+def test_the_scan_for_signatures_finds_each_kind_of_garbage(odd):
+    # the pass that lets most pages go uncounted: a page with any signature at all is counted
+    data = ("文" * 3000 + odd + "文").encode()
+    suspects = bool(re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf\xbd|\xc3[\x82-\xaf]", data))
+    assert _SuspectBytes().any_in(data) == suspects
+    assert _SuspectBytes().any_in("文，。©·ab\n\t".encode() * 500) is False
+    assert _SuspectBytes(engine=None).any_in(b"plain") is True  # no hyperscan: every page counted
 
 
 def test_a_few_bad_sequences_are_dropped_and_counted():

@@ -115,6 +115,7 @@ def test_the_text_of_the_pieces_is_the_text():
     assert page.chars == len(text) and page.text == text
     for n in (0, 1, 100, PIECE_BYTES - 1, PIECE_BYTES + 3, len(text) // 2, len(text) + 10):
         assert page.head(n) == text[:n]
+        assert body[:page.head_end(n)] == text[:n].encode()
     at = body.index("😀".encode())
     assert page.window(at + 1, at + 2) == "😀" and page.tail(at + 3) == text[text.index("😀"):]
     assert ("填充😀" in page, "填充😁" in page) == (True, False)
@@ -127,6 +128,8 @@ def test_the_text_of_the_pieces_is_the_text():
 def test_characters_are_counted_across_pieces(body):
     page = read_utf8(body)
     assert page.text == body.decode("utf-8-sig") and page.chars == len(page.text)
+    for n in (0, 1, 7, PIECE_BYTES // 3, PIECE_BYTES + 1, page.chars - 1, page.chars, page.chars + 5):
+        assert body[page.start:page.head_end(n)] == page.text[:n].encode()
 
 
 @pytest.mark.parametrize("body", [

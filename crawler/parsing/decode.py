@@ -22,6 +22,11 @@ from crawler.errors import Rejection
 from crawler.parsing.pagetext import PageText, read_utf8
 from crawler.reasons import Reason
 
+try:  # compiled scan (wheels for Linux x86-64/arm64 and macOS)
+    import hyperscan
+except ImportError:  # pragma: no cover - the signatures are then counted on every page
+    hyperscan = None
+
 # A page may hold a few byte sequences its encoding cannot read (a truncated
 # character, a stray byte): up to one per CHARS_PER_UNDECODABLE characters,
 # and never fewer than MIN_UNDECODABLE, are dropped and counted; more, and
@@ -104,11 +109,43 @@ def looks_garbled(text: str) -> bool:
     return len(_MOJIBAKE.findall(sample)) > max(8, len(sample) // 100)
 
 
-def looks_garbled_utf8(data: bytes, text: str) -> bool:
+class _SuspectBytes:
+    """Whether UTF-8 bytes hold any of the garbage signatures (a control byte, U+FFFD, a
+    character of U+00C2-U+00EF): one hyperscan pass (~3 us on a 16 kB page, where the
+    counts of ``looks_garbled_utf8`` cost ~35 us). Most pages hold none, and are then
+    told apart without counting; without hyperscan every page is counted."""
+
+    def __init__(self, engine=hyperscan):
+        self.engine, self._database = engine, None
+
+    def any_in(self, data: bytes) -> bool:
+        if self.engine is None:
+            return True
+        if self._database is None:  # built at the first page: a process that parses none never pays
+            engine = self.engine
+            database = engine.Database(mode=engine.HS_MODE_BLOCK)
+            expressions = [rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", re.escape(_UTF8_REPLACEMENT), _UTF8_MOJIBAKE_LEAD.pattern]
+            database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
+                             flags=[engine.HS_FLAG_SINGLEMATCH] * len(expressions))
+            self._database, self._scratch = database, engine.Scratch(database)
+        hits: list[int] = []
+        self._database.scan(data, match_event_handler=lambda number, *_: hits.append(number), scratch=self._scratch)
+        return bool(hits)
+
+
+_SUSPECTS = _SuspectBytes()
+
+
+def looks_garbled_utf8(data: bytes, text: str | None = None) -> bool:
     """``looks_garbled(text)`` where ``text`` is ``data`` decoded as UTF-8 (a
-    byte-order mark left out) and no longer than ``GARBLED_SAMPLE``: the
+    byte-order mark left out; decoded here when not given, and only when the
+    bytes hold a signature) and no longer than ``GARBLED_SAMPLE``: the
     signatures counted in the bytes (a Chinese page's Latin-1 characters are
     picked out of its text one run at a time: ~2x the cost on a mock article)."""
+    if not _SUSPECTS.any_in(data):
+        return False  # no control byte, no U+FFFD, no mojibake lead: nothing to count
+    if text is None:
+        text = data.decode("utf-8-sig")
     if not text:
         return False
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
@@ -186,7 +223,7 @@ def read_page(body: bytes, content_type: str | None = None) -> PageText | None:
     if len(body) < PAGETEXT_MIN_BYTES or declared_charset(body, content_type) not in (None, "utf-8"):
         return None
     page = read_utf8(body)
-    if page is None or looks_garbled(page.head(GARBLED_SAMPLE)):
+    if page is None or looks_garbled_utf8(page.data[page.start:page.head_end(GARBLED_SAMPLE)]):
         return None
     return page
 

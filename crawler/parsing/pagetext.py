@@ -114,6 +114,18 @@ class PageText:
             pos = stop
         return "".join(pieces)[:n]
 
+    def head_end(self, n: int) -> int:
+        """The byte offset where ``text[:n]`` ends: its bytes are ``data[start:head_end(n)]``.
+        Counted a piece at a time (``utf8_chars``'s), a piece of ASCII only tested: only
+        the pieces beyond ASCII are decoded, where ``head`` decodes everything."""
+        data, count, pos, size = self.data, 0, self.start, len(self.data)
+        while count < n and pos < size:
+            stop = self._forward(pos + min(n - count, PIECE_BYTES))  # no more characters than wanted
+            piece = data[pos:stop]
+            count += len(piece) if piece.isascii() else len(piece.decode("utf-8"))
+            pos = stop
+        return pos
+
     def match_start(self, pattern: re.Pattern, found: Found = ANY) -> int:
         """The byte offset where ``pattern.search(text)`` matches, -1 when it
         does not, ``UNKNOWN`` when windows cannot tell (see ``window_plan``).
