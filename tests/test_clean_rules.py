@@ -117,16 +117,32 @@ PATTERNS = [
     r"[（(【\[](?=[^)）]{0,20}?字数)[^)）]{1,30}[)）]",
     r"\b(?:online casino|free spins)\b",
     r"^(?:点击|长按)?关注$",
+    # a digit or a space class among the first characters, a group without case on the way to them
+    r"(?:仅需|低至)?\s*[十百千\d]+元",
+    r"(?i:(?<![a-z])(?:free|sk(?-i:IN)|\d+ ?spins))",
+    r"(?:(?i:casino)|网)\s?平台",
 ]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(PATTERNS), st.booleans(),
-       st.text(alphabet="ab 配资股票线上平台网点击长按关注字数()（）【online casinofreespi", max_size=40))
+       st.text(alphabet="ab 配资股票线上平台网点击长按关注字数()（）【online casinofreespiFREESKIN"
+                        "\u212a\u017f\u0130\u0131\u3000\u00a0\t0９\u0663十元仅需低至", max_size=40))
 def test_first_character_prefix_changes_no_match(pattern, ignore_case, text):
     flags = re.IGNORECASE if ignore_case else 0
     fast = re.compile(with_first_chars(pattern, flags), flags)
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(pattern, text, flags)]
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"(?i:(?<![a-z])(?:free|sk(?-i:IN)|\d+ ?spins))", "FREE Free \u212aIN SKIN 10 SPINS ٣spins"),
+    (r"(?:仅需|低至)?\s*[十百千\d]+元", "仅需\u3000٣百元 低至 ９元 五元 ٣元"),
+    (r"(?:(?i:casino)|网)\s?平台", "CASINO平台 网\u00a0平台 Casino 平台"),
+])
+def test_the_prefix_of_digit_space_and_caseless_firsts_keeps_every_match(pattern, text):
+    assert with_first_chars(pattern) != pattern
+    found = [m.span() for m in re.finditer(pattern, text)]
+    assert len(found) >= 3 and [m.span() for m in re.finditer(with_first_chars(pattern), text)] == found
 
 
 def test_first_characters_are_found_or_given_up():
@@ -134,3 +150,6 @@ def test_first_characters_are_found_or_given_up():
     assert first_chars(r"\w+x") is None  # a category: unbounded
     assert first_chars(r"a?") is None  # can match empty
     assert with_first_chars(r".x") == r".x"
+    assert first_chars(r"\d+x") is None  # a category re tells: no set of characters...
+    assert with_first_chars(r"\d+x") == r"(?=[\d])(?:\d+x)"  # ... but a lookahead all the same
+    assert with_first_chars(r"(?i:ab)|c") == r"(?=(?i:[\u0061\u0063]))(?:(?i:ab)|c)"

@@ -7,6 +7,12 @@ pattern starts with an optional group (``(?:股票|线上){0,3}配资``). Prefix
 pattern matches. The analysis works on the parse tree of ``re``; whenever it
 meets something it cannot bound (``.``, ``\\w``, a negated class, a pattern
 that can match the empty string) it gives up and the pattern is used as is.
+A digit or a space class (``\\d``, ``\\s``) among the first characters is
+written into the lookahead as it is (``re`` tells its characters, by its own
+Unicode tables); a group matching without case (``(?i:...)``) on the way to
+them makes the lookahead match without case too (``re`` then matches a
+character of its class as the group would; a group of other flags, ``(?-i:``,
+``(?a:``, matches fewer characters than the lookahead lets through).
 """
 
 from __future__ import annotations
@@ -30,8 +36,13 @@ class _Unbounded(Exception):
 # such as [\u3400-\u9fff] hold tens of thousands of characters
 Ranges = list[tuple[int, int]]
 
+# what else a first character may be, kept in a set beside the ranges: a category of
+# ``re`` (as written in a class), or ``CASELESS`` when a group without case leads to it
+_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_SPACE: r"\s"} if C else {}
+CASELESS = "i"
 
-def _class_ranges(items) -> Ranges:
+
+def _class_ranges(items, extra: set) -> Ranges:
     ranges: Ranges = []
     for op, av in items:
         if op is C.LITERAL:
@@ -41,45 +52,53 @@ def _class_ranges(items) -> Ranges:
             if hi - lo > MAX_CHARS:
                 raise _Unbounded
             ranges.append((lo, hi))
-        else:  # NEGATE, CATEGORY (\w, \s, ...)
+        elif op is C.CATEGORY and av in _CATEGORIES:
+            extra.add(_CATEGORIES[av])
+        else:  # NEGATE, other CATEGORYs (\w, \D, ...)
             raise _Unbounded
     return ranges
 
 
-def _first_seq(items) -> tuple[Ranges, bool]:
-    """(possible first characters, whether the sequence can match empty)."""
+def _first_seq(items, extra: set) -> tuple[Ranges, bool]:
+    """(possible first characters, whether the sequence can match empty); the
+    categories and case of those characters are added to ``extra``."""
     ranges: Ranges = []
     for op, av in items:
-        first, nullable = _first_item(op, av)
+        first, nullable = _first_item(op, av, extra)
         ranges += first
         if not nullable:
             return ranges, False
     return ranges, True
 
 
-def _first_item(op, av) -> tuple[Ranges, bool]:
+def _first_item(op, av, extra: set) -> tuple[Ranges, bool]:
     if op is C.LITERAL:
         return [(av, av)], False
     if op is C.IN:
-        return _class_ranges(av), False
+        return _class_ranges(av, extra), False
     if op is C.BRANCH:
         ranges, nullable = [], False
         for seq in av[1]:
-            first, empty = _first_seq(seq)
+            first, empty = _first_seq(seq, extra)
             ranges += first
             nullable = nullable or empty
         return ranges, nullable
     if op is C.SUBPATTERN:
         _group, add_flags, del_flags, seq = av
-        if add_flags or del_flags:  # inline flags change how characters match
+        if (add_flags | del_flags) & re.LOCALE:
             raise _Unbounded
-        return _first_seq(seq)
+        inner: set = set()
+        found = _first_seq(seq, inner)
+        if add_flags & re.IGNORECASE and (found[0] or inner):
+            inner.add(CASELESS)
+        extra |= inner
+        return found
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
         low, _high, seq = av
-        first, empty = _first_seq(seq)
+        first, empty = _first_seq(seq, extra)
         return first, empty or low == 0
     if op is getattr(C, "ATOMIC_GROUP", None):
-        return _first_seq(av)
+        return _first_seq(av, extra)
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
         return [], True  # zero width: the next item consumes the first character
     raise _Unbounded  # ANY, NOT_LITERAL, CATEGORY, GROUPREF...
@@ -109,28 +128,32 @@ def parse(pattern: str, flags: int = 0):
 
 
 def first_chars(pattern: str, flags: int = 0, parsed=None) -> set[str] | None:
-    """The characters every match of ``pattern`` starts with, or None if unbounded.
+    """The characters every match of ``pattern`` starts with, or None if
+    unbounded (or told by a category or without case: ``\\d``, ``(?i:a)``).
 
     ``parsed``: the pattern's parse tree, when the caller has it already.
     """
-    ranges = _first_ranges(pattern, flags, parsed)
-    return None if ranges is None else {chr(code) for lo, hi in ranges for code in range(lo, hi + 1)}
+    found = _first_ranges(pattern, flags, parsed)
+    if found is None or found[1]:
+        return None
+    return {chr(code) for lo, hi in found[0] for code in range(lo, hi + 1)}
 
 
-def _first_ranges(pattern: str, flags: int, parsed) -> Ranges | None:
-    """``first_chars`` as merged ranges."""
+def _first_ranges(pattern: str, flags: int, parsed) -> tuple[Ranges, set] | None:
+    """``first_chars`` as merged ranges, and what else they may be (``_first_seq``'s ``extra``)."""
     if parsed is None:
         parsed = parse(pattern, flags)
         if parsed is None:
             return None
+    extra: set = set()
     try:
-        ranges, nullable = _first_seq(parsed)
+        ranges, nullable = _first_seq(parsed, extra)
     except _Unbounded:
         return None
     ranges = _merged(ranges)
-    if nullable or not ranges or sum(hi - lo + 1 for lo, hi in ranges) > MAX_CHARS:
+    if nullable or not (ranges or extra) or sum(hi - lo + 1 for lo, hi in ranges) > MAX_CHARS:
         return None
-    return ranges
+    return ranges, extra
 
 
 def with_first_chars(pattern: str, flags: int = 0) -> str:
@@ -146,10 +169,13 @@ def prefixed(pattern: str, flags: int = 0):
     # global inline flags (``(?i)...``) must open the pattern: no lookahead before them
     if parsed is None or parsed.state.flags != P.fix_flags(pattern, flags):
         return pattern, parsed
-    ranges = _first_ranges(pattern, flags, parsed)
-    if ranges is None:
+    found = _first_ranges(pattern, flags, parsed)
+    if found is None:
         return pattern, parsed
-    lookahead = f"(?=[{_char_class(ranges)}])"
+    ranges, extra = found
+    chars = f"[{_char_class(ranges)}{''.join(sorted(extra - {CASELESS}))}]"
+    caseless = CASELESS in extra and not parsed.state.flags & re.IGNORECASE
+    lookahead = f"(?=(?i:{chars}))" if caseless else f"(?={chars})"
     # what the parser makes of ``lookahead(?:pattern)``: the lookahead's items, then
     # ``pattern``'s (re unpacks a group without name or flags into the sequence)
     tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, *parsed.data])
