@@ -40,7 +40,7 @@ from functools import lru_cache
 from importlib import resources
 
 from crawler.cleaning import offers, spans
-from crawler.cleaning.textops import is_cjk, sentence_at
+from crawler.cleaning.textops import cjk_count, is_cjk, sentence_at
 
 # what a character scores less, so that a span holds the vocabulary of trade
 # more than chance; what a character of the host's function words, clause
@@ -66,6 +66,8 @@ CLASSIFIERS = frozenset("台款个家位件种套辆部只张条双份间座所�
 # the most a placement adds to a stretch's score (its edges moved onto
 # characters of trade): a stretch short of ``min_score`` by more is never a span
 MAX_BONUS = 4.0
+# what two sums of the same scores in another order may differ by, and more
+_ROUNDING = 1e-9
 INSIDE_COST = 2.0
 # what a character costs the placement besides its score: of two placements
 # alike, the tighter (the host's characters of some trade stay with the host)
@@ -251,17 +253,18 @@ def seeds(text: str) -> list[int]:
 
 def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
          unless: re.Pattern | None = None, trade: re.Pattern | None = None,
-         adjacent=None) -> list[tuple[int, int, str]]:
+         adjacent=None, found: list[int] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the ads of one block found by their shape and
     seams. ``bounds``: its sentences (a callable, asked when a seed is found);
     ``article``: a callable giving the article's text (cohesion, asked only when needed); ``unless``: what reports in the
     rest of the sentence; ``trade``: the host's words of trade there;
     ``adjacent``: whether two characters in a row stood side by side before
-    folding (nothing visible between them), ``text`` being a folded view."""
+    folding (nothing visible between them), ``text`` being a folded view;
+    ``found``: ``seeds(text)``, when the caller has them."""
     m = model()
     out: list[tuple[int, int, str]] = []
     done = -1
-    for at in seeds(text):
+    for at in seeds(text) if found is None else found:
         if at < done:
             continue
         lo, hi = sentence_at(bounds(), at)
@@ -275,8 +278,12 @@ def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
                 continue
             if tail:
                 found = _tail(text, scores, lo, lo + s, lo + e, params, unless)
-            elif sum(is_cjk(ch) for ch in stretch) < params.min_chars:
+            elif cjk_count(stretch) < params.min_chars:
                 continue  # a placement only moves the edges in: never a span (上门, 手册)
+            elif total < params.min_score - _ROUNDING:
+                # nor a span scoring enough: every stretch inside it sums to its sum at most
+                # (``_segments``: each of its heads sums above 0, none of its prefixes above it)
+                continue
             else:
                 found = _judge(text, scores, lo, hi, lo + s, lo + e, article, params, words, unless, trade,
                                adjacent or _always)

@@ -17,6 +17,7 @@ skipped; when even those would empty it, it is left as it was (never emptied).
 from __future__ import annotations
 
 import copy
+import functools
 import operator
 import re
 from collections import Counter
@@ -26,7 +27,8 @@ from crawler.cleaning import adshape, english, extent, foreign, hosts, metatalk,
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
-    QUOTED, ZERO_WIDTH, apply_cuts, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view, unfold,
+    QUOTED, ZERO_WIDTH, apply_cuts, cjk_count, fold, is_cjk, merge_cuts, sentence_at, sentence_bounds, stitch, to_view,
+    unfold,
 )
 
 SAFETY_VALVE = "safety_valve"
@@ -612,10 +614,14 @@ def _said_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.screen is not None and not block.passes(rule.screen):
         return []
     text = block.text
-    if len(text) > rule.params["max_chars"] or sum(map(is_cjk, text)) < rule.params["min_chars"]:
+    if len(text) > rule.params["max_chars"] or cjk_count(text) < rule.params["min_chars"]:
         return []
     marks = rule.compiled["marks"]
-    found = english.marks(marks, text, unquoted=True) if marks is not None else []
+
+    @functools.cache
+    def found() -> list:  # the marks, looked for only when they decide (most blocks: never)
+        return english.marks(marks, text, unquoted=True) if marks is not None else []
+
     start = salestalk.said_start(text, block.sentences(), rule.compiled["pattern"], found, rule.compiled["unless"],
                                  rule.params, lambda start: _shared(article, index, start, start))
     if start is None:
@@ -658,11 +664,12 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "en_offer":
         return _en_offer_cuts(rule, block)
     if rule.kind == "foreign" and p["place"] == "shape":
-        if not adshape.seeds(block.text):
+        seeds = adshape.seeds(block.text)
+        if not seeds:
             return []  # most blocks: no two characters of trade in a row
         params = adshape.Params(p["min_chars"], p["max_chars"], p["min_score"], p["min_mean"], p["max_long"])
         return adshape.cuts(block.text, block.sentences, lambda: "\n".join(b.text for b in article.blocks),
-                            params, spans.lexicon(), c["unless"], c["unless_lone"], block.adjacent)
+                            params, spans.lexicon(), c["unless"], c["unless_lone"], block.adjacent, seeds)
     if rule.kind == "foreign":
         if p["min_words"] >= 2 and not block.english():
             return []  # no two English words in a row: no English sentence to be foreign to

@@ -42,11 +42,12 @@ rule's ``screen`` names the classes whose marks get a block judged at all
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from crawler.cleaning import register
 from crawler.cleaning.english import Mark, score
 from crawler.cleaning.offers import FUNCTION
-from crawler.cleaning.textops import QUOTED, is_cjk
+from crawler.cleaning.textops import QUOTED, cjk_count, is_cjk
 
 # the narrative words of a story about someone (a person, an aspect), which
 # sales talk leaves out; not inside the words that hold them (了解, 超过, 接着)
@@ -277,15 +278,15 @@ def _ends_on_offer(talk: str, table: dict[str, float]) -> bool:
     return _narrative(last) == 0 and register.score(last, table) >= LAST_CLAUSE
 
 
-def said_start(text: str, bounds, speech: re.Pattern, found: list[Mark], unless: re.Pattern | None, params: dict,
-               shares) -> int | None:
+def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[Mark]], unless: re.Pattern | None,
+               params: dict, shares) -> int | None:
     """Where the talk that ends the block starts when the block, or the
     sentences ending it, are an ad by how they are said rather than by marks
     of a closed vocabulary: said as ads are against the register of news
     (``register.MODEL_NEWS``, ``min_register`` at least over the talk, each
     of its sentences ``min_sentence`` at least or a short question hooking
     it), speaking to the reader or for the seller, or crying or asking
-    (``speech``, outside quotation marks), or holding marks (``found``) of
+    (``speech``, outside quotation marks), or holding marks (``found()``, asked only there) of
     ``min_classes`` classes of sales talk, narrating and reporting nothing,
     long enough to be a paragraph of an ad (``min_chars`` ideographs,
     ``min_clauses`` clauses), and foreign to the article: it shares no pair
@@ -310,10 +311,10 @@ def said_start(text: str, bounds, speech: re.Pattern, found: list[Mark], unless:
         start = bounds[i][0]
         talk = text[start:]
         unquoted = QUOTED.sub("", talk)
-        if (sum(map(is_cjk, talk)) < params["min_chars"] or len(_CLAUSE.findall(talk)) < params["min_clauses"]
+        if (cjk_count(talk) < params["min_chars"] or len(_CLAUSE.findall(talk)) < params["min_clauses"]
                 or _narrative(unquoted) > MAX_NARRATIVE):
             return None
-        said = speech.search(unquoted) or len({m.group for m in found if m.start >= start}) >= params["min_classes"]
+        said = speech.search(unquoted) or len({m.group for m in found() if m.start >= start}) >= params["min_classes"]
         # it opens as an ad does, said as ads are or with a question hooking it
         # (a sentence of the host's before an ad glued to it is said otherwise)
         opens = (register.score(QUOTED.sub("", text[slice(*bounds[i])]), table) >= params["min_register"]
