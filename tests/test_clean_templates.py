@@ -15,7 +15,7 @@ from scrapy.settings import Settings
 
 from crawler import settings as project_settings
 from crawler.cleaning.template_stores import SCHEME, TemplateStoreMismatch, open_template_store
-from crawler.cleaning.templates import REASON, SIGNAL, Former, Templates, load_vocabulary
+from crawler.cleaning.templates import _CONTACT_ID, REASON, SIGNAL, Former, Templates, _standalone, load_vocabulary
 from crawler.items import Article
 from crawler.pipelines.templates import TemplatePipeline
 from crawler.testing import mocksite as M
@@ -396,3 +396,24 @@ def test_a_template_removal_keeps_its_evidence_in_a_parquet_feed(tmp_path):
     (removed,) = pq.read_table(path).column("removed").to_pylist()
     assert removed == [{**removed_by_templates(item)[0], "count": None}]
     assert removed[0]["evidence"] and removed[0]["articles"] == 3
+
+
+# the words of the default vocabulary and some that are prefixes of each other or of Latin words
+_WORDS = (*load_vocabulary().platforms, *load_vocabulary().cues, "ab", "abc", "abcd", "b", "号码", "号", "a-b", "]x")
+
+
+def _longest_first(words, after: str = "") -> re.Pattern:
+    """The words' alternation, longest first (what ``_standalone`` must match as)."""
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"
+    return re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z]){after}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=8, unique=True),
+       st.lists(st.one_of(st.sampled_from(_WORDS), st.text("abcxyz 号码：:+1_-]微信", max_size=4)), max_size=12))
+def test_standalone_words_match_as_their_alternation_longest_first(words, parts):
+    text = "".join(parts)
+    for after in ("", _CONTACT_ID):
+        fast, plain = _standalone(words, after), _longest_first(words, after)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert fast.sub("#", text) == plain.sub("#", text)

@@ -148,18 +148,26 @@ class CueScreen:
         return at is not None and self.pattern.search(text, at.start()) is not None
 
 
+def _standalone(words, after: str = "") -> re.Pattern:
+    """Any of ``words`` not inside a Latin word, the longest that fits first, then ``after``:
+    the words as a trie (``alternation``: one test a character, not one a word), led by a
+    look-ahead of their first characters (one class test where none starts). ~2-3x faster
+    than the words' alternation, longest first, that it matches as (tests/test_templates.py)."""
+    if not words:
+        return re.compile("(?!)")
+    lead = "" if "" in words else "(?=[" + "".join(sorted({re.escape(word[0]) for word in words})) + "])"
+    return re.compile(rf"{lead}(?<![a-z])(?:{alternation(words)})(?![a-z]){after}")
+
+
 class Former:
     """Builds the template form of a line (see the module's docstring)."""
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        words = sorted(vocabulary.platforms, key=len, reverse=True)
-        platform = "|".join(map(re.escape, words)) or "(?!)"
         # a platform word stands alone: "line" in "online" is none
-        self._platform = re.compile(rf"(?<![a-z])(?:{platform})(?![a-z])")
-        self._contact = re.compile(rf"(?<![a-z])(?:{platform})(?![a-z]){_CONTACT_ID}")
-        cues = "|".join(map(re.escape, sorted(vocabulary.cues, key=len, reverse=True))) or "(?!)"
-        self._cues = re.compile(rf"(?<![a-z])(?:{cues})(?![a-z])")  # "visit" in "visitors" is none
+        self._platform = _standalone(vocabulary.platforms)
+        self._contact = _standalone(vocabulary.platforms, _CONTACT_ID)
+        self._cues = _standalone(vocabulary.cues)  # "visit" in "visitors" is none
         self._words = re.compile(alternation((*vocabulary.platforms, *vocabulary.cues)))
         self._screens: dict[tuple[str, ...], CueScreen] = {}
 
