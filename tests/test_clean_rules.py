@@ -153,3 +153,6 @@ def test_first_characters_are_found_or_given_up():
     assert first_chars(r"\d+x") is None  # a category re tells: no set of characters...
     assert with_first_chars(r"\d+x") == r"(?=[\d])(?:\d+x)"  # ... but a lookahead all the same
     assert with_first_chars(r"(?i:ab)|c") == r"(?=(?i:[\u0061\u0063]))(?:(?i:ab)|c)"
+    # re tries a pattern anchored at the start there alone: a lookahead before it would try every position
+    assert with_first_chars(r"^\s*(?:点击|长按)关注") == r"^\s*(?:点击|长按)关注"
+    assert with_first_chars(r"\A关注") == r"\A关注"

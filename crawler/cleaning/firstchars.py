@@ -166,8 +166,9 @@ def prefixed(pattern: str, flags: int = 0):
     from one parse of ``pattern`` (a parse costs as much as the analyses
     that use it). The tree is None when ``pattern`` does not parse."""
     parsed = parse(pattern, flags)
-    # global inline flags (``(?i)...``) must open the pattern: no lookahead before them
-    if parsed is None or parsed.state.flags != P.fix_flags(pattern, flags):
+    # global inline flags (``(?i)...``) must open the pattern: no lookahead before them; nor
+    # before a pattern anchored at the start (^, \\A), which re tries at the start alone
+    if parsed is None or parsed.state.flags != P.fix_flags(pattern, flags) or _anchored(parsed):
         return pattern, parsed
     found = _first_ranges(pattern, flags, parsed)
     if found is None:
@@ -180,6 +181,14 @@ def prefixed(pattern: str, flags: int = 0):
     # ``pattern``'s (re unpacks a group without name or flags into the sequence)
     tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, *parsed.data])
     return f"{lookahead}(?:{pattern})", tree
+
+
+def _anchored(parsed) -> bool:
+    """Whether the pattern opens with ``\\A``, or ``^`` without MULTILINE: ``re`` then
+    tries a match at the text's start only, unless something stands before them."""
+    first = parsed.data[0] if parsed.data else None
+    return first == (C.AT, C.AT_BEGINNING_STRING) or (
+        first == (C.AT, C.AT_BEGINNING) and not parsed.state.flags & re.MULTILINE)
 
 
 def _char_class(ranges: Ranges) -> str:
