@@ -6,6 +6,8 @@ must stay: enumerations bound by the host's grammar, lists of numbered
 things, parallel clauses, lists of names with a shared part."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.cleaning import stuffing
 from crawler.cleaning.textops import fold
@@ -120,3 +122,13 @@ kind = "stuffing"
 reason = "promo"
 min_items = 2
 """, "3 items or more")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["上海", "装修", "公司", "哪家好", "海", "、", "，", "。", " ", "ab", "\n"]), max_size=30),
+       st.integers(3, 16), st.integers(2, 4))
+def test_a_block_without_a_recurring_pair_holds_no_chain_of_one(pieces, max_gap, need):
+    # what lets ``cuts`` skip the walk over the pairs of a block's stretches
+    text = "".join(pieces)
+    if stuffing._cjk_cores(text, max_gap, need):
+        assert stuffing._recurring(max_gap, need).search(text) is not None

@@ -29,6 +29,7 @@ starts at its core, and its last item ends where the other items' tails would.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -140,6 +141,16 @@ def _cjk_cores(text: str, max_gap: int, need: int) -> list[list[int]]:
                 chain[pair] = [i]
     found += [c for c in chain.values() if len(c) >= need]
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def _recurring(max_gap: int, need: int) -> re.Pattern:
+    """A pair of ideographs followed by ``need - 1`` more of it, each within
+    ``max_gap`` of the one before: what a chain of ``_cjk_cores`` holds. One
+    scan of a block in C rules out most blocks of prose (their 、 pass
+    ``candidates``) before the pairs of each of its stretches are walked."""
+    again = f"(?s:.){{0,{max_gap - 2}}}?\\1"
+    return re.compile(f"({IS_CJK_CLASS}{{2}})(?={again * (need - 1)})")
 
 
 def _en_cores(text: str, max_words: int, stop: frozenset = frozenset()) -> list[list[tuple]]:
@@ -337,9 +348,11 @@ def _tail_end(text: str, items: list[tuple[int, int]], occ: list[tuple[int, int]
 def cuts(text: str, params: Params, words: Words) -> list[tuple[int, int]]:
     """(start, end) of each run of search terms in ``text`` (a block's own text)."""
     found = []
+    cjk = _recurring(params.max_item_chars, 3).search(text) is not None
     for lo, hi in _stretches(text):
         stretch = text[lo:hi]
-        chains = [([(lo + s, lo + s + 2) for s in c], False) for c in _cjk_cores(stretch, params.max_item_chars, 3)]
+        chains = [([(lo + s, lo + s + 2) for s in c], False)
+                  for c in (_cjk_cores(stretch, params.max_item_chars, 3) if cjk else ())]
         chains += [([(lo + s, lo + e) for s, e in c], True)
                    for c in _en_cores(stretch, params.max_item_words, stop=words.narration_en)]
         # the longest chains first: a core's every occurrence, before a pair of it
