@@ -17,7 +17,6 @@ skipped; when even those would empty it, it is left as it was (never emptied).
 from __future__ import annotations
 
 import copy
-import functools
 import operator
 import re
 from collections import Counter
@@ -617,10 +616,12 @@ def _said_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if len(text) > rule.params["max_chars"] or cjk_count(text) < rule.params["min_chars"]:
         return []
     marks = rule.compiled["marks"]
+    kept: list = []
 
-    @functools.cache
     def found() -> list:  # the marks, looked for only when they decide (most blocks: never)
-        return english.marks(marks, text, unquoted=True) if marks is not None else []
+        if not kept:
+            kept.append(english.marks(marks, text, unquoted=True) if marks is not None else [])
+        return kept[0]
 
     start = salestalk.said_start(text, block.sentences(), rule.compiled["pattern"], found, rule.compiled["unless"],
                                  rule.params, lambda start: _shared(article, index, start, start))
