@@ -1,12 +1,14 @@
 """The shared DOM-to-blocks flattener: blocks, hidden/link spans, images."""
 
+import lxml.etree
+import lxml.html
 import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.parsing.html import (
-    _VISIBLE, _css_state, element_text, flatten, fragment, hidden_reason, read_declarations, slice_element,
+    HTML_PARSER, _VISIBLE, _css_state, element_text, flatten, fragment, hidden_reason, read_declarations, slice_element,
 )
 
 
@@ -378,3 +380,29 @@ def test_a_rule_keeps_only_the_declarations_read_and_reads_the_same_state(declar
 def test_element_text_of_a_childless_element_is_what_flattening_gives(markup):
     el = fragment(markup)
     assert element_text(el) == " ".join(block["text"] for block in flatten(el).blocks)
+
+
+
+def _fragment_of_text(markup: str):
+    """fragment() as it read the markup's text (HTML_PARSER on the str)."""
+    elements = lxml.html.fragments_fromstring(markup.strip(), parser=HTML_PARSER)
+    wrapper = lxml.etree.SubElement(lxml.etree.SubElement(HTML_PARSER.makeelement("html"), "body"), "div")
+    if elements and isinstance(elements[0], str):
+        wrapper.text = elements.pop(0)
+    wrapper.extend(elements)
+    return wrapper[0] if len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip() \
+        else wrapper
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>a\x00b\x01\x08c\x0b\x0c\x1f\x7f\x80\x9f</p>", "<p>a\r\nb\rc</p>", "\ufeff<p>x</p>", "<p>\ufeffx\uffff\ufffe</p>",
+    "<p>😀中文</p>", '<?xml version="1.0" encoding="gbk"?><p>中文</p>', '<meta charset="gbk"><p>中文</p>',
+    '<meta http-equiv="Content-Type" content="text/html; charset=big5"><p>中文</p>', "text first<p>x</p>tail",
+    "<p>&#0;&#x1F600;&nbsp;\u2028</p>", "<section><p>a</section>", "<!-- c --><p>x</p>", "\u3000<p>全角空格</p>\xa0",
+    "<p>\udc80</p>",  # a lone surrogate (no UTF-8): read as text
+])
+def test_a_fragment_is_read_from_its_utf8_bytes_as_from_its_text(markup):
+    # fragment() parses the markup's UTF-8 bytes (less work for lxml than a str): the same tree
+    got, expected = fragment(markup), _fragment_of_text(markup)
+    assert lxml.etree.tostring(got, encoding="unicode") == lxml.etree.tostring(expected, encoding="unicode")
+    assert type(got) is type(expected) and [type(el) for el in got.iter()] == [type(el) for el in expected.iter()]
