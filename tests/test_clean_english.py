@@ -280,3 +280,37 @@ def test_an_ad_glued_to_a_word_of_the_host_goes_exactly(ad):
     host = "The music teacher{}says most of the children could not read a score when they started."
     kept, removed = clean(host.format(ad + " "))
     assert kept == [host.format(" ")] and removed == [("en_seam", ad)]
+
+
+def test_an_offer_said_as_a_list_appended_to_a_paragraph_goes():
+    # no verb of trade, no reader addressed: a list of short parts with no verb or article of prose
+    ad = "Garden sheds built to order, free base included, 10-year warranty."
+    kept, removed = clean(EN + " " + ad)
+    assert kept == [EN] and ("en_list", ad) in removed
+
+
+@pytest.mark.parametrize("host, ad", [
+    # glued to a word of the host: from the glued word to the first mark of its last part
+    ("The music teacher{} says most of the children could not read a score when they started.",
+     "Wooden toys handmade in Devon, free gift wrap, dispatch today"),
+    # among ideographs: the whole Latin part
+    ("老板说，味道稳定比花样多更重要，{}二十年来配方从没改过。", "Wooden toys handmade in Devon, free gift wrap, next-day dispatch"),
+])
+def test_an_offer_list_pasted_into_a_sentence_goes_and_the_hosts_words_stay(host, ad):
+    kept, removed = clean(host.format(ad))
+    assert kept == [host.format("")] and ("en_list", ad) in removed
+
+
+@pytest.mark.parametrize("text", [
+    # a list in prose ends on a conjunction
+    "Bread from our mill, cheese from a dairy, free coffee for walkers, and a view over hills.",
+    # a contraction of prose
+    "There's no ticket, no fee and no queue, just a free wristband at the gate.",
+    # German words in an English page
+    "The fair drew visitors from across Europe. Mit über 200 Ausstellern, Top-Bands am Abend, freiem Eintritt für Kinder.",
+    # a list of the paragraph's own subject (apricots)
+    "Apricots ripen early on the south slopes this year. Fresh apricots, local honey, free samples at the stall.",
+])
+def test_lists_of_prose_stay(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []

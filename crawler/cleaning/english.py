@@ -109,6 +109,8 @@ PASTED_MIN_WORDS = 6  # an English clause pasted flush into a Chinese sentence (
 PASTED_WEIGHT = 2  # ... holding marks of this weight at least
 SEAM_GAP = 2  # words between two marks of an ad opened at a seam
 SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it
+LIST_MIN_CHUNKS = 3  # an offer said as a list: this many short parts joined by commas (``offer_list``)...
+LIST_CHUNK_WORDS = 8  # ... of this many words at most each
 
 
 @dataclass(frozen=True)
@@ -246,11 +248,15 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
                   register_min: float | None = None, acts: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the English sales sentences of one block;
     with ``register_min``, a sentence whose English register scores that at
-    least is said as ads are (``_judge_sentence``)."""
+    least is said as ads are (``_judge_sentence``); and the offers said as
+    a list of short parts (``offer_list``)."""
     out = []
     for i, (lo, hi) in enumerate(bounds):
         if not any(lo <= m.start and m.end <= hi for m in found):
             continue  # (one mark may do after a hook)
+        listed = offer_list(text, lo, hi, found, function, unless)
+        if listed is not None:
+            out.append(listed)
         # the latest opening first: the least of the sentence that makes the ad
         # (a comma's, only when the clauses before it hold no mark and no voice:
         # Book now, get 50% off goes whole)
@@ -272,6 +278,113 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
                 continue
             break
     return out
+
+
+# where the parts of a list part: a comma or a semicolon, a dash between spaces
+_PARTS = re.compile(r"[,;]\s+|\s[–—-]\s")
+# words that tell a clause of prose, never one of a list of offers: a finite
+# auxiliary or modal, a verb of saying, a pronoun of the third or first person
+_TELLING = frozenset("is are was were be been being has have had will would could should can may might must "
+                     "did does do said says told he she it they them his her its their i "
+                     "there's here's it's that's what's".split())
+# ... and a part opening with a conjunction: the last of a list in prose (…, and Homejoy; …, and so on)
+_CONJUNCTIONS = frozenset("and or but nor so yet".split())
+
+
+def offer_list(text: str, lo: int, hi: int, found: list[Mark], function: frozenset,
+               unless: re.Pattern | None) -> tuple[int, int, str] | None:
+    """(start, end, "en_list") of an offer said as a list in sentence
+    ``text[lo:hi]``: ``LIST_MIN_CHUNKS`` parts or more joined by commas, each
+    of ``LIST_CHUNK_WORDS`` words at most, none telling a clause of prose
+    (``_TELLING``, a contraction, a conjunction opening it; "the" once at
+    most in all), holding a mark of an offer. Ads drop the verbs and
+    articles that prose holds (Hot tubs in stock now, finance from £29 a
+    month, no credit check). The list opens with a content word at the
+    sentence's first Latin letter, at a Latin part among ideographs, or at a
+    seam of a host's sentence (a capitalised word glued to a lower-case one,
+    or after one that is no closed-class word: in Bali, the Greek islands
+    are names): of two openings that make a list, the later (the host's
+    words may begin it), and none with a seam inside. Opened at a seam, or
+    where the host's sentence goes on in prose, the last part ends at its
+    first mark (the host's words may end it) or goes back to the host. A list in an
+    article is of its subject: one sharing a content word with the rest of
+    its block stays."""
+    openings = [(start, limit, seam) for start, limit, seam in _openings(text, lo, hi, function)
+                if seam is None or seam == GLUED or seam == SEAM and not _after_function(text, start, function)]
+    seams = [start for start, _limit, seam in openings if seam is not None and text[start - 2:start] != ", "]
+    for start, limit, seam in reversed(openings):
+        end = _list_end(text, start, limit, found, function, seamed=seam is not None)
+        if end is None or any(start < at < end for at in seams):
+            continue  # (a seam inside: the list opens there, the host's words before it)
+        cut = text[start:end]
+        if any(q in cut for q in _QUOTES) or (unless is not None and unless.search(cut)):
+            return None
+        rest = text[:start] + " " + text[end:]
+        if content_counts(cut, function).keys() & content_counts(rest, function).keys():
+            return None  # the block's own subject
+        return start, end, "en_list"
+    return None
+
+
+def _after_function(text: str, at: int, function: frozenset) -> bool:
+    """Whether the word before ``at`` is a closed-class one: a capitalised
+    word after it is a name of the host's (in Bali, the Greek islands)."""
+    before = WORD.findall(text, max(0, at - 20), at)
+    return bool(before) and (before[-1].lower() in function or before[-1].lower() in STRUCTURAL)
+
+
+def _list_end(text: str, start: int, limit: int, found: list[Mark], function: frozenset,
+              seamed: bool = False) -> int | None:
+    """Where the offer list opening at ``start`` ends (``offer_list``), if it
+    is one; ``seamed``: pasted at a seam of a host's sentence, which may go
+    on after it."""
+    first = WORD.search(text, start, limit)
+    if first is None or first.group().lower() in function or first.group().lower() in STRUCTURAL:
+        return None
+    parts, at = [], start
+    for m in _PARTS.finditer(text, start, limit):
+        parts.append((at, m.start()))
+        at = m.end()
+    parts.append((at, limit))
+    kept, articles = [], 0
+    for s, e in parts:
+        words = [w.lower() for w in WORD.findall(text, s, e)]
+        if kept and words and words[0] in _CONJUNCTIONS:
+            return None
+        articles += words.count("the")
+        if (not 1 <= len(words) <= LIST_CHUNK_WORDS or _TELLING.intersection(words) or articles > 1
+                or any(_CONTRACTED.search(w) for w in words)):
+            break
+        kept.append((s, e))
+    if len(kept) < len(parts) or seamed:
+        # the host's sentence goes on: the part that breaks the list ends it
+        # at a mark among its first words, else the last part kept ends at
+        # its last mark or goes back to the host
+        s, e = parts[len(kept)] if len(kept) < len(parts) else (limit, limit)
+        head = [m for m in found if s <= m.start and m.end <= e
+                and len(WORD.findall(text, s, m.end)) <= LIST_CHUNK_WORDS
+                and not _TELLING.intersection(w.lower() for w in WORD.findall(text, s, m.end))]
+        if head:
+            kept.append((s, head[0].end))
+        elif kept:
+            s, e = kept.pop()
+            inside = [m.end for m in found if s <= m.start and m.end <= e]
+            if inside:
+                kept.append((s, min(inside)))
+    if len(kept) < LIST_MIN_CHUNKS or sum(len(WORD.findall(text, s, e)) > 1 for s, e in kept) < 2:
+        return None
+    end = kept[-1][1]
+    if not any(start <= m.start and m.end <= end for m in found) or not _ascii_words(text[start:end]):
+        return None
+    while end < limit and text[end] in ".!?":
+        end += 1
+    return end
+
+
+def _ascii_words(text: str) -> bool:
+    """Whether ``text``'s words are of English letters, but one at most (a
+    list of German or French words is no English ad: Mit über 1.000 Ausstellern, …)."""
+    return sum(any(ch.isalpha() and not ch.isascii() for ch in w) for w in text.split()) <= 1
 
 
 def _ends(text: str, found: list[Mark], start: int, limit: int, seam: str | None):
