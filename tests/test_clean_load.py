@@ -53,6 +53,18 @@ def test_the_trees_of_the_built_in_patterns_are_their_parses():
         assert _plain(tree) == _plain(P.parse(fast, flags))
 
 
+def test_the_lookaheads_at_the_head_of_class_groups_change_no_mark():
+    marks = [rule.compiled["marks"] for rule in RULES.rules if rule.kind in ("sales", "said")]
+    texts = [line for path in sorted((REPO / "tests" / "data" / "clean").glob("*.toml"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    for pattern in marks:
+        bare = re.compile(re.sub(r"\(\?=\[[^\]]*\]\)", "", pattern.pattern), pattern.flags)
+        assert bare.pattern.count("(?=[") < pattern.pattern.count("(?=[") - 5  # (most classes start bounded)
+        found = [[(m.span(), m.lastgroup) for m in pattern.finditer(text)] for text in texts]
+        assert found == [[(m.span(), m.lastgroup) for m in bare.finditer(text)] for text in texts]
+        assert sum(map(len, found)) > 100
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(regex(), min_size=2, max_size=6))
 @example(["(?P<g>配a)(?P=g)", "(?i:配a)配", "配a|b", "(?i)配a|b", "(?:配a){2}", "(?=配a)b"])

@@ -166,21 +166,31 @@ def prefixed(pattern: str, flags: int = 0):
     from one parse of ``pattern`` (a parse costs as much as the analyses
     that use it). The tree is None when ``pattern`` does not parse."""
     parsed = parse(pattern, flags)
+    ahead = lookahead(pattern, flags, parsed)
+    if not ahead:
+        return pattern, parsed
+    # what the parser makes of ``lookahead(?:pattern)``: the lookahead's items, then
+    # ``pattern``'s (re unpacks a group without name or flags into the sequence)
+    tree = P.SubPattern(parsed.state, [*P.parse(ahead, flags).data, *parsed.data])
+    return f"{ahead}(?:{pattern})", tree
+
+
+def lookahead(pattern: str, flags: int = 0, parsed=None) -> str:
+    """The lookahead on the first characters of ``pattern`` that ``with_first_chars``
+    puts before it, or "" when they are unbounded or nothing may stand before it."""
+    if parsed is None:
+        parsed = parse(pattern, flags)
     # global inline flags (``(?i)...``) must open the pattern: no lookahead before them; nor
     # before a pattern anchored at the start (^, \\A), which re tries at the start alone
     if parsed is None or parsed.state.flags != P.fix_flags(pattern, flags) or _anchored(parsed):
-        return pattern, parsed
+        return ""
     found = _first_ranges(pattern, flags, parsed)
     if found is None:
-        return pattern, parsed
+        return ""
     ranges, extra = found
     chars = f"[{_char_class(ranges)}{''.join(sorted(extra - {CASELESS}))}]"
     caseless = CASELESS in extra and not parsed.state.flags & re.IGNORECASE
-    lookahead = f"(?=(?i:{chars}))" if caseless else f"(?={chars})"
-    # what the parser makes of ``lookahead(?:pattern)``: the lookahead's items, then
-    # ``pattern``'s (re unpacks a group without name or flags into the sequence)
-    tree = P.SubPattern(parsed.state, [*P.parse(lookahead, flags).data, *parsed.data])
-    return f"{lookahead}(?:{pattern})", tree
+    return f"(?=(?i:{chars}))" if caseless else f"(?={chars})"
 
 
 def _anchored(parsed) -> bool:
