@@ -144,3 +144,62 @@ def test_no_stretch_inside_a_segment_sums_above_it(scores):
     # what lets ``cuts`` leave a segment short of min_score unjudged: a placement lies inside it
     for total, s, e in adshape._segments(scores):
         assert all(sum(scores[a:b]) <= total + adshape._ROUNDING for a in range(s, e) for b in range(a + 1, e + 1))
+
+
+# (host, where the ad goes, the ad): a cut that left the ad's head or tail at a
+# seam (宴会场地出租|含布置) takes it when the host's characters either side make
+# a word once the whole ad goes (晾|…|晒, 提|…|前), none across the cut as it is,
+# and the piece leans to trade and shares nothing with the rest of the article
+HEAD_TAIL = [
+    ("老船工每天傍晚都要把渔网晾晒在堤岸上，等第二天一早再收。", "晾", "宴会场地出租含布置"),
+    ("每年端午，村里的龙舟队都要提前一个月下水训练。", "提", "小微企业代理记账每月两百起"),
+    ("暴雨过后，志愿者们连夜把河堤上的沙袋重新垒了一遍。", "连", "宴会场地出租含布置"),
+    ("渔民们把新打的鱼晾晒在礁石上。", "晾", "小微企业代理记账每月两百起"),
+]
+
+
+@pytest.mark.parametrize("host, at, ad", HEAD_TAIL)
+def test_a_cut_takes_the_head_or_tail_its_ad_left_at_a_seam(cleaner, host, at, ad):
+    cut = host.index(at) + len(at)
+    text, removed = one(cleaner, host[:cut] + ad + host[cut:])
+    assert text == host
+    assert [r["text"] for r in removed] == [ad]
+
+
+def test_a_piece_the_article_shares_or_a_chance_seam_stays():
+    words = spans.lexicon()
+    text = "老船工每天傍晚都要把渔网晾宴会场地出租含布置晒在堤岸上。"
+    start = text.index("宴会")
+    end = start + len("宴会场地出租")
+    # the host makes 晾晒 once the whole ad goes: the tail 含布置 goes with the cut
+    a, b = adshape.widen(text, start, end, 0, len(text), words, lambda: text)
+    assert text[a:b] == "宴会场地出租含布置"
+    # the article speaks of 布置 elsewhere: the piece is its own, not the ad's
+    a, b = adshape.widen(text, start, end, 0, len(text), words, lambda: text + "\n礼堂的布置花了三天。")
+    assert text[a:b] == "宴会场地出租"
+    # 地|…|有 makes a word by chance (地, 得, numerals and demonstratives make one with most characters)
+    text = "护鸟员老杨每年冬天都要数清楚来过冬的地暖清洗除垢一次见效天鹅有多少只。"
+    start = text.index("除垢")
+    a, b = adshape.widen(text, start, start + len("除垢一次见效"), 0, len(text), words, lambda: text)
+    assert text[a:b] == "除垢一次见效"
+
+
+def test_an_ad_of_two_clauses_glued_inside_a_clause_goes(cleaner):
+    host = "老船长在岛上守了整整一个冬天，靠无线电和家人联络。"
+    ad = "宝宝胎毛笔手足印定制，满月宴前到货"
+    cut = host.index("整整") + 2
+    text, removed = one(cleaner, host[:cut] + ad + host[cut:])
+    assert text == host
+    assert [(r["signal"], r["text"]) for r in removed] == [("shape_stray", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # a promotion told of in the news, its clauses the host's: its adverb (就) binds them
+    "镇上新开的健身房推出了年卡，前一百名会员送私教课两节，开业当天就排起了长队。",
+    "去年冬天，街口那家理发店贴出告示，老人理发半价，学生凭证八折，引来不少街坊。",
+    "超市门口的海报写着鸡蛋特价，每斤四块五，限购两斤，大爷大妈们早早就来排队。",
+    "他回忆说，那时镇上唯一的照相馆可以拍证件照，一寸照两毛钱，三天后取。",
+    "她翻出当年的报纸，上面印着招工启事，包吃包住，月薪八十元，如今读来恍如隔世。",
+])
+def test_a_promotion_the_news_tells_of_stays(cleaner, text):
+    assert one(cleaner, text) == (text, [])

@@ -354,7 +354,9 @@ def _judge(text, scores, lo, hi, left, right, article, params, words, unless, tr
              right < hi and _ideograph(text[right]) and adjacent(right))
     if not any(glued):
         return None  # a clause of its own: a clause of the host's, as often as not
-    if total < STRAY * params.min_score or total / chars < STRAY * params.min_mean:
+    if (total < STRAY * params.min_score or total / chars < STRAY * params.min_mean) and not (
+            all(glued) and text[left - 1] not in offers.FUNCTION and text[right] not in offers.FUNCTION
+            and _clauses(scores, left - lo, right - lo, span, params)):
         return None  # no seam tells the paste: the shape must say more
     if span[0] in COVERBS or text[left - 1] in MODALS:
         return None  # (可以)按优惠价格(就餐): the host's own phrase, led by its coverb or modal
@@ -385,7 +387,8 @@ WIDEN_GAIN = 1.0
 WIDENED = frozenset({"shape_seam", "shape_stray", "shape_edge", "offer_span", "word_break", "sales_span"})
 
 
-def widen(text: str, start: int, end: int, lo: int, hi: int, words: spans.Lexicon) -> tuple[int, int]:
+def widen(text: str, start: int, end: int, lo: int, hi: int, words: spans.Lexicon,
+          article=None) -> tuple[int, int]:
     """The cut ``text[start:end]`` of an ad pasted in the sentence
     ``text[lo:hi]``, widened over what it left of the ad at either seam: a
     few ideographs (no function word, no punctuation, leaning to trade more
@@ -422,7 +425,70 @@ def widen(text: str, start: int, end: int, lo: int, hi: int, words: spans.Lexico
             value = _seam_value(text, a, b, lo, hi, words, edges) - WIDEN_COST * ((start - a) + (b - end))
             if value > best[0]:
                 best = (value, a, b)
+    if article is None:
+        return best[1], best[2]
+    return _head_tail(text, best[1], best[2], lo, hi, words, scores, article)
+
+
+# the most ideographs a piece of the ad foreign to the article may add at a side
+FAR = 6
+# characters that make a word of two with most others by chance (a numeral, a
+# demonstrative, the particles 地 and 得: 一|…|一, 地|…|有): no seam of the paste
+LOOSE = COUNTED | frozenset("地得")
+
+
+def _head_tail(text, start, end, lo, hi, words, scores, article) -> tuple[int, int]:
+    """The cut widened over the head (its trade's noun: 宴会场地出租|含布置) or
+    the tail an ad left at a seam (``FAR`` ideographs at most a side, no
+    function word), when the host's characters either side make a word once
+    the whole ad goes (晾|…|晒), a stronger one than across the cut as it is, and each
+    piece leans to trade and shares no pair of ideographs with the rest of
+    the article (``article``: a callable giving its text). The deletion test
+    at both edges at once: a word the host makes across them is seldom
+    chance."""
+    table = words.words
+    lefts, n = [start], 0
+    for a in range(start - 1, lo - 1, -1):
+        if not _ideograph(text[a]) or text[a] in offers.FUNCTION or n >= FAR:
+            break
+        n += 1
+        if text[a - 1:a + 1] not in table or a == lo:
+            lefts.append(a)
+    rights, n = [end], 0
+    for b in range(end, hi):
+        if not _ideograph(text[b]) or text[b] in offers.FUNCTION or n >= FAR:
+            break
+        n += 1
+        if b + 1 >= hi or text[b:b + 2] not in table:
+            rights.append(b + 1)
+    if len(lefts) == 1 and len(rights) == 1:
+        return start, end
+    best = (_edge_value(text, start, end, lo, hi, words), start, end)  # the host's word across the cut as it is
+    for a in lefts:
+        if a < start and (sum(scores[a - lo:start - lo]) < 0 or _cohesive(text[a:start], article)):
+            continue
+        for b in rights:
+            if (a, b) == (start, end):
+                continue
+            if b > end and (sum(scores[end - lo:b - lo]) < 0 or _cohesive(text[end:b], article)):
+                continue
+            value = _edge_value(text, a, b, lo, hi, words)
+            if value > best[0] or (value == best[0] and value and (best[1], best[2]) != (start, end)):
+                best = (value, a, b)  # a stronger word; of two alike, the longer cut
     return best[1], best[2]
+
+
+def _edge_value(text, a, b, lo, hi, words) -> int:
+    """What tells the edges of a cut ``text[a:b]`` are the paste's: the
+    host's word across the cut (3 or 2 its ideographs; 0 none)."""
+    if a > lo and b < hi and _ideograph(text[a - 1]) and _ideograph(text[b]):
+        x, v = text[a - 1], text[b]
+        if x not in offers.FUNCTION and v not in offers.FUNCTION:
+            if (a - 1 > lo and text[a - 2] + x + v in words.words) or (b + 1 < hi and x + v + text[b + 1] in words.words):
+                return 3
+            if x + v in words.words and not (x in LOOSE or v in LOOSE):
+                return 2
+    return 0
 
 
 def _seam_value(text, a, b, lo, hi, words, edges) -> float:
@@ -468,6 +534,30 @@ def _long_ad(span: str, chars: int, total: float, params: Params) -> bool:
     shaped as ads are throughout (``STRAY`` times the mean)."""
     return (chars <= params.max_long and any(ch in _CLAUSE for ch in span)
             and total / chars >= STRAY * params.min_mean)
+
+
+# what each clause of an ad of several clauses glued inside a host's clause sums to, at least
+CLAUSE_MIN = 3.0
+
+
+def _clauses(scores, a, b, span, params) -> bool:
+    """Whether ``span`` (its characters' ``scores[a:b]``) holds two clauses or
+    more, each shaped as an ad (``CLAUSE_MIN`` at least, ``min_mean`` on
+    average): an ad's own comma inside a paste glued at both ends. A host's
+    clause does not hold a comma between two stretches of trade."""
+    pieces, start = [], 0
+    for i, ch in enumerate(span + "，"):
+        if ch == "，":
+            pieces.append((start, i))
+            start = i + 1
+    if len(pieces) < 2:
+        return False
+    for s, e in pieces:
+        n = sum(is_cjk(ch) for ch in span[s:e])
+        total = sum(scores[a + s:a + e])
+        if n < 3 or total < CLAUSE_MIN or total / n < params.min_mean:
+            return False
+    return True
 
 
 def _cohesive(span: str, article) -> bool:

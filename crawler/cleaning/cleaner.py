@@ -711,13 +711,14 @@ def _label_owner(text: str, start: int, end: int) -> int:
     return b if b == 0 or text[b - 1] in _SENTENCE_END else start
 
 
-def _widened(block: _Block, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _widened(block: _Block, found: list[tuple[int, int, str]], article: _Article) -> list[tuple[int, int, str]]:
     """Cuts of ads pasted in a sentence widened over what they left of the ad at their seams (``adshape.widen``)."""
     out = []
     for s, e, signal in found:
         if signal in adshape.WIDENED:
             lo, hi = sentence_at(block.sentences(), s)
-            s, e = adshape.widen(block.text, s, e, lo, max(hi, e), spans.lexicon())
+            s, e = adshape.widen(block.text, s, e, lo, max(hi, e), spans.lexicon(),
+                                 lambda: "\n".join(b.text for b in article.blocks))
         out.append((s, e, signal))
     return out
 
@@ -758,7 +759,7 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
         if not found:
             continue
         if any(signal in adshape.WIDENED for _s, _e, signal in found):
-            found = _widened(work, found)
+            found = _widened(work, found, article)
         text = work.raw
         if rule.kind not in ("hidden", "remnant", "stuffing"):  # the others cut the folded view
             found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
