@@ -5,8 +5,11 @@ cry that opens them, and what other rules left of an ad goes with it; news,
 notices and an owner quoted on the same trades stay."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.cleaning import Cleaner, load_rules, register
+from crawler.cleaning.textops import is_cjk
 from crawler.testing import register_train
 from tests.support.cleaning import among
 
@@ -40,6 +43,14 @@ def test_learn_weighs_the_pairs_of_each_side():
 def test_digits_and_latin_letters_fold():
     assert register.pairs("只要99元 VIP") == ["只要", "要0", "0元"]  # none across a space
     assert register.fold("只要99元，加VIP") == "只要0元，加a"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0a9Zb中文、，。 \u3040\u30ff\u3400\u4dbf\u9fff\ua000\U00020000\U0002fa1f\U0002fa20１２", max_size=30))
+def test_the_pairs_are_those_of_two_word_characters_in_a_row(text):
+    folded = register.fold(text)
+    word = [ch in "0a" or is_cjk(ch) for ch in folded]
+    assert register.pairs(text) == [folded[i:i + 2] for i in range(len(folded) - 1) if word[i] and word[i + 1]]
 
 
 def test_an_ad_is_said_otherwise_than_news_on_its_trade():

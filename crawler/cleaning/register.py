@@ -42,7 +42,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from crawler.cleaning.textops import is_cjk
+from crawler.cleaning.textops import IS_CJK_CLASS
 
 MODEL = Path(__file__).with_name("register_zh.txt")
 MODEL_EN = Path(__file__).with_name("register_en.txt")
@@ -59,10 +59,9 @@ def fold(text: str) -> str:
 
 def pairs(text: str) -> list[str]:
     """The character pairs of ``text`` (folded) whose characters are both
-    ideographs, digits or letters: pairs across punctuation say nothing."""
-    folded = fold(text)
-    return [folded[i:i + 2] for i in range(len(folded) - 1)
-            if _word_char(folded[i]) and _word_char(folded[i + 1])]
+    ideographs, digits or letters: pairs across punctuation say nothing.
+    (The pairs inside each run of such characters, the runs found in C.)"""
+    return [run[i:i + 2] for run in _WORD_RUN.findall(fold(text)) for i in range(len(run) - 1)]
 
 
 def words(text: str) -> list[str]:
@@ -71,8 +70,9 @@ def words(text: str) -> list[str]:
     return ["0" if w[0].isdigit() else w for w in _EN_WORD.findall(text.lower())]
 
 
-def _word_char(ch: str) -> bool:
-    return ch in "0a" or is_cjk(ch)
+# two or more in a row of the characters of a pair: ideographs (``textops.is_cjk``),
+# and digits and letters as ``fold`` leaves them
+_WORD_RUN = re.compile("[0a" + IS_CJK_CLASS[1:] + "{2,}")
 
 
 @lru_cache(maxsize=4)  # its three files, and the notes' register's (crawler/cleaning/metatalk.py)
