@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crawler.cleaning import Cleaner, load_rules
 from crawler.cleaning.cleaner import _Article, _Block
-from crawler.cleaning.rules import alternation
+from crawler.cleaning.rules import _compile_clause, alternation
 from crawler.cleaning.screen import CASE_TWINS, Analysis, Screen, Screens, hyperscan, required_literals
 from crawler.cleaning.textops import _FOLDABLE, _MAY_FOLD, fold, glued_table, unfold
 from crawler.testing.clean_labelled import SETS, load_data
@@ -297,6 +297,19 @@ def test_all_screens_in_one_scan_give_each_screen_s_own_verdict():
         assert one_scan.verdicts(text) == expected == one_by_one.verdicts(text), text
         ruled_in += sum(expected.values())
     assert ruled_in  # some texts hold spam: not every verdict is False
+
+
+MIXED = [Screen(tuple(map(frozenset, clauses)), _compile_clause, caseless) for clauses, caseless in [
+    ((["ab"],), False), ((["ab", "cd"], ["ef"]), False), ((["x"], ["y"], ["z", "ab"]), False),
+    ((["cd"], ["x", "ef"]), True), ((["y", "q"],), True)]]
+MIXED_SCAN = Screens(MIXED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdefxyzqAB \u017f", max_size=24))
+def test_one_scan_tells_screens_of_one_two_and_three_clauses_as_each_does(text):
+    # a screen of several clauses passes when the literals found hold a literal of each
+    assert MIXED_SCAN.verdicts(text) == {screen: screen(text) for screen in MIXED}
 
 
 def test_rules_needing_the_same_literals_share_one_screen_asked_once_per_block():

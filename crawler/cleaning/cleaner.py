@@ -16,6 +16,7 @@ skipped; when even those would empty it, it is left as it was (never emptied).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import operator
 import re
@@ -981,10 +982,8 @@ class Cleaner:
             found &= ~marked["bracket"]
         if not block.stuffed:
             found &= ~marked["stuffing"]
-        for limit, bits in limits:  # rules that look at short blocks only, the shortest first
-            if len(text) <= limit:
-                break
-            found &= ~bits
+        bounds, over = limits  # rules that look at short blocks only
+        found &= ~over[bisect.bisect_left(bounds, len(text))]
         if rules is self.rules:
             found &= ~self._placed(index, count)
         positions = []
@@ -998,7 +997,8 @@ class Cleaner:
         """As bits (bit k: ``rules[k]``), the rules without a screen, and those of
         each screen by its bit (``Screens.mask``); each rule's position by its
         bit; the rules that need a mark (``_NEEDS``), by mark; and those with a
-        ``_length_limit``, by limit, in ascending order."""
+        ``_length_limit``: the limits in ascending order, and the rules of the
+        first n of them, for each n."""
         known = self._positions.get(id(rules))
         if known is None or known[0] is not rules:
             by_screen: dict[int, int] = {}
@@ -1012,8 +1012,12 @@ class Cleaner:
             for k, rule in enumerate(rules):
                 if (limit := _length_limit(rule)) is not None:
                     limits[limit] = limits.get(limit, 0) | 1 << k
+            bounds = sorted(limits)
+            over = [0]  # by how many limits a block's length is over: those rules, as bits
+            for limit in bounds:
+                over.append(over[-1] | limits[limit])
             known = self._positions[id(rules)] = (rules, unscreened, by_screen, {1 << k: k for k in range(len(rules))},
-                                                  marked, sorted(limits.items()))
+                                                  marked, (bounds, over))
         return known[1:]
 
     def _placed(self, index: int, count: int) -> int:

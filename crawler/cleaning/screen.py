@@ -437,8 +437,8 @@ def _utf8(text: str) -> bytes:
 class Screens:
     """The verdicts of many screens on one text from one scan of it."""
 
-    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_caseless", "_several",
-                 "_passes", "_weighed", "_clause_bits", "_literals")
+    __slots__ = ("screens", "_clauses", "_database", "_scratch", "_caseless", "_width", "_starts", "_start_bits",
+                 "_always", "_passes", "_clause_bits", "_literals")
 
     def __init__(self, screens, engine=hyperscan):
         """``screens``: ``Screen`` objects (repeats asked once); ``engine``: the
@@ -459,31 +459,33 @@ class Screens:
                 for number in clause:
                     holding.setdefault(number, set()).add(index)
         # Screens are the bits of integers (``mask``: bit i, ``screens[i]``). Per literal, the
-        # screens of one clause that pass when it is found, and the screens of several clauses that
-        # must be weighed then, with the clauses it satisfies as the bits of another integer: such
-        # a screen passes when the bits of the literals found hold all of its own (``_several``:
-        # per screen of several clauses, by its bit, its clauses' bits)
-        several = {index for index, clauses in enumerate(self._clauses) if len(clauses) > 1}
-        passes = {number: sum(1 << i for i in indexes if i not in several) for number, indexes in holding.items()}
-        weighed = {number: sum(1 << i for i in indexes if i in several) for number, indexes in holding.items()}
+        # screens of one clause that pass when it is found, and the clauses of the screens of
+        # several clauses it satisfies, as the bits of another integer: each such screen owns
+        # ``_width`` bits in a row from its *start* bit (``_starts``), one a clause, those
+        # beyond its clauses always set (``_always``); it passes when the bits of the
+        # literals found hold all of its own (``mask``: one shift and AND a bit of width)
+        several = sorted(index for index, clauses in enumerate(self._clauses) if len(clauses) > 1)
+        alone = set(range(len(self.screens))) - set(several)
+        passes = {number: sum(1 << i for i in indexes & alone) for number, indexes in holding.items()}
         clause_bits = dict.fromkeys(holding, 0)
-        self._several: dict[int, int] = {}
-        bit = 1
-        for index in sorted(several):
-            own = 0
-            for clause in self._clauses[index]:
+        self._width = width = max((len(self._clauses[index]) for index in several), default=1)
+        self._starts: dict[int, int] = {}  # start bit -> the screen's bit
+        self._always = 0
+        for k, index in enumerate(several):
+            clauses = self._clauses[index]
+            for j, clause in enumerate(clauses):
                 for number in clause:
-                    clause_bits[number] |= bit
-                own |= bit
-                bit <<= 1
-            self._several[1 << index] = own
+                    clause_bits[number] |= 1 << k * width + j
+            self._always |= ((1 << width) - (1 << len(clauses))) << k * width
+            self._starts[1 << k * width] = 1 << index
+        self._start_bits = sum(self._starts)
         self._caseless = sum(1 << i for i, screen in enumerate(self.screens) if screen.caseless)
         # literals that tell the same (the digits of one class, say) share an id: hyperscan
         # reports each id once (HS_FLAG_SINGLEMATCH), so a text costs one call per kind of
         # literal it holds, not one per literal
-        kinds: dict[tuple[int, int, int], int] = {}
-        ids = [kinds.setdefault((passes[n], weighed[n], clause_bits[n]), len(kinds)) for n in numbers.values()]
-        self._passes, self._weighed, self._clause_bits = (tuple(kind[i] for kind in kinds) for i in range(3))
+        kinds: dict[tuple[int, int], int] = {}
+        ids = [kinds.setdefault((passes[n], clause_bits[n]), len(kinds)) for n in numbers.values()]
+        self._passes, self._clause_bits = (tuple(kind[i] for kind in kinds) for i in range(2))
         # (literal, caseless, its id), in the order of their numbers
         self._literals = tuple((literal, caseless, id_) for (literal, caseless), id_ in zip(numbers, ids))
         self._use(_compile(self._literals, engine), engine)
@@ -539,15 +541,14 @@ class Screens:
         self._database.scan(_utf8(text), match_event_handler=lambda kind, start, end, flags, context:
                             kinds.append(kind), scratch=self._scratch)
         passing = reduce(or_, map(self._passes.__getitem__, kinds), 0)
-        weighed = reduce(or_, map(self._weighed.__getitem__, kinds), 0)
-        if weighed:
-            found = reduce(or_, map(self._clause_bits.__getitem__, kinds))
-            several = self._several
-            while weighed:
-                low = weighed & -weighed
-                if found & several[low] == several[low]:
-                    passing |= low
-                weighed ^= low
+        found = reduce(or_, map(self._clause_bits.__getitem__, kinds), self._always)
+        held = found & self._start_bits  # the screens of several clauses whose every clause is found
+        for shift in range(1, self._width):
+            held &= found >> shift
+        while held:
+            low = held & -held
+            passing |= self._starts[low]
+            held ^= low
         if self._caseless and _CASE_TWIN.search(text) is not None:
             passing |= self._caseless
         return passing
