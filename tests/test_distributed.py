@@ -17,7 +17,8 @@ from scrapy.utils.request import request_from_dict
 from crawler.state.distributed import LEASE, JsonRequestCodec, LeasedQueue
 from crawler.state.seen import RedisSeenStore
 from crawler.testing import mocksite as M
-from crawler.testing.livecrawl import FAST, MockSite, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing.livecrawl import (FAST, MockSite, endpoint_settings, finish_crawl, start_crawl, wait_for_lines,
+                                      wait_for_text)
 
 
 @pytest.fixture
@@ -209,10 +210,11 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redi
     # finish first (a survivor started beside it could take 15 s to start on a
     # loaded machine, by when the victim had done everything).
     settings = dist_settings(site, redis_url, tmp_path, DOWNLOAD_DELAY="0.05")
-    victim = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "victim")
-    wait_for_lines(tmp_path / "victim" / "run.jsonl", 15, timeout=60)
-    victim.send_signal(signal.SIGKILL)  # no chance to acknowledge, re-queue or close
-    victim.wait(timeout=10)
+    with site.hold(after=30):  # killed mid-crawl, however slowly this test sees the lines
+        victim = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "victim")
+        wait_for_lines(tmp_path / "victim" / "run.jsonl", 15, timeout=60)
+        victim.send_signal(signal.SIGKILL)  # no chance to acknowledge, re-queue or close
+        victim.wait(timeout=10)
     killed = finish_crawl(victim, tmp_path / "victim")
     assert killed.close_reason is None, "the victim was killed before it finished"
     assert client.hlen("crawl:sohu:data") > 0, "the victim left requests queued or leased"
@@ -229,9 +231,12 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redi
 def test_a_crawl_stopped_with_ctrl_c_is_finished_by_a_later_worker(site, client, redis_url, tmp_path):
     settings = dist_settings(site, redis_url, tmp_path)
     # fetching slower than the chain exports, so that the stop lands with requests still queued
-    first = start_crawl("sohu", {"author": "bench8"}, {**settings, "DOWNLOAD_DELAY": "0.05"}, tmp_path / "first")
-    wait_for_lines(tmp_path / "first" / "run.jsonl", 15, timeout=30)
-    first.send_signal(signal.SIGINT)  # a clean close: its leases go back on the queue
+    with site.hold(after=30):  # stopped with requests still queued, however slowly this test sees the lines
+        first = start_crawl("sohu", {"author": "bench8"}, {**settings, "DOWNLOAD_DELAY": "0.05"},
+                            tmp_path / "first")
+        wait_for_lines(tmp_path / "first" / "run.jsonl", 15, timeout=30)
+        first.send_signal(signal.SIGINT)  # a clean close: its leases go back on the queue
+        wait_for_text(tmp_path / "first" / "run.log", "Received SIGINT")
     stopped = finish_crawl(first, tmp_path / "first", timeout=30)
     assert stopped.close_reason == "shutdown", stopped.log[-3000:]
     assert client.zcard("crawl:sohu:queue") > 0 and client.smembers("crawl:sohu:workers") == set()

@@ -21,7 +21,8 @@ import pytest
 
 from crawler import settings as project_settings
 from crawler.testing import mocksite as M
-from crawler.testing.livecrawl import FAST, MockSite, crawl, endpoint_settings, finish_crawl, start_crawl, wait_for_lines
+from crawler.testing.livecrawl import (FAST, MockSite, crawl, endpoint_settings, finish_crawl, start_crawl,
+                                      wait_for_lines, wait_for_text)
 
 
 @pytest.fixture(scope="module")
@@ -273,9 +274,14 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(fresh, tmp_path, sig):
     settings = settings_for(site, tmp_path, DOWNLOAD_DELAY="0.04", JOBDIR=str(tmp_path / "job"),
                             LOGSTATS_INTERVAL="0.5")
     args = {"author": "bench3"}  # 3 listing pages of 20 articles
-    proc = start_crawl("sohu", args, settings, tmp_path, "first")
-    wait_for_lines(tmp_path / "first.jsonl", 12)
-    proc.send_signal(sig)
+    with site.hold(after=15):  # signalled mid-crawl, however slowly this test sees the lines
+        proc = start_crawl("sohu", args, settings, tmp_path, "first")
+        wait_for_lines(tmp_path / "first.jsonl", 12)
+        proc.send_signal(sig)
+        if sig == signal.SIGINT:
+            wait_for_text(tmp_path / "first.log", "Received SIGINT")
+        else:
+            proc.wait(timeout=60)
     first = finish_crawl(proc, tmp_path, "first")
     assert 12 <= len(first.articles) < 60
 

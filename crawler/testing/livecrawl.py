@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -32,6 +33,16 @@ class MockSite:
     def log(self, clear: bool = False) -> list[dict]:
         with urllib.request.urlopen(self.base + "/_log" + ("?clear=1" if clear else "")) as response:
             return json.load(response)
+
+    @contextlib.contextmanager
+    def hold(self, after: int):
+        """Article pages past the next ``after`` wait until the block ends: what a
+        test does inside it happens mid-crawl, whatever the machine's load."""
+        urllib.request.urlopen(f"{self.base}/_hold?after={after}").close()
+        try:
+            yield
+        finally:
+            urllib.request.urlopen(f"{self.base}/_hold?release=1").close()
 
     def close(self) -> None:
         self.proc.terminate()
@@ -127,6 +138,16 @@ def parse_stats(log: str) -> dict[str, str]:
     """The numeric and string values of Scrapy's final stats dump."""
     dump = log.rpartition("Dumping Scrapy stats:")[2]
     return dict(re.findall(r"'([^']+)': ('[^']*'|[\d.]+)", dump))
+
+
+def wait_for_text(path: Path, text: str, timeout: float = 60) -> None:
+    """Until the file at ``path`` (a crawl's log) holds ``text``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text.encode() in path.read_bytes():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{path} did not get {text!r}")
 
 
 def wait_for_lines(path: Path, count: int, timeout: float = 60) -> None:

@@ -26,6 +26,9 @@ It serves, with article text invented here (no real page is copied):
   silence, then the connection closed);
   ``/private/…`` is disallowed by ``/robots.txt``.
 - ``/_log``: the requests served so far (JSON; ``?clear=1`` empties it).
+- ``/_hold?after=N``: article pages past the next N wait until ``/_hold?release=1``
+  (at most ``HOLD_LIMIT`` seconds): a test that acts mid-crawl (a signal, a
+  fault) acts before the crawl can finish, however loaded the machine.
 
 The catalogue below (feeds, albums, authors, channels) is what the tests
 compare crawl output with.
@@ -367,6 +370,28 @@ class MockSite(ThreadingHTTPServer):
         self.hits: dict[str, int] = {}
         self.lock = threading.Lock()
         self.busy = 0  # requests being served (a slow one is logged when it ends)
+        self.hold_after: int | None = None  # article pages served before the others wait (``/_hold``)
+        self.held = 0  # article pages asked for since the hold was set
+        self.released = threading.Event()
+        self.released.set()
+
+    def wait_turn(self) -> None:
+        """An article page's turn: now, or once the hold is released."""
+        with self.lock:
+            if self.hold_after is None:
+                return
+            self.held += 1
+            if self.held <= self.hold_after:
+                return
+        self.released.wait(HOLD_LIMIT)
+
+    def hold(self, after: int | None) -> None:
+        with self.lock:
+            self.hold_after, self.held = after, 0
+            (self.released.clear if after is not None else self.released.set)()
+
+
+HOLD_LIMIT = 600  # seconds a held page waits at most: a test that never releases fails, not hangs
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -385,6 +410,12 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path == "/_log":
             return self._log(parts)
+        if parts.path == "/_hold":
+            query = parse_qs(parts.query)
+            self.server.hold(int(query["after"][0]) if "after" in query else None)
+            return self.send(200, b"ok", "text/plain")
+        if parts.path == "/s" or parts.path.startswith(("/s/", "/a/")):  # an article page
+            self.server.wait_turn()
         with self.server.lock:
             self.server.hits[self.path] = hits = self.server.hits.get(self.path, 0) + 1
             self.server.busy += 1

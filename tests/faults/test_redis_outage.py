@@ -32,10 +32,12 @@ def redis():
 def outage_settings(site, redis, workdir, distributed: bool, outage_timeout: float = 3) -> dict[str, str]:
     mode = ({"DISTRIBUTED_REDIS_URL": redis.url, "DISTRIBUTED_WORKER_TTL": "2", "DISTRIBUTED_POLL_INTERVAL": "0.25"}
             if distributed else {"DEDUP_BACKEND": "redis", "DEDUP_REDIS_URL": redis.url})
-    # ~6 s of fetching, so that the fault lands mid-crawl
+    # ~6 s of fetching; the site's hold (HOLD) makes sure the fault lands mid-crawl
     return settings_for(site, workdir, DOWNLOAD_DELAY="0.05", REDIS_OUTAGE_TIMEOUT=str(outage_timeout),
                         REDIS_CHECK_INTERVAL="0.25", **mode)
 
+
+HOLD = 30  # article pages served before the others wait for the fault (MockSite.hold)
 
 # Redis restarted "in time": the bound is far above a restart on a busy machine
 # (a restart of ~3 s under load outlasted a bound of 3 s and closed the crawl)
@@ -64,9 +66,10 @@ def assert_unavailable_only(crawl) -> None:
 @pytest.mark.parametrize("distributed", [True, False], ids=["distributed", "dedup-only"])
 def test_redis_gone_for_good_closes_the_crawl_and_the_next_run_completes_it(site, redis, tmp_path, distributed):
     settings = outage_settings(site, redis, tmp_path, distributed)
-    proc = start(settings, tmp_path, "cut")
-    L.wait_for_lines(tmp_path / "cut.jsonl", 20, timeout=60)
-    redis.kill()
+    with site.hold(after=HOLD):
+        proc = start(settings, tmp_path, "cut")
+        L.wait_for_lines(tmp_path / "cut.jsonl", 20, timeout=60)
+        redis.kill()
     cut = bounded(proc, tmp_path, "cut")
     assert (cut.returncode, cut.close_reason) == (1, "redis_unavailable"), cut.log[-3000:]
     assert_unavailable_only(cut)
@@ -81,10 +84,11 @@ def test_redis_gone_for_good_closes_the_crawl_and_the_next_run_completes_it(site
 
 @pytest.mark.parametrize("distributed", [True, False], ids=["distributed", "dedup-only"])
 def test_redis_back_in_time_the_crawl_goes_on(site, redis, tmp_path, distributed):
-    proc = start(outage_settings(site, redis, tmp_path, distributed, BACK_IN_TIME), tmp_path)
-    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
-    redis.kill()
-    redis.start()  # within REDIS_OUTAGE_TIMEOUT, with its data
+    with site.hold(after=HOLD):
+        proc = start(outage_settings(site, redis, tmp_path, distributed, BACK_IN_TIME), tmp_path)
+        L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+        redis.kill()
+        redis.start()  # within REDIS_OUTAGE_TIMEOUT, with its data
     done = bounded(proc, tmp_path)
     assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
     assert_unavailable_only(done)
@@ -96,13 +100,14 @@ def test_a_lease_whose_pop_reply_was_lost_is_delivered_again(site, redis, tmp_pa
     # Redis killed after it wrote a pop (fsync always) but before it answered:
     # the request sits in the worker's in-flight hash, and the worker never
     # heard of it. Here Redis makes that pop for the running worker, as it would.
-    proc = start(outage_settings(site, redis, tmp_path, True, BACK_IN_TIME), tmp_path)
-    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
-    client = StrictRedis.from_url(redis.url)
-    [worker] = [w.decode() for w in client.smembers("crawl:sohu:workers")]
-    keys = ["crawl:sohu:queue", "crawl:sohu:data", f"crawl:sohu:inflight:{worker}"]
-    popped = client.eval(distributed._POP, len(keys), *keys)
-    client.close()
+    with site.hold(after=HOLD):
+        proc = start(outage_settings(site, redis, tmp_path, True, BACK_IN_TIME), tmp_path)
+        L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+        client = StrictRedis.from_url(redis.url)
+        [worker] = [w.decode() for w in client.smembers("crawl:sohu:workers")]
+        keys = ["crawl:sohu:queue", "crawl:sohu:data", f"crawl:sohu:inflight:{worker}"]
+        popped = client.eval(distributed._POP, len(keys), *keys)
+        client.close()
     assert popped and popped[1], "the queue was empty: the crawl went faster than the test"
     done = bounded(proc, tmp_path)
     assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
@@ -129,10 +134,11 @@ def test_a_host_turn_given_back_while_redis_is_away_is_given_back_when_it_answer
 
 
 def test_redis_back_empty_closes_the_crawl(site, redis, tmp_path):
-    proc = start(outage_settings(site, redis, tmp_path, True, BACK_IN_TIME), tmp_path)
-    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
-    redis.kill()
-    redis.start(empty=True)  # the queue, the leases, the seen-store and the index are gone
+    with site.hold(after=HOLD):
+        proc = start(outage_settings(site, redis, tmp_path, True, BACK_IN_TIME), tmp_path)
+        L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+        redis.kill()
+        redis.start(empty=True)  # the queue, the leases, the seen-store and the index are gone
     done = bounded(proc, tmp_path)
     assert (done.returncode, done.close_reason) == (1, "redis_unavailable"), done.log[-3000:]
     assert_unavailable_only(done)

@@ -36,11 +36,13 @@ def pipeline_workers(pid: int) -> list[int]:
 
 
 def test_a_killed_pipeline_worker_loses_no_page(site, tmp_path):
-    proc = L.start_crawl("sohu", {"author": "bench6"}, settings_for(site, tmp_path, DOWNLOAD_DELAY="0.03"), tmp_path)
-    L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
-    workers = pipeline_workers(proc.pid)
-    assert workers, "no pipeline worker found"
-    os.kill(workers[0], signal.SIGKILL)
+    with site.hold(after=30):  # killed mid-crawl, however slowly this test sees the lines
+        proc = L.start_crawl("sohu", {"author": "bench6"}, settings_for(site, tmp_path, DOWNLOAD_DELAY="0.03"),
+                             tmp_path)
+        L.wait_for_lines(tmp_path / "run.jsonl", 20, timeout=60)
+        workers = pipeline_workers(proc.pid)
+        assert workers, "no pipeline worker found"
+        os.kill(workers[0], signal.SIGKILL)
     done = bounded(proc, tmp_path)
     assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
     assert int(done.stats["offload/worker_died"]) == 1
