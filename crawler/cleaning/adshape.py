@@ -253,18 +253,18 @@ def seeds(text: str) -> list[int]:
 
 def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
          unless: re.Pattern | None = None, trade: re.Pattern | None = None,
-         adjacent=None, found: list[int] | None = None) -> list[tuple[int, int, str]]:
+         adjacent=None, seeded: list[int] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the ads of one block found by their shape and
     seams. ``bounds``: its sentences (a callable, asked when a seed is found);
     ``article``: a callable giving the article's text (cohesion, asked only when needed); ``unless``: what reports in the
     rest of the sentence; ``trade``: the host's words of trade there;
     ``adjacent``: whether two characters in a row stood side by side before
     folding (nothing visible between them), ``text`` being a folded view;
-    ``found``: ``seeds(text)``, when the caller has them."""
+    ``seeded``: ``seeds(text)``, when the caller has them."""
     m = model()
     out: list[tuple[int, int, str]] = []
     done = -1
-    for at in seeds(text) if found is None else found:
+    for at in seeds(text) if seeded is None else seeded:
         if at < done:
             continue
         lo, hi = sentence_at(bounds(), at)
