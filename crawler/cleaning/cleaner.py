@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.cleaning import adshape, english, extent, foreign, hosts, metatalk, offers, salestalk, spans, stuffing
+from crawler.cleaning import adshape, english, extent, foreign, hosts, metatalk, offers, salestalk, spans, stuffing, termlist
 from crawler.cleaning.rules import STRONG_SIGNALS, Rule, RuleSet
 from crawler.cleaning.screen import Screen, Screens
 from crawler.cleaning.textops import (
@@ -682,6 +682,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "stuffing":  # (a block ``stuffing.candidates`` rules out is never asked: ``_NEEDS``)
         # over the block's own text: the separators the folded view drops between ideographs tell the items
         return [(s, e, signal) for s, e in stuffing.cuts(block.raw, c["params"], c["words"])]
+    if rule.kind == "terms":  # (over the block's own text, as stuffing)
+        return [(s, e, signal) for s, e in termlist.cuts(block.raw, c["terms"])]
     if rule.kind == "said":
         return _said_cuts(rule, article, index)
     if rule.kind == "link_run":
@@ -762,7 +764,7 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
         if any(signal in adshape.WIDENED for _s, _e, signal in found):
             found = _widened(work, found, article)
         text = work.raw
-        if rule.kind not in ("hidden", "remnant", "stuffing"):  # the others cut the folded view
+        if rule.kind not in ("hidden", "remnant", "stuffing", "terms"):  # the others cut the folded view
             found = [(*work.cut_in_raw(s, e), signal) for s, e, signal in found]
             found = [(_label_owner(work.raw, s, e), e, signal) for s, e, signal in found]
         cuts = merge_cuts([(*stitch(text, s, e), (rule.reason, signal), 0) for s, e, signal in found])

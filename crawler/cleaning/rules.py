@@ -50,7 +50,7 @@ DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
                    "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script",
                    "sales": "sales_para", "remnant": "ad_remnant", "stuffing": "keyword_run",
-                   "said": "said_para"}
+                   "said": "said_para", "terms": "term_list"}
 # removals that stand whatever share of the article they take: text the page
 # hid, runs of hosts or links, templates learned across articles
 STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "same_colour",
@@ -268,6 +268,26 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "closers": (_WORDS, "stuffing_closers"),
         "queries": (_WORDS, "stuffing_queries"),
         "labels": (_WORDS, "stuffing_labels"),
+    },
+    # lists of search terms that share no core (crawler/cleaning/termlist.py):
+    # ``min_items`` items or more, none longer than ``max_item_chars``
+    # (ideographs and English words) or ``max_item_words`` English words,
+    # several asking as searchers do (``asks``: a word ending an item;
+    # ``question``: a word leading its last few characters; ``queries_en``;
+    # a hashtag; glued pinyin), or one under a search ``label``; the words
+    # that bind prose and a host's enumeration as for stuffing
+    "terms": {
+        "min_items": (int, 4),
+        "max_item_chars": (int, 12),
+        "max_item_words": (int, 5),
+        "narration_zh": (_WORDS, "terms_narration_zh"),
+        "narration_en": (_WORDS, "stuffing_narration_en"),
+        "before": (_WORDS, "stuffing_before"),
+        "after": (_WORDS, "stuffing_after"),
+        "asks": (_WORDS, "terms_asks"),
+        "question": (_WORDS, "terms_question"),
+        "queries_en": (_WORDS, "terms_queries_en"),
+        "labels": (_WORDS, "terms_labels"),
     },
     # Chinese talk said as ads are, whatever its marks (salestalk.said_start):
     # a paragraph, or the sentences ending one, whose register against news
@@ -514,6 +534,33 @@ def _compile_stuffing(rule: Rule, lists: dict[str, list[str]]) -> None:
     rule.compiled["words"] = stuffing.Words(
         frozenset("".join(got["narration_zh"])), frozenset(w.lower() for w in got["narration_en"]),
         *(tuple(w.lower() for w in got[key]) for key in ("before", "after", "closers", "queries", "labels")))
+
+
+def _compile_terms(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler") -> None:
+    """A term-list rule's words (``termlist.Terms``); its screen: a word that asks,
+    a label's or a hashtag's mark."""
+    from crawler.cleaning import termlist
+
+    p = rule.params
+    if p["min_items"] < 3 or p["max_item_chars"] < 4 or p["max_item_words"] < 2:
+        raise RuleError(f"{rule.source}: a list needs 3 items or more, of 4 characters or 2 words at least")
+    got = {key: [w.lower() for w in _words(p[key], rule, key, lists)]
+           for key in ("narration_zh", "narration_en", "before", "after", "asks", "question", "queries_en", "labels")}
+    alt = {key: "|".join(re.escape(w) for w in sorted(got[key], key=len, reverse=True))
+           for key in ("asks", "question", "queries_en")}
+    ideograph = r"[\u3400-\u9fff]"
+    queries = re.compile(f"(?:{alt['asks']})|\\b(?:{alt['queries_en']})\\b")
+    # the gate: led by the words (their first characters screen every position in C), no \b before them
+    ends = (re.compile(f"(?:{alt['asks']})(?={ideograph}{{0,2}}(?:\\W|$))|(?:{alt['question']})(?={ideograph}{{0,3}}(?:\\W|$))"),
+            re.compile(f"(?:{alt['queries_en']})\\b"))
+    rule.compiled["terms"] = termlist.Terms(
+        p["min_items"], p["max_item_chars"], p["max_item_words"], frozenset("".join(got["narration_zh"])),
+        frozenset(got["narration_en"]), tuple(got["before"]), tuple(got["after"]), frozenset(got["asks"]),
+        frozenset(got["question"]), frozenset(got["queries_en"]), queries, ends, tuple(got["labels"]))
+    screened = [got["asks"], got["question"], got["queries_en"], got["labels"], ["#", "＃"]]
+    # what the screen screens for (in the lower-cased text)
+    rule.compiled["pattern"] = re.compile(alternation([w for group in screened for w in group]))
+    rule.screen = compiler.words_screen(screened)
 
 
 def _word_weights(rule: Rule, lists: dict[str, list[str]]) -> dict[str, int]:
@@ -856,6 +903,8 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             rule.compiled["reasons"] = frozenset(p["reasons"])
         if rule.kind == "stuffing":
             _compile_stuffing(rule, lists)
+        if rule.kind == "terms":
+            _compile_terms(rule, lists, compiler)
         if rule.kind == "said":
             _compile_said(rule, compiler)
         if p.get("cohesion") is not None:
