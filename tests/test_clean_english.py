@@ -282,9 +282,14 @@ def test_an_ad_glued_to_a_word_of_the_host_goes_exactly(ad):
     assert kept == [host.format(" ")] and removed == [("en_seam", ad)]
 
 
-def test_an_offer_said_as_a_list_appended_to_a_paragraph_goes():
+@pytest.mark.parametrize("ad", [
     # no verb of trade, no reader addressed: a list of short parts with no verb or article of prose
-    ad = "Garden sheds built to order, free base included, 10-year warranty."
+    "Garden sheds built to order, free base included, 10-year warranty.",
+    # its one mark a speed said in words, or a weekday the offer ends
+    "Gutters cleared and flushed in two hours, moss removal included, 5-star rated.",
+    "Pottery classes for beginners, clay and glazes supplied, early-bird pricing ends Friday.",
+])
+def test_an_offer_said_as_a_list_appended_to_a_paragraph_goes(ad):
     kept, removed = clean(EN + " " + ad)
     assert kept == [EN] and ("en_list", ad) in removed
 

@@ -311,7 +311,8 @@ def offer_list(text: str, lo: int, hi: int, found: list[Mark], function: frozens
     its block stays."""
     openings = [(start, limit, seam) for start, limit, seam in _openings(text, lo, hi, function)
                 if seam is None or seam == GLUED or seam == SEAM and not _after_function(text, start, function)]
-    seams = [start for start, _limit, seam in openings if seam is not None and text[start - 2:start] != ", "]
+    seams = [start for start, limit, seam in openings  # (a name ending the list: …pricing ends Friday.)
+             if seam is not None and text[start - 2:start] != ", " and len(WORD.findall(text, start, limit)) > 1]
     for start, limit, seam in reversed(openings):
         end = _list_end(text, start, limit, found, function, seamed=seam is not None)
         if end is None or any(start < at < end for at in seams):
