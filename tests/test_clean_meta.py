@@ -122,3 +122,65 @@ def test_a_follow_asked_in_the_platforms_words_goes_at_the_tail():
     r = clean(BODY, "看到这里的朋友，不妨在评论区聊聊你的看法，点个关注不迷路。", cleaner=CLEANER)
     assert kept(r) == [BODY]
     assert signals(r) == [("boilerplate", "reader_prompt")]
+
+
+@pytest.mark.parametrize("line", [
+    "编排｜老周　核校｜小宁　封面｜阿杰",        # roles no list holds, by the characters of making
+    "统筹：林一　美术：阿木　出品：周末工作室",
+    "审读 / 陈卓  制图 / 小北  剪辑 / 王二",
+])
+def test_a_credits_line_goes_by_its_shape_whatever_its_roles(line):
+    r = clean(BODY, EN, line)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("boilerplate", "credits_line")]
+
+
+@pytest.mark.parametrize("line", [
+    "颜色｜白色　材质｜纯棉　产地｜浙江",                          # a product's specification
+    "编剧｜刘和平　导演｜张黎　摄影｜池小宁",                      # a series' credits in a review
+    "时间：周六　地点：图书馆　主讲：周教授",                      # an event's
+    "编排｜老周",                                                  # one pair
+])
+def test_pairs_that_are_no_credits_of_the_text_stay(line):
+    assert kept(clean(BODY, line, cleaner=CLEANER)) == [BODY, line]
+
+
+@pytest.mark.parametrize("line", [
+    "更多精彩内容请移步作者主页",
+    "上下滑动查看更多内容",
+    "本文共4章，点击目录可快速跳转",
+    "长按识别图中二维码，进入作者的喜马拉雅主页",
+    "关注我的视频号，每周三晚八点直播答疑",
+])
+def test_the_reader_sent_to_the_pages_own_places_goes(line):
+    r = clean(BODY, line, EN)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("boilerplate", "reader_prompt")]
+
+
+@pytest.mark.parametrize("line", [
+    "“返回搜狐，查看更多”这几个字出现在每篇搜狐号文章的末尾。",    # the prompt spoken of
+    "第二步：进入主页，点击右上角的设置即可。",                      # a how-to step
+    "他打开App，进入作者主页查看了更多文章。",                      # a story
+    "点击“我的”，进入个人主页，就能看到收藏的文章。",                # no place of the page's own
+])
+def test_moves_told_or_taught_stay(line):
+    assert kept(clean(BODY, line, cleaner=CLEANER)) == [BODY, line]
+
+
+@pytest.mark.parametrize("line", [
+    "作者在序言中写道，书中引用的数据均来自公开渠道，难免有疏漏。",   # someone's words, reported
+    "法院认定，网站在显著位置注明“来源网络”并不能免除其侵权责任。",   # a ruling, reported
+    "本文转载自微信公众号“老街故事”，已获授权。",                     # provenance: no ad pasted in it
+])
+def test_notices_reported_and_provenance_stay(line):
+    assert kept(clean(BODY, line, EN, cleaner=CLEANER)) == [BODY, line, EN]
+
+
+def test_a_prompt_handing_the_text_on_goes():
+    line = "喜欢的话就把它推荐给你的好友，也欢迎留下你的故事。"
+    r = clean(BODY, EN, line, cleaner=CLEANER)
+    assert kept(r) == [BODY, EN]
+    # someone handing it on is told (她把它转给了女儿)
+    told = "她把它转给了在外地读书的女儿，女儿回复说也想家了。"
+    assert kept(clean(BODY, EN, told, cleaner=CLEANER)) == [BODY, EN, told]

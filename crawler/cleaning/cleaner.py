@@ -221,6 +221,8 @@ def _regex_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
         return []
     if rule.screen is not None and not block.passes(rule.screen):
         return []  # the text holds none of the literals every match needs
+    if p["raw"] and rule.compiled["raw_needs"] is not None and not rule.compiled["raw_needs"].search(block.raw):
+        return []  # (the same over the block's own text)
     return list(_match_cuts(rule, article, index))
 
 
@@ -240,7 +242,7 @@ def _straddles(text: str, start: int, end: int) -> bool:
 def _match_cuts(rule: Rule, article: _Article, index: int):
     p, c = rule.params, rule.compiled
     block = article.blocks[index]
-    text = block.text
+    text = block.raw if p["raw"] else block.text
     pattern = c["pattern"]
     has_cut_group = "cut" in pattern.groupindex
     for m in pattern.finditer(text):
@@ -284,7 +286,7 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
                 continue
             else:
                 signal = "foreign_span"
-        cut = (0, len(text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
+        cut = (0, len(block.text)) if p["scope"] == "block" else (cs, ce) if p["scope"] == "sentence" else (s, e)
         # the article speaks of the subject outside what would go: the match is
         # content, unless it is foreign to its own sentence (pasted into a word
         # of a sentence that is about something else)

@@ -99,6 +99,11 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # words of its ad no list holds
         "grow": (bool, False),
         "cohesion": (int, None),
+        # a block rule matched over the block's own text, not its folded view: its shape is
+        # in the separators the fold drops between ideographs (编排｜老周　核校｜小宁)
+        "raw": (bool, False),
+        # ... and what its own text must hold for it to be tried (a cheap search first)
+        "raw_needs": (str, None),
     },
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
@@ -469,6 +474,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'within' must be >= 1")
         if params["max_lead"] is not None and params["max_lead"] < 0:
             raise RuleError(f"{where}: 'max_lead' must be >= 0")
+        if params["raw"] and (params["scope"] != "block" or params["seam"] is not None):
+            raise RuleError(f"{where}: 'raw' is for a rule of scope 'block' without a 'seam'")
     if kind in ("note", "span", "offer"):
         groups = params["groups"]
         if not groups or not all(isinstance(g, str) for g in groups):
@@ -857,11 +864,13 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone",
-                    "register_need"):
+                    "register_need", "raw_needs"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":
-                    rule.screen = compiler.screen(rule.compiled[key], tree)
+                    # (the shared screens read the folded view: a rule over the block's own text has
+                    # its raw_needs instead)
+                    rule.screen = None if p["raw"] else compiler.screen(rule.compiled[key], tree)
                     if p["seam"] is not None:
                         if "contact" not in rule.compiled[key].groupindex:
                             raise RuleError(f"{rule.source}: 'seam' needs a group named 'contact' in the pattern")
