@@ -77,3 +77,35 @@ def test_an_ad_pasted_inside_a_sentence_of_the_host_is_not_judged_with_the_host(
     kept, removed = among(CLEANER, (ZH2[:cut] + ad.rstrip("。") + ZH2[cut:],), (ZH,), (ZH3,))
     assert not [signal for signal, _text in removed if signal.startswith("said")]
     assert ZH2[:cut] in kept[0] and kept[0].endswith(ZH2[cut:])
+
+
+# ads described rather than spoken: the shop or the product told in the third
+# person, addressing no one, no question, no cry (trades no set holds)
+DESCRIBED = [
+    "红木梳子，一把梳子要经过十几道工序，梳齿圆润不刮头皮，长期使用头发顺滑不打结，刻字定制另收十元，三把以上包邮。",
+]
+
+
+@pytest.mark.parametrize("ad", DESCRIBED)
+def test_an_ad_that_addresses_no_one_goes_whole_on_a_weaker_register(ad):
+    assert clean(ad) == ([], [("said_para", ad)])
+    assert clean(ZH2 + ad) == ([ZH2], [("said_tail", ad)])
+
+
+
+@pytest.mark.parametrize("ad", DESCRIBED)
+def test_without_the_plain_tier_it_stays(ad):
+    rules = load_rules()
+    said = next(r for r in rules.rules if r.kind == "said")
+    said.params["plain_register"] = 0.0
+    assert among(Cleaner(rules), (ad,), (ZH,), (ZH2, ZH3)) == ([ad], [])
+
+
+@pytest.mark.parametrize("text", [
+    # the same trades reported, quoted, explained
+    "记者走访发现，老城区的钟表修理铺越来越少，机械表洗油保养一次收费一百元到三百元不等，年轻人很少光顾。",
+    "红糖的颜色并不能说明品质，古法熬制的红糖颜色偏深，但也有商家加入色素冒充，购买时可以看配料表。",
+    "钟表师傅老周在这条街上修了三十年表，他说换一块电池十五元，一天下来挣不了几个钱，靠的是老顾客。",
+])
+def test_the_same_trades_reported_stay(text):
+    assert clean(text) == ([text], [])

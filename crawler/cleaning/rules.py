@@ -304,7 +304,10 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # ``screen`` classes; of ``min_chars`` ideographs and
     # ``min_clauses`` clauses at least (a block of ``max_chars`` at most),
     # narrating and reporting (``unless``)
-    # nothing and sharing no pair of ideographs with the rest of the article
+    # nothing and sharing no pair of ideographs with the rest of the article;
+    # talk that speaks to no one (an ad described in the third person) with a
+    # register of ``plain_register`` at least (0: not judged so), each sentence
+    # ``plain_sentence``, and marks of ``plain_classes`` classes
     "said": {
         "pattern": (str, None),
         "classes": (list, None),
@@ -316,6 +319,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "min_chars": (int, 28),
         "max_chars": (int, 240),
         "min_clauses": (int, 4),
+        "plain_register": (float, 0.0),
+        "plain_sentence": (float, 0.0),
+        "plain_classes": (int, 1),
     },
     # what other rules left of an ad they cut in pieces (salestalk.remnants):
     # the rest of a sentence that lost pieces for one of ``reasons``, and the

@@ -50,8 +50,9 @@ from crawler.cleaning.offers import FUNCTION
 from crawler.cleaning.textops import QUOTED, cjk_count, is_cjk
 
 # the narrative words of a story about someone (a person, an aspect), which
-# sales talk leaves out; not inside the words that hold them (了解, 超过, 接着)
-NARRATIVE = re.compile(r"[他她]|(?<!不多)了(?!解)|(?<![超不经通越])过(?![敏期])|(?<![接沉])着(?![急想])|说(?!明)")
+# sales talk leaves out; not inside the words that hold them (了解, 超过, 接着),
+# nor 过 as a verb's direction or the verb to pass (发过来, 过户, 过不了, 错过)
+NARRATIVE = re.compile(r"[他她]|(?<!不多)了(?!解)|(?<![超不经通越错])过(?![敏期来去户关级不])|(?<![接沉])着(?![急想])|说(?!明)")
 MAX_NARRATIVE = 1
 # a question this short before the talk is its hook (想学开叉车？)
 HOOK_CHARS = 16
@@ -295,34 +296,73 @@ def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[M
     ``min_register`` at least, or a question hooking it) and ends on its
     offer (``_ends_on_offer``). Glued to a paragraph, the talk opens at the
     first sentence from which all this holds, sharing nothing with the
-    host's sentences before it either: the ad goes whole, the host stays whole."""
+    host's sentences before it either: the ad goes whole, the host stays whole.
+    An ad described rather than spoken (a shop or a product told in the third
+    person, to no one) needs no speech and less of the register
+    (``plain_register`` over the talk and its first sentence,
+    ``plain_sentence`` over each) when it holds marks of ``plain_classes``
+    classes and all the rest holds."""
     table = register.model(register.MODEL_NEWS)
-    first = None
-    for i in range(len(bounds) - 1, -1, -1):
-        lo, hi = bounds[i]
-        sentence = QUOTED.sub("", text[lo:hi])
-        if (_narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence))
-                or not (register.score(sentence, table) >= params["min_sentence"] or _hook(text, bounds, i + 1, unless))):
-            break
-        first = i
-    if first is None:
+
+    def classes(start: int) -> int:
+        return len({m.group for m in found() if m.start >= start})
+
+    scores = _Scores(text, bounds, table)
+    strict = _walk(text, bounds, scores, params["min_sentence"], unless)
+    plain = _walk(text, bounds, scores, params["plain_sentence"], unless) if params["plain_register"] else None
+    if strict is None and plain is None:
         return None
-    for i in range(first, len(bounds)):
+    for i in range(min(k for k in (strict, plain) if k is not None), len(bounds)):
         start = bounds[i][0]
         talk = text[start:]
         unquoted = QUOTED.sub("", talk)
-        if (cjk_count(talk) < params["min_chars"] or len(_CLAUSE.findall(talk)) < params["min_clauses"]
-                or _narrative(unquoted) > MAX_NARRATIVE):
-            return None
-        said = speech.search(unquoted) or len({m.group for m in found() if m.start >= start}) >= params["min_classes"]
+        if cjk_count(talk) < params["min_chars"] or len(_CLAUSE.findall(talk)) < params["min_clauses"]:
+            return None  # (the talk from a later sentence is shorter still)
+        if not (_narrative(unquoted) <= MAX_NARRATIVE and chinese(talk) and _ends_on_offer(unquoted, table)
+                and len(_pairs(talk)) >= FOREIGN_PAIRS):
+            continue
+        said = register.score(unquoted, table)
         # it opens as an ad does, said as ads are or with a question hooking it
         # (a sentence of the host's before an ad glued to it is said otherwise)
-        opens = (register.score(QUOTED.sub("", text[slice(*bounds[i])]), table) >= params["min_register"]
-                 or _hook(text, bounds, i + 1, unless))
-        if (said and opens and chinese(talk) and register.score(unquoted, table) >= params["min_register"]
-                and _ends_on_offer(unquoted, table) and len(_pairs(talk)) >= FOREIGN_PAIRS and shares(start) == 0):
+        hooked = _hook(text, bounds, i + 1, unless)
+        if strict is not None and i >= strict and said >= params["min_register"] and (
+                scores[i] >= params["min_register"] or hooked) and (
+                speech.search(unquoted) or classes(start) >= params["min_classes"]) and shares(start) == 0:
+            return start
+        # described rather than spoken: a shop or a product told in the third
+        # person, to no one, said as ads are less strongly; it holds an offer
+        # (a mark of ``plain_classes`` classes)
+        if (plain is not None and i >= plain and said >= params["plain_register"] and (
+                scores[i] >= params["plain_register"] or hooked)
+                and classes(start) >= params["plain_classes"] and shares(start) == 0):
             return start
     return None
+
+
+class _Scores(dict):
+    """The register of each sentence of a block, scored when first asked."""
+
+    def __init__(self, text: str, bounds, table: dict[str, float]):
+        super().__init__()
+        self.text, self.bounds, self.table = text, bounds, table
+
+    def __missing__(self, i: int) -> float:
+        score = self[i] = register.score(QUOTED.sub("", self.text[slice(*self.bounds[i])]), self.table)
+        return score
+
+
+def _walk(text: str, bounds, scores: "_Scores", least: float, unless: re.Pattern | None) -> int | None:
+    """The first of the block's last sentences each of which neither narrates
+    nor reports and is said as ads are (``least`` at least, its score in
+    ``scores``) or is a short question hooking the next; None when the last is not."""
+    first = None
+    for i in range(len(bounds) - 1, -1, -1):
+        sentence = QUOTED.sub("", text[slice(*bounds[i])])
+        if (_narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence))
+                or not (scores[i] >= least or _hook(text, bounds, i + 1, unless))):
+            break
+        first = i
+    return first
 
 
 # what ends a sentence, for the remnants of an ad (over a block's own text)

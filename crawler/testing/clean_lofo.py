@@ -62,8 +62,9 @@ def training_items(reasons, kinds) -> tuple[set[str], set[str], set[str]]:
     of ``reasons`` whose every family is of ``kinds`` (never a blind set's, nor
     one no family holds), and the Chinese and English carrier paragraphs of the
     sets that are not blind. The look-alikes are left out: they measure, and
-    so are the kinds a set marks ``models = false`` (runs of search terms, no
-    ad's prose: stuffing.toml)."""
+    so are the items of a family marked ``register = false`` and the kinds a
+    set marks ``models = false`` (runs of search terms, no ad's prose:
+    stuffing.toml)."""
     families = load_families()
     items, zh, en = set(), set(), set()
     for name in labelled.SETS:
@@ -79,7 +80,7 @@ def training_items(reasons, kinds) -> tuple[set[str], set[str], set[str]]:
                 if not isinstance(item, str):
                     continue
                 held = [f for f in families if f.holds(labelled.Case(kind, spec["reason"], "text", item, [], set=name))]
-                if held and all(f.kind in kinds for f in held):
+                if held and all(f.kind in kinds and f.register for f in held):
                     items.add(item)
     return items, zh, en
 
