@@ -63,7 +63,7 @@ def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
     ("咨询热线 ¹³⁸⁻⁰⁰¹³⁻⁸⁸⁶⁶", "contact_clause"),      # superscript digits, minus signs between
     ("加卫星：qk_5521，备注读者", "contact_clause"),   # a homophone of the messenger
     ("徽信 lao_wang_1688 随时在线", "contact_shape"),  # a label opening its clause, a space, a handle
-    ("薇芯号是 k·e·f·u·8·8·6", "contact_shape"),       # a handle spelt out with dots, 是 after the label
+    ("薇芯号是 k·e·f·u·8·8·6", "channel_label"),  # a handle spelt out with dots, 是 after a homophone of 微信
     ("微信号 h*k*7*7*5*5", "contact_shape"),          # ... with stars
     ("咨询：١٣٩٠٠١١٢٢٣٣", "contact_clause"),          # digits of another script
     ("wei xin：shufa_2288", "contact_shape"),         # the messenger in spaced pinyin

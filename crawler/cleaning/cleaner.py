@@ -273,7 +273,8 @@ def _match_cuts(rule: Rule, article: _Article, index: int):
         if c["also"] is not None and not c["also"].search(context):
             continue
         signal = rule.signal
-        if c["unless"] is not None and c["unless"].search(context):
+        if c["unless"] is not None and c["unless"].search(context) and not (
+                p["unless_clause"] and not _own_clause_holds(text, s, e, c["unless"])):
             if p["unless_own_when_pasted"] and _pasted(text, s, e):
                 # an ad pasted into a word answers for its own words only: the host's
                 # (…这所乡村小学只有|收购老酒老茶，vx➜laojiu_777|六十多名学生…) are another sentence's
@@ -319,6 +320,13 @@ def _clause_holds(text: str, start: int, end: int, pattern) -> bool:
     after = [m.start() for m in _CLAUSE_END.finditer(text, end)][:2]
     right = after[-1] if len(after) == 2 else len(text)
     return bool(pattern.search(_blank(text, start, end)[left:right]))
+
+
+def _own_clause_holds(text: str, start: int, end: int, pattern) -> bool:
+    """Whether the clause holding ``text[start:end]`` holds ``pattern`` outside it."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    return bool(pattern.search(_blank(text, start, end), left, right.start() if right else len(text)))
 
 
 def _foreign(text: str, start: int, end: int, bounds, topic) -> bool:

@@ -94,6 +94,10 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # ... except for this narrower exemption, looked for in the host sentence
         # even then (a contact inside a warning about fraud is quoted, glued or not)
         "unless_pasted": (str, None),
+        # the exemption is looked for in the match's own clause and the clause either
+        # side of it only, not the whole sentence: an ad pasted into a long sentence
+        # of the host answers for its own clause (…几年不见的白|小红述搜 mengmeng_studio|鹭…)
+        "unless_clause": (bool, False),
         # a span's cut grown over the ad around it, as far as its characters read
         # as an ad's (crawler/cleaning/extent.py): a term or a contact found, the
         # words of its ad no list holds

@@ -17,6 +17,7 @@ import re
 import tomllib
 
 from crawler.cleaning import textops
+from crawler.testing import sound_build
 from crawler.testing.process import REPO
 
 OUT = REPO / "crawler" / "cleaning" / textops.GLUED_FILE
@@ -25,6 +26,11 @@ _RUN = re.compile("[\u3400-\u9fff]{2,}")
 _CLASS = re.compile(r"\[[^\]]*\]")  # a class of characters in a pattern is no word
 HEADER = ("# built by python -m crawler.testing.pinyin_build from the rule files' lists and pypinyin's"
           " readings; a glued spelling, a tab, the ideograph it stands for\n")
+
+
+def _rule_files() -> list:
+    """The rule files but the homophones built from their words (26-sounds.toml: none of them)."""
+    return [path for path in sorted(RULES.glob("*.toml")) if path != sound_build.OUT]
 
 
 def words() -> set[str]:
@@ -44,7 +50,7 @@ def words() -> set[str]:
                 if key != "description":
                     walk(item)
 
-    for path in sorted(RULES.glob("*.toml")):
+    for path in _rule_files():
         walk(tomllib.loads(path.read_text(encoding="utf-8")))
     return found
 
@@ -57,7 +63,7 @@ def build() -> dict[str, str]:
         return {r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r.isascii() and r.isalpha()}
 
     # a spelling two words share reads as the one the rules say most (wei xin: 微信, not 威信)
-    said = "".join(path.read_text(encoding="utf-8") for path in sorted(RULES.glob("*.toml")))
+    said = "".join(path.read_text(encoding="utf-8") for path in _rule_files())
     table: dict[str, str] = {}
     for word in sorted(words(), key=lambda w: (-said.count(w), w)):
         for a, b in zip(word, word[1:]):
