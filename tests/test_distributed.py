@@ -203,7 +203,7 @@ def test_two_workers_share_wechat_feeds_and_albums(site, client, redis_url, tmp_
     assert served == [503, 200]
 
 
-def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redis_url, tmp_path):
+def test_a_killed_worker_loses_nothing_and_duplicates_nothing_it_had_marked(site, client, redis_url, tmp_path):
     # The victim is killed mid-crawl, once it has exported 15 of 160 articles
     # (fetching at 0.05 s a page, it still holds leases and has more queued);
     # the survivor starts after the kill, so no machine load can let the victim
@@ -218,13 +218,19 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(site, client, redi
     killed = finish_crawl(victim, tmp_path / "victim")
     assert killed.close_reason is None, "the victim was killed before it finished"
     assert client.hlen("crawl:sohu:data") > 0, "the victim left requests queued or leased"
+    # the one limit docs/operations.md states: killed between writing an article to its
+    # feed and marking it in the seen-store, the victim leaves it to be exported again
+    marked = {key.decode() for key in client.smembers("seen:sohu")}
+    unmarked = [a["url"] for a in killed.articles if a["url"].removeprefix("https://") not in marked]
+    assert len(unmarked) <= 1, "marked as each is written: one article at most between the two"
     started = time.monotonic()
     survivor = start_crawl("sohu", {"author": "bench8"}, settings, tmp_path / "survivor")
     done = finish_crawl(survivor, tmp_path / "survivor", started=started, timeout=120)
     assert done.returncode == 0 and done.close_reason == "finished", done.log[-3000:]
     assert int(done.stats["distributed/requeued"]) > 0, "the victim held requests when it died"
-    exported = sorted(a["url"] for crawl in (killed, done) for a in crawl.articles)
-    assert exported == bench_urls(8)
+    exported = [a["url"] for crawl in (killed, done) for a in crawl.articles]
+    assert sorted(set(exported)) == bench_urls(8), "an article lost"
+    assert [url for url in set(exported) if exported.count(url) > 1 and url not in unmarked] == []
     assert done.rejects == []
 
 
