@@ -140,22 +140,22 @@ def parse_stats(log: str) -> dict[str, str]:
     return dict(re.findall(r"'([^']+)': ('[^']*'|[\d.]+)", dump))
 
 
-def wait_for_text(path: Path, text: str, timeout: float = 60) -> None:
-    """Until the file at ``path`` (a crawl's log) holds ``text``."""
+def _wait_for(path: Path, holds, what: str, timeout: float) -> None:
+    """Until ``holds(bytes)`` of the file at ``path`` (bytes: the crawl may be
+    mid-way through a line, and a character); TimeoutError after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if path.exists() and text.encode() in path.read_bytes():
+        if path.exists() and holds(path.read_bytes()):
             return
         time.sleep(0.05)
-    raise TimeoutError(f"{path} did not get {text!r}")
+    raise TimeoutError(f"{path} did not {what}")
+
+
+def wait_for_text(path: Path, text: str, timeout: float = 60) -> None:
+    """Until the file at ``path`` (a crawl's log) holds ``text``."""
+    _wait_for(path, lambda data: text.encode() in data, f"get {text!r}", timeout)
 
 
 def wait_for_lines(path: Path, count: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        # bytes: the crawl may be mid-way through a line, and a character
-        if path.exists() and path.read_bytes().count(b"\n") >= count:
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"{path} did not reach {count} lines")
+    _wait_for(path, lambda data: data.count(b"\n") >= count, f"reach {count} lines", timeout)
 
