@@ -434,6 +434,10 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+# most literals sharing one hyperscan id (Screens.__init__)
+ID_SHARE = 32
+
+
 class Screens:
     """The verdicts of many screens on one text from one scan of it."""
 
@@ -480,12 +484,19 @@ class Screens:
             self._starts[1 << k * width] = 1 << index
         self._start_bits = sum(self._starts)
         self._caseless = sum(1 << i for i, screen in enumerate(self.screens) if screen.caseless)
-        # literals that tell the same (the digits of one class, say) share an id: hyperscan
-        # reports each id once (HS_FLAG_SINGLEMATCH), so a text costs one call per kind of
-        # literal it holds, not one per literal
-        kinds: dict[tuple[int, int], int] = {}
-        ids = [kinds.setdefault((passes[n], clause_bits[n]), len(kinds)) for n in numbers.values()]
-        self._passes, self._clause_bits = (tuple(kind[i] for kind in kinds) for i in range(2))
+        # literals that tell the same (the digits of one class, say) share an id, up to
+        # ID_SHARE of them: hyperscan reports each id once (HS_FLAG_SINGLEMATCH), so a text
+        # costs about one call per kind of literal it holds, not one per literal; beyond a
+        # few dozen literals an id, compiling slows (7.9 s, against 0.2, for the ~8,000
+        # literals of the homophone rules' two clauses in one id each)
+        told: dict[tuple[int, int], int] = {}  # what a literal tells -> literals telling it so far
+        shared: dict[tuple[tuple[int, int], int], int] = {}  # (what, rank // ID_SHARE) -> id
+        ids = []
+        for n in numbers.values():
+            tell = (passes[n], clause_bits[n])
+            rank = told[tell] = told.get(tell, -1) + 1
+            ids.append(shared.setdefault((tell, rank // ID_SHARE), len(shared)))
+        self._passes, self._clause_bits = (tuple(tell[i] for tell, _ in shared) for i in range(2))
         # (literal, caseless, its id), in the order of their numbers
         self._literals = tuple((literal, caseless, id_) for (literal, caseless), id_ in zip(numbers, ids))
         self._use(_compile(self._literals, engine), engine)
@@ -536,12 +547,12 @@ class Screens:
         clean text costs little more than its scan, however many screens there are."""
         if self._database is None:
             return sum(1 << i for i, screen in enumerate(self.screens) if screen(text))
-        kinds: list[int] = []  # each kind of literal once; a handler of named arguments that
-        # appends: the cheapest call for the ~10 kinds ordinary prose holds
-        self._database.scan(_utf8(text), match_event_handler=lambda kind, start, end, flags, context:
-                            kinds.append(kind), scratch=self._scratch)
-        passing = reduce(or_, map(self._passes.__getitem__, kinds), 0)
-        found = reduce(or_, map(self._clause_bits.__getitem__, kinds), self._always)
+        ids: list[int] = []  # each id once; a handler of named arguments that appends:
+        # the cheapest call for the ~10 kinds of literal ordinary prose holds
+        self._database.scan(_utf8(text), match_event_handler=lambda id_, start, end, flags, context:
+                            ids.append(id_), scratch=self._scratch)
+        passing = reduce(or_, map(self._passes.__getitem__, ids), 0)
+        found = reduce(or_, map(self._clause_bits.__getitem__, ids), self._always)
         held = found & self._start_bits  # the screens of several clauses whose every clause is found
         for shift in range(1, self._width):
             held &= found >> shift
