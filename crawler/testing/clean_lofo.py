@@ -62,17 +62,19 @@ def training_items(reasons, kinds) -> tuple[set[str], set[str], set[str]]:
     of ``reasons`` whose every family is of ``kinds`` (never a blind set's, nor
     one no family holds), and the Chinese and English carrier paragraphs of the
     sets that are not blind. The look-alikes are left out: they measure, and
-    so are the items of a family marked ``register = false`` and the kinds a
+    so are the items of a family marked ``register = false``, the kinds a
     set marks ``models = false`` (runs of search terms, no ad's prose:
-    stuffing.toml)."""
+    stuffing.toml) and the carriers of a set whose ``[carriers]`` table says
+    ``models = false`` (written after the models, they would move them)."""
     families = load_families()
     items, zh, en = set(), set(), set()
     for name in labelled.SETS:
         if name.startswith("blind"):
             continue
         carriers, injections, _ = labelled.load_data(name)
-        zh.update(carriers["zh"])
-        en.update(carriers["en"])
+        if carriers.get("models", True):  # a set's own carriers may be kept from the models too
+            zh.update(carriers["zh"])
+            en.update(carriers["en"])
         for kind, spec in injections.items():
             if spec.get("reason") not in reasons or spec.get("models") is False:
                 continue
