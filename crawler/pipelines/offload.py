@@ -86,6 +86,7 @@ from crawler.pipelines.stage import Idle, Split, Stage, is_offloadable, problems
 from crawler.reasons import Reason
 from crawler.runtime.budget import OverBudget, PageBudget
 from crawler.runtime.gctuning import tune_gc
+from crawler.runtime.signals import Sender
 
 logger = logging.getLogger(__name__)
 
@@ -616,6 +617,7 @@ class OffloadPipeline:
         self._after_names: tuple[str, ...] = ()  # their class names, as a worker's record names them
         self.whole = False  # whether the workers run every stage of the chain (set by from_crawler)
         self._batch_slots: asyncio.Semaphore | None = None
+        self._signals: Sender | None = None  # the outcome signals of ``_finish``, once the crawler is known
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -942,7 +944,9 @@ class OffloadPipeline:
 
     def _finish(self, results, response) -> None:
         crawler = self.crawler
-        spider, send = crawler.spider, crawler.signals.send_catch_log
+        if self._signals is None:
+            self._signals = Sender(crawler.signals)
+        spider, send = crawler.spider, self._signals.send
         formatter = crawler.engine.scraper.logformatter
         for item, record in results:
             try:

@@ -31,6 +31,10 @@ Overridden or read in place (listed in ``RELIED_ON``, checked by the test):
   ``StatsCollector._stats``, and, when its workers run the whole chain, takes
   the other stages' ``process_item`` out of the item pipeline's
   ``MiddlewareManager.methods`` to call them itself.
+- ``crawler.runtime.signals.Sender`` sends an item's outcome signal as
+  ``scrapy.utils.signal.send_catch_log`` does (pydispatch's receivers, the
+  arguments each accepts, the errors it logs and under which logger), reading
+  ``SignalManager.sender``; ``tests/test_signals.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ RELIED_ON = (
     ("scrapy.extensions.feedexport.FileFeedStorage", "path"),
     ("scrapy.statscollectors.StatsCollector", "_stats"),
     ("scrapy.middleware.MiddlewareManager", "methods"),
+    ("scrapy.signalmanager.SignalManager", "sender"),
 )
 
 __all__ = ["DecompressionMaxSizeExceeded", "RELIED_ON", "TESTED_VERSIONS", "schedule_coro"]
