@@ -138,3 +138,33 @@ def test_contact_rules_do_work_linear_in_the_text(name):
 def test_an_at_handle_named_in_an_english_report_stays(text):
     """A person's account named in the news or a post quoted: no contact offered."""
     assert removed(clean(text)) == []
+
+
+@pytest.mark.parametrize("ad, signal", [
+    ("tangtang_66 是我的v，备注来意", "contact_shape"),     # the id before its label
+    ("mm_5201314 这是我微", "contact_shape"),
+    ("电话：幺三八 零零幺幺 二二三三", "contact_shape"),       # a number in the phone's reading
+    ("手机：壹叁玖 0000 捌捌捌捌", "contact_shape"),         # capitals mixed with digits
+    ("滴滴我：V18600001111", "contact_clause"),             # a mobile behind a letter
+    ("加wx：lily_0909 拿资料", "contact_clause"),           # a short clause closing the block
+])
+def test_a_contact_in_a_notation_no_view_maps_goes_whole(ad, signal):
+    r = clean(f"{ZH}{ad}")
+    assert kept(r) == [ZH]
+    assert removed(r) == [(signal, ad)]
+
+
+@pytest.mark.parametrize("text", [
+    "电话号码里的一，老辈人习惯念成幺，幺三八听起来就像一三八。",
+    "会计在支票上写下大写金额：壹仟叁佰捌拾元整。",
+    "他给自己取的网名叫 sunny_day2020，一用就是十年。",
+    "sunny_day2020 是他的网名，一用就是十年。",
+    "如需帮助，可以打 1 8 6 0 0 0 0 1 2 3 4 找值班人员",
+    "入秋以后，山里的柿子🐧：3345678901陆续成熟。",
+])
+def test_numbers_in_words_and_ids_of_someone_else_stay(text):
+    r = clean(text)
+    if "🐧" in text:  # the contact goes, not the numeral of the host word after it (陆续)
+        assert kept(r) == ["入秋以后，山里的柿子陆续成熟。"]
+    else:
+        assert kept(r) == [text]
