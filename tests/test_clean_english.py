@@ -319,3 +319,47 @@ def test_an_offer_list_pasted_into_a_sentence_goes_and_the_hosts_words_stay(host
 def test_lists_of_prose_stay(text):
     kept, removed = clean(text)
     assert kept == [text] and removed == []
+
+
+@pytest.mark.parametrize("host, ad", [
+    ("The harbour master rang the bell at six and the first boats slipped out past the breakwater.",
+     "Find a partner who really gets you. Download SparkMatch and meet people in minutes."),
+    # the reader's possessive first, one mark (free): the turn is a class of its own
+    ("老师傅把刨子磨得锃亮，一下午就做好了一张小板凳。", "Your whole team's logins in one vault, free for up to five people."),
+])
+def test_a_paragraph_that_turns_to_the_reader_at_its_end_loses_the_turn(host, ad):
+    """A paragraph narrates in one voice; an ad appended to it turns to the
+    reader (an order, Your/Our first, a hook) with a mark of an offer."""
+    kept, removed = clean(f"{host} {ad}")
+    assert kept == [host] and removed == [("en_turn", ad)]
+
+
+@pytest.mark.parametrize("text", [
+    # the turn shares a content word with the article: its own advice
+    "The ferry timetable changes in October, when the winter ferries start. "
+    "Check the ferry timetable before you travel, because sailings are cut to two a day.",
+    # a paragraph that addresses the reader from its start turns nowhere
+    "If you visit in spring, the orchards are in bloom. Book a room early and bring a raincoat.",
+    # the publication speaks of its staff, no seller to the reader
+    "Book early, pack light and keep a paper copy of your insurance: three rules our travel editor swears by.",
+])
+def test_advice_in_the_articles_own_voice_or_subject_stays(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []
+
+
+def test_an_ad_pasted_inside_a_narrating_sentence_leaves_the_hosts_words():
+    """The whole sentence reads as an ad, but it narrates around a seam (a
+    word of a closed class capitalised after a lower-case one): the ad opens
+    there and ends at its last mark."""
+    kept, removed = clean("The old cinema reopened with a All your receipts in one app, start a 14-day trial "
+                          "at snapbooks.io season of silent films.")
+    assert kept == ["The old cinema reopened with a season of silent films."]
+    assert removed == [("en_offer", "All your receipts in one app, start a 14-day trial at snapbooks.io")]
+
+
+def test_an_ad_cut_at_a_seam_ends_at_its_voice_not_at_the_hosts_sentence_end():
+    kept, removed = clean("The choir rehearsed in the church hall, Struggling with rent? We can cut up to 60% of "
+                          "what you owe and the organist joined them on Fridays.")
+    assert kept == ["The choir rehearsed in the church hall, owe and the organist joined them on Fridays."]
+    assert [signal for signal, _ in removed] == ["en_seam"]

@@ -144,15 +144,17 @@ class _Article:
                                      for m in pattern.finditer(b.text)]
         return self._hits[rule.name]
 
-    def cohesive(self, rule: Rule, index: int, start: int, end: int) -> bool:
+    def cohesive(self, rule: Rule, index: int, start: int, end: int, need: int | None = None) -> bool:
         """Whether ``blocks[index].text[start:end]`` shares ``cohesion`` content
-        words with the rest of the article (``english.content_counts``)."""
+        words (``need``, if given) with the rest of the article
+        (``english.content_counts``). A paragraph's turn to the reader
+        (``en_turn``) that shares one is the article's own advice."""
         if self._content is None:
             self._content = Counter()
             for block in self.blocks:
                 self._content.update(english.content_counts(block.text, rule.compiled["cohesion_stop"]))
         own = english.content_counts(self.blocks[index].text[start:end], rule.compiled["cohesion_stop"])
-        if sum(self._content[w] > n for w, n in own.items()) >= rule.params["cohesion"]:
+        if sum(self._content[w] > n for w, n in own.items()) >= (need or rule.params["cohesion"]):
             return True
         return self.names_site(self.blocks[index].text[start:end])
 
@@ -768,7 +770,8 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
             found = [(*extent.grow(work.text, s, e, *sentence_at(bounds, s)), signal)
                      for s, e, signal in found]
         if found and rule.params.get("cohesion") is not None:
-            found = [cut for cut in found if not article.cohesive(rule, index, cut[0], cut[1])]
+            found = [cut for cut in found if not article.cohesive(rule, index, cut[0], cut[1],
+                                                                  1 if cut[2] == "en_turn" else None)]
         if not found:
             continue
         if any(signal in adshape.WIDENED for _s, _e, signal in found):

@@ -35,6 +35,13 @@ Two shapes, two places (the rule's ``place``):
   shop delivers free food…) is the host's. A sentence that reports (said,
   according to) or quotes, or shares two content words with the rest of its
   block (the article's own subject), stays.
+- **turn** (of a sentence rule, signal ``en_turn``): a paragraph that
+  narrates and then turns to the reader at its end (a hook, Your or Our
+  first, an order) with a mark of an offer: the turn is a class of its own
+  (``_turn``); one sharing a content word with the article is its own
+  advice. A cut ending a sentence takes the short orders after it (Try it
+  tonight.), and a whole sentence that narrates around an ad pasted inside it
+  keeps the host's words (``_inside_host``).
 - **run**: a keyword run pasted into a sentence: words joined by single
   spaces, with two distinct marks at least, up to three plain words between
   two of them and no closed-class word but the few a search phrase holds
@@ -109,6 +116,9 @@ PASTED_MIN_WORDS = 6  # an English clause pasted flush into a Chinese sentence (
 PASTED_WEIGHT = 2  # ... holding marks of this weight at least
 SEAM_GAP = 2  # words between two marks of an ad opened at a seam
 SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with it
+TURN_WEIGHT = 2  # a paragraph's narrative turned to the reader at its end (``_turn``): a class of its own
+TURN_MAX_WORDS = 40  # ... in this many words at most
+TURN_SHORT = 3  # a sentence this short goes on with the turn (Try it tonight.)
 LIST_MIN_CHUNKS = 3  # an offer said as a list: this many short parts joined by commas (``offer_list``)...
 LIST_CHUNK_WORDS = 8  # ... of this many words at most each
 
@@ -272,12 +282,121 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
                 cut = _judge_sentence(text, start, end, hook and hook[0], found, weights, voice, function,
                                       min_weight, unless, seam, register_min, acts, glue)
                 if cut is not None:
+                    if seam is None and hook is None:
+                        cut = _inside_host(text, cut, found, voice, function)
                     out.append(_stretch_ad(text, found, cut, limit, voice) if seam and end < limit else cut)
                     break
             else:
                 continue
             break
-    return out
+    turn = _turn(text, bounds, found, function)
+    if turn is not None and not any(s < bounds[-1][1] and e > turn[0] for s, e, _signal in out):
+        cut = _judge_turn(text, turn, found, weights, voice, function, min_weight, unless)
+        if cut is not None:
+            out.append(cut)
+    return [_go_on(text, bounds, cut, function) for cut in out]
+
+
+# the seller's possessive that is a newsroom's: our travel editor, our readers (the publication of itself)
+_NEWSROOM = re.compile(r"(?i)\bour\s+(?:[a-z]+\s+)?(?:editors?|reporters?|correspondents?|critics?|columnists?|"
+                       r"readers|reviewers?|photographers?|newsroom|desk)\b")
+
+
+def _speaks(text: str, lo: int, hi: int, found: list[Mark], function: frozenset) -> bool:
+    """Whether sentence ``text[lo:hi]`` opens by turning to someone: a short
+    question (a hook), the reader's or the seller's possessive first (Your
+    team's..., Our plans...), or an order (a verb of trade first, or the
+    imperative with the reader in it: Find someone who gets you)."""
+    sentence = text[lo:hi]
+    words = WORD.findall(sentence)
+    if not words or _NEWSROOM.search(sentence):
+        return False
+    first = words[0].lower()
+    if sentence.rstrip().endswith("?") and len(words) <= HOOK_WORDS and first not in _AUX and first not in function:
+        return True
+    if first in ("your", "our") and words[0][0].isupper():
+        return True
+    if not _imperative(words, function):
+        return False
+    return any(m.start == lo + sentence.index(words[0]) for m in found) or bool(_READER & {w.lower() for w in words})
+
+
+def _short_order(text: str, lo: int, hi: int, function: frozenset) -> bool:
+    """Whether sentence ``text[lo:hi]`` is an order of ``TURN_SHORT`` words at
+    most (Try it tonight., Act now!): an ad's close, not a host's (He left.)."""
+    words = WORD.findall(text, lo, hi)
+    return len(words) <= TURN_SHORT and _imperative(words, function)
+
+
+def _narrates(text: str, lo: int, hi: int) -> bool:
+    """Whether sentence ``text[lo:hi]`` speaks to no one: no reader or seller
+    word, no question (a Chinese sentence narrates too)."""
+    words = {w.lower() for w in WORD.findall(text, lo, hi)}
+    return not (_READER | _SELLERS) & words and not text[lo:hi].rstrip().endswith(("?", "？"))
+
+
+def _turn(text: str, bounds, found: list[Mark], function: frozenset) -> tuple[int, int, bool] | None:
+    """(start, end, hooked) of the stretch ending a block where its sentences,
+    having narrated, turn to the reader: every sentence before it speaks to no
+    one, its first one turns (``_speaks``) and each after it speaks to the
+    reader or for the seller, turns again, or is short. An article's paragraph
+    narrates or argues in one voice; an ad appended to it speaks in another.
+    ``hooked``: it opens with a short question."""
+    for k in range(1, len(bounds)):
+        lo, hi = bounds[k]
+        if not _narrates(text, *bounds[k - 1]):
+            return None
+        if not _speaks(text, lo, hi, found, function):
+            continue
+        rest = bounds[k + 1:]
+        if not all(_speaks(text, s, e, found, function) or not _narrates(text, s, e)
+                   or _short_order(text, s, e, function) for s, e in rest):
+            return None
+        end = bounds[-1][1]
+        if len(WORD.findall(text, lo, end)) > TURN_MAX_WORDS:
+            return None
+        hooked = text[lo:hi].rstrip().endswith("?")
+        return lo, end, hooked
+    return None
+
+
+def _judge_turn(text: str, turn, found, weights, voice, function, min_weight, unless):
+    """(start, end, "en_turn") of the stretch a paragraph turns to the reader
+    in (``_turn``) when it is an ad: its marks, the turn (a class of its own),
+    a hook opening it, the seller speaking to the reader, weighing
+    ``min_weight`` at least in two classes; English, unquoted, reporting nothing."""
+    start, end, hooked = turn
+    while start < end and not _SEGMENT_START.match(text[start]):
+        start += 1
+    stretch = text[start:end]
+    if (_CJK.search(stretch) or not is_english(stretch) or any(q in stretch for q in _QUOTES)
+            or unless is not None and unless.search(stretch)):
+        return None
+    inside = [m for m in found if start <= m.start and m.end <= end]
+    if not inside:
+        return None
+    weight, classes = score(inside, weights)
+    weight, classes = weight + TURN_WEIGHT, classes + 1
+    if hooked:
+        weight, classes = weight + HOOK_WEIGHT, classes + 1
+    words = {w.lower() for w in WORD.findall(stretch)}
+    if _READER & words and _SELLERS & words and not _NEWSROOM.search(stretch):
+        weight, classes = weight + REGISTER_WEIGHT, classes + 1
+    if classes < 2 or weight < min_weight:
+        return None
+    return start, end, "en_turn"
+
+
+def _go_on(text: str, bounds, cut, function: frozenset):
+    """A cut ending on a sentence's end goes on to the block's end over the
+    sentences after it that still turn to the reader or are short (…no fake
+    profiles. Try it tonight.): the ad's own close."""
+    start, end, signal = cut
+    after = [(s, e) for s, e in bounds if s >= end]
+    if not after or text[end:after[0][0]].strip() or not all(
+            _speaks(text, s, e, [], function) or _short_order(text, s, e, function) for s, e in after):
+        return cut
+    return start, after[-1][1], signal
 
 
 # where the parts of a list part: a comma or a semicolon, a dash between spaces
@@ -403,18 +522,58 @@ def _ends(text: str, found: list[Mark], start: int, limit: int, seam: str | None
     yield limit
 
 
+# a verb in the past (opened, kept): the host narrating around an ad pasted into its sentence
+_PAST = re.compile(r"[a-z]{3,}ed$")
+# any capitalised word right after a lower-case one, or glued to it: where a pasted ad may open
+_ANY_SEAM = re.compile(r"(?:[a-z,] |(?<![A-Za-z])(?:[a-z]{2,}|a))([A-Z][a-z]*)\b")
+
+
+def _inside_host(text: str, cut, found: list[Mark], voice: re.Pattern, function: frozenset):
+    """A whole sentence found to be an ad keeps the host's words when the ad
+    was pasted inside a sentence that narrates: a capitalised word after a
+    lower-case one (or glued to it) before the ad's first mark or voice, the
+    words before it holding neither, and the host telling its story outside
+    the ad (a verb in the past or a word of ``_TELLING`` before that seam
+    or after the ad's last mark: The restored theatre reopened with a|All your
+    invoices… billflow.io|programme of…). The ad then runs from that seam to
+    its last mark (``_stretch_ad``)."""
+    start, end, signal = cut
+    inside = sorted((m for m in found if start <= m.start and m.end <= end), key=lambda m: m.start)
+    spoken = [m.start() for m in voice.finditer(text, start, end)]
+    first = min([m.start for m in inside] + spoken, default=None)
+    if first is None:
+        return cut
+    # (a name is capitalised in the host's sentence too: in Istanbul; a word of a
+    # closed class, a voice or a mark capitalised after a lower-case one opens a sentence of its own)
+    marked = {m.start for m in inside}
+    seams = [m.start(1) for m in _ANY_SEAM.finditer(text, start, first) if m.start(1) > start and (
+        text[m.start(1) - 1].isalpha() or m.group(1).lower() in function or m.group(1).lower() in STRUCTURAL
+        or m.group(1).lower() in _SELLER or m.start(1) in marked)]
+    if not seams:
+        return cut
+    at = seams[-1]
+    last = max(m.end for m in inside) if inside else first
+    host = [w.lower() for w in WORD.findall(text, start, at) + WORD.findall(text, last, end)]
+    if len(WORD.findall(text, start, at)) < 2 or not any(w in _TELLING or _PAST.search(w) for w in host):
+        return cut
+    return _stretch_ad(text, found, (at, last, signal), end, voice)
+
+
 def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern):
     """An ad cut short at a mark goes on to the sentence's end when what is
-    left of it still speaks as the ad does (the reader or the seller
-    addressed, an exclamation or a question, or no more than ``SEAM_TAIL``
-    words); else over the marks that follow it closely (no more than
-    ``SEAM_GAP`` words between, no stop): Claim your free iPhone today at
-    prizeclub.win! The host's words after it stay."""
+    left of it ends as the ad does (an exclamation or a question) or is no
+    more than ``SEAM_TAIL`` words; else over the marks and the words that
+    address the reader or speak for the seller that follow it closely (no
+    more than ``SEAM_GAP`` words between, no stop): Claim your free iPhone
+    today at prizeclub.win! The host's words after it stay (…clear up to 70%
+    of what you owe|former bakery, and the owner kept…: a "you" after the
+    ad's last mark is the ad's, not the rest of the host's sentence)."""
     start, end, signal = cut
     tail = text[end:limit]
-    if voice.search(tail) or tail.rstrip().endswith(("!", "?")) or len(WORD.findall(tail)) <= SEAM_TAIL:
+    if tail.rstrip().endswith(("!", "?")) or len(WORD.findall(tail)) <= SEAM_TAIL:
         return start, limit, signal
-    for m in found:
+    spoken = [Mark(m.start(), m.end(), -1, m.group()) for m in voice.finditer(text, end, limit)]
+    for m in sorted(found + spoken, key=lambda m: m.start):
         if m.start < end or m.end > limit:
             continue
         between = text[end:m.start]
@@ -450,7 +609,7 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         weight += HOOK_WEIGHT
         classes += 1
     words = WORD.findall(sentence)
-    if _READER & {w.lower() for w in words} and _SELLERS & {w.lower() for w in words}:
+    if _READER & {w.lower() for w in words} and _SELLERS & {w.lower() for w in words} and not _NEWSROOM.search(sentence):
         # the seller speaking to the reader (your first minutes are on us), the
         # more so in the imperative: the register of an ad, whatever it sells
         weight += REGISTER_WEIGHT + _imperative(words, function)
