@@ -137,3 +137,26 @@ def test_a_frame_quoted_in_an_article_about_ai_stays(text):
 def test_a_note_rule_names_a_known_position(tmp_path):
     refused(tmp_path, '[lists]\nw = ["a"]\n[[rules]]\nname = "x"\nkind = "note"\nreason = "boilerplate"\n'
                       'groups = ["w"]\nwhere = "middle"\n', "'where' must be one of tail, bracket, head, line")
+
+
+@pytest.mark.parametrize("line", [
+    "扫描下方二维码加入读者群",                     # the page's own layout pointed at
+    "觉得有用就收藏起来，以免找不到",               # the page's collect button, the text its object
+])
+def test_a_prompt_pointing_at_the_page_or_its_collect_button_goes(line):
+    r = clean(BODY, line, EN)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("boilerplate", "reader_prompt")]
+
+
+@pytest.mark.parametrize("line", [
+    "这件文物现收藏于省博物馆，欢迎前去参观。",        # a collector's 收藏
+    "他在展板下方贴了一张二维码，扫码的人却寥寥无几。",  # a story
+])
+def test_a_collection_and_a_code_in_a_story_stay(line):
+    assert kept(clean(BODY, line, EN)) == [BODY, line, EN]
+
+
+def test_a_bracket_of_a_tasks_own_terms_stays():
+    line = "请以“我的家乡”为题写一篇作文（不少于600字）。"
+    assert kept(clean(BODY, line, EN)) == [BODY, line, EN]

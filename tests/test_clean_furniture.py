@@ -24,6 +24,7 @@ def clean(*texts, cleaner=CLEANER):
     ("阅读 10万+", "ui_label"),
     ("打开今日头条App，阅读体验更流畅", "app_prompt"),
     ("下载客户端，随时随地看新闻", "app_prompt"),
+    ("更多精彩资讯，请下载百度App", "app_prompt"),
 ])
 def test_a_platforms_control_or_app_prompt_goes_where_it_stands(line, signal):
     for blocks in ([BODY, line, EN], [line, BODY, EN], [BODY, EN + line]):

@@ -184,3 +184,55 @@ def test_a_prompt_handing_the_text_on_goes():
     # someone handing it on is told (她把它转给了女儿)
     told = "她把它转给了在外地读书的女儿，女儿回复说也想家了。"
     assert kept(clean(BODY, EN, told, cleaner=CLEANER)) == [BODY, EN, told]
+
+
+@pytest.mark.parametrize("slot", [
+    "（地址：XX省XX市XX路XX号）",
+    "（联系人：×××，电话：××××××××）",
+    "【负责人：＿＿＿＿】",
+    "(Contact: XXXX, phone: XXX-XXXX)",
+])
+def test_a_bracket_of_blank_fields_goes_at_its_seams(slot):
+    r = clean(BODY[:21] + slot + BODY[21:])
+    assert kept(r) == [BODY]
+    assert signals(r) == [("generator_note", "placeholder")]
+
+
+@pytest.mark.parametrize("text", [
+    "受访的那位老师（受访者：李××）请我们不要公开她任教的学校。",     # one name hidden in a story
+    "尺码表里（尺码：XXL）的那一行印错了，店家后来换了标签。",          # a size, not a blank
+    "报名表（姓名：____）这一栏，在模板里是留给家长填写的。",          # a blank spoken of
+])
+def test_a_name_hidden_in_a_story_and_a_blank_spoken_of_stay(text):
+    assert kept(clean(BODY, text, cleaner=CLEANER)) == [BODY, text]
+
+
+@pytest.mark.parametrize("mark", ["（全文完）", "— 完 —", "本文完，感谢阅读", "【正文完】"])
+def test_the_end_of_the_text_marked_goes_on_its_own_or_glued(mark):
+    r = clean(BODY, EN, mark)
+    assert kept(r) == [BODY, EN]
+    assert signals(r) == [("boilerplate", "end_mark")]
+    r = clean(EN, BODY + mark)
+    assert kept(r) == [EN, BODY]
+    assert signals(r) == [("boilerplate", "end_mark")]
+
+
+@pytest.mark.parametrize("text", [
+    "那天的会议开到很晚才完。",                    # a sentence's own 完
+    "故事讲完了，孩子们还不肯睡。",
+])
+def test_a_sentences_own_end_stays(text):
+    assert kept(clean(BODY, text, cleaner=CLEANER)) == [BODY, text]
+
+
+def test_staff_credits_glued_to_the_last_paragraph_go():
+    r = clean(EN, BODY + "本期编辑：小鹿 | 美编：阿七")
+    assert kept(r) == [EN, BODY]
+    assert signals(r) == [("boilerplate", "credits_line")]
+
+
+def test_a_writing_tool_described_is_no_models_frame():
+    line = "这家公司推出的写作助手可以根据关键词生成初稿，用户仍需自己修改润色。"
+    assert kept(clean(BODY, EN, line, cleaner=CLEANER)) == [BODY, EN, line]
+    frame = "以上就是全部内容啦，需要我再精简一些吗？"
+    assert kept(clean(BODY, EN, frame, cleaner=CLEANER)) == [BODY, EN]

@@ -418,6 +418,9 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     text = block.text
     if p["where"] == "bracket":
         found = [(s, e) for s, e, bracket in block.brackets() if _is_note(rule, bracket)]
+        if found and rule.compiled["unless_sentence"] is not None:
+            # the bracket is its sentence's own (写一篇作文（不少于600字）: the task's length)
+            found = [(s, e) for s, e in found if not _clause_holds(text, s, e, rule.compiled["unless_sentence"])]
         if found and p["blank_quotes"]:
             # a bracket inside quotation marks is reported (模板里的“[图片占位]”字样忘了删)
             quoted = [m.span() for m in QUOTED.finditer(text)]

@@ -127,7 +127,9 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # score in crawler/cleaning/metatalk.py at least ``register_min``) that
     # holds ``register_need`` (the act the register must come with);
     # ``glued`` (where "line"): also the last sentences of any block, from one
-    # that is a note alone (a notice glued after a paragraph, the paragraph kept)
+    # that is a note alone (a notice glued after a paragraph, the paragraph kept);
+    # ``unless_sentence`` (where "bracket"): the exemption looked for in the
+    # clauses around the bracket (an essay task's own 不少于600字 in brackets)
     "note": {
         "groups": (list, None),
         "weights": (list, None),
@@ -144,6 +146,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "register_min": (float, 0.5),
         "register_need": (str, None),
         "glued": (bool, False),
+        "unless_sentence": (str, None),
     },
     # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
     # (the words of the lists in ``groups``, each counting its ``weights``
@@ -527,6 +530,8 @@ def _check_rule(raw: Any, where: str) -> Rule:
     if kind == "note":
         if params["where"] not in NOTE_WHERE:
             raise RuleError(f"{where}: 'where' must be one of {', '.join(NOTE_WHERE)} (got {params['where']!r})")
+        if params["unless_sentence"] is not None and params["where"] != "bracket":
+            raise RuleError(f"{where}: 'unless_sentence' is for a note of where 'bracket'")
     for key in ("min_run", "pipe_min_run", "loose_min_run"):
         if key in params and params[key] < 2:
             raise RuleError(f"{where}: {key!r} must be >= 2")
@@ -874,7 +879,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone",
-                    "register_need", "raw_needs"):
+                    "register_need", "raw_needs", "unless_sentence"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":

@@ -45,7 +45,8 @@ SETS = ("main", "holdout", "unseen", "fresh", "novel", "probe", "intent", "bilin
         "english2", "seams2", "verticals", "blind7", "notes4", "seams3", "verticals2", "english3", "contacts3", "blind8",
         "contacts4", "english4", "seams4", "stuffing", "verticals3", "notes5", "blind9", "stuffing2",
         "verticals4", "english5", "contacts5", "notes6", "seams5", "blind10", "notice5",
-        "verticals5", "stuffing3", "english6", "english6h", "contacts6")
+        "verticals5", "stuffing3", "english6", "english6h", "contacts6",
+        "notes7")
 
 
 def load_data(name: str = "main") -> tuple[dict, dict, list[dict]]:
