@@ -8,7 +8,7 @@ trade stay, and so does talk on the article's own subject."""
 
 import pytest
 
-from crawler.cleaning import Cleaner, load_rules, register
+from crawler.cleaning import Cleaner, load_rules, register, salestalk
 from crawler.testing import register_train
 from tests.support.cleaning import among
 from tests.test_clean_register import ZH, ZH2, ZH3
@@ -91,6 +91,19 @@ def test_an_ad_that_addresses_no_one_goes_whole_on_a_weaker_register(ad):
     assert clean(ad) == ([], [("said_para", ad)])
     assert clean(ZH2 + ad) == ([ZH2], [("said_tail", ad)])
 
+
+
+@pytest.mark.parametrize("text", [
+    # a host's sentence with an ad pasted inside (its marks and register the
+    # ad's, the host's words resuming after it): not an ad described
+    "傍晚时分，老人们在长椅上聊天，孩子们在草地上企业宣传片拍摄一条龙，满意再付款追逐。",
+])
+def test_a_host_sentence_with_an_ad_pasted_inside_is_not_an_ad_described(text, monkeypatch):
+    _kept, removed = among(CLEANER, (text,), (ZH,), (ZH3,))
+    assert not [signal for signal, _text in removed if signal.startswith("said")]
+    # what keeps it: the host's sentence said as articles are once its best stretch of ad shape goes
+    monkeypatch.setattr(salestalk, "_pasted_inside", lambda *_args: False)
+    assert among(Cleaner(load_rules()), (text,), (ZH,), (ZH3,)) == ([], [("said_para", text)])
 
 
 @pytest.mark.parametrize("ad", DESCRIBED)

@@ -155,7 +155,7 @@ def test_widen_takes_only_what_the_ad_left_at_its_seam(text, cut, want):
 @given(st.lists(st.floats(min_value=-4.5, max_value=3.0, allow_nan=False), max_size=40))
 def test_no_stretch_inside_a_segment_sums_above_it(scores):
     # what lets ``cuts`` leave a segment short of min_score unjudged: a placement lies inside it
-    for total, s, e in adshape._segments(scores):
+    for total, s, e in adshape.segments(scores):
         assert all(sum(scores[a:b]) <= total + adshape._ROUNDING for a in range(s, e) for b in range(a + 1, e + 1))
 
 

@@ -164,7 +164,7 @@ def scores(text: str, lo: int, hi: int) -> list[float]:
     return _scores(model(), text, lo, hi)
 
 
-def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
+def segments(scores: list[float]) -> list[tuple[float, int, int]]:
     """The stretches of positive sum, each at its best: (sum, start, end)."""
     out, run, start, best = [], 0.0, 0, None
     for i, s in enumerate(scores):
@@ -272,7 +272,7 @@ def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
         # a sentence is scored in stretches between its stops (a colon, a semicolon)
         scores = _scores(m, text, lo, hi)
         tail = offers.glued_tail(text) == lo
-        for total, s, e in _segments(scores):
+        for total, s, e in segments(scores):
             stretch = text[lo + s:lo + e]
             if total < params.min_score - MAX_BONUS or any(ch in _STOPS for ch in stretch):
                 continue
@@ -282,7 +282,7 @@ def cuts(text: str, bounds, article, params: Params, words: spans.Lexicon,
                 continue  # a placement only moves the edges in: never a span (上门, 手册)
             elif total < params.min_score - _ROUNDING:
                 # nor a span scoring enough: every stretch inside it sums to its sum at most
-                # (``_segments``: each of its heads sums above 0, none of its prefixes above it)
+                # (``segments``: each of its heads sums above 0, none of its prefixes above it)
                 continue
             else:
                 found = _judge(text, scores, lo, hi, lo + s, lo + e, article, params, words, unless, trade,

@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from crawler.cleaning import register
+from crawler.cleaning import adshape, register
 from crawler.cleaning.english import Mark, score
 from crawler.cleaning.offers import FUNCTION
 from crawler.cleaning.textops import QUOTED, cjk_count, is_cjk
@@ -334,9 +334,50 @@ def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[M
         # (a mark of ``plain_classes`` classes)
         if (plain is not None and i >= plain and said >= params["plain_register"] and (
                 scores[i] >= params["plain_register"] or hooked)
-                and classes(start) >= params["plain_classes"] and shares(start) == 0):
+                and classes(start) >= params["plain_classes"] and shares(start) == 0
+                and not _pasted_inside(unquoted, table, params["plain_register"])):
             return start
     return None
+
+
+# a stretch of ad shape (``adshape``) that, taken out, leaves a host's sentence
+# said as articles are: its sum (the shape rule's least), its ideographs, the
+# host's ideographs left around it (before it, after it, and in all); what
+# is left reads as an article's by both models: its ad shape under
+# ``PASTED_REST_SHAPE`` a character (carrier sentences no model learned:
+# -0.94 to -1.55; an ad paragraph without its best stretch: -0.4 to -0.7)
+# and its register against news short of the plain tier's
+PASTED_SHAPE = 8.0
+PASTED_CHARS = 5
+PASTED_BEFORE = 4
+PASTED_AFTER = 1
+PASTED_REST = 12
+PASTED_REST_SHAPE = -0.8
+
+
+def _pasted_inside(talk: str, table: dict[str, float], least: float) -> bool:
+    """Whether ``talk`` is a host's sentence with an ad pasted inside rather
+    than an ad described: its best stretch of ad shape sits inside it (the
+    host's words on both sides: an ad ends on its offer, a host's sentence
+    resumes after the paste) and, taken out, leaves a sentence
+    (``PASTED_REST`` ideographs) said as articles are (the register under
+    ``least``, the plain tier's, little ad shape, and its words bound as
+    prose binds them: function words ``TERSE_FUNCTION`` of its ideographs at
+    least, where an ad's other clauses are terse): the marks and the
+    register were the pasted ad's, and the seam rules cut it alone. An ad
+    described is said as ads are all along."""
+    scores = adshape.scores(talk, 0, len(talk))
+    found = adshape.segments(scores)
+    if not found:
+        return False
+    total, s, e = max(found)
+    if (total < PASTED_SHAPE or cjk_count(talk[s:e]) < PASTED_CHARS or cjk_count(talk[:s]) < PASTED_BEFORE
+            or cjk_count(talk[e:]) < PASTED_AFTER):
+        return False
+    rest, chars = talk[:s] + talk[e:], cjk_count(talk) - cjk_count(talk[s:e])
+    return (chars >= PASTED_REST and (sum(scores) - total) / chars <= PASTED_REST_SHAPE
+            and sum(ch in FUNCTION for ch in rest) / chars >= TERSE_FUNCTION
+            and register.score(rest, table) < least)
 
 
 class _Scores(dict):
