@@ -162,3 +162,14 @@ def test_skipping_an_expression_ends_where_a_character_by_character_walk_does(sr
         return pos
 
     assert _skip_expression(src, 0) == walk(src)
+
+
+def test_with_keys_only_those_members_are_read_the_others_stepped_over():
+    page = r"""window.cgiDataNew = {
+        user_info: { tags: [{ name: JsDecode('a,}b'), n: '1' * 1 }, [2, 3]], note: "x]" },
+        title: 'T', computed: window.f(1, [2, {}]), nested: { title: 'inner' }, link: "L", after: 'A' };"""
+    start = r"window\.cgiDataNew\s*=\s*"
+    eager = object_literal(page, start)
+    asked = object_literal(page, start, keys=("title", "link", "missing"))
+    assert asked == {"title": "T", "link": "L"}
+    assert {key: eager[key] for key in asked} == asked

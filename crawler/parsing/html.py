@@ -112,6 +112,10 @@ _SKIP_TAGS = {
     "script", "style", "noscript", "template", "head", "title", "meta", "link",
     "iframe", "object", "embed", "textarea", "select", "option", "input", "button",
 }
+# the names lxml's HTML parser gives (lower case already) and their lower case: a look-up
+# rather than a new string for each element a walk meets
+_LOWER_TAGS = {tag: tag for tag in (*_BLOCK_TAGS, *_SKIP_TAGS, *_TYPE_OF_TAG, "img", "br", "a", "span", "font",
+                                    "strong", "b", "em", "i", "u", "sup", "sub", "code", "small", "mark")}
 # Inside these contexts a <br> joins lines instead of starting a block.
 _BR_AS_SPACE = {"heading", "list_item", "caption"}
 
@@ -957,9 +961,12 @@ def _add_span(spans: list[list], start: int, end: int, kind: str, value: str) ->
     spans.append([start, end, kind, value])
 
 
-def _compose(pieces: list[tuple[str, str | None, str | None]], keep_lines: bool):
-    """Join (text, hidden reason, href) pieces into (text, spans)."""
-    if not keep_lines and not any(reason or href for _, reason, href in pieces):
+def _compose(pieces: list[tuple[str, str | None, str | None]], keep_lines: bool, marked: bool | None = None):
+    """Join (text, hidden reason, href) pieces into (text, spans); ``marked``: whether
+    a piece has a reason or an href, when the caller kept count (None: looked at here)."""
+    if marked is None:
+        marked = any(reason or href for _, reason, href in pieces)
+    if not keep_lines and not marked:
         # no span to place (most blocks): the pieces' spaces collapsed across their
         # seams in one pass, which is what the loop below leaves once stripped
         # (str.split's whitespace is \s's; split and join ~5x faster than the regex)
@@ -1009,9 +1016,16 @@ class _Flattener:
         self.blocks: list[dict] = []
         self.images: list[dict] = []
         self._seen_images: set[str] = set()
+        # the block being gathered: its pieces (one list, emptied by ``flush``), whether one of
+        # them is hidden or a link (else ``_compose`` has no span to place), its type
         self.pieces: list[tuple[str, str | None, str | None]] = []
-        self.kind: str | None = None  # type of the block being gathered
+        self.marked = False
+        self.kind: str | None = None
         self.inline_only = False  # inside a table cell: boundaries are spaces
+        # (style, sheet's declarations, hint, hidden attribute, id of the parent's state) ->
+        # (the parent's state, the state, its reason): the few styles an editor repeats
+        # on every element of a body read once (the parent kept: its id is not reused)
+        self._states: dict[tuple, tuple] = {}
 
     # -- output -----------------------------------------------------------
     def add(self, text: str | None, ctx: _Ctx) -> None:
@@ -1019,6 +1033,8 @@ class _Flattener:
             return
         if not self.pieces:
             self.kind = ctx.kind
+        if ctx.hidden or ctx.href:
+            self.marked = True
         self.pieces.append((text, ctx.hidden, ctx.href))
 
     def flush(self) -> None:
@@ -1028,8 +1044,9 @@ class _Flattener:
             return
         if not self.pieces:
             return
-        text, spans = _compose(self.pieces, keep_lines=False)
-        self.pieces = []
+        text, spans = _compose(self.pieces, False, self.marked)
+        self.pieces.clear()
+        self.marked = False
         if text:
             self._emit(self.kind or "paragraph", text, spans)
 
@@ -1063,12 +1080,20 @@ class _Flattener:
         ruled = self.sheet.get(el) if self.sheet else None
         # <font color>: a presentational hint, before every rule
         hint = f"color:{el.get('color')};" if tag == "font" and el.get("color") else ""
-        if style or ruled or hint or "hidden" in el.attrib:
-            own = css_state(f"{hint}{style or ''}" if hint else style, css, "hidden" in el.attrib)
-            if ruled:  # the sheet's declarations first, the element's own after (they win)
-                both = css_state(f"{hint}{ruled};{style or ''}", css, "hidden" in el.attrib)
-                own = both._replace(via=STYLE_RULE) if both.reason() != own.reason() else both
-            css = own
+        hidden = el.get("hidden") is not None  # (``"hidden" in el.attrib``, without making the mapping)
+        if style or ruled or hint or hidden:
+            key = (style, ruled, hint, hidden, id(css))
+            known = self._states.get(key)
+            if known is not None and known[0] is css:
+                css, reason = known[1], known[2]
+            else:
+                parent = css
+                own = css_state(f"{hint}{style or ''}" if hint else style, css, hidden)
+                if ruled:  # the sheet's declarations first, the element's own after (they win)
+                    both = css_state(f"{hint}{ruled};{style or ''}", css, hidden)
+                    own = both._replace(via=STYLE_RULE) if both.reason() != own.reason() else both
+                css, reason = own, own.reason()
+                self._states[key] = (parent, css, reason)
         kind = _TYPE_OF_TAG.get(tag, ctx.kind)
         href = ctx.href
         if tag == "a" and el.get("href"):
@@ -1077,39 +1102,53 @@ class _Flattener:
                 href = urljoin(self.base_url, href)
         if css is ctx.css:
             return ctx if kind == ctx.kind and href == ctx.href else _Ctx(css, kind, href, ctx.hidden)
-        return _Ctx(css, kind, href, css.reason())
+        return _Ctx(css, kind, href, reason)
 
     def children(self, el, ctx: _Ctx) -> None:
-        if el.text:  # (most tails are None: no call to add nothing)
-            self.add(el.text, ctx)
+        # ``add`` and the skip of ``walk`` written out: this loop meets every node of a body
+        pieces = self.pieces  # (``flush`` empties it in place)
+        text = el.text
+        if text:  # (most tails are None: no call to add nothing)
+            if not pieces:
+                self.kind = ctx.kind
+            if ctx.hidden or ctx.href:
+                self.marked = True
+            pieces.append((text, ctx.hidden, ctx.href))
         for child in el:
-            if isinstance(child.tag, str):
-                self.walk(child, ctx)
-            if child.tail:
-                self.add(child.tail, ctx)
+            tag = child.tag
+            if isinstance(tag, str):
+                tag = _LOWER_TAGS.get(tag) or tag.lower()
+                if tag not in _SKIP_TAGS:
+                    self.walk(child, tag, ctx)
+            text = child.tail
+            if text:
+                if not pieces:
+                    self.kind = ctx.kind
+                if ctx.hidden or ctx.href:
+                    self.marked = True
+                pieces.append((text, ctx.hidden, ctx.href))
 
-    def walk(self, el, parent: _Ctx) -> None:
-        tag = el.tag.lower()
-        if tag in _SKIP_TAGS:
-            return
+    def walk(self, el, tag: str, parent: _Ctx) -> None:
+        """One element, ``tag`` its name in lower case (not one of ``_SKIP_TAGS``)."""
         ctx = self.child_ctx(el, tag, parent)
-        if tag == "img":
+        if tag in _BLOCK_TAGS:
+            if tag == "pre" and not self.inline_only:
+                self.flush()
+                self.pre(el, ctx)
+            elif tag == "table" and not self.inline_only:
+                self.flush()
+                self.table(el, ctx)
+            else:
+                self.flush()
+                self.children(el, ctx)
+                self.flush()
+        elif tag == "img":
             self.image(el, ctx)
         elif tag == "br":
             if self.inline_only or ctx.kind in _BR_AS_SPACE:
                 self.add(" ", ctx)
             else:
                 self.flush()
-        elif tag == "pre" and not self.inline_only:
-            self.flush()
-            self.pre(el, ctx)
-        elif tag == "table" and not self.inline_only:
-            self.flush()
-            self.table(el, ctx)
-        elif tag in _BLOCK_TAGS:
-            self.flush()
-            self.children(el, ctx)
-            self.flush()
         else:
             self.children(el, ctx)
 
@@ -1160,8 +1199,9 @@ class _Flattener:
                     continue
                 sub = _Flattener(self.image_attrs, self.base_url, self.sheet)
                 sub.inline_only = True
+                sub._states = self._states
                 sub.children(cell, sub.child_ctx(cell, "td", row_ctx))
-                cells.append(_compose(sub.pieces, keep_lines=False))
+                cells.append(_compose(sub.pieces, False, sub.marked))
                 for image in sub.images:
                     if image["url"] not in self._seen_images:
                         self._seen_images.add(image["url"])

@@ -12,7 +12,8 @@ since 2024, one object literal ``window.cgiDataNew = {...}``. Two readers:
 - ``object_literal(page, start, keys=(), deferred=())``: parse the object
   literal that follows the first match of ``start`` into dicts, lists, strings,
   numbers and booleans (``'3' * 1`` is 3); values that are expressions are
-  skipped; with ``keys``, reading stops once they have all been seen; the
+  skipped; with ``keys``, only their top-level members are read (the others
+  stepped over) and reading stops once they have all been seen; the
   values of the ``deferred`` keys are stepped over and read only when asked
   (``Deferred.read``: a 60 kB string is then matched, not decoded). Token
   scanning by regular expressions, so a 100 KB string costs one match.
@@ -235,6 +236,8 @@ class _Skip(Exception):
 
 # characters that do not change the nesting of an expression: stepped over in one match
 _PLAIN = re.compile(r"[^'\"`()\[\]{},]+")
+# ... and inside brackets, where a comma ends nothing (an array of objects: one match, not one a member)
+_NESTED_PLAIN = re.compile(r"[^'\"`()\[\]{}]+")
 
 
 def _skip_expression(src: str, pos: int) -> int:
@@ -242,7 +245,7 @@ def _skip_expression(src: str, pos: int) -> int:
     depth = 0
     n = len(src)
     while pos < n:
-        if plain := _PLAIN.match(src, pos):
+        if plain := (_NESTED_PLAIN if depth else _PLAIN).match(src, pos):
             pos = plain.end()
             if pos >= n:
                 break
@@ -348,6 +351,9 @@ def _object(src: str, pos: int, wanted: frozenset = frozenset(),
             result[key] = Deferred(src, pos)
             pos = _skip_expression(src, pos)
             continue
+        if wanted and key not in wanted:  # not asked for: stepped over, not read
+            pos = _skip_expression(src, pos)
+            continue
         try:
             value, end = _value(src, pos)
         except _Skip:
@@ -411,8 +417,9 @@ def object_literal(page: str, start: str | re.Pattern, keys=(), deferred=(), pos
     """The object literal right after the first match of ``start``, or None
     (``pos``: where to look from, the page holding no match before it).
 
-    With ``keys``, reading stops once all of them were found at the top level
-    (the result may then lack later keys). The values of the top-level
+    With ``keys``, the result holds those of them found at the top level (the
+    values of other members are stepped over, not read), and reading stops
+    once all of them were found. The values of the top-level
     ``deferred`` keys (among ``keys``, when given) are ``Deferred``: stepped
     over, read by their ``read()``. With ``stop`` (``SCRIPT_END``), nothing
     from its first occurrence after the match on is read."""
