@@ -12,6 +12,7 @@ from crawler.errors import Rejection
 from crawler.parsing import SITE_PARSERS, parse_html
 from crawler.parsing.decode import decode
 from crawler.parsing.html import STYLE_TAG, page_stylesheet
+from crawler.parsing.pagetext import read_utf8
 from crawler.parsing.scan import ANY, Scanner
 from crawler.parsing.wechat import WechatParser
 
@@ -76,6 +77,8 @@ def test_the_sheet_read_up_to_the_last_style_tag_is_the_whole_sheet(pieces):
     text = "".join(pieces)
     found = Scanner(bounds=[STYLE_TAG]).scan(text.encode("utf-8"))
     assert page_stylesheet(text, found) == page_stylesheet(text)
+    # from the bytes, each "<style" where the scan saw it (none searched for)
+    assert page_stylesheet(read_utf8(text.encode("utf-8")), found) == page_stylesheet(text)
 
 
 def test_the_last_style_tag_is_told_in_any_ascii_case_and_unknown_beside_a_case_twin():
@@ -84,6 +87,15 @@ def test_the_last_style_tag_is_told_in_any_ascii_case_and_unknown_beside_a_case_
     assert scanner.scan(b"<p>no sheet</p>").last_start(STYLE_TAG) == -1
     assert scanner.scan("<ſtyle>x</style>".encode()).last_start(STYLE_TAG) is None
     assert ANY.last_start(STYLE_TAG) is None
+
+
+def test_every_style_tag_is_told_where_it_starts_and_none_beside_a_case_twin():
+    scanner = Scanner(bounds=[STYLE_TAG])
+    page = "中<style>x</style><p>😀<STYLE>y</STYLE> <Style".encode()
+    assert scanner.scan(page).bound_starts(STYLE_TAG) == [m.start() for m in re.finditer(rb"(?i)<style", page)]
+    assert scanner.scan(b"<p>no sheet</p>").bound_starts(STYLE_TAG) == []
+    assert scanner.scan("<ſtyle>x</style><style>".encode()).bound_starts(STYLE_TAG) is None
+    assert ANY.bound_starts(STYLE_TAG) is None
 
 
 @settings(max_examples=400, deadline=None)

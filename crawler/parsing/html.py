@@ -690,8 +690,8 @@ def page_stylesheet(html: str | PageText, found: Found = ANY) -> str:
     last = found.last_start(STYLE_TAG)
     if isinstance(html, str) or last is None:
         elements = _style_elements(text_of(html), last)
-    else:  # ``last`` is a byte offset (the text's index is no greater)
-        elements = _style_elements_of_bytes(html, last)
+    else:  # where the scan saw each "<style" (byte offsets)
+        elements = _style_elements_of_bytes(html, found.bound_starts(STYLE_TAG))
     out, size = [], 0
     for tag, content in elements:
         media = _STYLE_MEDIA.search(tag)
@@ -738,7 +738,6 @@ def _style_elements(html: str, last: int | None):
 # the tags in the bytes: ASCII letters in any case (the page holds no other character re
 # matches to one, or it has no bound: parsing/scan.py), any byte beyond ASCII maybe a space
 # (and a word character: \b may hold where the text's does not)
-_STYLE_START_BYTES = re.compile(rb"<[sS][tT][yY][lL][eE]")
 _STYLE_OPEN_BYTES = re.compile(rb"<[sS][tT][yY][lL][eE]\b[^>]*>")
 _STYLE_CLOSE_BYTES = re.compile(rb"</[sS][tT][yY][lL][eE]" + SPACE_BYTES + rb"*>")
 
@@ -754,24 +753,21 @@ def _first_of(page: PageText, pattern: re.Pattern, superset: re.Pattern, pos: in
     return None
 
 
-def _style_open_of_bytes(page: PageText, pos: int, bound: int):
-    """``_style_open`` in the bytes: (start, end) of the first opening tag from ``pos``
-    that starts before ``bound``."""
-    while start := _STYLE_START_BYTES.search(page.data, pos, bound):
-        tag = _STYLE_OPEN_BYTES.match(page.data, start.start())
-        if tag and _STYLE_OPEN.fullmatch(page.window(*tag.span())):
-            return tag.span()
-        pos = start.start() + 1
-    return None
-
-
-def _style_elements_of_bytes(page: PageText, last: int):
-    """``_style_elements`` of a ``PageText``: the tags and sheets alone decoded."""
+def _style_elements_of_bytes(page: PageText, starts: list[int]):
+    """``_style_elements`` of a ``PageText``, from ``starts``, the byte offsets where
+    "<style" (any ASCII case) occurs (``Found.bound_starts``): the tags and sheets alone
+    decoded, the markup between them not searched."""
     pos = page.start
-    while (tag := _style_open_of_bytes(page, pos, last + len(STYLE_TAG))) and (
-        end := _first_of(page, _STYLE_CLOSE, _STYLE_CLOSE_BYTES, tag[1])
-    ):
-        yield page.window(*tag), page.window(tag[1], end[0])
+    for start in starts:
+        if start < pos:
+            continue  # inside the element read before
+        tag = _STYLE_OPEN_BYTES.match(page.data, start)
+        if not (tag and _STYLE_OPEN.fullmatch(page.window(*tag.span()))):
+            continue
+        end = _first_of(page, _STYLE_CLOSE, _STYLE_CLOSE_BYTES, tag.end())
+        if end is None:
+            return
+        yield page.window(*tag.span()), page.window(tag.end(), end[0])
         pos = end[1]
 
 
@@ -784,12 +780,20 @@ _SELECTOR_NAMES = re.compile(r"[.#][\w-]+")
 _COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 
 
+# the ids and the classes of the elements on an axis, compiled once, as plain strings
+# (lxml's "smart" strings, which know their element, cost more to make)
+_NAMES_ON = {axis: (lxml.etree.XPath(f"{axis}::*/@id", smart_strings=False),
+                    lxml.etree.XPath(f"{axis}::*/@class", smart_strings=False))
+             for axis in ("descendant-or-self", "ancestor")}
+
+
 def _classes_and_ids(el, axis: str = "descendant-or-self") -> set[str]:
     """".name" for each class and "#name" for each id of ``el`` and the elements
     on ``axis`` from it, as a selector writes them (names are case-sensitive)."""
-    names = {f"#{value}" for value in el.xpath(f"{axis}::*/@id")}
-    for value in el.xpath(f"{axis}::*/@class"):
-        names.update(f".{name}" for name in value.split())
+    ids, classes = _NAMES_ON[axis]
+    names = {"#" + value for value in ids(el)}
+    for value in classes(el):
+        names.update(["." + name for name in value.split()])
     return names
 
 

@@ -16,7 +16,9 @@ bytes once (~0.5 ms on 3 MB) and returns a ``Found``:
 - ``last_start(bound)``, for the ``bounds`` (ASCII literals matched in any
   case): an index past which none starts, so a loop of searches for every
   occurrence (the page's ``<style>`` elements, which end in its first fifth)
-  stops there rather than read the rest of the page;
+  stops there rather than read the rest of the page; ``bound_starts(bound)``:
+  where each occurrence starts (the page's ``<style`` tags, read without a
+  search of the markup between them);
 - ``not_before(start)``, for the ``starts`` (literals): an index before which
   none starts, where the search for the first one may begin (WeChat's share
   data sits in the last tenth of the page).
@@ -52,16 +54,17 @@ _PRESENT, _BOUND, _START = "present", "bound", "start"  # what the scan keeps of
 class Found:
     """What one page may hold, from the scan of its bytes."""
 
-    __slots__ = ("_needs", "_numbers", "_hits", "_ends", "_slack", "_bounded")
+    __slots__ = ("_needs", "_numbers", "_hits", "_ends", "_slack", "_bounded", "_every")
 
     def __init__(self, needs: dict, numbers: dict, hits: set[int], ends: dict[int, int],
-                 slack: int, bounded: bool):
+                 slack: int, bounded: bool, every: dict[int, list[int]] | None = None):
         self._needs = needs  # marker or (pattern, flags) -> numbers of literals, one of which it needs
         self._numbers = numbers  # (what is kept, literal) -> (its number, its length in bytes)
         self._hits = hits  # numbers of the literals found
         self._ends = ends  # number -> end offset of a bound's last occurrence, of a start's first
         self._slack = slack  # the most a character's byte offset exceeds its index
         self._bounded = bounded  # no case twin in the page: the bounds hold
+        self._every = every or {}  # number -> end offsets of each occurrence of a bound or a start
 
     def may_hold(self, marker: str) -> bool:
         """False when the page cannot contain ``marker`` (``marker in text`` is False)."""
@@ -82,6 +85,14 @@ class Found:
             return None
         number, size = self._numbers[_BOUND, bound]
         return self._ends[number] - size if number in self._ends else -1
+
+    def bound_starts(self, bound: str) -> list[int] | None:
+        """The byte offsets where ``bound`` (any ASCII case) starts in the page's
+        bytes, every one in order; None when unknown (as ``last_start``)."""
+        if not self._bounded or (_BOUND, bound) not in self._numbers:
+            return None
+        number, size = self._numbers[_BOUND, bound]
+        return sorted(end - size for end in self._every.get(number, ()))
 
     def first_offset(self, start: str) -> int | None:
         """The byte offset where ``start`` (one of the ``starts``) first occurs:
@@ -149,20 +160,17 @@ class Scanner:
         without them); ``chars``: the length of its text (without, ``not_before`` is 0)."""
         if utf8 is None or self._database is None:
             return ANY
-        hits: set[int] = set()
-        lasts: dict[int, int] = {}
-        firsts: dict[int, int] = {}
+        every: dict[int, list[int]] = {}  # number -> the end offset of each occurrence
 
         def report(number: int, start: int, end: int, flags: int, context) -> None:
-            hits.add(number)
-            lasts[number] = max(end, lasts.get(number, end))
-            firsts[number] = min(end, firsts.get(number, end))
+            every.setdefault(number, []).append(end)
 
         self._database.scan(utf8, match_event_handler=report, scratch=self._scratch)
-        ends = {number: (lasts if kept == _BOUND else firsts)[number]
+        hits = set(every)
+        ends = {number: (max if kept == _BOUND else min)(every[number])
                 for (kept, _), (number, _) in self._numbers.items() if kept != _PRESENT and number in hits}
         slack = len(utf8) - chars if chars is not None else len(utf8)
-        return Found(self._needs, self._numbers, hits, ends, slack, self._twins.isdisjoint(hits))
+        return Found(self._needs, self._numbers, hits, ends, slack, self._twins.isdisjoint(hits), every)
 
 
 def _utf8(literal: str) -> bytes:
