@@ -333,11 +333,26 @@ def test_max_removed_share_is_checked():
     "ss.rk2.cc/n1；ss.rk2.cc/n2；ss.rk2.cc/n3", "[cz.my0.cn][dz.my0.cn][ez.my0.cn]",
     # the run's own separators hanging at its ends go with it
     "⇒ lp.vv2.net ⇐ ⇒ lq.vv2.net ⇐", "✦ aa3.top ✦ ab3.top ✦", "〔hq1.cyou〕〔hq2.cyou〕", "‹ n5.wtf › ‹ n6.wtf ›",
+    # dots in other notations: ideographic full stops, defanged in brackets; schemes defanged or full-width
+    "www。kq28。com、www。kq29。com", "rr9[.]top rr8[.]top rr7[.]top", "hxxp://m1.dd7.cc hxxp://m2.dd7.cc",
+    "ｈｔｔｐｓ：／／ｍ．ｙｙ５．ｖｉｐ ｈｔｔｐｓ：／／ｍ．ｙｙ４．ｖｉｐ",
+    # joined by a conjunction or by 丶; two of them when a generator made their names
+    "b1.qw5.top和b2.qw5.top和b3.qw5.top", "kk4.lol丶kk5.lol丶kk6.lol", "qd8.bet以及qd9.bet", "cd5.win:8888/a cd6.win:8888/b",
 ])
 def test_host_runs_of_any_separator_go(farm):
     r = clean(f"城市更新的关键在于保留原{farm}有的街巷肌理。")
     assert kept(r) == ["城市更新的关键在于保留原有的街巷肌理。"]
     assert {x["signal"] for x in r.removed} == {"host_run"}
+
+
+@pytest.mark.parametrize("text", [
+    "我们用python。java则留给后端团队。",                        # two words and a sentence end, no host
+    "市民可登录www.12345.gov.cn或www.gjzwfw.gov.cn查询。",       # cited, joined by a conjunction
+    "The dataset is mirrored at data.example.org and archive.example.net for redundancy.",
+    "See https://t.co/hFc1 pic.twitter.com/KQL2 for the thread.",  # two plain hosts no generator made
+])
+def test_hosts_a_sentence_names_stay(text):
+    assert clean(text).removed == []
 
 
 def test_symbols_hanging_at_a_run_are_taken_only_when_the_run_uses_them():

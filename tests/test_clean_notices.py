@@ -62,6 +62,30 @@ def test_a_notice_glued_to_the_last_paragraph_takes_its_senders_name():
     assert signals(r) == [("boilerplate", "reader_caution")]
 
 
+PERSIMMONS = "入秋以后，山里的柿子陆续成熟。村民们把柿子削皮串好，挂在屋檐下晾晒，一个月后就成了柿饼"
+
+
+@pytest.mark.parametrize("host, notice", [
+    # no sentence end between the host's last words and the notice: the notice starts where its register does
+    (PERSIMMONS, "本文内容整理自公开资料，观点不代表本平台立场，如有出入请以权威发布为准。"),
+    (PERSIMMONS, "稿件版权归原作者所有，本站转载仅为分享，若有不妥请联系我们撤稿。"),
+    # or where the script changes: an English paragraph glued to a Chinese notice
+    (EN[:-1], "文章系作者授权发布，未经本号同意，任何单位及个人不得转载、摘编。"),
+    # an English full stop right before the ideographs ends the host's sentence
+    (EN, "图片来源于网络，如有侵权请联系删除。"),
+])
+def test_a_notice_glued_with_no_sentence_end_leaves_the_host_sentence(host, notice):
+    r = clean(BODY, host + notice)
+    assert kept(r) == [BODY, host]
+    assert "".join(x["text"] for x in r.removed).strip() == notice
+
+
+def test_a_report_glued_before_notice_words_is_not_cut_from_them():
+    # what exempts the notice (a court's finding) stands in the head the glue would leave: nothing is cut
+    line = "法院审理认为，被告网站未经许可转载原告的十二篇文章，且未注明来源，构成侵权，判令其删除相关内容。"
+    assert kept(clean(BODY, EN, line)) == [BODY, EN, line]
+
+
 @pytest.mark.parametrize("line", [
     "提示：雨天路滑，出行需谨慎。",                      # a caution about the subject, not the text
     "以下是获奖名单：",                                  # a lead into the article's own list

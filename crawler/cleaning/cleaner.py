@@ -436,9 +436,10 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         if _is_note(rule, text):
             own = [e for s, e in block.sentences() if _own_sentence(rule, text[s:e])]
             if not own:
-                return [(0, len(text))]
+                return [(_note_head(rule, text, 0), len(text))]
             rest = len(text) - len(text[own[-1]:].lstrip())
-            return [(rest, len(text))] if rest < len(text) and _is_note(rule, text[rest:]) else []
+            return [(_note_head(rule, text, rest), len(text))] if (
+                rest < len(text) and _is_note(rule, text[rest:])) else []
         found = _glued_note(rule, text) if p["glued"] else None
         return [(found, len(text))] if found is not None else []
     if index < len(article.blocks) - p["within"]:
@@ -450,7 +451,7 @@ def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
             break
         if _note_score(rule, text[start:end]) >= 2 and _is_note(rule, text[start:]):
             found = start
-    return [(found, len(text))] if found is not None else []
+    return [(_note_head(rule, text, found), len(text))] if found is not None else []
 
 
 # a sentence this long holding none of a note's words, and not said as notes are, is the article's own
@@ -462,6 +463,50 @@ def _own_sentence(rule: Rule, sentence: str) -> bool:
     """Whether ``sentence`` is the article's own rather than part of a note of ``rule``."""
     return (len(sentence) >= _OWN_SENTENCE and _note_score(rule, sentence) == 0
             and metatalk.score(sentence.lower()) < _OWN_REGISTER)
+
+
+# a note read from a sentence start may hold the host's words glued before it with no sentence end between
+# (…味道醇厚本文内容整理自…, …is taken账号所发布…): the note begins where the script changes or where its
+# register does (the first pair of ideographs said as notes are), when what is before is the host's own
+_SCRIPT_SEAM = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u3400-\u9fff])")
+_STOP_AT = re.compile(r"[。！？!?\n]")
+_WORD_CHARS = re.compile(r"[A-Za-z0-9\u3400-\u9fff]")
+_HOST_HEAD = 20  # letters, digits or ideographs of the host's at least
+
+
+def _note_head(rule: Rule, text: str, start: int, end: int | None = None) -> int:
+    """Where the note read from ``start`` (in the sentence ending at ``end``)
+    begins once the host's words glued before it are left out: the latest place
+    in its first sentence where the script changes or a pair of ideographs said
+    as notes are opens, with before it the host's: at least twenty letters or
+    ideographs (a note's own opening, its sender or its label is shorter)
+    holding none of the note's words, not said as notes are and nothing that
+    exempts the note (a report's words), and from it a note still (back to
+    where its run of such pairs opens); else ``start``."""
+    end = len(text) if end is None else end
+    stop = min(end, _STOP_AT.search(text, start).end() if _STOP_AT.search(text, start) else end)
+    if len(_WORD_CHARS.findall(text[start:stop])) <= _HOST_HEAD:
+        return start  # a sentence this short holds no host sentence before the note
+    table, unless = metatalk.model(), rule.compiled["unless"]
+    seams = [m.start() for m in _SCRIPT_SEAM.finditer(text, start, stop)]
+    seams += [i for i in range(start, stop - 1) if is_cjk(text[i]) and table.get(text[i:i + 2], 0.0) > 0]
+    found = start
+    for seam in sorted(seams):  # the latest seam with the host's own words before it and a note after
+        head = text[start:seam]
+        if len(_WORD_CHARS.findall(head)) < _HOST_HEAD:
+            continue  # (a shorter stretch is the note's own opening, its sender or its label: 某某财经温馨提示：)
+        if _note_score(rule, head) or metatalk.score(head.lower(), table) >= _OWN_REGISTER or (
+                unless is not None and unless.search(head)):
+            break  # the note's own words, said as notes are, or what makes it reported (记者…, 法院认为…)
+        if _is_note(rule, text[seam:end]) or _is_note(rule, text[seam:]):
+            found = seam
+    # back to where the run of pairs said as notes opens (本文内容: from 本, not 文), over gaps of one pair
+    while found > start + _HOST_HEAD and is_cjk(text[found - 1]):
+        step = next((k for k in (1, 2) if table.get(text[found - k:found - k + 2], 0.0) > 0), 0)
+        if not step:
+            break
+        found -= step
+    return found
 
 
 # a block closed as sentences are (its glued note may be judged)
@@ -494,10 +539,11 @@ def _glued_note(rule: Rule, text: str) -> int | None:
         if (need is None or need.search(sentence.lower())) and _is_note(rule, sentence) and (
                 end == len(text) or _is_note(rule, text[start:])):
             found = start
-    return found
+    return None if found is None else _note_head(rule, text, found)
 
 
-_STOP = re.compile(r"[。！？!?]\s*")
+# (an English sentence's full stop right before ideographs ends it too: …is taken.本文…)
+_STOP = re.compile(r"(?:[。！？!?]|\.(?=[\u3400-\u9fff]))\s*")
 
 
 def _indispensable(rule: Rule) -> list:
@@ -994,7 +1040,7 @@ class Cleaner:
         if not block.raw_spans:
             found &= ~marked["spans"]
         text = block.text
-        if "." not in text:
+        if not hosts.maybe_hosts(text):
             found &= ~marked["dot"]
         if _OPENS.search(text) is None:
             found &= ~marked["bracket"]

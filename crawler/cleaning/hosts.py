@@ -2,9 +2,11 @@
 
 Detects shapes, not instances: a *run* is two or more host names (any TLD,
 any depth of subdomains, punycode or, after a scheme or ``www.``, ideographic
-labels; with or without scheme and path) separated only by spaces and a few
-symbols or punctuation marks of any kind (``|``, commas, slashes, ``、``,
-``·``, ``~``, ``→``, ``>>``, ``＋``...). A run is a link farm when
+labels; with or without scheme and path; dots written as ideographic full
+stops or defanged ``[.]``, schemes as ``hxxp://`` or ``https：／／``)
+separated only by spaces, a conjunction (和, 以及, ``or``) and a few symbols or
+punctuation marks of any kind (``|``, commas, slashes, ``、``, ``·``, ``~``,
+``→``, ``>>``, ``＋``, 丶...). A run is a link farm when
 
 - it is joined by menu symbols (anything but list punctuation, slashes and
   spaces; for ``<a>`` elements, also nothing) and has at
@@ -14,7 +16,10 @@ symbols or punctuation marks of any kind (``|``, commas, slashes, ``、``,
   letters of a word on either side (pasted into a sentence), or it is joined
   without list punctuation (spaces, ``·``, ``/``: prose lists sites with
   commas or ``、``) and no citing word stands beside it, or
-- it has at least ``loose_min_run`` hosts whatever the separator.
+- it has at least ``loose_min_run`` hosts whatever the separator, or
+- it has two hosts or more, not cited, written so that no link is made (the
+  notations above), or whose names a generator made, pasted into a word,
+  joined bare or alone on their block.
 
 A lone URL is spam when its host holds a spam word (``peizi``, ``casino``...)
 or when it is pasted between two ideographs with no citing cue around it
@@ -32,11 +37,35 @@ from crawler.cleaning.firstchars import with_first_chars
 from crawler.cleaning.textops import is_cjk
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# a scheme in other notations too: defanged (hxxp://), with a full-width colon or slashes (https：／／)
+_SCHEME = r"(?P<scheme>(?:h(?:tt|xx)ps?|ftp)\s?[:：]\s?[/／]{2})"
+# a dot, or a dot defanged in brackets (pp9[.]top, a(.)cn): written so that no link is made
+_DOT = r"(?:\.|\[\.\]|\(\.\))"
 _HOST = (
-    r"(?<![a-z0-9@._%+\-])(?P<scheme>(?:https?|ftp)://)?"
-    rf"(?P<host>(?:{_LABEL}\.)+(?P<tld>[a-z]{{2,24}}|xn--[a-z0-9-]{{2,59}}))(?![a-z0-9\-]|\.[a-z0-9])"
+    rf"(?<![a-z0-9@._%+\-]){_SCHEME}?"
+    rf"(?P<host>(?:{_LABEL}{_DOT})+(?P<tld>[a-z]{{2,24}}|xn--[a-z0-9-]{{2,59}}))(?![a-z0-9\-]|\.[a-z0-9])"
 )
 HOST = re.compile(with_first_chars(_HOST, re.IGNORECASE), re.IGNORECASE)
+# a host written with ideographic full stops for dots (www。kx28。com, m。97ty。cc): taken only when it reads
+# as a host name rather than two words and a sentence end (python。java): www first, three labels, or a
+# label of letters and digits mixed
+_IDEO_HOST = re.compile(
+    rf"(?<![a-z0-9@._%+\-]){_SCHEME}?(?P<host>(?:{_LABEL}[。｡])+(?P<tld>[a-z]{{2,24}}))(?![a-z0-9\-]|[。｡][a-z0-9])",
+    re.IGNORECASE)
+# (led by the literal, fast: most blocks of Chinese prose hold 。, few a Latin letter right after it)
+_IDEO_DOT = re.compile(r"。[A-Za-z]")
+_HALF_DOT = re.compile(r"｡[A-Za-z]")
+_MIXED_LABEL = re.compile(r"(?:^|[。｡])(?=[a-z-]*\d)(?=[0-9-]*[a-z])", re.IGNORECASE)
+_UNDOT = re.compile(r"[\[\]()。｡]")
+
+
+def maybe_hosts(text: str) -> bool:
+    """Whether ``text`` may hold a host name (a dot, or an ideographic full stop between letters)."""
+    return "." in text or _ideo_dots(text)
+
+
+def _ideo_dots(text: str) -> bool:
+    return _IDEO_DOT.search(text) is not None or ("｡" in text and _HALF_DOT.search(text) is not None)
 # ideographic labels (http://www.葡京.com): only after a scheme or "www.", which
 # say where the host begins in text without spaces
 _IDN_LABEL = rf"(?:{_LABEL}|[\u3400-\u9fff]{{1,20}})"
@@ -48,7 +77,7 @@ IDN_HOST = re.compile(
 )
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 # cheap test: no "x.y" anywhere, no host
-_MAYBE_HOST = re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE)
+_MAYBE_HOST = re.compile(r"[a-z0-9](?:\.|\[\.\]|\(\.\))[a-z]", re.IGNORECASE)
 # port and path: ASCII URL characters only, so a URL glued to Chinese text ends
 # where the Chinese starts
 _TAIL = re.compile(r"(?::\d{1,5})?(?:[/?#][A-Za-z0-9._~%!$&*+=:@/?#\-]*)?")
@@ -56,12 +85,14 @@ _HOSTLIKE = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,24}}$", re.IGNORECASE)
 # what may stand between two hosts of a run: spaces and up to four symbols or
 # punctuation marks of any kind (| 、 · , / ; ~ → >> ＋ — ‖ ][ ...), but no
 # letter, digit, ideograph or end of sentence
-_SEPARATOR = re.compile(r"^(?:[^\w。！？!?\n]|[丨︱]){0,8}$")  # 丨 is an ideograph used as a bar
+# (丨 and 丶 are ideographs used as bars; a conjunction joins a list as a comma does: a.cn和b.cn, a.cn or b.cn)
+_CONJUNCTION = r"以及|或者|和|与|及|或|跟|\band\b|\bor\b"
+_SEPARATOR = re.compile(rf"^(?:[^\w。！？!?\n]|[丨︱丶]|{_CONJUNCTION}){{0,8}}$")
 _SYMBOLS = re.compile(r"[^\w\s]")
 # menu separators: prose never puts them between two sites (any symbol but
 # list punctuation, slashes and a plain dot)
-_PIPE = re.compile(r"[^\w\s,，、/;；.]|[丨︱]")
-_LIST_PUNCT = re.compile(r"[,，、;；]")
+_PIPE = re.compile(r"[^\w\s,，、/;；.]|[丨︱丶]")
+_LIST_PUNCT = re.compile(rf"[,，、;；]|{_CONJUNCTION}")
 _SLD = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go"}
 
 
@@ -70,6 +101,10 @@ class HostToken(NamedTuple):
     end: int  # path included
     host: str  # lower-case
     explicit: bool  # scheme or www.: a URL for sure
+    disguised: bool = False  # written so that no link is made (hxxp://, https：／／, a[.]cn, a。cn): no citation does
+
+
+_PLAIN_SCHEME = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
 
 
 def registrable(host: str) -> str:
@@ -83,11 +118,11 @@ def registrable(host: str) -> str:
 def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
     """Host names in ``text``; ``name.ext`` file names (``setup.py``) are not hosts."""
     tokens: list[HostToken] = []
-    if "." not in text:
+    if not maybe_hosts(text):
         return tokens  # every host, ASCII or ideographic, holds a dot (most blocks of Chinese prose: none)
     pos = 0 if _MAYBE_HOST.search(text) else len(text)
     while m := HOST.search(text, pos):
-        host = m.group("host").lower()
+        host = _UNDOT.sub("", m.group("host").lower())
         explicit = bool(m.group("scheme")) or host.startswith("www.")
         if not explicit and host.count(".") == 1 and m.group("tld").lower() in not_tlds:
             pos = m.end()
@@ -100,11 +135,31 @@ def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
                 tail = "/".join(tail.split("/")[:i])
                 break
         end += len(tail)
-        tokens.append(HostToken(m.start(), end, host, explicit))
+        scheme = m.group("scheme")
+        disguised = bool(scheme and not _PLAIN_SCHEME.fullmatch(scheme)) or "[" in m.group("host") or "(" in m.group("host")
+        tokens.append(HostToken(m.start(), end, host, explicit, disguised))
         pos = end
     if _HAS_CJK.search(text) and ("://" in text or "www." in text.lower()):
         tokens = _with_idn_hosts(text, tokens)
+    if _ideo_dots(text):
+        tokens = _with_ideo_dots(text, tokens)
     return tokens
+
+
+def _with_ideo_dots(text: str, tokens: list[HostToken]) -> list[HostToken]:
+    """Add the hosts written with ideographic full stops for dots."""
+    found = []
+    for m in _IDEO_HOST.finditer(text):
+        raw = m.group("host")
+        if not (raw.lower().startswith(("www。", "www｡")) or len(re.findall("[。｡]", raw)) >= 2
+                or _MIXED_LABEL.search(raw)):
+            continue
+        end = m.end() + len(_TAIL.match(text, m.end()).group())
+        host = _UNDOT.sub(".", raw.lower())
+        found.append(HostToken(m.start(), end, host, bool(m.group("scheme")) or host.startswith("www."), True))
+    if not found:
+        return tokens
+    return sorted([t for t in tokens if not any(f.start < t.end and t.start < f.end for f in found)] + found)
 
 
 def _with_idn_hosts(text: str, tokens: list[HostToken]) -> list[HostToken]:
@@ -150,11 +205,16 @@ def _glued(text: str, start: int, end: int) -> bool:
 
 
 def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_run: int, loose_min_run: int,
-            bare: bool = False) -> bool:
+            bare: bool = False, disguised: bool = False) -> bool:
     """``piped``: joined by pipes; ``glued``: pasted into a word; ``bare``:
-    joined without list punctuation and not cited."""
+    joined without list punctuation and not cited; ``disguised``: a host
+    written so that no link is made (no citation does that). Two hosts are
+    enough, not cited, when they are disguised, or pasted into a word or
+    joined bare with names a generator made (jb8.bet以及jb9.bet)."""
     n = len(hosts)
     if piped and n >= pipe_min_run:
+        return True
+    if n >= pipe_min_run and (disguised or ((glued or bare) and _generated(sorted({registrable(h) for h in hosts})))):
         return True
     if n >= loose_min_run:
         return True
@@ -254,7 +314,11 @@ def farm_cuts(text: str, tokens: list[HostToken], cues_before, cues_after,
         is_cited = _run_cited(text, run, start, end, cues_before, cues_after)
         glued = _glued(text, start, end) and not is_cited
         bare = not run.listed and not is_cited
-        if is_farm([t.host for t in run.items], run.piped, glued, min_run, pipe_min_run, loose_min_run, bare):
+        disguised = not is_cited and any(t.disguised for t in run.items)
+        # a block that is nothing but the run: no sentence cites it
+        alone = not text[:start].strip() and not text[end:].strip()
+        if is_farm([t.host for t in run.items], run.piped, glued or alone, min_run, pipe_min_run, loose_min_run,
+                   bare, disguised):
             cuts.append(_with_loose_separators(text, start, end, _gaps(text, run.items)))
     return cuts
 
