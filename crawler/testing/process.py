@@ -21,8 +21,9 @@ def scrapy_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_scrapy(*args: str, cwd: Path, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess:
-    """Run ``scrapy ARGS`` with the project's settings, from ``cwd``."""
+def run_scrapy(*args: str, cwd: Path, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``scrapy ARGS`` with the project's settings, from ``cwd``. ``timeout`` only
+    guards against a hang: on a machine at load 17 a small crawl took 95 s."""
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=cwd, env=scrapy_env(), capture_output=True, text=True, timeout=timeout,

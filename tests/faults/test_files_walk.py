@@ -20,7 +20,7 @@ def crawl(path: Path, out: Path, *extra: str, prefix: list[str] = ()) -> subproc
     command = [*prefix, sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={path}",
                "-O", str(out / "articles.jsonl"), "-s", f"REJECTS_URI={out / 'rejects.jsonl'}",
                "-s", "DEDUP_BACKEND=memory", "-s", "SEEN_ENABLED=0", "-s", "ATOM_FEED_ENABLED=0", *extra]
-    proc = subprocess.run(command, cwd=out, env=scrapy_env(), capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(command, cwd=out, env=scrapy_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "'finish_reason': 'finished'" in proc.stderr, proc.stderr[-3000:]
     return proc
