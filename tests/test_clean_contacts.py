@@ -67,6 +67,8 @@ def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
     ("微信号 h*k*7*7*5*5", "contact_shape"),          # ... with stars
     ("咨询：١٣٩٠٠١١٢٢٣٣", "contact_clause"),          # digits of another script
     ("wei xin：shufa_2288", "contact_shape"),         # the messenger in spaced pinyin
+    ("wēi xìn：shufa_2288", "contact_shape"),         # ... with its tone marks
+    ("踢我VX：kd-5566-kd", "contact_clause"),          # a verb no list holds, 我, a Latin label, a colon
 ])
 def test_a_contact_in_a_notation_of_any_kind_goes_whole(ad, signal):
     r = clean(f"{ZH}{ad}")
@@ -143,6 +145,9 @@ def test_an_at_handle_named_in_an_english_report_stays(text):
 @pytest.mark.parametrize("ad, signal", [
     ("tangtang_66 是我的v，备注来意", "contact_shape"),     # the id before its label
     ("mm_5201314 这是我微", "contact_shape"),
+    ("lucky_7788 加我，秒通过", "contact_shape"),         # ... then a verb of reaching
+    ("13800001111 微信同号", "contact_shape"),            # ... then "the same number on"
+    ("cc_9527（v）备注来意", "contact_shape"),            # ... then its label in brackets
     ("电话：幺三八 零零幺幺 二二三三", "contact_shape"),       # a number in the phone's reading
     ("手机：壹叁玖 0000 捌捌捌捌", "contact_shape"),         # capitals mixed with digits
     ("滴滴我：V18600001111", "contact_clause"),             # a mobile behind a letter
@@ -159,6 +164,9 @@ def test_a_contact_in_a_notation_no_view_maps_goes_whole(ad, signal):
     "会计在支票上写下大写金额：壹仟叁佰捌拾元整。",
     "他给自己取的网名叫 sunny_day2020，一用就是十年。",
     "sunny_day2020 是他的网名，一用就是十年。",
+    "他的账号 lao_li_88 加了很多好友。",
+    "把 config_123 加到列表里，再重新运行一次。",
+    "社保业务可在工作日拨打（０２１）６２３４５６７８咨询。",  # a number before a verb alone: a notice's
     "如需帮助，可以打 1 8 6 0 0 0 0 1 2 3 4 找值班人员",
     "入秋以后，山里的柿子🐧：3345678901陆续成熟。",
 ])

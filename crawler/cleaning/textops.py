@@ -220,6 +220,10 @@ _SYLLABLE = re.compile("[a-z]+")
 # [A-Za-z] alone to ranges, tested one by one); then a lower-case letter
 # before an ideograph, a cheaper scan than _GLUED's)
 _MAY_LATIN = re.compile(_class_of({*(c for c in HOMOGLYPHS if c <= 0xFFFF), *range(0x41, 0x5B), *range(0x61, 0x7B)}))
+# the vowels of pinyin with a tone mark, and ü (typed v), as the letters the
+# pinyin tables spell them with
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
+_TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]")
 _GLUED_GATE = re.compile(r"[a-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[a-z]")
 
 
@@ -344,10 +348,13 @@ def fold(text: str) -> tuple[str, list[int] | None]:
         if _MAY_MIX.search(text):
             text = _MIXED_WORD.sub(_unmix, text)
         if not text.isascii():
-            if _GLUED_GATE.search(text):
-                glued = _glued(text)
+            # pinyin written with its tone marks (bó cǎi, pèi zī) reads as pinyin: the
+            # syllables are looked up without them, the same length, the same offsets
+            probe = text.translate(_TONES) if _TONED.search(text) else text
+            if _GLUED_GATE.search(probe):
+                glued = _glued(probe)
             if " " in text:
-                spaced, words = _spaced(text)
+                spaced, words = _spaced(probe)
                 if spaced:  # a word's syllables read together, not one of them alone (小时wei xin：)
                     glued = [g for g in glued if not any(s <= g[0] < e for s, e, _ in spaced)] + spaced
     if not glued and not _MAY_FOLD.search(text):
