@@ -11,6 +11,15 @@ from twisted.internet.defer import Deferred
 from crawler.runtime.signals import Sender
 
 
+_SENDERS = []  # kept alive: pydispatch files receivers under id(sender), which a new sender could reuse
+
+
+def new_manager() -> SignalManager:
+    """A signal manager of a sender of its own, never seen by another test."""
+    _SENDERS.append(object())
+    return SignalManager(_SENDERS[-1])
+
+
 class Receivers:
     """Receivers of every shape a handler takes, each noting what it was given."""
 
@@ -56,7 +65,7 @@ def connected(receivers: Receivers, manager: SignalManager, *extra):
 def test_each_receiver_gets_what_scrapy_gives_it_in_the_same_order_and_the_same_log(caplog):
     outcomes = []
     for send in ("scrapy", "sender"):
-        receivers, manager = Receivers(), SignalManager(object())
+        receivers, manager = Receivers(), new_manager()
         on_item, function_calls = function_receiver_calls()
         connected(receivers, manager, on_item)
         caplog.clear()
@@ -79,7 +88,7 @@ def test_each_receiver_gets_what_scrapy_gives_it_in_the_same_order_and_the_same_
 
 
 def test_receivers_connected_or_disconnected_between_sends_are_followed():
-    receivers, manager = Receivers(), SignalManager(object())
+    receivers, manager = Receivers(), new_manager()
     sender = Sender(manager)
     manager.connect(receivers.two, signal=signals.item_scraped)
     sender.send(signals.item_scraped, item=1, response=None, spider="s")
@@ -91,7 +100,7 @@ def test_receivers_connected_or_disconnected_between_sends_are_followed():
 
 
 def test_a_receiver_gone_is_not_called_and_another_signal_reaches_only_its_own():
-    kept, manager = Receivers(), SignalManager(object())
+    kept, manager = Receivers(), new_manager()
     gone = Receivers()
     manager.connect(gone.two, signal=signals.item_scraped)  # weakly referenced, as Scrapy connects
     manager.connect(kept.two, signal=signals.item_dropped)
@@ -105,7 +114,7 @@ def test_a_receiver_gone_is_not_called_and_another_signal_reaches_only_its_own()
 
 @pytest.mark.parametrize("receiver", [object(), 42])
 def test_a_receiver_that_cannot_be_called_is_logged_as_scrapy_logs_it(caplog, receiver):
-    manager = SignalManager(object())
+    manager = new_manager()
     manager.connect(receiver, signal=signals.item_scraped, weak=False)
     with caplog.at_level(logging.ERROR):
         Sender(manager).send(signals.item_scraped, item=1, response=None, spider="s")

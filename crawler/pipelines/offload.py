@@ -202,6 +202,8 @@ class _LogCollector(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        # a copy: the record is shared with the process's other handlers, which keep its traceback
+        record = logging.makeLogRecord(record.__dict__)
         record.msg = record.getMessage()
         record.args = ()
         if record.exc_info:
