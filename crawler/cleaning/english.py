@@ -159,7 +159,8 @@ def is_english(text: str) -> bool:
 def _imperative(words: list[str], function: frozenset, lower: bool = False) -> bool:
     """Whether a sentence opens with a verb in the imperative: a capitalised word
     (any, ``lower``) of no closed class and no inflected shape, not followed by
-    a verb's past or a modal (Police warned; Tickets cost)."""
+    a verb's past or a modal (Police warned; Tickets cost), or by a noun and
+    then one (Stream quality dropped during)."""
     if not words or not (lower or words[0][0].isupper()):
         return False
     first = words[0].lower()
@@ -167,8 +168,11 @@ def _imperative(words: list[str], function: frozenset, lower: bool = False) -> b
         return False
     if lower and first.endswith("ing") and len(first) > 5:
         return False  # after a comma, a participle goes on with the host's clause (…winter, walking the ridge)
-    second = words[1].lower() if len(words) > 1 else ""
-    return not (second.endswith("ed") or second in _AUX)
+    second, third, fourth = (words[i].lower() if len(words) > i else "" for i in (1, 2, 3))
+    if second.endswith("ed") or second in _AUX:
+        return False
+    # nor by a noun and its verb: a subject of two words (Stream quality dropped during…, Ticket prices are…)
+    return second in function or not (third in _AUX or third.endswith("ed") and (not fourth or fourth in function))
 
 
 _LONG = re.compile(r"[A-Za-z]{5,}")
