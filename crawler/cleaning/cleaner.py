@@ -474,17 +474,17 @@ _WORD_CHARS = re.compile(r"[A-Za-z0-9\u3400-\u9fff]")
 _HOST_HEAD = 20  # letters, digits or ideographs of the host's at least
 
 
-def _note_head(rule: Rule, text: str, start: int, end: int | None = None) -> int:
-    """Where the note read from ``start`` (in the sentence ending at ``end``)
-    begins once the host's words glued before it are left out: the latest place
-    in its first sentence where the script changes or a pair of ideographs said
+def _note_head(rule: Rule, text: str, start: int) -> int:
+    """Where the note read from ``start`` to the block's end begins once the
+    host's words glued before it are left out: the latest place in its first
+    sentence where the script changes or a pair of ideographs said
     as notes are opens, with before it the host's: at least twenty letters or
     ideographs (a note's own opening, its sender or its label is shorter)
     holding none of the note's words, not said as notes are and nothing that
     exempts the note (a report's words), and from it a note still (back to
     where its run of such pairs opens); else ``start``."""
-    end = len(text) if end is None else end
-    stop = min(end, _STOP_AT.search(text, start).end() if _STOP_AT.search(text, start) else end)
+    sentence_end = _STOP_AT.search(text, start)
+    stop = sentence_end.end() if sentence_end else len(text)
     if len(_WORD_CHARS.findall(text[start:stop])) <= _HOST_HEAD:
         return start  # a sentence this short holds no host sentence before the note
     table, unless = metatalk.model(), rule.compiled["unless"]
@@ -498,7 +498,7 @@ def _note_head(rule: Rule, text: str, start: int, end: int | None = None) -> int
         if _note_score(rule, head) or metatalk.score(head.lower(), table) >= _OWN_REGISTER or (
                 unless is not None and unless.search(head)):
             break  # the note's own words, said as notes are, or what makes it reported (记者…, 法院认为…)
-        if _is_note(rule, text[seam:end]) or _is_note(rule, text[seam:]):
+        if _is_note(rule, text[seam:]):
             found = seam
     # back to where the run of pairs said as notes opens (本文内容: from 本, not 文), over gaps of one pair
     while found > start + _HOST_HEAD and is_cjk(text[found - 1]):
@@ -819,8 +819,8 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
             found = [(*extent.grow(work.text, s, e, *sentence_at(bounds, s)), signal)
                      for s, e, signal in found]
         if found and rule.params.get("cohesion") is not None:
-            found = [cut for cut in found if not article.cohesive(rule, index, cut[0], cut[1],
-                                                                  1 if cut[2] == "en_turn" else None)]
+            found = [cut for cut in found if not article.cohesive(
+                rule, index, cut[0], cut[1], english.TURN_COHESION if cut[2] == "en_turn" else None)]
         if not found:
             continue
         if any(signal in adshape.WIDENED for _s, _e, signal in found):

@@ -119,6 +119,7 @@ SEAM_TAIL = 2  # words of a sentence after an ad opened at a seam that go with i
 TURN_WEIGHT = 2  # a paragraph's narrative turned to the reader at its end (``_turn``): a class of its own
 TURN_MAX_WORDS = 40  # ... in this many words at most
 TURN_SHORT = 3  # a sentence this short goes on with the turn (Try it tonight.)
+TURN_COHESION = 1  # a turn sharing this many content words with the article is its own advice
 LIST_MIN_CHUNKS = 3  # an offer said as a list: this many short parts joined by commas (``offer_list``)...
 LIST_CHUNK_WORDS = 8  # ... of this many words at most each
 
@@ -557,8 +558,9 @@ def _inside_host(text: str, cut, found: list[Mark], voice: re.Pattern, function:
         return cut
     at = seams[-1]
     last = max(m.end for m in inside) if inside else first
-    host = [w.lower() for w in WORD.findall(text, start, at) + WORD.findall(text, last, end)]
-    if len(WORD.findall(text, start, at)) < 2 or not any(w in _TELLING or _PAST.search(w) for w in host):
+    before = WORD.findall(text, start, at)
+    host = [w.lower() for w in before + WORD.findall(text, last, end)]
+    if len(before) < 2 or not any(w in _TELLING or _PAST.search(w) for w in host):
         return cut
     return _stretch_ad(text, found, (at, last, signal), end, voice)
 
