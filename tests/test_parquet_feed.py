@@ -11,9 +11,11 @@ import subprocess
 import sys
 import time
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crawler.output.parquet import ARTICLE_SCHEMA, REJECTED_SCHEMA
+from crawler.output.parquet import ARTICLE_SCHEMA, REJECTED_SCHEMA, ParquetExporter, repair, valid_end
+from crawler.items import Rejected
 from crawler.testing import corpora
 from tests.support import REPO, read_jsonl, run_scrapy, scrapy_env
 
@@ -87,6 +89,8 @@ def test_a_killed_crawl_keeps_every_row_group_it_wrote(tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+    # Killed during the one write that only lengthens the file, it needs cutting back (below)
+    assert repair(out) is not None
     rows = pq.read_table(out).to_pylist()
     assert len(rows) >= 15 and len(rows) % 5 == 0
     assert len({row["fetched_from"] for row in rows}) == len(rows)
@@ -94,7 +98,7 @@ def test_a_killed_crawl_keeps_every_row_group_it_wrote(tmp_path):
 
 
 class _WatchedFile(io.FileIO):
-    """A feed file that checks, after each write reaches the disk, that the file
+    """A feed file that checks, after each write or cut reaches the disk, that the file
     holds a valid Parquet file: a process killed between two writes leaves that."""
 
     def __init__(self, path, mode):
@@ -104,17 +108,22 @@ class _WatchedFile(io.FileIO):
 
     def write(self, data):
         written = super().write(data)
+        self._check()
+        return written
+
+    def truncate(self, size=None):
+        cut = super().truncate(size)
+        self._check()
+        return cut
+
+    def _check(self):
         try:
             self.states.append(pq.read_metadata(self.path).num_rows)
         except Exception:  # noqa: BLE001 - any unreadable state is what the test looks for
             self.states.append(None)
-        return written
 
 
 def test_the_file_is_valid_parquet_after_every_write(tmp_path):
-    from crawler.items import Rejected
-    from crawler.output.parquet import ParquetExporter
-
     path = tmp_path / "rejects.parquet"
     file = _WatchedFile(path, "wb")
     exporter = ParquetExporter(file, row_group_rows=3)
@@ -136,3 +145,72 @@ def test_a_crawl_loads_the_parquet_exporter_without_pyarrow_until_a_parquet_feed
     out = subprocess.run([sys.executable, "-c", show], cwd=REPO, env=scrapy_env(), capture_output=True, text=True,
                          check=True).stdout
     assert out == "False True\n"
+
+
+def _rows(data: bytes) -> int | None:
+    """Rows a reader gets from these bytes, data pages and all; None: no Parquet file."""
+    try:
+        return pq.read_table(pa.BufferReader(data)).num_rows
+    except (OSError, ValueError):
+        return None
+
+
+class _KilledAnywhere(io.FileIO):
+    """A feed file that, before each write, works out what the file would hold
+    had the process been killed with that write part done (Linux stops a write
+    between pages on SIGKILL; a full disk stops it anywhere)."""
+
+    def __init__(self, path, mode):
+        super().__init__(path, mode)
+        self.path = path
+        self.states: list[tuple[bool, int, int, int | None, int | None]] = []
+
+    def write(self, data):
+        at, before = self.tell(), self.path.read_bytes()
+        whole = _rows(before) or 0
+        for cut in sorted({*range(0, len(data), 7), len(data) - 1}):
+            state = bytearray(before.ljust(at, b"\0"))
+            state[at: at + cut] = data[:cut]
+            end = valid_end(bytes(state))
+            self.states.append((at >= len(before), cut, whole, _rows(bytes(state)),
+                                end and _rows(bytes(state[:end]))))
+        return super().write(data)
+
+
+def test_a_write_killed_anywhere_leaves_every_row_group_written_before(tmp_path):
+    path = tmp_path / "rejects.parquet"
+    file = _KilledAnywhere(path, "wb")
+    exporter = ParquetExporter(file, row_group_rows=3)
+    for n in range(12):
+        exporter.export_item(Rejected(fetched_from=f"file:///dump.jsonl#line={n}", url=None, reason="empty",
+                                      status=None, detail="x" * n))
+    exporter.finish_exporting()
+    file.close()
+    assert pq.read_table(path).num_rows == 12
+    states = file.states
+    assert len(states) > 100
+    for lengthens, cut, whole, rows, repaired in states:
+        # read as it is: the old file or the new one (never fewer rows) ...
+        if rows is not None:
+            assert rows >= whole, (cut, whole, rows)
+        else:  # ... except part way through the copy of the old footer past the end,
+            assert lengthens, (cut, whole)
+            assert (repaired or 0) == whole, (cut, whole, repaired)  # which repair cuts off
+    assert any(rows is None for _, _, _, rows, _ in states)  # the copy's window is real and repaired
+
+
+def test_repair_cuts_a_file_back_to_its_last_footer_and_leaves_a_whole_one_alone(tmp_path):
+    path = tmp_path / "rejects.parquet"
+    with open(path, "wb") as file:
+        exporter = ParquetExporter(file, row_group_rows=2)
+        for n in range(4):
+            exporter.export_item(Rejected(fetched_from=f"file:///d#line={n}", url=None, reason="empty",
+                                          status=None, detail=""))
+        exporter.finish_exporting()
+    size = path.stat().st_size
+    assert repair(path) == 0 and path.stat().st_size == size
+    with open(path, "ab") as file:
+        file.write(b"\0" * 5000 + b"PAR1partial footer")
+    assert repair(path) == 5018 and pq.read_table(path).num_rows == 4
+    path.write_bytes(b"PAR1" + b"\0" * 100)
+    assert repair(path) is None

@@ -158,7 +158,8 @@ class FeedExporter(ScrapyFeedExporter):
         self._call_durable()
 
     def _written(self, slot) -> None:
-        if isinstance(slot.file, io.BufferedWriter) and isinstance(slot.storage, FileFeedStorage):
+        if (isinstance(slot.file, io.BufferedWriter) and isinstance(slot.storage, FileFeedStorage)
+                and not getattr(slot.exporter, "cuts_back", False)):
             self.whole[slot.storage.path] = slot.file.tell()
 
     def writes(self, item=None) -> bool:

@@ -13,12 +13,20 @@ each row group the file ends with a footer covering every group written: it
 is a valid Parquet file at every row group, so a crawl killed keeps all but
 the rows of the group it was filling. Nothing marks a row's record done
 (seen-store, distributed marks and acknowledgements) before its group is
-written (``pending``, ``readable``; ``FeedExporter.when_durable``). How: each row group is written by
-pyarrow as a one-group file in memory; its data is copied to the end of the feed's data, its
-footer's byte offsets moved by as much (``moved_footer``), and the footer of
-all groups (pyarrow's metadata, appended group by group) rewritten after it, data and footer
-in one write over the old footer (so a process killed at any moment leaves a valid file). A feed that cannot seek (a
-pipe) gets its footer once, at the end.
+written (``pending``, ``readable``; ``FeedExporter.when_durable``).
+
+How a group is added (``flush_rows``): pyarrow writes it as a one-group file in
+memory; its data goes where the old footer starts, its footer's byte offsets
+moved by as much (``moved_footer``), then the footer of all groups (pyarrow's
+metadata, appended group by group). A write can stop part way (Linux ends a
+write between pages when the process gets SIGKILL; a full disk), so the old
+footer is copied first past where the new file ends, the new group and footer
+are written, and the file is cut to its new end: at every moment the file
+reads as the old or the new one, except during the copy, which only lengthens
+the file; ``valid_end`` finds the end of the last whole file in what such a
+write leaves, and ``repair`` (``python -m crawler.output.parquet FILE``) cuts
+the file there. A feed that cannot seek (a pipe) gets its footer once, at
+the end.
 """
 
 from __future__ import annotations
@@ -26,6 +34,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import mmap
+import os
+import sys
 import time
 
 import pyarrow as pa
@@ -178,6 +189,8 @@ def moved_footer(footer: bytes, delta: int) -> bytes:
 class ParquetExporter(BaseItemExporter):
     """Scrapy item exporter (``FEED_EXPORTERS["parquet"]``)."""
 
+    cuts_back = True  # after a failed write the file is as it was: FeedExporter leaves it alone
+
     def __init__(self, file, *, row_group_rows: int = 1000, flush_seconds: float = 60.0,
                  compression: str = "zstd", **kwargs):
         super().__init__(dont_fail=True, **kwargs)
@@ -191,6 +204,7 @@ class ParquetExporter(BaseItemExporter):
         self.oldest = 0.0  # when the first buffered row came
         self.metadata = None  # pq.FileMetaData of the row groups written
         self.data_end = 0  # where the next row group goes
+        self.tail = b""  # the file's footer, its length and magic, as written at data_end
         self.seekable = _seekable(file)
         self.stream_writer: pq.ParquetWriter | None = None  # when the file cannot seek
         self.warned: set[str] = set()
@@ -269,16 +283,42 @@ class ParquetExporter(BaseItemExporter):
             self.metadata.append_row_groups(group)
         footer = io.BytesIO()
         self.metadata.write_metadata_file(footer)
-        # One write of the group's data and the new footer over the old footer: a process
-        # killed between two writes (a loaded machine descheduled it there) left a file
-        # with no footer, unreadable; the new end is longer than the old, so the file
-        # ends with a valid footer before the write and after it.
-        self.file.flush()
-        self.file.seek(self.data_end - len(start))
-        self.file.write(start + data + footer.getvalue()[len(_MAGIC):])
-        self.file.flush()
-        self.data_end += len(data)
+        self._write(self.data_end - len(start), start + data, footer.getvalue()[len(_MAGIC):])
         self.readable += 1
+
+    def _write(self, start: int, data: bytes, tail: bytes) -> None:
+        """``data`` at ``start``, then ``tail`` (footer, length, magic), the
+        file readable as before until the last step (module docstring)."""
+        old_end = None
+        new_end = start + len(data) + len(tail)
+        file = self.file
+        file.flush()
+        try:
+            if self.tail:  # the old footer, past the new end: the file's end until the cut
+                old_end = start + len(self.tail)
+                file.seek(new_end)
+                file.write(self.tail)
+                file.flush()
+            file.seek(start)
+            file.write(data + tail)
+            file.flush()
+            file.truncate(new_end)
+        except OSError:
+            if old_end is not None:
+                self._roll_back(start, old_end)
+            self.metadata = pq.read_metadata(io.BytesIO(_MAGIC + self.tail)) if self.tail else None
+            raise
+        self.data_end, self.tail = start + len(data), tail
+
+    def _roll_back(self, start: int, old_end: int) -> None:
+        """After a failed write (a full disk): the old file as it was, as far as it can be."""
+        try:
+            self.file.seek(start)
+            self.file.write(self.tail)  # over what the failed write left there: blocks the file had
+            self.file.flush()
+            self.file.truncate(old_end)
+        except OSError as exc:  # the copy past the end still makes the file the old one
+            logger.warning("Parquet feed: could not cut the file back after a failed write: %s", exc)
 
     def finish_exporting(self) -> None:
         self.flush_rows()
@@ -292,9 +332,79 @@ class ParquetExporter(BaseItemExporter):
         self.file.flush()
 
 
+def valid_end(data) -> int | None:
+    """Where the last whole Parquet file in ``data`` (bytes, an mmap) ends: a
+    footer whose row groups all lie before it. None when there is none."""
+    if data[:len(_MAGIC)] != _MAGIC:
+        return None
+    end = len(data)
+    while (magic := data.rfind(_MAGIC, len(_MAGIC), end)) >= 0:
+        end = magic + len(_MAGIC) - 1  # the next candidate starts before this one
+        footer_end = magic - 4
+        footer_start = footer_end - int.from_bytes(data[footer_end:magic], "little")
+        if footer_end < len(_MAGIC) or footer_start < len(_MAGIC):
+            continue
+        try:
+            metadata = pq.read_metadata(pa.BufferReader(_MAGIC + bytes(data[footer_start:magic + len(_MAGIC)])))
+        except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+            continue
+        if all(_chunk_end(metadata.row_group(g).column(c)) <= footer_start
+               for g in range(metadata.num_row_groups) for c in range(metadata.num_columns)):
+            return magic + len(_MAGIC)
+    return None
+
+
+def _chunk_end(column) -> int:
+    start = column.data_page_offset
+    if column.has_dictionary_page and column.dictionary_page_offset:
+        start = min(start, column.dictionary_page_offset)
+    return start + column.total_compressed_size
+
+
+def repair(path) -> int | None:
+    """Cut a Parquet feed a killed process left part-written back to its last
+    whole file: the bytes cut (0: it was whole), or None when it holds no footer."""
+    with open(path, "r+b") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size == 0:
+            return None
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end = valid_end(data)
+        if end is None:
+            return None
+        file.truncate(end)
+    return size - end
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m crawler.output.parquet FILE...``: each file cut back to its last whole Parquet file."""
+    paths = sys.argv[1:] if argv is None else argv
+    if not paths:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    status = 0
+    for path in paths:
+        try:
+            cut = repair(path)
+        except OSError as exc:
+            print(f"{path}: {exc.strerror}", file=sys.stderr)
+            status = 1
+            continue
+        if cut is None:
+            print(f"{path}: no whole Parquet file in it", file=sys.stderr)
+            status = 1
+        else:
+            print(f"{path}: {cut} bytes cut, {pq.read_metadata(path).num_rows} rows")
+    return status
+
+
 def _seekable(file) -> bool:
     """True for a file the exporter may seek in and cut: not one opened to append."""
     try:
         return "a" not in getattr(file, "mode", "") and file.seekable() and file.tell() == 0
     except (AttributeError, OSError, ValueError):
         return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

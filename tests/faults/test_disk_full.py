@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 
+import pyarrow.parquet as pq
 import pytest
 import redis
 
@@ -71,3 +72,22 @@ def test_a_full_disk_stops_the_crawl_and_marks_only_what_was_written(site, tmp_p
     assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
     urls = [a["url"] for a in written + again.articles]
     assert len(urls) == len(set(urls)) == ARTICLES and again.rejects == []
+
+
+def test_a_full_disk_leaves_a_parquet_feed_whole_and_marks_only_its_rows(site, tmp_path):
+    settings = {**settings_for(site, tmp_path), "PARQUET_ROW_GROUP_ROWS": "10"}
+    with small_disk(tmp_path / "disk", "120k") as mounted:
+        feed = full_file(tmp_path / "disk", "articles.parquet", mounted)
+        full = crawl_to(feed, settings, tmp_path, "full")
+        # read as it is, no repair: the failed write was rolled back
+        written = pq.read_table(feed).to_pylist() if mounted else []
+    assert (full.returncode, full.close_reason) == (1, "feed_error"), full.log[-3000:]
+    assert len(written) % 10 == 0 and (0 < len(written) < ARTICLES or not mounted), len(written)
+    assert 'cut back' not in full.log  # the exporter rolled its file back itself
+    seen = seen_keys(tmp_path, None)
+    assert {article_key(a["url"], load_url_rules([])) for a in written} <= seen
+    assert len(seen) == 2 * len(written)
+    again = crawl_to(tmp_path / "again.jsonl", settings, tmp_path, "again")
+    assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
+    urls = [a["url"] for a in written + again.articles]
+    assert len(urls) == len(set(urls)) == ARTICLES
