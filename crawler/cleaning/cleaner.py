@@ -158,6 +158,21 @@ class _Article:
             return True
         return self.names_site(self.blocks[index].text[start:end])
 
+    def foreign(self, rule: Rule, index: int, start: int, end: int) -> bool:
+        """Whether ``blocks[index].text[start:end]`` is foreign to the article:
+        ``english.ASIDE_OWN`` content words at least, at most one in
+        ``english.ASIDE_SHARE`` of them said anywhere else in an article of
+        ``english.ASIDE_ARTICLE`` characters at least (in any script), and no
+        site the article names. An article keeps to its
+        subject; an ad pasted into it speaks of its own."""
+        self.cohesive(rule, index, start, end, 1)  # (counts the article's words once)
+        own = english.content_counts(self.blocks[index].text[start:end], rule.compiled["cohesion_stop"])
+        if len(own) < english.ASIDE_OWN or sum(len(b.text) for b in self.blocks) - (end - start) < english.ASIDE_ARTICLE:
+            return False
+        # (one word in common says little of a long sentence: across, every)
+        shared = sum(self._content[w] > n for w, n in own.items())
+        return shared <= len(own) // english.ASIDE_SHARE and not self.names_site(self.blocks[index].text[start:end])
+
     def names_site(self, cut: str) -> bool:
         """Whether the article names, outside ``cut``, a site ``cut`` gives (its
         host's name, as a word or words: Ear Books for earbooks.net): the
@@ -623,9 +638,10 @@ def _offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, in
     return [(s, e, signal) for s, e, signal in cuts if skip is None or not skip.search(text, s, e)]
 
 
-def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
+def _en_offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
     """English sales sentences or pasted keyword runs (``english``), over the folded view."""
     c, p = rule.compiled, rule.params
+    block = article.blocks[index]
     text = block.text
     if not block.english() or (rule.screen is not None and not block.passes(rule.screen)):
         return []
@@ -635,8 +651,9 @@ def _en_offer_cuts(rule: Rule, block: _Block) -> list[tuple[int, int, str]]:
     if p["place"] == "run":
         return english.run_cuts(text, block.sentences(), found, p["weights"], c["function"], p["min_weight"],
                                 c["unless"], c["acts"])
+    foreign = None if p["cohesion"] is None else lambda start, end: article.foreign(rule, index, start, end)
     return english.sentence_cuts(text, block.sentences(), found, p["weights"], c["voice"], c["function"],
-                                 p["min_weight"], c["unless"], p["register_min"], c["acts"])
+                                 p["min_weight"], c["unless"], p["register_min"], c["acts"], foreign)
 
 
 def _shared(article: _Article, index: int, start: int, before: int) -> int:
@@ -725,7 +742,7 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
     if rule.kind == "offer":
         return _offer_cuts(rule, article, index)
     if rule.kind == "en_offer":
-        return _en_offer_cuts(rule, block)
+        return _en_offer_cuts(rule, article, index)
     if rule.kind == "foreign" and p["place"] == "shape":
         seeds = adshape.seeds(block.text)
         if not seeds:

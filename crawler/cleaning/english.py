@@ -42,6 +42,12 @@ Two shapes, two places (the rule's ``place``):
   advice. A cut ending a sentence takes the short orders after it (Try it
   tonight.), and a whole sentence that narrates around an ad pasted inside it
   keeps the host's words (``_inside_host``).
+- **aside** (of a sentence rule, signal ``en_aside``): an ad that speaks
+  to no one, set in an article it has nothing to do with: a whole sentence
+  (or a Latin part among ideographs) that shares at most one content word in
+  five with the article (the cleaner's ``foreign``), narrates nothing and
+  names its seller as its subject, or is a clause pasted flush into a
+  Chinese sentence (``_aside``): a class of its own, ``ASIDE_WEIGHT``.
 - **run**: a keyword run pasted into a sentence: words joined by single
   spaces, with two distinct marks at least, up to three plain words between
   two of them and no closed-class word but the few a search phrase holds
@@ -120,6 +126,10 @@ TURN_WEIGHT = 2  # a paragraph's narrative turned to the reader at its end (``_t
 TURN_MAX_WORDS = 40  # ... in this many words at most
 TURN_SHORT = 3  # a sentence this short goes on with the turn (Try it tonight.)
 TURN_COHESION = 1  # a turn sharing this many content words with the article is its own advice
+ASIDE_WEIGHT = 3  # an English sentence foreign to its article that narrates nothing (``_aside``): a class of its own
+ASIDE_OWN = 2  # ... of this many content words at least
+ASIDE_SHARE = 5  # ... sharing at most one in this many with the rest of the article
+ASIDE_ARTICLE = 200  # ... in an article of this many other characters at least (a few words set no subject)
 LIST_MIN_CHUNKS = 3  # an offer said as a list: this many short parts joined by commas (``offer_list``)...
 LIST_CHUNK_WORDS = 8  # ... of this many words at most each
 
@@ -260,11 +270,14 @@ def _openings(text: str, lo: int, hi: int, function: frozenset):
 
 def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voice: re.Pattern,
                   function: frozenset, min_weight: int, unless: re.Pattern | None,
-                  register_min: float | None = None, acts: int | None = None) -> list[tuple[int, int, str]]:
+                  register_min: float | None = None, acts: int | None = None,
+                  foreign=None) -> list[tuple[int, int, str]]:
     """(start, end, signal) of the English sales sentences of one block;
     with ``register_min``, a sentence whose English register scores that at
-    least is said as ads are (``_judge_sentence``); and the offers said as
-    a list of short parts (``offer_list``)."""
+    least is said as ads are (``_judge_sentence``); with ``foreign`` (start,
+    end -> whether that text shares no word with its article), a sentence
+    foreign to its article that narrates nothing is an aside (``_aside``);
+    and the offers said as a list of short parts (``offer_list``)."""
     out = []
     for i, (lo, hi) in enumerate(bounds):
         if not any(lo <= m.start and m.end <= hi for m in found):
@@ -285,7 +298,7 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
             # (the glue weighs only when the marks fall short at every end: they say where the ad ends)
             for end, glue in [(end, False) for end in ends] + [(end, True) for end in ends if seam == GLUED]:
                 cut = _judge_sentence(text, start, end, hook and hook[0], found, weights, voice, function,
-                                      min_weight, unless, seam, register_min, acts, glue)
+                                      min_weight, unless, seam, register_min, acts, glue, foreign)
                 if cut is not None:
                     if seam is None and hook is None:
                         cut = _inside_host(text, cut, found, voice, function)
@@ -295,10 +308,11 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
                 continue
             break
     turn = _turn(text, bounds, found, function)
-    if turn is not None and not any(s < bounds[-1][1] and e > turn[0] for s, e, _signal in out):
+    # (an aside inside the turn is a part of it: the turn goes whole)
+    if turn is not None and not any(s < bounds[-1][1] and e > turn[0] and signal != "en_aside" for s, e, signal in out):
         cut = _judge_turn(text, turn, found, weights, voice, function, min_weight, unless)
         if cut is not None:
-            out.append(cut)
+            out = [c for c in out if not (c[0] < bounds[-1][1] and c[1] > turn[0])] + [cut]
     return [_go_on(text, bounds, cut, function) for cut in out]
 
 
@@ -593,7 +607,7 @@ def _stretch_ad(text: str, found: list[Mark], cut, limit: int, voice: re.Pattern
 
 def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, weights, voice, function,
                     min_weight, unless, seam: str | None = None, register_min: float | None = None,
-                    acts: int | None = None, glue: bool = False):
+                    acts: int | None = None, glue: bool = False, foreign=None):
     """(start, end, signal) of ``text[start:end]`` when it is an English ad:
     marks of two classes at least, said to the reader or for the seller, or
     in the imperative or in the words of ads (its register ``register_min``
@@ -632,7 +646,7 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         need = min_weight + 1
     among = start > 0 and _CJK.match(text[start - 1]) is not None  # pasted after ideographs
     seamed = seam in (SEAM, GLUED) or among  # (a seam weighs one mark)
-    said = pasted = False
+    said = pasted = aside = False
     if need is None or classes < 2 or weight + seamed < need:
         # the marks fall short: said in the words of ads, a class of its own, and
         # as strong as the voice (a whole sentence or Latin part only: opened at
@@ -640,18 +654,76 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         # or a clause of English prose pasted flush into a Chinese sentence, as strong
         said = (register_min is not None and seam is None and len(words) >= SAID_MIN_WORDS
                 and _said(text, start, end, inside) >= register_min)
-        pasted = not said and weight >= PASTED_WEIGHT and (glue or _pasted_clause(text, start, end, words))
-        if not (said or pasted):
+        # or an aside: a whole sentence (or Latin part) foreign to its article that names
+        # its seller (or is a clause pasted flush into a Chinese sentence) and narrates nothing
+        # (a statement, not after a question: a question before it may hold the paste's seam, …theStill juggling spreadsheets?)
+        clause = among and _pasted_clause(text, start, end, words) and not _taken_up(text, start, end)
+        aside = (foreign is not None and seam is None and hook is None and not _asks(text, start, end)
+                 and _aside(sentence, words, function, clause) and foreign(start, end))
+        pasted = not said and (weight >= PASTED_WEIGHT or aside) and (glue or clause or _pasted_clause(text, start, end, words))
+        if not (said or pasted or aside):
             return None
-        weight, classes, need = weight + SAID_WEIGHT, classes + 1, min(need or min_weight, min_weight)
+        weight = weight + SAID_WEIGHT * (said or pasted) + ASIDE_WEIGHT * aside
+        classes, need = classes + (said or pasted) + aside, min(need or min_weight, min_weight)
         if classes < 2 or weight + seamed < need:
             return None
     rest = text[:start if hook is None else hook] + " " + text[end:]
     if len(content_counts(sentence, function).keys() & content_counts(rest, function).keys()) >= 2:
         return None  # the article's own subject
     signal = ("en_seam" if seam is not None or among else "en_register" if said else "en_pasted" if pasted
-              else "en_offer")
+              else "en_aside" if aside else "en_offer")
     return start if hook is None else hook, end, signal
+
+
+# words that narrate or tell of someone (a verb in the past, a verb of saying, a
+# third person): an article's sentence, never an ad's aside
+_NARRATING = frozenset("was were had did said says told he she they them him his her their".split())
+
+
+def _aside(sentence: str, words: list[str], function: frozenset, pasted: bool = False) -> bool:
+    """Whether a sentence of ``words`` names a seller and narrates nothing
+    (``_NARRATING``): with ``foreign``, an aside. An ad set in an article
+    speaks of its own trade in the present under its own name, and tells of
+    no one (Swift Removals moves families across the country…, PawPerfect
+    trainers turn…); a clause of English ``pasted`` flush into a Chinese
+    sentence needs no name; an article's sentence about another subject tells what
+    happened or what someone said, of a thing it has named before (the shop, the company)."""
+    return not _NARRATING.intersection(w.lower() for w in words) and (pasted or _named(sentence, words, function))
+
+
+# Chinese prose quoting English names it before (是, 叫, 写下…) or takes it up after (的, 这, 一词…)
+_NAMING_BEFORE = frozenset("是叫称为着名句词读唱说写入下")
+_TAKEN_AFTER = re.compile(r"\s*(?:[的这]|一词|一句)")
+
+
+def _taken_up(text: str, start: int, end: int) -> bool:
+    """Whether the Chinese sentence around ``text[start:end]`` names it or
+    takes it up (老师写下we are reading…这句话): a quotation of the host's, not a paste."""
+    return start > 0 and text[start - 1] in _NAMING_BEFORE or _TAKEN_AFTER.match(text, end) is not None
+
+
+def _asks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a question or follows one."""
+    return text[start:end].rstrip().endswith(("?", "？")) or text[:start].rstrip().endswith(("?", "？"))
+
+
+# a name coined for a brand: two capitalised parts in one word (PawPerfect, ClearSight; not iPhone, eBay)
+_COINED = re.compile(r"^[A-Z][a-z]{2,}[A-Z][a-z]{2,}$")
+
+
+_NAME_FIRST = re.compile(r"\W*([A-Z][a-z]+) [A-Z][a-z]+ [a-z]")
+
+
+def _named(sentence: str, words: list[str], function: frozenset) -> bool:
+    """Whether a sentence names its seller as its subject: a coined name
+    among its first two words (PawPerfect trainers, Sponsored: HiveStart), or
+    two capitalised words opening it before a word in the lower case (Swift
+    Removals moves, Mama Bloom prenatal). A brand told of further on is
+    the host's (The 9to5Mac BundleHunt delivers…, Enter Lugg, Instacart, DoorDash…)."""
+    if any(_COINED.match(w) for w in words[:2]):
+        return True
+    opening = _NAME_FIRST.match(sentence)
+    return opening is not None and opening.group(1).lower() not in function | STRUCTURAL
 
 
 def _pasted_clause(text: str, start: int, end: int, words: list[str]) -> bool:
