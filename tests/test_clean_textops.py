@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.cleaning.textops import _CJK_RANGES, cjk_count, fold, is_cjk
+from crawler.cleaning.textops import _CJK_RANGES, cjk_count, fold, is_cjk, unfold
 
 # every code point at and beside the edges of the ranges, and a stretch of each
 EDGES = "".join(chr(c) for lo, hi in _CJK_RANGES for c in [*range(lo - 3, lo + 4), *range(hi - 3, hi + 4)])
@@ -24,3 +24,38 @@ def test_pinyin_with_its_tone_marks_reads_as_pinyin_and_other_accents_stay():
     assert fold("bó cǎi 平台")[0] == "博彩 平台"
     assert fold("下kuǎn秒批")[0] == "下款秒批"
     assert fold("他说 café 很好喝")[0] == "他说 café 很好喝"
+
+
+def _cut(text: str, term: str) -> str:
+    """The text a cut of ``term`` in the folded view takes from ``text``."""
+    view, origin = fold(text)
+    start = view.index(term)
+    cut_start, cut_end = unfold(text, origin, start, start + len(term))
+    return text[cut_start:cut_end]
+
+
+def test_notations_of_a_character_read_as_the_character_and_a_cut_takes_all_of_it():
+    # enclosed and parenthesised ideographs (an emoji one between two ideographs is a decoration)
+    assert fold("配㊮开户")[0] == "配资开户" and fold("㈹开发票")[0] == "代开发票"
+    assert fold("🈚视征信")[0] == "无视征信" and fold("网㊙贷")[0] == "网贷"
+    # each character in brackets of its own
+    assert fold("酒店【博】【彩】平台")[0] == "酒店博彩平台"
+    assert _cut("酒店【博】【彩】平台", "博彩") == "【博】【彩】"
+    assert fold("「永」字")[0] == "「永」字"  # one bracketed character is a quotation
+    # a letter of another script drawn as an ideograph, alone among ideographs
+    assert fold("新ロ子秒批")[0] == "新口子秒批"
+    assert fold("日本公司的ロボット展台")[0] == "日本公司的ロボット展台"
+    # zhuyin glued to a term's other character; pinyin with tone numbers
+    assert fold("ㄆㄟˋ资平台")[0] == "配资平台" and _cut("ㄆㄟˋ资平台", "配资") == "ㄆㄟˋ资"
+    assert fold("先学ㄅㄆㄇㄈ注音")[0] == "先学ㄅㄆㄇㄈ注音"
+    assert fold("pei4zi1 开户")[0] == "配资 开户" and _cut("pei4zi1 开户", "配") == "pei4zi1"
+    assert fold("写成 ma1、ma2")[0] == "写成 ma1、ma2"
+
+
+def test_invisible_characters_of_any_class_and_marks_between_letters_are_dropped():
+    assert fold("百\u3164家\u3164乐")[0] == "百家乐" and fold("套\U000e0020现")[0] == "套现"
+    assert fold("刷\U000e0101单")[0] == "刷单" and fold("彩\u115f票")[0] == "彩票"
+    assert fold("c🎲a🎲s🎲i🎲n🎲o 注册")[0] == "casino 注册"
+    # accents on two letters of a word or more are a disguise; one is a language's
+    assert fold("ćàśíñó bónúś 首充")[0] == "casino bonus 首充"
+    assert fold("crêpes and a naïve rosé")[0] == "crêpes and a naïve rosé"

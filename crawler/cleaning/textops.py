@@ -53,7 +53,14 @@ def is_space(ch: str) -> bool:
 # selectors; a cut takes those at its edges, and matching never sees them (``fold``)
 ZERO_WIDTH = ("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e"
               + "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2061, 0x2065), *range(0x2066, 0x206A),
-                                *range(0xFE00, 0xFE10)])))
+                                *range(0xFE00, 0xFE10)]))
+              # the rest of Unicode's default-ignorable code points, which no font draws: the
+              # Hangul fillers (彩\u115f票, 百\u3164家), Mongolian selectors, the musical and
+              # shorthand format controls, the tags and the supplementary variation selectors
+              # (套\U000e0020现, 刷\U000e0101单)
+              + "".join(map(chr, [0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x180E), 0x180F,
+                                *range(0x206A, 0x2070), 0x3164, 0xFFA0, *range(0x1BCA0, 0x1BCA4),
+                                *range(0x1D173, 0x1D17B), *range(0xE0000, 0xE0080), *range(0xE0100, 0xE01F0)])))
 # combining marks (時\u0332時\u0332彩, keycaps 时⃣): matching never sees them,
 # and a cut ending before one takes it (it belongs to the character before)
 _COMBINING_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
@@ -98,15 +105,16 @@ def _class_of(codes) -> str:
 _NAMED = re.compile(r"(?:LATIN (?:CAPITAL |SMALL )?LETTER (SMALL CAPITAL )?|REGIONAL INDICATOR SYMBOL LETTER )"
                     r"([A-Z])$|DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$")
 _DIGITS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
-_WRAPPED = re.compile(r"[(]?([A-Za-z0-9])[).]?")
+_WRAPPED = re.compile(r"[(]?([A-Za-z0-9\u3400-\u9fff])[).]?")
 # blocks of compatibility and look-alike forms: enclosed and parenthesised
 # alphanumerics, Kangxi and CJK radicals, compatibility ideographs, letter-like
 # symbols, number forms (Roman numerals: ⅤⅩ), super- and subscripts (the
 # Latin-1 ones too: ¹³⁸), phonetic and IPA letters (small capitals),
-# mathematical letters, dingbat digits, enclosed supplement (🅰, 🇦)
+# mathematical letters, dingbat digits, enclosed supplement (🅰, 🇦); enclosed
+# and parenthesised ideographs and their supplement (㊮ 资, ㈹ 代, ㊀ 一, 🈚 無)
 _LOOKALIKE_BLOCKS = ((0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x0250, 0x02AF), (0x1D00, 0x1DBF), (0x2070, 0x209F), (0x2100, 0x218F), (0x2460, 0x24FF),
-                     (0x2776, 0x2793), (0x2E80, 0x2FDF), (0xA720, 0xA7FF), (0xF900, 0xFAFF), (0x1D400, 0x1D7FF),
-                     (0x1F100, 0x1F1FF), (0x2F800, 0x2FA1F))
+                     (0x2776, 0x2793), (0x2E80, 0x2FDF), (0x3200, 0x32FF), (0xA720, 0xA7FF), (0xF900, 0xFAFF),
+                     (0x1D400, 0x1D7FF), (0x1F100, 0x1F2FF), (0x2F800, 0x2FA1F))
 
 
 # the decimal digits of other scripts (Arabic-Indic ١٣٩, Devanagari, Bengali,
@@ -132,6 +140,12 @@ def _lookalike(ch: str) -> str | None:
     return named.group(2).lower() if named.group(1) or "SMALL" in named.group(0) else named.group(2)
 
 
+# the enclosed ideographs that are emoji (Unicode's emoji data: ㊙, 🈚, 🉐): between
+# two ideographs a decoration like any emoji (网㊙贷), elsewhere their character
+# (🈚视征信 is 無视征信; ``_ideograph_forms``)
+EMOJI_IDEOGRAPHS = {ch: unicodedata.normalize("NFKC", ch) for ch in "㊗㊙🈁🈂🈚🈯🈲🈳🈴🈵🈶🈷🈸🈹🈺🉐🉑"}
+
+
 def _char_table() -> dict[int, str]:
     """One character for another of the same length: the forms a term takes to
     slip past a lexicon. Compatibility and look-alike forms (Kangxi and CJK
@@ -139,21 +153,23 @@ def _char_table() -> dict[int, str]:
     small-capital and mathematical letters: ⽹贷, 𝐜𝐚𝐬𝐢𝐧𝐨, 🅱🅴🆃, ᴄᴀꜱɪɴᴏ, ⒝⒠⒯) by
     ``_lookalike``; traditional characters as simplified, by OpenCC's character
     table (its first candidate: 乾 stays a possible 乾)."""
-    table: dict[int, str] = {}
-    for lo, hi in _LOOKALIKE_BLOCKS:
-        for code in range(lo, hi + 1):
-            if unicodedata.category(chr(code)) != "Mn":
-                found = _lookalike(chr(code))
-                if found is not None:
-                    table[code] = found
-    for code in _OTHER_DIGITS:
-        table[code] = str(unicodedata.digit(chr(code)))
+    simple: dict[str, str] = {}
     data = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
     for line in data.read_text(encoding="utf-8").splitlines():
         trad, _, simplified = line.partition("\t")
         first = simplified.split(" ")[0]
         if len(trad) == 1 and len(first) == 1 and first != trad:
-            table[ord(trad)] = first
+            simple[trad] = first
+    table: dict[int, str] = {}
+    for lo, hi in _LOOKALIKE_BLOCKS:
+        for code in range(lo, hi + 1):
+            if unicodedata.category(chr(code)) != "Mn" and chr(code) not in EMOJI_IDEOGRAPHS:
+                found = _lookalike(chr(code))
+                if found is not None:
+                    table[code] = simple.get(found, found)  # 🈚 is 無, read as 无
+    for code in _OTHER_DIGITS:
+        table[code] = str(unicodedata.digit(chr(code)))
+    table.update((ord(trad), first) for trad, first in simple.items())
     return table
 
 
@@ -192,15 +208,18 @@ _FOLDABLE = re.compile(
 )
 # every character a match of _FOLDABLE can hold: a text with none (most Chinese
 # prose) is its own view, told by one bitmap scan (~1 us a block; _FOLDABLE's
-# look-behind, tried at each position, ~30 us)
+# look-behind, tried at each position, ~30 us); the astral ones as one range, from
+# the shorthand format controls past the emoji to the supplementary selectors (a
+# class of several astral ranges tests each: twice the scan)
 _MAY_FOLD = re.compile(_class_of(c for c in _SEPARATORS if c <= 0xFFFF)[:-1]
-                       + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]|[\U0001f000-\U0001faff]")
+                       + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff3f]|[\U0001bca0-\U000e01ef]")
 # a Latin word or a handle spelt out with a mark between its letters and
 # digits (c.a.s.i.n.o, b-e-t, s l o t, h*k*7*7*5*5): four characters or more,
 # the same mark each time, a letter among them (digits alone are a number,
 # which the rules read grouped any way)
-_SPELLED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9](?P<mark>[ .\-_*·•/|+~]{1,3})[A-Za-z0-9](?:(?P=mark)[A-Za-z0-9]){2,}"
-                      r"(?![A-Za-z0-9])")
+# (the mark may be any symbol a term's ideographs are parted by: c🎲a🎲s🎲i🎲n🎲o, s★l★o★t)
+_SPELLED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9](?P<mark>(?:[ .\-_*·•/|+~]|" + _SEPARATOR_CLASS + r"){1,3})"
+                      r"[A-Za-z0-9](?:(?P=mark)[A-Za-z0-9]){2,}(?![A-Za-z0-9])")
 _LETTER = re.compile("[A-Za-z]")
 _SPELLED_MARK = re.compile(r"[^A-Za-z0-9]+")
 
@@ -225,6 +244,68 @@ _MAY_LATIN = re.compile(_class_of({*(c for c in HOMOGLYPHS if c <= 0xFFFF), *ran
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
 _TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]")
 _GLUED_GATE = re.compile(r"[a-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[a-z]")
+# a word of the rules in pinyin with tone numbers (pei4zi1, bo2cai3): read as the
+# same word spelt with spaces (the table's keys)
+_TONE_NUMBERED = re.compile(r"(?<![A-Za-z0-9])(?:[a-z]{1,6}[1-5]){2,4}(?![A-Za-z0-9])")
+_NUMBERED_SYLLABLE = re.compile("[a-z]+[1-5]")
+# a syllable of zhuyin (bopomofo), its tone mark with it, glued to an ideograph
+# (ㄆㄟˋ资, 博ㄘㄞˇ): read through its pinyin as a glued syllable is
+_ZHUYIN = re.compile("[\u3105-\u312f\u31a0-\u31bf]{1,4}[ˉˊˇˋ˙]?")
+_ZHUYIN_TONES = "ˉˊˇˋ˙"
+# each character of a term in brackets of its own (【博】【彩】, 「网」「赌」, (贷)(款)):
+# two such in a row read as the characters
+_BRACKETED = re.compile("(?:[(（\\[［【〔〖「『《〈{｛]" + "[\u3400-\u9fff]" + "[)）\\]］】〕〗」』》〉}｝]){2,}")
+
+
+_EMOJI_IDEOGRAPH = re.compile("[" + "".join(EMOJI_IDEOGRAPHS) + "]")  # (astral but two: _MAY_FOLD's first)
+_IDEOGRAPH_AFTER = re.compile(f"[{ZERO_WIDTH}]*[\u3400-\u9fff]")
+# kana, Hangul and the CJK strokes (halfwidth forms too)
+_DRAWN_AS_IDEOGRAPHS = ((0x1100, 0x11FF), (0x3040, 0x30FF), (0x3130, 0x318F), (0x31C0, 0x31FF), (0xFF66, 0xFFDC))
+
+
+def _shaped() -> dict[str, str]:
+    """Letters of other scripts drawn as an ideograph (katakana ロ as 口, エ as 工,
+    ー as 一), by Unicode's confusables data."""
+    data = json.loads((resources.files("confusable_homoglyphs") / "confusables.json").read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for key, forms in data.items():
+        for form in forms:
+            pair = (key, form["c"])
+            for ideograph, other in (pair, pair[::-1]):
+                if (len(ideograph) == 1 and len(other) == 1 and "\u4e00" <= ideograph <= "\u9fff"
+                        and any(lo <= ord(other) <= hi for lo, hi in _DRAWN_AS_IDEOGRAPHS)
+                        and ord(other) not in CHAR_TABLE):
+                    found.setdefault(other, ideograph)
+    return found
+
+
+SHAPED = _shaped()
+# one of them alone among ideographs (not in a word of its own script: ロボット stays)
+_SHAPED_ALONE = re.compile("(?<![\u3040-\u30ff\u3130-\u318f\u1100-\u11ff\uac00-\ud7af])"
+                           + _class_of(map(ord, SHAPED))
+                           + "(?![\u3040-\u30ff\u3130-\u318f\u1100-\u11ff\uac00-\ud7af])")
+_SHAPED_GATE = re.compile(_class_of(map(ord, SHAPED)))
+
+
+def _accent_bases() -> dict[int, str]:
+    """A Latin letter with accents as the ASCII letter under them (ć as c, ñ as n)."""
+    table = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base
+    return table
+
+
+ACCENT_BASES = _accent_bases()
+_ACCENTED = re.compile(_class_of(ACCENT_BASES))
+# a Latin word with accents on two of its letters or more (ćàśíñó, pàydäy lõâns) is
+# read without them; one accent is a language's (café, Pokémon; pinyin's tone)
+_LATIN_WORD = re.compile("(?:[A-Za-z]|" + _ACCENTED.pattern + ")+")
+# what any of the notations above needs (an accented letter, a letter drawn as an
+# ideograph, zhuyin, a closing bracket): one bitmap scan; most prose holds none
+_MAY_FORM = re.compile(_class_of({*ACCENT_BASES, *map(ord, SHAPED), *range(0x3105, 0x3130), *range(0x31A0, 0x31C0),
+                                  *map(ord, ")）]］】〕〗」』》〉}｝")}))
 
 
 @functools.cache
@@ -357,15 +438,24 @@ def fold(text: str) -> tuple[str, list[int] | None]:
                 spaced, words = _spaced(probe)
                 if spaced:  # a word's syllables read together, not one of them alone (小时wei xin：)
                     glued = [g for g in glued if not any(s <= g[0] < e for s, e, _ in spaced)] + spaced
-    if not glued and not _MAY_FOLD.search(text):
+            if _TONE_NUMBERED.search(probe):
+                numbered, numbered_words = _numbered(probe)
+                glued += numbered
+                words += numbered_words
+    may_fold = _MAY_FOLD.search(text)
+    if _MAY_FORM.search(text) or may_fold:
+        if _ACCENTED.search(text):
+            text = _LATIN_WORD.sub(_plain_letters, text)
+        glued += _ideograph_forms(text, may_fold)
+    if not glued and not may_fold:
         return text, None
     edits = [(m.start(), m.end(), None) for m in _FOLDABLE.finditer(text)]
-    if " " in text or "." in text or "-" in text or "_" in text or "*" in text:  # the marks a spelt-out word is mostly written with
+    if may_fold or " " in text or "." in text or "-" in text or "_" in text or "*" in text:  # the marks a spelt-out word is written with
         edits += [(start, end, None) for start, end in _spelled_marks(text)]
     if not edits and not glued:
         return text, None
     edits += glued
-    edits.sort()
+    edits.sort(key=lambda edit: edit[:2])
     view: list[str] = []
     origin = _Origin() if glued else []
     pos = 0
@@ -389,6 +479,54 @@ def fold(text: str) -> tuple[str, list[int] | None]:
         origin.words = {start: word for word in words for start, _, ch in glued
                         if ch is not None and word[0] <= start < word[1]}
     return "".join(view), origin
+
+
+def _numbered(text: str) -> tuple[list[tuple[int, int, str | None]], list[tuple[int, int]]]:
+    """As ``_spaced``, for a word of the rules in pinyin with tone numbers (pei4zi1)."""
+    table = glued_table()
+    found, words = [], []
+    for m in _TONE_NUMBERED.finditer(text):
+        syllables = [(s.start(), s.end()) for s in _NUMBERED_SYLLABLE.finditer(text, m.start(), m.end())]
+        word = table.get(" ".join(text[start:end - 1] for start, end in syllables))
+        if word is not None and len(word) == len(syllables):
+            found += [(start, end, ch) for (start, end), ch in zip(syllables, word)]
+            words.append(m.span())
+    return found, words
+
+
+def _plain_letters(m: re.Match) -> str:
+    word = m.group()
+    return word.translate(ACCENT_BASES) if len(_ACCENTED.findall(word)) >= 2 else word
+
+
+def _ideograph_forms(text: str, may_fold) -> list[tuple[int, int, str]]:
+    """(start, end, ideograph) of each character of a term written in another
+    form: in brackets of its own (【博】【彩】), as a letter of another script
+    drawn like it (ロ子), in zhuyin glued to the term's other character (ㄆㄟˋ资)."""
+    found = []
+    if may_fold and _EMOJI_IDEOGRAPH.search(text):
+        found += [(m.start(), m.end(), CHAR_TABLE.get(ord(ideograph), ideograph))
+                  for m in _EMOJI_IDEOGRAPH.finditer(text)
+                  for ideograph in [EMOJI_IDEOGRAPHS[m.group()]]
+                  if not (m.start() and "\u3400" <= text[m.start() - 1] <= "\u9fff"
+                          and _IDEOGRAPH_AFTER.match(text, m.end()))]
+    if _BRACKETED.search(text):
+        found += [(start, start + 3, text[start + 1]) for m in _BRACKETED.finditer(text)
+                  for start in range(m.start(), m.end(), 3)]
+    if _SHAPED_GATE.search(text):
+        found += [(m.start(), m.end(), SHAPED[m.group()]) for m in _SHAPED_ALONE.finditer(text)
+                  if (m.start() and "\u3400" <= text[m.start() - 1] <= "\u9fff")
+                  or (m.end() < len(text) and "\u3400" <= text[m.end()] <= "\u9fff")]
+    if _ZHUYIN.search(text):
+        table = glued_table()
+        for m in _ZHUYIN.finditer(text):
+            reading = table.get(m.group().rstrip(_ZHUYIN_TONES))
+            start, end = m.span()
+            ch = reading and ((table.get(reading + text[end]) if end < len(text) else None)
+                              or (table.get(text[start - 1] + reading) if start else None))
+            if ch:
+                found.append((start, end, ch))
+    return found
 
 
 def _unmix(m: re.Match) -> str:

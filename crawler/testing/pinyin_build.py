@@ -5,7 +5,8 @@ every pair of adjacent ideographs in a word of the rule files (their lists,
 variables and patterns), each
 toneless reading (pypinyin, every reading of a heteronym) of one character
 glued to the other, and the character it stands for; and every word of up to
-four characters spelt in spaced pinyin (``wei xin``), and the word.
+four characters spelt in spaced pinyin (``wei xin``), and the word; and each
+syllable of zhuyin (bopomofo) those characters are read with, and its pinyin.
 
     python -m crawler.testing.pinyin_build
 """
@@ -25,7 +26,7 @@ RULES = REPO / "crawler" / "cleaning" / "rules"
 _RUN = re.compile("[\u3400-\u9fff]{2,}")
 _CLASS = re.compile(r"\[[^\]]*\]")  # a class of characters in a pattern is no word
 HEADER = ("# built by python -m crawler.testing.pinyin_build from the rule files' lists and pypinyin's"
-          " readings; a glued spelling, a tab, the ideograph it stands for\n")
+          " readings; a glued spelling, a tab, the ideograph it stands for (a zhuyin syllable: its pinyin)\n")
 
 
 def _rule_files() -> list:
@@ -58,6 +59,7 @@ def words() -> set[str]:
 def build() -> dict[str, str]:
     """Glued spelling -> the ideograph its pinyin stands for."""
     from pypinyin import Style, pinyin  # noqa: PLC0415  (a build-time dependency)
+    from pypinyin.style import convert  # noqa: PLC0415
 
     def readings(ch: str) -> set[str]:
         return {r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r.isascii() and r.isalpha()}
@@ -74,6 +76,11 @@ def build() -> dict[str, str]:
         if len(word) <= 4:  # the word in spaced pinyin (wei xin), each reading of each character
             for spelt in itertools.product(*(sorted(readings(ch)) for ch in word)):
                 table.setdefault(" ".join(spelt), word)
+    # a syllable of zhuyin without its tone mark, and its pinyin (ㄆㄟ: pei)
+    for reading in sorted({r for word in words() for ch in word for r in readings(ch)}):
+        zhuyin = convert(reading, Style.BOPOMOFO, strict=True).rstrip(textops._ZHUYIN_TONES)
+        if zhuyin and not zhuyin.isascii():
+            table.setdefault(zhuyin, reading)
     return table
 
 
