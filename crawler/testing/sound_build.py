@@ -41,7 +41,7 @@ common characters of the same toneless reading in its place (胃心 for 微信,
 '''
 
 
-def _targets() -> dict[str, list[str]]:
+def target_words() -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {}
     for path in sorted(RULES.glob("*.toml")):
         if path != OUT:
@@ -49,8 +49,8 @@ def _targets() -> dict[str, list[str]]:
     return {var: lists[name] for var, name in LISTS.items()}
 
 
-def _common() -> list[str]:
-    """The ``COMMON`` most frequent ideographs, by the frequency of the words holding them."""
+def common(count: int | None = COMMON) -> list[str]:
+    """The ``count`` most frequent ideographs (None: all), by the frequency of the words holding them."""
     import wordfreq  # noqa: PLC0415  (build time only)
 
     weight: collections.Counter = collections.Counter()
@@ -59,7 +59,7 @@ def _common() -> list[str]:
             if is_cjk(ch):
                 weight[ch] += freq
     wordfreq.get_frequency_list.cache_clear()
-    return [ch for ch, _ in weight.most_common(COMMON)]
+    return [ch for ch, _ in weight.most_common(count)]
 
 
 def homophones() -> dict[str, dict[str, list[str]]]:
@@ -67,10 +67,10 @@ def homophones() -> dict[str, dict[str, list[str]]]:
     from pypinyin import Style, lazy_pinyin  # noqa: PLC0415  (build time only)
 
     by_sound: dict[str, list[str]] = collections.defaultdict(list)
-    for ch in _common():  # most frequent first, by its usual reading alone (乐 le, not yue)
+    for ch in common():  # most frequent first, by its usual reading alone (乐 le, not yue)
         by_sound[lazy_pinyin(ch, style=Style.NORMAL)[0]].append(ch)
     out = {}
-    for words in _targets().values():
+    for words in target_words().values():
         for word in words:  # each character by its reading in the word (百家乐: le)
             out[word] = {ch: list(dict.fromkeys([ch, *by_sound[reading][:PER_SOUND]]))
                          for ch, reading in zip(word, lazy_pinyin(word, style=Style.NORMAL))}
@@ -111,7 +111,7 @@ def text() -> str:
     sounds = homophones()
     lexicon = spans.lexicon().words
     lines = [HEADER]
-    for var, targets in _targets().items():
+    for var, targets in target_words().items():
         alternatives = [way for word in sorted(set(targets), key=lambda w: (-len(w), w))
                         for way in ways(word, sounds[word], lexicon)]
         lines.append(f"{var} = '(?:{'|'.join(alternatives)})'\n")
