@@ -122,3 +122,26 @@ def test_without_the_plain_tier_it_stays(ad):
 ])
 def test_the_same_trades_reported_stay(text):
     assert clean(text) == ([text], [])
+
+
+# ads of a trade no class knows, described to no one, whose only mark is
+# their price (the said rule's screen holds the prices too)
+PRICED = [
+    "竹编收纳篮，老篾匠一根根劈篾编成，结实耐用不变形，大号一个六十八元，小号四十五元，三个起发。",
+]
+# a venue's notice to its public, described and priced as such an ad is
+NOTICE = "展览持续到十月底，门票五十元，学生凭证半价，每周一闭馆，欢迎市民前往参观。"
+
+
+@pytest.mark.parametrize("ad", PRICED)
+def test_an_ad_priced_and_described_to_no_one_goes_whole(ad):
+    assert clean(ad) == ([], [("said_para", ad)])
+    assert clean(ZH2 + ad) == ([ZH2], [("said_tail", ad)])
+
+
+def test_a_venues_notice_to_its_public_stays_and_goes_without_its_exemption():
+    assert clean(NOTICE) == ([NOTICE], [])
+    rules = load_rules()
+    said = next(r for r in rules.rules if r.kind == "said")
+    said.compiled["plain_unless"] = None
+    assert among(Cleaner(rules), (NOTICE,), (ZH,), (ZH2, ZH3)) == ([], [("said_para", NOTICE)])

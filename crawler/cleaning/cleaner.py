@@ -703,7 +703,8 @@ def _said_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return kept[0]
 
     start = salestalk.said_start(text, block.sentences(), rule.compiled["pattern"], found, rule.compiled["unless"],
-                                 rule.params, lambda start: _shared(article, index, start, start))
+                                 rule.params, lambda start: _shared(article, index, start, start),
+                                 rule.compiled.get("plain_unless"))
     if start is None:
         return []
     return [(start, len(text), rule.signal if start == 0 else "said_tail")]

@@ -314,7 +314,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # nothing and sharing no pair of ideographs with the rest of the article;
     # talk that speaks to no one (an ad described in the third person) with a
     # register of ``plain_register`` at least (0: not judged so), each sentence
-    # ``plain_sentence``, and marks of ``plain_classes`` classes
+    # ``plain_sentence``, and marks of ``plain_classes`` classes, unless it
+    # holds ``plain_unless`` (a venue's notice to its public, told the same way)
     "said": {
         "pattern": (str, None),
         "classes": (list, None),
@@ -329,6 +330,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "plain_register": (float, 0.0),
         "plain_sentence": (float, 0.0),
         "plain_classes": (int, 1),
+        "plain_unless": (str, None),
     },
     # what other rules left of an ad they cut in pieces (salestalk.remnants):
     # the rest of a sentence that lost pieces for one of ``reasons``, and the
@@ -879,7 +881,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone",
-                    "register_need", "raw_needs", "unless_sentence"):
+                    "register_need", "raw_needs", "unless_sentence", "plain_unless"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":

@@ -280,7 +280,7 @@ def _ends_on_offer(talk: str, table: dict[str, float]) -> bool:
 
 
 def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[Mark]], unless: re.Pattern | None,
-               params: dict, shares) -> int | None:
+               params: dict, shares, plain_unless: re.Pattern | None = None) -> int | None:
     """Where the talk that ends the block starts when the block, or the
     sentences ending it, are an ad by how they are said rather than by marks
     of a closed vocabulary: said as ads are against the register of news
@@ -301,7 +301,10 @@ def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[M
     person, to no one) needs no speech and less of the register
     (``plain_register`` over the talk and its first sentence,
     ``plain_sentence`` over each) when it holds marks of ``plain_classes``
-    classes and all the rest holds."""
+    classes and all the rest holds. Talk that speaks to no one (no ``speech``)
+    and holds ``plain_unless`` is not judged: a venue's notice to its public
+    describes and prices its offer the same way (门票五十元，学生凭证半价，
+    每周一闭馆), and tells whom a price is for and when the place opens."""
     table = register.model(register.MODEL_NEWS)
 
     def classes(start: int) -> int:
@@ -325,9 +328,12 @@ def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[M
         # it opens as an ad does, said as ads are or with a question hooking it
         # (a sentence of the host's before an ad glued to it is said otherwise)
         hooked = _hook(text, bounds, i + 1, unless)
+        spoken = speech.search(unquoted) is not None
+        if not spoken and plain_unless is not None and plain_unless.search(unquoted):
+            continue  # told to no one, as a venue's notice to its public is
         if strict is not None and i >= strict and said >= params["min_register"] and (
                 scores[i] >= params["min_register"] or hooked) and (
-                speech.search(unquoted) or classes(start) >= params["min_classes"]) and shares(start) == 0:
+                spoken or classes(start) >= params["min_classes"]) and shares(start) == 0:
             return start
         # described rather than spoken: a shop or a product told in the third
         # person, to no one, said as ads are less strongly; it holds an offer
