@@ -363,3 +363,43 @@ def test_an_ad_cut_at_a_seam_ends_at_its_voice_not_at_the_hosts_sentence_end():
                           "what you owe and the organist joined them on Fridays.")
     assert kept == ["The choir rehearsed in the church hall, owe and the organist joined them on Fridays."]
     assert [signal for signal, _ in removed] == ["en_seam"]
+
+
+# -- en_aside: an ad that speaks to no one, set in an article it has nothing to do with
+
+ASIDE_HOST = "The canal was drained last spring, and volunteers pulled three bicycles and a safe out of the mud."
+
+
+@pytest.mark.parametrize("ad", [
+    # the seller named as its subject (two capitalised words opening it), an offer's mark
+    "Harbour Glaziers fits triple glazing in a single morning, with free disposal of the old frames.",
+    # a coined name opening it, praise given by others
+    "BrightNest baby monitors, trusted by thousands of new parents.",
+])
+def test_an_aside_naming_its_seller_at_a_paragraphs_end_goes(ad):
+    kept, removed = clean(f"{ASIDE_HOST} {ad}")
+    assert kept == [ASIDE_HOST] and removed == [("en_aside", ad)]
+
+
+def test_an_english_clause_pasted_into_a_chinese_sentence_goes_with_one_mark():
+    # (foreign to the article and narrating nothing: an aside, and the paste as strong as the voice)
+    kept, removed = clean("村口的老槐树开花了，low-maintenance lawn seed blends for shady gardens, delivered in recycled sacks"
+                          "每到五月满树都是白色的花串。")
+    assert kept == ["村口的老槐树开花了，每到五月满树都是白色的花串。"]
+    assert [signal for signal, _text in removed] == ["en_pasted"]
+
+
+@pytest.mark.parametrize("text", [
+    # it narrates: news of the firm
+    f"{ASIDE_HOST} Harbour Glaziers, which fitted the windows of the old school, was fined for leaving frames in a lay-by.",
+    # the article's own subject: it shares its words
+    "Double glazing halves the heat lost through old frames, the council's survey of the estate found. "
+    "Harbour Glaziers fits triple glazing in a single morning, with free disposal of the old frames.",
+    # a brand told of further on (a deals column's line, scrapinghub)
+    f"{ASIDE_HOST} Enter Lugg, Instacart, DoorDash, GrubHub, Prime Now, and Homejoy.",
+    # after a question: the question may hold a paste's seam
+    f"{ASIDE_HOST} Who would keep a safe in a canal? BrightNest baby monitors, trusted by thousands of new parents.",
+])
+def test_what_an_aside_is_not_stays(text):
+    kept, removed = clean(text)
+    assert kept == [text] and removed == []

@@ -311,8 +311,9 @@ def sentence_cuts(text: str, bounds, found: list[Mark], weights: list[int], voic
     # (an aside inside the turn is a part of it: the turn goes whole)
     if turn is not None and not any(s < bounds[-1][1] and e > turn[0] and signal != "en_aside" for s, e, signal in out):
         cut = _judge_turn(text, turn, found, weights, voice, function, min_weight, unless)
-        if cut is not None:
-            out = [c for c in out if not (c[0] < bounds[-1][1] and c[1] > turn[0])] + [cut]
+        asides = [c for c in out if c[0] < bounds[-1][1] and c[1] > turn[0]]
+        if cut is not None and not any(s <= cut[0] and cut[1] <= e for s, e, _signal in asides):
+            out = [c for c in out if c not in asides] + [cut]
     return [_go_on(text, bounds, cut, function) for cut in out]
 
 
@@ -657,7 +658,7 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
         # or an aside: a whole sentence (or Latin part) foreign to its article that names
         # its seller (or is a clause pasted flush into a Chinese sentence) and narrates nothing
         # (a statement, not after a question: a question before it may hold the paste's seam, …theStill juggling spreadsheets?)
-        clause = among and _pasted_clause(text, start, end, words) and not _taken_up(text, start, end)
+        clause = _pasted_clause(text, start, end, words) and not _taken_up(text, start, end)
         aside = (foreign is not None and seam is None and hook is None and not _asks(text, start, end)
                  and _aside(sentence, words, function, clause) and foreign(start, end))
         pasted = not said and (weight >= PASTED_WEIGHT or aside) and (glue or clause or _pasted_clause(text, start, end, words))
