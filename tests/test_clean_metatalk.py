@@ -60,3 +60,49 @@ def test_a_notice_one_class_short_goes_by_its_register():
 ])
 def test_the_same_words_in_a_report_or_a_provenance_note_stay(line):
     assert removed(lenient(), line) == []
+
+
+# lines no note rule holds the classes of (checked below without the register rules): the page's furniture of
+# platforms no rule names, known by their register and by sharing nothing with the article
+EDGE_LINES = ["头图来源：视觉中国", "TODO: add a quote from the mayor"]
+
+
+def without_edge_register() -> Cleaner:
+    rules = load_rules()
+    rules.rules = [r for r in rules.rules if not r.name.startswith("register-")]
+    return Cleaner(rules, max_removed_share=0.9)
+
+
+@pytest.mark.parametrize("line", EDGE_LINES)
+def test_a_line_at_the_edge_said_as_notes_are_and_about_nothing_of_the_article_goes(line):
+    assert removed(without_edge_register(), line) == []
+    assert removed(lenient(), line) == [("edge_register", line)]
+    # at the head too
+    result = lenient().clean_blocks(paragraphs(line, BOAT, ORCHARD))
+    assert [(r["signal"], r["text"]) for r in result.removed] == [("edge_register", line)]
+
+
+def test_the_same_line_in_the_middle_or_sharing_the_articles_words_stays():
+    line = EDGE_LINES[0]
+    assert lenient().clean_blocks(paragraphs(BOAT, line, ORCHARD, ORCHARD)).removed == []
+    # an article about the picture agency: the line is its own
+    agency = "视觉中国是国内较早的图片库之一，头图的版权纠纷曾引起广泛讨论。"
+    assert lenient().clean_blocks(paragraphs(agency, BOAT, line)).removed == []
+
+
+@pytest.mark.parametrize("line", [
+    "编辑部决定把这篇稿子推迟一周发表，等数据核实后再说。",   # told: a disposal, a decision
+    "在这篇文章里，我想谈谈三个问题：为什么读书、读什么书。",  # the author's own words
+    "本文系作者原创，首发于个人博客。",                        # the article's own record
+    "更多信息可关注公众号“平安北京”，或拨打 010-6240 1234 查询。",  # a contact: the contact rules judge it
+])
+def test_a_line_that_tells_or_keeps_the_articles_record_stays_at_the_edge(line):
+    assert [s for s, _ in removed(lenient(), line)] == []
+
+
+def test_a_bracket_said_as_notes_are_goes_and_a_bracket_of_prose_stays():
+    note = "（本段由模型生成，可信度：中）"
+    result = lenient().clean_blocks(paragraphs(BOAT, "老船工说" + note + "，一条木船能用三十年。", ORCHARD))
+    assert [(r["signal"], r["text"]) for r in result.removed] == [("note_register", note)]
+    prose = "老船工说（他在码头干了四十年），一条木船能用三十年。"
+    assert lenient().clean_blocks(paragraphs(BOAT, prose, ORCHARD)).removed == []

@@ -424,6 +424,40 @@ def _is_note(rule: Rule, text: str) -> bool:
 
 
 def _note_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
+    """The notes of ``rule`` in block ``index`` (``_notes``); a ``detached``
+    rule's, only those that share nothing with the rest of the article."""
+    found = _notes(rule, article, index)
+    if found and rule.params["detached"]:
+        found = [(s, e) for s, e in found if _detached(rule, article, index, s, e)]
+    return found
+
+
+# a note judged apart from the article holds this many pairs of ideographs or English words at least (a
+# heading of four characters, 作者简介, has three), and
+# the rest of the article ten times as many (a line alone, or beside a few words, is apart from nothing)
+_DETACHED_KEYS = 4
+_DETACHED_REST = 30
+
+
+def _detached(rule: Rule, article: _Article, index: int, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` of block ``index`` is long enough to be
+    judged and shares no pair of ideographs and no English content word
+    with the rest of the article: a line about the page (its follow button,
+    its rights, its app, its writer's memo) is about no subject of the
+    article's, where the article's own sentences share its words."""
+    text = article.blocks[index].text
+    cut = text[start:end]
+    if len(metatalk.pairs(cut)) < _DETACHED_KEYS and len(metatalk.words(cut)) < _DETACHED_KEYS:
+        return False
+    rest = "\x00".join([text[:start], text[end:]] + [b.text for i, b in enumerate(article.blocks) if i != index])
+    if len(metatalk.pairs(rest)) + len(metatalk.words(rest)) < _DETACHED_REST or salestalk.shared(cut, rest):
+        return False
+    stop = rule.compiled["cohesion_stop"]
+    own = english.content_counts(cut, stop)
+    return not own or not any(english.content_counts(rest, stop).keys() & own.keys())
+
+
+def _notes(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
     """Notes about the text or the site itself: bracketed ones anywhere, or
     the closing sentences of a block at the tail (the whole block when all of
     it is the note): the longest run of its last sentences that is a note and
@@ -498,6 +532,8 @@ def _note_head(rule: Rule, text: str, start: int) -> int:
     holding none of the note's words, not said as notes are and nothing that
     exempts the note (a report's words), and from it a note still (back to
     where its run of such pairs opens); else ``start``."""
+    if not rule.compiled["groups"]:
+        return start  # a note by its register alone is judged whole sentences: no seam inside them
     sentence_end = _STOP_AT.search(text, start)
     stop = sentence_end.end() if sentence_end else len(text)
     if len(_WORD_CHARS.findall(text[start:stop])) <= _HOST_HEAD:

@@ -129,7 +129,11 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # ``glued`` (where "line"): also the last sentences of any block, from one
     # that is a note alone (a notice glued after a paragraph, the paragraph kept);
     # ``unless_sentence`` (where "bracket"): the exemption looked for in the
-    # clauses around the bracket (an essay task's own 不少于600字 in brackets)
+    # clauses around the bracket (an essay task's own 不少于600字 in brackets);
+    # ``detached``: the note shares no pair of ideographs and no English content
+    # word with the rest of the article (what speaks of the page, not of its
+    # subject); a rule of no ``groups`` is a note by its register alone
+    # (``register_weight`` >= ``min_score``), and must be ``detached``
     "note": {
         "groups": (list, None),
         "weights": (list, None),
@@ -147,6 +151,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "register_need": (str, None),
         "glued": (bool, False),
         "unless_sentence": (str, None),
+        "detached": (bool, False),
     },
     # an ad pasted inside a sentence (crawler/cleaning/spans.py): its sales talk
     # (the words of the lists in ``groups``, each counting its ``weights``
@@ -493,8 +498,11 @@ def _check_rule(raw: Any, where: str) -> Rule:
             raise RuleError(f"{where}: 'raw' is for a rule of scope 'block' without a 'seam'")
     if kind in ("note", "span", "offer"):
         groups = params["groups"]
-        if not groups or not all(isinstance(g, str) for g in groups):
-            raise RuleError(f"{where}: a note rule needs 'groups', names of lists")
+        if kind == "note" and groups == [] and params["detached"] and params["register_weight"] >= params["min_score"]:
+            pass  # a note by its register alone, where it stands apart from the article
+        elif not groups or not all(isinstance(g, str) for g in groups):
+            raise RuleError(f"{where}: a note rule needs 'groups', names of lists"
+                            " (none: a detached note whose register_weight reaches min_score)")
         weights = params["weights"] or [1] * len(groups)
         if len(weights) != len(groups) or not all(isinstance(w, int) and not isinstance(w, bool) for w in weights):
             raise RuleError(f"{where}: 'weights' must be one integer per group")
@@ -933,7 +941,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             _compile_terms(rule, lists, compiler)
         if rule.kind == "said":
             _compile_said(rule, compiler)
-        if p.get("cohesion") is not None:
+        if p.get("cohesion") is not None or p.get("detached"):
             # one set for every rule: the article counts its content words once, by it (cleaner._Article)
             if cohesion_stop is None:
                 cohesion_stop = frozenset(w.lower() for w in lists["en_function_words"])
