@@ -62,13 +62,17 @@ def test_a_full_disk_stops_the_crawl_and_marks_only_what_was_written(site, tmp_p
         written = whole_lines(feed)
     assert (full.returncode, full.close_reason) == (1, "feed_error"), full.log[-3000:]
     assert len(written) < ARTICLES
-    # marked exported: exactly the articles in the feed (under their own and their listed URL)
-    seen = seen_keys(tmp_path, redis_url)
+    marked_then_resumed(written, settings, tmp_path, redis_url)
+
+
+def marked_then_resumed(written: list[dict], settings, workdir, redis_url) -> None:
+    """Marked exported: exactly the articles in the feed (under their own and their listed
+    URL); with room again, the next run exports exactly the others (distributed: what the
+    full run had not acknowledged is still queued)."""
+    seen = seen_keys(workdir, redis_url)
     assert {article_key(a["url"], load_url_rules([])) for a in written} <= seen
     assert len(seen) == 2 * len(written)
-    # with room again, the next run exports exactly the others (distributed: what the full
-    # run had not acknowledged is still queued)
-    again = crawl_to(tmp_path / "again.jsonl", settings, tmp_path, "again")
+    again = crawl_to(workdir / "again.jsonl", settings, workdir, "again")
     assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
     urls = [a["url"] for a in written + again.articles]
     assert len(urls) == len(set(urls)) == ARTICLES and again.rejects == []
@@ -84,10 +88,4 @@ def test_a_full_disk_leaves_a_parquet_feed_whole_and_marks_only_its_rows(site, t
     assert (full.returncode, full.close_reason) == (1, "feed_error"), full.log[-3000:]
     assert len(written) % 10 == 0 and (0 < len(written) < ARTICLES or not mounted), len(written)
     assert 'cut back' not in full.log  # the exporter rolled its file back itself
-    seen = seen_keys(tmp_path, None)
-    assert {article_key(a["url"], load_url_rules([])) for a in written} <= seen
-    assert len(seen) == 2 * len(written)
-    again = crawl_to(tmp_path / "again.jsonl", settings, tmp_path, "again")
-    assert (again.returncode, again.close_reason) == (0, "finished"), again.log[-3000:]
-    urls = [a["url"] for a in written + again.articles]
-    assert len(urls) == len(set(urls)) == ARTICLES
+    marked_then_resumed(written, settings, tmp_path, None)
