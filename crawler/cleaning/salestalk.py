@@ -311,8 +311,8 @@ def said_start(text: str, bounds, speech: re.Pattern, found: Callable[[], list[M
         return len({m.group for m in found() if m.start >= start})
 
     scores = _Scores(text, bounds, table)
-    strict = _walk(text, bounds, scores, params["min_sentence"], unless)
-    plain = _walk(text, bounds, scores, params["plain_sentence"], unless) if params["plain_register"] else None
+    strict, plain = _walk(text, bounds, scores, (params["min_sentence"],
+                                                 params["plain_sentence"] if params["plain_register"] else None), unless)
     if strict is None and plain is None:
         return None
     for i in range(min(k for k in (strict, plain) if k is not None), len(bounds)):
@@ -398,18 +398,32 @@ class _Scores(dict):
         return score
 
 
-def _walk(text: str, bounds, scores: "_Scores", least: float, unless: re.Pattern | None) -> int | None:
-    """The first of the block's last sentences each of which neither narrates
-    nor reports and is said as ads are (``least`` at least, its score in
-    ``scores``) or is a short question hooking the next; None when the last is not."""
-    first = None
+def _walk(text: str, bounds, scores: "_Scores", leasts: tuple, unless: re.Pattern | None) -> list[int | None]:
+    """For each of ``leasts`` (None: not asked), the first of the block's last
+    sentences each of which neither narrates nor reports and is said as ads
+    are (that least at least, its score in ``scores``) or is a short question
+    hooking the next; None when the last is not. One walk for all of them:
+    each sentence is read once."""
+    firsts: list[int | None] = [None] * len(leasts)
+    going = [least is not None for least in leasts]
     for i in range(len(bounds) - 1, -1, -1):
-        sentence = QUOTED.sub("", text[slice(*bounds[i])])
-        if (_narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence))
-                or not (scores[i] >= least or _hook(text, bounds, i + 1, unless))):
+        if not any(going):
             break
-        first = i
-    return first
+        sentence = QUOTED.sub("", text[slice(*bounds[i])])
+        if _narrative(sentence) > MAX_NARRATIVE or (unless is not None and unless.search(sentence)):
+            break
+        hooked = None
+        for k, least in enumerate(leasts):
+            if not going[k]:
+                continue
+            if scores[i] < least:
+                if hooked is None:
+                    hooked = _hook(text, bounds, i + 1, unless)
+                if not hooked:
+                    going[k] = False
+                    continue
+            firsts[k] = i
+    return firsts
 
 
 # what ends a sentence, for the remnants of an ad (over a block's own text)
