@@ -69,6 +69,10 @@ def test_a_contact_after_a_label_of_any_script_goes_with_its_note(ad):
     ("wei xin：shufa_2288", "contact_shape"),         # the messenger in spaced pinyin
     ("wēi xìn：shufa_2288", "contact_shape"),         # ... with its tone marks
     ("踢我VX：kd-5566-kd", "contact_clause"),          # a verb no list holds, 我, a Latin label, a colon
+    ("嘀我 kefu_8866 就行", "contact_clause"),         # a verb no list holds, 我, a space and a handle
+    ("cue我 lily.0909 发你样品", "contact_clause"),    # ... a verb in Latin letters
+    ("联系电话：〡〣〨 〇〇〡〣 〨〇〇〇", "contact_clause"),  # Hangzhou numerals
+    ("薇：ѕһоրрɩ_77 看样品", "contact_shape"),        # a handle of borrowed letters, no ASCII letter
 ])
 def test_a_contact_in_a_notation_of_any_kind_goes_whole(ad, signal):
     r = clean(f"{ZH}{ad}")
@@ -111,6 +115,10 @@ def test_a_contact_in_a_notation_of_any_kind_goes_whole(ad, signal):
     # digits of another script in a date, a name in pinyin in a sentence
     "这份阿拉伯文的合同签于 ٢٠٢٤ 年，编号 ١٢٣٤٥٦٧٨٩。",
     "他的英文名 Wei Xin 写在了护照的第一页。",
+    # a verb and 我 before a name, Suzhou numerals in a museum piece, a Russian name
+    "他笑着说：“你要是找不到路，就叫我 xiaoyu_2008，论坛里都这么叫。”",
+    "展柜里的老账本用苏州码子记账，〡〢〣〤〥这些数字如今只有少数老师傅还认得。",
+    "俄罗斯选手 Алексей 在第三轮比赛中胜出。",
 ])
 def test_contacts_in_news_notices_and_code_stay(text):
     assert kept(clean(text)) == [text]

@@ -76,3 +76,26 @@ def test_a_word_of_the_rules_in_solid_pinyin_among_ideographs_reads_as_the_word(
     # English words and words of no rule keep their letters
     for text in ("使用 python 编程", "他说 hello 你好", "The women said 你好"):
         assert fold(text)[0] == text
+
+
+def test_digits_of_any_numeral_system_read_as_digits():
+    # the Hangzhou numerals and the counting rods; 〇 and the Roman numerals keep their reading
+    assert fold("电话：〡〣〨 〇〇〡〣")[0] == "电话：138 〇〇13"
+    assert fold("扣扣 𝍠𝍢𝍤𝍦")[0] == "扣扣 1357"
+    assert fold("二〇二四年")[0] == "二〇二四年" and fold("第Ⅱ部分")[0] == "第Ⅱ部分"
+
+
+def test_a_handle_of_letters_borrowed_from_other_alphabets_reads_as_a_handle():
+    assert fold("vx→ԁаԁа_1212")[0] == "vx→dada_1212"
+    # a letter with no look-alike stands as a placeholder: the handle keeps its shape
+    assert fold("薇：ѕһоրрɩ_77")[0] == "薇：shoxpi_77"
+    # a word of another alphabet with no ASCII in it keeps its letters
+    assert fold("选手 Алексей 胜出")[0] == "选手 Алексей 胜出"
+
+
+def test_a_letter_or_digit_between_the_characters_of_a_rules_word_is_noise():
+    assert fold("网a赌回血")[0] == "网赌回血" and fold("贷7款当天到账")[0] == "贷款当天到账"
+    assert _cut("配k资开户", "配资") == "配k资"
+    # counts and grades between characters that make no word of the rules stay
+    for prose in ("今年3月", "买3送1", "第3季度", "做B超"):
+        assert fold(prose)[0] == prose

@@ -122,6 +122,25 @@ _LOOKALIKE_BLOCKS = ((0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x0250, 0x02AF), (0x1D
 # narrowed with the full-width letters)
 _OTHER_DIGITS = [code for block in (range(0x0660, 0x2000), range(0xA620, 0xAC00))
                  for code in block if unicodedata.category(chr(code)) == "Nd"]
+# and any other character Unicode gives a digit's value, 0 to 9, in any numeral
+# system (the Hangzhou numerals 〡〢〣, the counting rods 𝍠𝍡𝍢, segmented digits,
+# Ethiopic, Aegean, cuneiform...): a number spelt in them is a number. Not 〇
+# (the rules read it with the Chinese numerals), the Roman numerals (ⅤⅩ read as
+# letters) nor the kanbun marks ㆒㆓; the full-width digits are narrowed
+_NOT_DIGITS = ((0x3007, 0x3007), (0x2150, 0x218F), (0x3190, 0x319F), (0xFF10, 0xFF19))
+
+
+def _numeral_digits(table: dict[int, str]) -> dict[int, str]:
+    found = {}
+    for code in range(0x80, 0x20000):
+        ch = chr(code)
+        if (code in table or unicodedata.category(ch) not in ("Nd", "Nl", "No") or is_cjk(ch)
+                or any(lo <= code <= hi for lo, hi in _NOT_DIGITS)):
+            continue
+        value = unicodedata.numeric(ch, None)
+        if value is not None and value == int(value) and 0 <= value <= 9:
+            found[code] = str(int(value))
+    return found
 
 
 def _lookalike(ch: str) -> str | None:
@@ -170,6 +189,7 @@ def _char_table() -> dict[int, str]:
     for code in _OTHER_DIGITS:
         table[code] = str(unicodedata.digit(chr(code)))
     table.update((ord(trad), first) for trad, first in simple.items())
+    table.update(_numeral_digits(table))
     return table
 
 
@@ -194,10 +214,12 @@ CHAR_TABLE = _char_table()
 HOMOGLYPHS = _homoglyphs()
 _HOMOGLYPH_CLASS = _class_of(c for c in HOMOGLYPHS if c <= 0xFFFF)
 # a word of Latin letters spelt with look-alikes of other alphabets (саsino,
-# рауdау): mapped only when it holds an ASCII letter too, so that Russian or
-# Greek words (Москва, Αθήνα) keep their letters
+# рауdау), or a handle of them (ѕһор_77, ԁаԁа1212): mapped only when it holds an
+# ASCII letter, digit or underscore too, so that Russian or Greek words (Москва,
+# Αθήνα) keep their letters; a letter with no look-alike among them stays (the
+# word still reads as a handle to the rules)
 _MAY_MIX = re.compile(_HOMOGLYPH_CLASS)
-_MIXED_WORD = re.compile("(?:[A-Za-z]|" + _HOMOGLYPH_CLASS + ")+")
+_MIXED_WORD = re.compile("(?:[A-Za-z0-9_]|(?![\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af])[^\\W\\d_])+")
 
 _CJK_CLASS = "[\u3400-\u9fff]"
 _SEPARATORS = _separators()
@@ -262,6 +284,9 @@ _SOLID = re.compile(r"(?:^|(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f] ))(?:[a-z]{4,18}|(
 # (ㄆㄟˋ资, 博ㄘㄞˇ): read through its pinyin as a glued syllable is
 _ZHUYIN = re.compile("[\u3105-\u312f\u31a0-\u31bf]{1,4}[ˉˊˇˋ˙]?")
 _ZHUYIN_TONES = "ˉˊˇˋ˙"
+# one Latin letter or digit dropped between the two characters of a rule's word
+# as noise (网a赌, 贷7款, 刷q单): read without it (``rule_pairs``)
+_NOISE = re.compile("[\u3400-\u9fff][A-Za-z0-9][\u3400-\u9fff]")
 # each character of a term in brackets of its own (【博】【彩】, 「网」「赌」, (贷)(款)):
 # two such in a row read as the characters
 _BRACKETED = re.compile("(?:[(（\\[［【〔〖「『《〈{｛]" + "[\u3400-\u9fff]" + "[)）\\]］】〕〗」』》〉}｝]){2,}")
@@ -324,6 +349,27 @@ def glued_table() -> dict[str, str]:
     for; spaced spelling (``wei xin``) -> the word."""
     lines = (resources.files("crawler.cleaning") / GLUED_FILE).read_text(encoding="utf-8").splitlines()
     return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+
+
+@functools.cache
+def rule_pairs() -> frozenset[str]:
+    """The pairs of ideographs of the rules' words, as the glued table spells
+    them (``pei资`` is 配资's, ``网du`` 网赌's)."""
+    pairs = set()
+    for key, ch in glued_table().items():
+        if " " not in key and len(ch) == 1:
+            if "\u3400" <= key[-1] <= "\u9fff" and key[0].isascii():
+                pairs.add(ch + key[-1])
+            elif "\u3400" <= key[0] <= "\u9fff" and key[-1].isascii():
+                pairs.add(key[0] + ch)
+    return frozenset(pairs)
+
+
+def _noise(text: str) -> list[tuple[int, int, None]]:
+    """(start, end, None) of each letter or digit standing between the two characters of a rule's word."""
+    pairs = rule_pairs()
+    return [(m.start() + 1, m.start() + 2, None) for m in _NOISE.finditer(text)
+            if text[m.start()] + text[m.start() + 2] in pairs]
 
 
 @functools.cache
@@ -505,9 +551,10 @@ def fold(text: str) -> tuple[str, list[int] | None]:
             text = _LATIN_WORD.sub(_plain_letters, text)
         glued += _ideograph_forms(text, may_fold)
     glued += _split(text)
-    if not glued and not may_fold:
+    noise = _noise(text) if _NOISE.search(text) else []
+    if not glued and not may_fold and not noise:
         return text, None
-    edits = [(m.start(), m.end(), None) for m in _FOLDABLE.finditer(text)]
+    edits = [(m.start(), m.end(), None) for m in _FOLDABLE.finditer(text)] + noise
     if may_fold or " " in text or "." in text or "-" in text or "_" in text or "*" in text:  # the marks a spelt-out word is written with
         edits += [(start, end, None) for start, end in _spelled_marks(text)]
     if not edits and not glued:
@@ -619,9 +666,27 @@ def _ideograph_forms(text: str, may_fold) -> list[tuple[int, int, str]]:
     return found
 
 
+_LATIN_NAMED = re.compile(r"LATIN (?:CAPITAL |SMALL )?LETTER ([A-Z])\b")
+
+
+@functools.cache
+def _borrowed(ch: str) -> str:
+    """A letter of a handle that holds ASCII too, read as one: its look-alike, the
+    Latin letter its name says it decorates (ƒ, ȿ), or a placeholder letter (к, ր):
+    the rules read a handle by its shape, whatever alphabets it borrows from."""
+    if ord(ch) in HOMOGLYPHS:
+        return HOMOGLYPHS[ord(ch)]
+    named = _LATIN_NAMED.match(unicodedata.name(ch, ""))
+    return named.group(1).lower() if named else "x"
+
+
 def _unmix(m: re.Match) -> str:
     word = m.group()
-    return word.translate(HOMOGLYPHS) if any("A" <= ch <= "z" and ch.isalpha() for ch in word) else word
+    if word.isascii() or not any(ch.isascii() for ch in word):
+        return word
+    if any("A" <= ch <= "z" and ch.isalpha() for ch in word):  # a Latin word (cаsino): look-alikes only
+        return word.translate(HOMOGLYPHS)
+    return "".join(ch if ch.isascii() else _borrowed(ch) for ch in word)
 
 
 def _spelled_marks(text: str) -> list[tuple[int, int]]:
