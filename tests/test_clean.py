@@ -355,6 +355,45 @@ def test_hosts_a_sentence_names_stay(text):
     assert clean(text).removed == []
 
 
+# -- a lone host announced with its sentence (hosts.announced) ---------------------------
+
+@pytest.mark.parametrize("line", [
+    "本站永久地址：kq77.top，请截图保存以防走失",     # a name mixing letters and digits, a sentence sharing no word
+    "最新线路 jb9 点 vip 复制到浏览器打开",            # the dot spelt out
+    "备用网址ｍ９９ｈｇ．ｃｏｍ（防屏蔽）",              # full-width letters
+    "入口：47.103.22.158:8866",                        # an IP address with a port
+    "Mirror two: f4st . stream, bookmark it",          # a spaced dot in English
+])
+def test_a_lone_host_announced_goes_with_its_sentence(line):
+    r = clean(BODY, line)
+    assert kept(r) == [BODY]
+    assert {(x["reason"], x["signal"]) for x in r.removed} == {("spam_url", "announced_host")}
+
+
+@pytest.mark.parametrize("text", [
+    "该校官网www.sjtu.edu.cn已公布今年的招生简章，考生可在线查询专业目录。",  # an institution's host
+    "警方提醒，涉案网站kk88.vip已被依法查封，市民如收到类似链接切勿点击。",    # reported
+    "他说自己每天都会打开jd88.com看看有没有新上架的旧书。",                  # narrated
+    "The tickets go on sale on Dec. 6 at LiveNation.com.",                       # a host of words
+    "Magic Keyboard from 2o15. In other words, the design is back.",            # a sentence end, not a spelt dot
+    "这款路由器的默认管理地址是192.168.1.1，首次登录后应修改密码。",          # a private address
+])
+def test_a_lone_host_cited_or_told_stays(text):
+    assert clean(text).removed == []
+
+
+def test_a_lone_host_the_article_speaks_of_stays():
+    about = "kq77 是一家做二手相机交易的小网站，创办人是两名大学生。"
+    line = "想看完整版的去 kq77.top"
+    assert kept(clean(about, line)) == [about, line]
+    assert kept(clean(BODY, line)) == [BODY]
+
+
+def test_a_lone_host_pasted_into_a_sentence_goes_alone():
+    r = clean("入秋以后，山里的柿子陆续成熟jb9 点 vip。村民们把摘下的柿子削皮串好，挂在屋檐下晾晒。")
+    assert kept(r) == ["入秋以后，山里的柿子陆续成熟。村民们把摘下的柿子削皮串好，挂在屋檐下晾晒。"]
+
+
 def test_symbols_hanging_at_a_run_are_taken_only_when_the_run_uses_them():
     # the arrow before the run is the sentence's, not one of the run's separators
     r = clean("旧版入口 → a1.kk5.cn | a2.kk5.cn 已停用。")

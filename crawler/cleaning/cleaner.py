@@ -89,10 +89,11 @@ class _Block:
     def cut_in_raw(self, start: int, end: int) -> tuple[int, int]:
         return unfold(self.raw, self.origin, start, end)
 
-    def hosts(self, not_tlds: frozenset) -> list:
-        if not_tlds not in self._hosts:
-            self._hosts[not_tlds] = hosts.find_hosts(self.text, not_tlds)
-        return self._hosts[not_tlds]
+    def hosts(self, not_tlds: frozenset, spelt_tlds: frozenset) -> list:
+        key = (not_tlds, spelt_tlds)
+        if key not in self._hosts:
+            self._hosts[key] = hosts.find_hosts(self.text, not_tlds, spelt_tlds)
+        return self._hosts[key]
 
     def passes(self, screen: Screen) -> bool:
         """Whether the text holds one of the screen's literals (asked once per
@@ -439,7 +440,7 @@ _DETACHED_KEYS = 4
 _DETACHED_REST = 30
 
 
-def _detached(rule: Rule, article: _Article, index: int, start: int, end: int) -> bool:
+def _detached(rule: Rule, article: _Article, index: int, start: int, end: int, keys: int = _DETACHED_KEYS) -> bool:
     """Whether ``text[start:end]`` of block ``index`` is long enough to be
     judged and shares no pair of ideographs and no English content word
     with the rest of the article: a line about the page (its follow button,
@@ -447,7 +448,7 @@ def _detached(rule: Rule, article: _Article, index: int, start: int, end: int) -
     article's, where the article's own sentences share its words."""
     text = article.blocks[index].text
     cut = text[start:end]
-    if len(metatalk.pairs(cut)) < _DETACHED_KEYS and len(metatalk.words(cut)) < _DETACHED_KEYS:
+    if len(metatalk.pairs(cut)) < keys and len(metatalk.words(cut)) < keys:
         return False
     rest = "\x00".join([text[:start], text[end:]] + [b.text for i, b in enumerate(article.blocks) if i != index])
     if len(metatalk.pairs(rest)) + len(metatalk.words(rest)) < _DETACHED_REST or salestalk.shared(cut, rest):
@@ -692,6 +693,52 @@ def _en_offer_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int,
                                  p["min_weight"], c["unless"], p["register_min"], c["acts"], foreign)
 
 
+# a lone host's sentence is judged detached from the article with this many keys (pairs, words) at least
+LONE_HOST_KEYS = 2
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+
+
+def _lone_host_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int, str]]:
+    """A lone host or IP address announced (``hosts.announced``), with its
+    sentence when little else is in it; kept when the article speaks of the
+    site elsewhere (its name outside the host) or the sentence reports."""
+    c, p = rule.compiled, rule.params
+    block = article.blocks[index]
+    text = block.text
+    tokens = block.hosts(c["not_tlds"], c["spelt_tlds"]) + hosts.find_ips(text)
+    if not tokens:
+        return []
+    bounds = block.sentences()
+    # the article's words outside its hosts: where it would name a site it speaks of
+    blanked = text
+    for tok in tokens:
+        blanked = _blank(blanked, tok.start, tok.end)
+    elsewhere = "\x00".join([blanked] + [b.text for i, b in enumerate(article.blocks) if i != index]).lower()
+    cuts = []
+    for tok in tokens:
+        if c["official"] is not None and c["official"].search(tok.host):
+            continue
+        lo = sentence_at(bounds, tok.start)[0]
+        hi = max(sentence_at(bounds, tok.end - 1)[1], tok.end)
+        rest = text[lo:tok.start] + " " + text[tok.end:hi]
+        if c["unless"] is not None and c["unless"].search(rest):
+            continue
+        if hosts.site_name(tok.host) in elsewhere:
+            continue  # the article speaks of the site
+        # full-width letters in the page's own text are a notation no link is written in
+        disguised = tok.disguised or _FULL_WIDTH.search(block.raw[slice(*block.cut_in_raw(tok.start, tok.end))])
+        whole = hosts.announced(text, tok._replace(disguised=bool(disguised)), rest, c["cues_before"], c["cues_after"],
+                                p["min_score"], p["register_min"], p["max_rest"],
+                                _detached(rule, article, index, lo, hi, LONE_HOST_KEYS),
+                                len(metatalk.pairs(rest)) + len(metatalk.words(rest)) < LONE_HOST_KEYS)
+        if whole is not None:
+            # pasted inside a word of the article's sentence, the host goes alone whatever the sentence is
+            inside = hosts.is_word_char(text[tok.start - 1] if tok.start else None) and hosts.is_word_char(
+                text[tok.end] if tok.end < len(text) else None)
+            cuts.append((lo, hi, rule.signal) if whole and not inside else (tok.start, tok.end, rule.signal))
+    return cuts
+
+
 def _shared(article: _Article, index: int, start: int, before: int) -> int:
     """Pairs of ideographs the talk from ``start`` of block ``index`` shares with
     the rest of the article: the other blocks and the block's text before ``before``."""
@@ -758,12 +805,12 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         # over the block's own text: a span may hold nothing but invisible characters
         return [(s, e, hidden_signal(value)) for s, e, kind, value in block.raw_spans if kind == "hidden" and e > s]
     if rule.kind == "host_run":
-        tokens = block.hosts(c["not_tlds"])
+        tokens = block.hosts(c["not_tlds"], c["spelt_tlds"])
         return [(s, e, signal) for s, e in hosts.farm_cuts(
             block.text, tokens, c["cues_before"], c["cues_after"],
             p["min_run"], p["pipe_min_run"], p["loose_min_run"])] if tokens else []
     if rule.kind == "bare_url":
-        tokens = block.hosts(c["not_tlds"])
+        tokens = block.hosts(c["not_tlds"], c["spelt_tlds"])
         if not tokens:
             return []
         cuts = hosts.bare_url_cuts(block.text, tokens, c["spam_host_words"], c["cues_before"], c["cues_after"])
@@ -772,6 +819,8 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         return [(s, e, signal) for s, e, pasted in cuts
                 if pasted or c["unless"] is None
                 or not c["unless"].search(_blank(block.text, s, e)[slice(*sentence_at(bounds, s))])]
+    if rule.kind == "lone_host":
+        return _lone_host_cuts(rule, article, index)
     if rule.kind == "note":
         return [(s, e, signal) for s, e in _note_cuts(rule, article, index)]
     if rule.kind == "span":
@@ -917,7 +966,7 @@ def _clean_block(rules: list[Rule], live: list[int], article: _Article, index: i
 # (notes in brackets)
 _NEEDS = {
     "spans": lambda rule: rule.kind in ("hidden", "link_run"),
-    "dot": lambda rule: rule.kind in ("host_run", "bare_url"),
+    "dot": lambda rule: rule.kind in ("host_run", "bare_url", "lone_host"),
     "bracket": lambda rule: rule.kind == "note" and rule.params["where"] == "bracket",
     "stuffing": lambda rule: rule.kind == "stuffing",
 }

@@ -33,7 +33,9 @@ from collections import Counter
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from crawler.cleaning import register
 from crawler.cleaning.firstchars import with_first_chars
+from crawler.cleaning.salestalk import NARRATIVE
 from crawler.cleaning.textops import is_cjk
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -60,8 +62,13 @@ _UNDOT = re.compile(r"[\[\]()。｡]")
 
 
 def maybe_hosts(text: str) -> bool:
-    """Whether ``text`` may hold a host name (a dot, or an ideographic full stop between letters)."""
-    return "." in text or _ideo_dots(text)
+    """Whether ``text`` may hold a host name (a dot, an ideographic full stop
+    between letters, or a dot spelt out between letters or digits)."""
+    return "." in text or _ideo_dots(text) or (_two_letters(text) and _spelt_dots(text))
+
+
+def _spelt_dots(text: str) -> bool:
+    return _SPELT_MAYBE.search(text) is not None
 
 
 def _ideo_dots(text: str) -> bool:
@@ -75,6 +82,24 @@ IDN_HOST = re.compile(
     rf"|(?<![a-z0-9@._%+\-])(?P<www>www\.(?:{_IDN_LABEL}\.)+{_IDN_TLD})",
     re.IGNORECASE,
 )
+# a dot spelt so that no link is made and no filter reads a host: 点, "dot" in
+# brackets or between spaces, a dot or full stop between spaces, a middle dot,
+# an emoji (jb9 点 vip, xh66 (dot) shop, zb88 。 tv, wz88🔹net, fl55·xyz)
+_EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF"
+_SPELT_DOT = (rf"(?:\s*(?:点|點|[(\[（【{{]\s*(?:dot|点)\s*[)\]）】}}])\s*|\s+dot\s+|\s+[.。]\s*|\s*[.。]\s+"
+              rf"|\s*[·•・]\s*|\s*[{_EMOJI}]\ufe0f?\s*)")
+_SPELT_HOST = re.compile(
+    rf"(?<![a-z0-9@._%+\-])(?P<host>(?:{_LABEL}\.)*(?P<label>{_LABEL}){_SPELT_DOT}(?P<tld>[a-z]{{2,10}}))(?![a-z0-9\-])",
+    re.IGNORECASE)
+_SPELT_MAYBE = re.compile(rf"[a-z0-9]{_SPELT_DOT}[a-z]", re.IGNORECASE)
+_SPELT_SEP = re.compile(_SPELT_DOT, re.IGNORECASE)
+# (a top-level domain is two letters at least: most blocks of Chinese prose hold no two in a row;
+# looked for among the text's ASCII characters alone, cheap)
+_TWO_LETTERS = re.compile(b"[A-Za-z]{2}")
+
+
+def _two_letters(text: str) -> bool:
+    return _TWO_LETTERS.search(text.encode("ascii", "ignore")) is not None
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 # cheap test: no "x.y" anywhere, no host
 _MAYBE_HOST = re.compile(r"[a-z0-9](?:\.|\[\.\]|\(\.\))[a-z]", re.IGNORECASE)
@@ -115,8 +140,12 @@ def registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
-    """Host names in ``text``; ``name.ext`` file names (``setup.py``) are not hosts."""
+def find_hosts(text: str, not_tlds: set[str], spelt_tlds: frozenset = frozenset()) -> list[HostToken]:
+    """Host names in ``text``; ``name.ext`` file names (``setup.py``) are not
+    hosts. A host whose dot is spelt (``_SPELT_DOT``) is one when its
+    top-level domain is of ``spelt_tlds`` (``CLASSIC_TLDS`` whatever its
+    name; the others when its name holds a digit and a letter: prose puts a
+    middle dot or a spaced full stop between two words, never before com)."""
     tokens: list[HostToken] = []
     if not maybe_hosts(text):
         return tokens  # every host, ASCII or ideographic, holds a dot (most blocks of Chinese prose: none)
@@ -143,7 +172,34 @@ def find_hosts(text: str, not_tlds: set[str]) -> list[HostToken]:
         tokens = _with_idn_hosts(text, tokens)
     if _ideo_dots(text):
         tokens = _with_ideo_dots(text, tokens)
+    if spelt_tlds and _two_letters(text) and _spelt_dots(text):
+        tokens = _with_spelt_dots(text, tokens, spelt_tlds)
     return tokens
+
+
+# top-level domains no word of prose is: a spelt dot before them makes a host whatever the name
+CLASSIC_TLDS = frozenset({"com", "net", "cn", "cc", "vip", "xyz", "top", "pw"})
+_LETTER = re.compile("[a-z]", re.IGNORECASE)
+_DIGIT = re.compile("[0-9]")
+
+
+def _with_spelt_dots(text: str, tokens: list[HostToken], spelt_tlds: frozenset) -> list[HostToken]:
+    """Add the hosts whose dot is spelt (disguised: written so that no link is made)."""
+    found = []
+    for m in _SPELT_HOST.finditer(text):
+        label, tld = m.group("label"), m.group("tld").lower()
+        if len(label) < 2 or not _LETTER.search(label) or tld not in spelt_tlds:
+            continue
+        if tld not in CLASSIC_TLDS and not _DIGIT.search(label):
+            continue
+        if text[m.end("label"):m.start("tld")].strip() in ".。" and not (_DIGIT.search(label) and m.group("tld").islower()):
+            continue  # a full stop between spaces ends a sentence (the web. Net income…) unless a name a generator made stands before it
+        if any(t.start < m.end() and m.start() < t.end for t in tokens):
+            continue  # a host found with a plain dot
+        end = m.end() + len(_TAIL.match(text, m.end()).group())
+        host = _SPELT_SEP.sub(".", m.group("host").lower())
+        found.append(HostToken(m.start(), end, host, False, True))
+    return sorted(tokens + found) if found else tokens
 
 
 def _with_ideo_dots(text: str, tokens: list[HostToken]) -> list[HostToken]:
@@ -178,7 +234,7 @@ def _with_idn_hosts(text: str, tokens: list[HostToken]) -> list[HostToken]:
     return sorted(kept + found)
 
 
-def _is_word_char(ch: str | None) -> bool:
+def is_word_char(ch: str | None) -> bool:
     return ch is not None and (ch.isalnum() or is_cjk(ch))
 
 
@@ -201,7 +257,7 @@ def _run_cited(text: str, run: "_Run", start: int, end: int, cues_before, cues_a
 
 def _glued(text: str, start: int, end: int) -> bool:
     """Touching the letters of a word on either side."""
-    return _is_word_char(text[start - 1] if start else None) or _is_word_char(text[end] if end < len(text) else None)
+    return is_word_char(text[start - 1] if start else None) or is_word_char(text[end] if end < len(text) else None)
 
 
 def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_run: int, loose_min_run: int,
@@ -372,3 +428,104 @@ def link_run_cuts(text: str, spans: list, cues_before, cues_after,
                 hosts, run.piped, glued, min_run, pipe_min_run, loose_min_run, bare):
             cuts.append(_with_loose_separators(text, start, end))
     return cuts
+
+
+# a public IPv4 address (not a private, loopback or documentation range), with its port and path
+_IPV4 = re.compile(r"(?<![\d.:])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?::(\d{2,5}))?(?![\d.])")
+_PRIVATE_IP = re.compile(r"^(?:10\.|127\.|0\.|169\.254\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|2(?:2[4-9]|[345]\d)\.)")
+
+
+def find_ips(text: str) -> list[HostToken]:
+    """The public IPv4 addresses in ``text`` (a site reached by its address,
+    as a blocked one is), with port and path; ``explicit``: a port is given."""
+    if "." not in text:
+        return []
+    found = []
+    for m in _IPV4.finditer(text):
+        if _PRIVATE_IP.match(m.group(1)):
+            continue
+        end = m.end() + len(_TAIL.match(text, m.end()).group())
+        found.append(HostToken(m.start(), end, m.group(1), m.group(2) is not None))
+    return found
+
+
+def site_name(host: str) -> str:
+    """What names the site: the first label of its registrable domain (an IP: the address)."""
+    if _IPV4.fullmatch(host):
+        return host
+    return registrable(host).split(".")[0]
+
+
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]{4,12}")
+_CJK_OR_WORD = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+")
+
+
+def _made(name: str) -> bool:
+    """A name a generator made or a spammer coined: letters and digits mixed (kq77, m99hg, win365)."""
+    return bool(_LETTER.search(name) and _DIGIT.search(name))
+
+
+def _short_link(text: str, tok: HostToken) -> bool:
+    """A short link: a short host and a path of one token mixing cases or letters and digits (t.cn/A6Xk9zQ)."""
+    path = text[tok.start:tok.end].split("/", 3)[-1] if "/" in text[tok.start:tok.end] else ""
+    run = _ALNUM_RUN.fullmatch(path)
+    return (len(tok.host) <= 10 and run is not None
+            and (_made(path) or (path != path.lower() and path != path.upper())))
+
+
+# what introduces a host: a colon, an arrow or a pointing hand, a space (the host is the sentence's object)
+_INTRODUCES = re.compile(r"(?:[:：→⇒➜➡👉>»\-—]|\s)\s*$")
+
+
+def _introduced(text: str, start: int, cues_before) -> bool:
+    """Whether the host at ``start`` opens its sentence or is introduced
+    (``_INTRODUCES``, or a citing word right before it: 网址, 登录), rather
+    than glued to the words of a sentence it was pasted into."""
+    head = text[max(0, start - 8):start]
+    return (not head or head[-1] in "。！？!?；;\n" or _INTRODUCES.search(head) is not None
+            or any(head.endswith(c) for c in cues_before if len(c) >= 2))
+
+
+def announced(text: str, tok: HostToken, rest: str, cues_before, cues_after, min_score: int, register_min: float,
+              max_rest: int, detached: bool, tiny: bool) -> bool | None:
+    """Whether a lone host is announced rather than cited, by evidence that
+    holds for any wording: how it is written (a spelt or defanged dot: +2; an
+    IP address: +1, with a port +2; a name mixing letters and digits: +1; a
+    short link: +1), how the rest of its sentence (``rest``) is said (as ads
+    are, by the register models: +1; narrating: -2), whether the sentence is
+    ``detached`` from the article (sharing none of its words: +1), and a
+    citing word beside it (-1). None when the evidence is under
+    ``min_score``; else whether the sentence goes with it: the announcement's
+    own words, detached (or too ``tiny`` to share any: 入口：), narrating
+    nothing, introducing the host (``_introduced``: not a sentence of the
+    article's it was pasted into, 老槐树已经有三百多年树龄http://…) and short (``max_rest`` ideographs and words at most); a host
+    pasted into a sentence of the article goes alone."""
+    ip = _IPV4.fullmatch(tok.host) is not None
+    score = 2 if tok.disguised else 0
+    if ip:
+        score += 2 if tok.explicit else 1
+    elif _made(site_name(tok.host)):
+        score += 1
+    if not ip and _short_link(text, tok):
+        score += 1
+    if not score:
+        return None  # a host of words is how sites are cited (LiveNation.com): the sentence alone never tells
+    chinese = _HAS_CJK.search(rest) is not None
+    if chinese:
+        said = register.score(rest, register.model(register.MODEL_NEWS))
+        narrates = NARRATIVE.search(rest) is not None
+    else:
+        said = register.score(rest, register.model(register.MODEL_EN), unit=register.words)
+        narrates = False
+    if said >= register_min:
+        score += 1
+    if detached:
+        score += 1
+    if narrates:
+        score -= 2
+    if cited(text, tok.start, tok.end, cues_before, cues_after, min_cue=2):
+        score -= 1
+    if score < min_score:
+        return None
+    return ((detached or tiny) and not narrates and len(_CJK_OR_WORD.findall(rest)) <= max_rest
+            and _introduced(text, tok.start, cues_before))

@@ -46,7 +46,7 @@ FOREIGN_PLACES = ("script", "shape", "tail")
 _COMMON = {"name", "kind", "reason", "enabled", "description", "block_types", "signal"}
 # what fired, recorded with each removal: a rule's ``signal`` (default by kind;
 # a hidden span names its own, see ``hidden_signal``)
-DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url",
+DEFAULT_SIGNALS = {"regex": "lexicon", "host_run": "host_run", "bare_url": "spam_url", "lone_host": "announced_host",
                    "link_run": "link_run", "hidden": "inline_style", "note": "note_shape", "span": "word_break",
                    "offer": "offer_span", "en_offer": "en_offer", "foreign": "foreign_script",
                    "sales": "sales_para", "remnant": "ad_remnant", "stuffing": "keyword_run",
@@ -59,7 +59,7 @@ STRONG_SIGNALS = frozenset({"inline_style", "style_class", "hidden_attribute", "
 _WORDS = (str, list)
 _CUES = {"cues_before": (_WORDS, "url_cues_before"), "cues_after": (_WORDS, "url_cues_after")}
 _RUNS = {"min_run": (int, 3), "pipe_min_run": (int, 2), "loose_min_run": (int, 5)}
-_NOT_TLDS = {"not_tlds": (_WORDS, "file_extensions")}
+_NOT_TLDS = {"not_tlds": (_WORDS, "file_extensions"), "spelt_tlds": (_WORDS, "spelt_tlds")}
 # key -> (type, default); the kinds each accept _COMMON plus these
 RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # ``cohesion`` (regex, en_offer): an English cut that shares this many
@@ -112,6 +112,13 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "host_run": {**_CUES, **_RUNS, **_NOT_TLDS},
     "bare_url": {**_CUES, **_NOT_TLDS, "spam_host_words": (_WORDS, "spam_host_words"), "unless": (str, None)},
     "link_run": {**_CUES, **_RUNS},
+    # a lone host (or IP address) pasted with the words that announce it, judged
+    # by how it is written, how its sentence is said and whether the article
+    # speaks of it (crawler/cleaning/hosts.py ``announced``): ``official`` hosts
+    # are cited, not announced; ``max_rest``: the sentence goes with the host
+    # when this much at most (ideographs and words) is left of it
+    "lone_host": {**_CUES, **_NOT_TLDS, "unless": (str, None), "official": (str, None), "max_rest": (int, 30),
+                  "min_score": (int, 2), "register_min": (float, 0.3), "detached": (bool, True)},
     "hidden": {},
     # a note about the text or the site itself, found by its shape: scored by
     # the groups of words it holds (each list in ``groups`` counts its weight
@@ -889,7 +896,7 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
     for rule in active:
         p = rule.params
         for key in ("pattern", "also", "unless", "unless_pasted", "unless_article", "skip", "need", "unless_lone",
-                    "register_need", "raw_needs", "unless_sentence", "plain_unless"):
+                    "register_need", "raw_needs", "unless_sentence", "plain_unless", "official"):
             if key in p:
                 rule.compiled[key], tree = compiler.compile(p[key], rule, key)
                 if key == "pattern" and rule.kind == "regex":
@@ -948,4 +955,6 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             rule.compiled["cohesion_stop"] = cohesion_stop
         if "not_tlds" in p:
             rule.compiled["not_tlds"] = frozenset(w.lower() for w in _words(p["not_tlds"], rule, "not_tlds", lists))
+            rule.compiled["spelt_tlds"] = frozenset(w.lower() for w in _words(p["spelt_tlds"], rule, "spelt_tlds",
+                                                                              lists))
     return RuleSet(rules=active, lists=lists, vars=vars_, files=[str(f) for f in files])
