@@ -106,3 +106,68 @@ def test_a_bracket_said_as_notes_are_goes_and_a_bracket_of_prose_stays():
     assert [(r["signal"], r["text"]) for r in result.removed] == [("note_register", note)]
     prose = "老船工说（他在码头干了四十年），一条木船能用三十年。"
     assert lenient().clean_blocks(paragraphs(BOAT, prose, ORCHARD)).removed == []
+
+
+# a paragraph of the article's, then a notice run on after its last sentence (glued_register)
+KILN = "老窑工说，烧一窑青瓷要守三天三夜，火候差一点，整窑的釉色就全变了样。"
+
+
+def without_glued_register() -> Cleaner:
+    rules = load_rules()
+    rules.rules = [r for r in rules.rules if r.name != "register-glued"]
+    return Cleaner(rules, max_removed_share=0.9)
+
+
+@pytest.mark.parametrize("notice", [
+    "图片及视频素材由受访者提供，未经授权禁止截取使用。",
+    "本栏目文章仅代表作者本人观点，不代表本报立场",      # no full stop: pasted on as it is
+    "温馨提示：文内图片均为示意，实物请以到手为准～",
+])
+def test_a_notice_run_on_after_any_paragraph_goes_by_its_register_and_its_detachment(notice):
+    blocks = paragraphs(BOAT, KILN + notice, ORCHARD, BOAT.replace("渔民", "船员"))
+    assert without_glued_register().clean_blocks(blocks).removed == []
+    result = lenient().clean_blocks(blocks)
+    assert [(r["signal"], r["text"]) for r in result.removed] == [("glued_register", notice)]
+    assert [b["text"] for b in result.blocks][1] == KILN
+
+
+def test_a_glued_notice_that_shares_the_articles_words_or_stands_alone_stays():
+    notice = "图片及视频素材由受访者提供，未经授权禁止截取使用。"
+    # an article about the footage: the line is its own
+    footage = "这段视频素材拍下了窑火最旺的时刻，受访者说那天整夜没合眼。"
+    assert lenient().clean_blocks(paragraphs(BOAT, KILN + notice, footage, BOAT)).removed == []
+    # a paragraph of its own is not run on: the paste is the evidence (the edge rules judge the article's ends)
+    assert lenient().clean_blocks(paragraphs(BOAT, notice, KILN, BOAT.replace("渔民", "船员"))).removed == []
+
+
+@pytest.mark.parametrize("tail", [
+    "医生提醒，如出现头晕乏力应及时复诊，不要自行停药。",     # told: someone's advice reported
+    "特此更正，并向读者致歉。",                               # the newsroom's own correction
+    "这位版主说，转载别人的照片一定要注明出处。",
+])
+def test_a_reported_caveat_or_the_articles_own_closing_stays(tail):
+    assert lenient().clean_blocks(paragraphs(BOAT, KILN + tail, ORCHARD, BOAT)).removed == []
+
+
+def test_an_english_notice_after_an_english_paragraphs_full_stop_goes():
+    host = "Track crews replace rails in the four hours before dawn, when no trains run on the line."
+    notice = "This post contains the author's views only and should not be read as professional advice."
+    for seam in (" ", ""):  # a space after the full stop, or none (…the line.This post…)
+        result = lenient().clean_blocks(paragraphs(BOAT, host + seam + notice, KILN, BOAT))
+        assert [(r["signal"], r["text"].strip()) for r in result.removed] == [("glued_register", notice)]
+        assert result.blocks[1]["text"].rstrip() == host
+
+
+def test_only_keys_notes_alone_say_let_a_paragraph_be_judged_by_its_register():
+    # the screen of a note run on: a paragraph's last sentence holding no such key is not judged at all
+    assert metatalk.says_strongly("图片及视频素材由受访者提供，未经授权禁止截取使用。")
+    assert not metatalk.says_strongly("前后一共72次，孩子们每天放学都来围观。")
+    # a pair holding a character that binds any prose is no key of notes, however seldom a list holds it
+    assert not any(set(key) & set("了的是") for key in metatalk.strong())
+
+
+@pytest.mark.parametrize("marks", ["［］", "〖〗", "｛｝"])
+def test_a_note_in_brackets_of_any_form_goes(marks):
+    note = marks[0] + "此处插入采访录音文字稿" + marks[1]
+    result = lenient().clean_blocks(paragraphs(BOAT, "老船工说" + note + "，一条木船能用三十年。", ORCHARD))
+    assert [r["text"] for r in result.removed] == [note]

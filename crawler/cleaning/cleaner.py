@@ -368,10 +368,10 @@ def hidden_signal(value: str) -> str:
     return "inline_style"
 
 
-# (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>, and braces:
-# {在这里放上门店地址})
-_OPENING = r"[（(【\[〔<{]"
-_BRACKETED = re.compile(_OPENING + r"<?[^（）()【】\[\]〔〕<>{}\n]{4,300}>?[）)】\]〕>}]")
+# (and ASCII angle brackets, single or doubled: <<Insert the sponsor's tagline here>>, braces:
+# {在这里放上门店地址}, and the full-width and white forms of square brackets and braces: ［待补］, 〖配图〗, ｛…｝)
+_OPENING = r"[（(【\[〔<{［〖｛]"
+_BRACKETED = re.compile(_OPENING + r"<?[^（）()【】\[\]〔〕<>{}［］〖〗｛｝\n]{4,300}>?[）)】\]〕>}］〗｝]")
 _OPENS = re.compile(_OPENING)  # a text without one holds no bracketed passage
 
 
@@ -483,7 +483,7 @@ def _notes(rule: Rule, article: _Article, index: int) -> list[tuple[int, int]]:
         # note is one whole when none of its sentences is the article's (a sentence of some length
         # holding none of the note's words), else from the sentence after the article's last, when
         # what follows is a note
-        if _is_note(rule, text):
+        if p["whole"] and _is_note(rule, text):
             own = [e for s, e in block.sentences() if _own_sentence(rule, text[s:e])]
             if not own:
                 return [(_note_head(rule, text, 0), len(text))]
@@ -563,6 +563,9 @@ def _note_head(rule: Rule, text: str, start: int) -> int:
 
 # a block closed as sentences are (its glued note may be judged)
 _CLOSED = re.compile(r"[。！？!?.…~～）)】」”\"]\s*$")
+# ... or, for a note judged by its register alone (whole sentences), ended on a word or a closing mark
+# (a notice pasted on with no full stop: …均为示意，以实物为准 / —— 仅供参考 ——)
+_OPEN_END = re.compile(r"[\w\u3400-\u9fff*※—\-〕］】」』>＞]\s*$")
 
 
 def _glued_note(rule: Rule, text: str) -> int | None:
@@ -574,28 +577,33 @@ def _glued_note(rule: Rule, text: str) -> int | None:
     judged."""
     limit = rule.params["max_chars"]
     reach = max(0, len(text) - 2 * limit)
-    if not _CLOSED.search(text):
+    if not _CLOSED.search(text) and (rule.compiled["groups"] or not _OPEN_END.search(text)):
         return None
     tail = text[reach:].lower()
     if not all(pattern.search(tail) for pattern in _indispensable(rule)):
         return None
     need = rule.compiled["need"]
     starts = [m.end() for m in _STOP.finditer(text, reach)]
+    if starts and starts[-1] == len(text):
+        del starts[-1]  # the block's closing mark
+    if not rule.compiled["groups"] and (not starts or not metatalk.says_strongly(text[starts[-1]:].lower())):
+        return None  # (a note by its register alone: its last sentence holds a key only notes say, or none is)
     found = None
     for start, end in reversed(list(zip(starts, starts[1:] + [len(text)]))):
-        if start == len(text):
-            continue  # the block's closing mark
         if not _fits(text[start:], limit):
             break
         sentence = text[start:end]
         if (need is None or need.search(sentence.lower())) and _is_note(rule, sentence) and (
                 end == len(text) or _is_note(rule, text[start:])):
             found = start
+        elif not rule.compiled["groups"]:
+            break  # a note by its register alone is a run of the block's last sentences, each said so
     return None if found is None else _note_head(rule, text, found)
 
 
-# (an English sentence's full stop right before ideographs ends it too: …is taken.本文…)
-_STOP = re.compile(r"(?:[。！？!?]|\.(?=[\u3400-\u9fff]))\s*")
+# (an English sentence's full stop ends it before a space, an ideograph or a capital: …is taken.本文…,
+# …the flowers fade. Content may be shared…, …fade.PS：…)
+_STOP = re.compile(r"(?:[。！？!?]|\.(?=\s|[\u3400-\u9fffA-Z]))\s*")
 
 
 def _indispensable(rule: Rule) -> list:
@@ -975,10 +983,11 @@ _NEEDS = {
 def _length_limit(rule: Rule) -> int | None:
     """The longest block (folded view) in which the rule may find something:
     ``max_block_chars`` of a regex rule; for a note that is the whole block,
-    twice its ``max_chars`` (``_fits``: Latin letters count half)."""
+    twice its ``max_chars`` (``_fits``: Latin letters count half); not for a note
+    read only as the last sentences of a block of any length (``whole`` false)."""
     if rule.kind == "regex":
         return rule.params["max_block_chars"]
-    if rule.kind == "note" and rule.params["where"] in ("line", "head"):
+    if rule.kind == "note" and rule.params["where"] in ("line", "head") and rule.params["whole"]:
         return 2 * rule.params["max_chars"]
     return None
 

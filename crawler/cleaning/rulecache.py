@@ -56,7 +56,8 @@ logger = logging.getLogger(__name__)
 
 FORMAT = b"crawler clean rules 1\n"
 KEEP = 8  # cache files kept: a few rule sets (CLEAN_RULES, the default rules, tests) in turn
-_CODE = (("crawler.cleaning", None), ("crawler", "rulefiles.py"))  # (package, file or every *.py)
+# (package, file or every *.py; metatalk.txt: the register-only note rules are screened by its strongest keys)
+_CODE = (("crawler.cleaning", None), ("crawler.cleaning", "metatalk.txt"), ("crawler", "rulefiles.py"))
 SUFFIX = ".rules"
 LOCK_WAIT = 120.0  # seconds a process waits for another's build before building on its own
 

@@ -27,7 +27,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from crawler.cleaning import rulecache
+from crawler.cleaning import metatalk, rulecache
 from crawler.cleaning.firstchars import lookahead, prefixed
 from crawler.cleaning.screen import Analysis, Screen, Screens, required_literals
 from crawler.rulefiles import RulesError, load_data
@@ -135,6 +135,8 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # holds ``register_need`` (the act the register must come with);
     # ``glued`` (where "line"): also the last sentences of any block, from one
     # that is a note alone (a notice glued after a paragraph, the paragraph kept);
+    # ``whole`` (where "line"): a block that is a note alone is one (false: only
+    # a note run on after the block's own sentences, where the paste is evidence);
     # ``unless_sentence`` (where "bracket"): the exemption looked for in the
     # clauses around the bracket (an essay task's own 不少于600字 in brackets);
     # ``detached``: the note shares no pair of ideographs and no English content
@@ -157,6 +159,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "register_min": (float, 0.5),
         "register_need": (str, None),
         "glued": (bool, False),
+        "whole": (bool, True),
         "unless_sentence": (str, None),
         "detached": (bool, False),
     },
@@ -918,7 +921,12 @@ def _build(files: list[Traversable], disabled, withhold) -> RuleSet:
             words = [[w.lower() for w in _words(name, rule, "groups", lists)] for name in p["groups"]]
             rule.compiled["groups"] = [re.compile(alternation(group)) for group in words]
             rule.compiled["marker"], _tree = compiler.compile(p["marker"], rule, "marker")
-            if _note_needs_a_word(rule) and (screen := compiler.words_screen(words)) is not None:
+            strong = [sorted(metatalk.strong())] if not words and not p["whole"] else None
+            if strong and (screen := compiler.words_screen(strong)) is not None:
+                # a note by its register alone, run on after a paragraph: it holds one of the register's strongest keys
+                rule.compiled["pattern"] = re.compile(alternation(strong[0]))
+                rule.screen = screen
+            elif _note_needs_a_word(rule) and (screen := compiler.words_screen(words)) is not None:
                 # what the screen screens for (matched, as the groups, on the lower-cased text)
                 rule.compiled["pattern"] = re.compile(alternation([w for group in words for w in group]))
                 rule.screen = screen
