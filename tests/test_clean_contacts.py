@@ -184,3 +184,19 @@ def test_numbers_in_words_and_ids_of_someone_else_stay(text):
         assert kept(r) == ["入秋以后，山里的柿子陆续成熟。"]
     else:
         assert kept(r) == [text]
+
+@pytest.mark.parametrize("ad, gone", [
+    ("徽信 lao_wang_1688 随时在线", " lao_wang_1688 "),  # a label of ideographs: the id goes
+    ("💚 lucky_7788 秒通过", "💚 lucky_7788 "),          # a label of symbols goes with it
+])
+def test_an_id_pasted_between_a_sentences_ideographs_goes(ad, gone):
+    r = clean(f"入秋以后，村民们把摘下的柿子削皮{ad}串好，挂在屋檐下晾晒。")
+    assert [(signal, text.strip()) for signal, text in removed(r)] == [("pasted_id", gone.strip())]
+
+
+@pytest.mark.parametrize("text", [
+    "比赛选手 player_007 在决赛中获得冠军。",              # the host's function word binds it
+    "据介绍，项目代号 moon_2024 已于上月启动。",             # an id of another kind
+])
+def test_an_id_the_host_binds_or_names_stays(text):
+    assert kept(clean(text)) == [text]

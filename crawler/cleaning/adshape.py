@@ -384,7 +384,7 @@ SEAM_JOIN = 3.0
 SEAM_PUNCT = 0.5
 SEAM_INSIDE = 3.0
 WIDEN_GAIN = 1.0
-WIDENED = frozenset({"shape_seam", "shape_stray", "shape_edge", "offer_span", "word_break", "sales_span"})
+WIDENED = frozenset({"shape_seam", "shape_stray", "shape_edge", "offer_span", "word_break", "sales_span", "pasted_id"})
 
 
 def widen(text: str, start: int, end: int, lo: int, hi: int, words: spans.Lexicon,
