@@ -70,3 +70,69 @@ def test_lists_with_nothing_that_asks_or_bound_by_the_host_stay(text):
     kept, removed = clean(text)
     assert kept == [text]
     assert removed == []
+
+
+# -- bare runs (rule bare-term-run, signal term_run): nothing asks, no core is
+# shared, no label; the shape alone: five short items or more parted by one
+# mark that parts no clause, sharing nothing with the article
+
+@pytest.mark.parametrize("run", [
+    "陶艺体验 ✧ 木工课 ✧ 皮具手作 ✧ 银饰定制 ✧ 扎染 ✧ 香薰蜡烛",
+    "〖房屋托管〗〖短租公寓〗〖家具回收〗〖保洁开荒〗〖钥匙托管〗",
+    "①代驾②跑腿③陪诊④代排队⑤宠物喂养",
+    "豆浆机   破壁机   酸奶机   面包机   空气炸锅",  # spaces alone, however many
+    "紙箱訂做・氣泡膜・打包帶・快遞袋・標籤印刷",  # traditional characters
+    "surf lessons ⋆ board hire ⋆ wetsuit rental ⋆ beach yoga ⋆ kite school",
+])
+def test_a_bare_run_as_a_line_of_its_own_goes(run):
+    around = (EN2,) if run.isascii() or run[0].isascii() else (ZH,)
+    kept, removed = clean(run, around=around, after=around)
+    assert kept == []
+    assert removed == [("term_run", run)]
+
+
+def test_a_bare_run_pasted_inside_a_sentence_leaves_the_host_every_character():
+    # its edge items are glued to the host's words (where the host ends is unknown): they stay;
+    # a run that ends inside a sentence began inside it, so its first item stays too
+    host = "孩子们放学后在这里{}写作业，周末也会来。"
+    kept, removed = clean(host.format("陶艺体验 ✧ 木工课 ✧ 皮具手作 ✧ 银饰定制 ✧ 扎染 ✧ 香薰蜡烛"))
+    assert kept == [host.format("陶艺体验香薰蜡烛")]
+    assert removed == [("term_run", " ✧ 木工课 ✧ 皮具手作 ✧ 银饰定制 ✧ 扎染 ✧ ")]
+    glued = "孩子们放学后在这里✧木工课✧皮具手作✧银饰定制✧扎染✧香薰蜡烛写作业，周末也会来。"
+    kept, removed = clean(glued)
+    assert kept == ["孩子们放学后在这里香薰蜡烛写作业，周末也会来。"]
+    assert removed == [("term_run", "✧木工课✧皮具手作✧银饰定制✧扎染✧")]
+
+
+def test_a_bare_run_after_an_english_sentence_leaves_its_full_stop():
+    run = "陶艺体验 ✧ 木工课 ✧ 皮具手作 ✧ 银饰定制 ✧ 扎染 ✧ 香薰蜡烛"
+    kept, removed = clean(EN2 + run, around=(EN2,), after=(EN2,))
+    assert kept == [EN2]
+    assert removed == [("term_run", run)]
+
+
+@pytest.mark.parametrize("text", [
+    "食材：排骨 ◆ 玉米 ◆ 胡萝卜 ◆ 姜片 ◆ 葱段",  # under a label: the host names what it lists
+    "主演：张译 / 吴京 / 殷桃 / 王景春 / 黄渤",
+    "床前明月光 疑是地上霜 举头望明月 低头思故乡 白日依山尽",  # lines of one length: a poem
+    "首页 > 新闻中心 > 行业动态 > 正文",  # four items
+    "他去过北京、上海、广州、深圳、哈尔滨、乌鲁木齐。",  # a clause's marks: prose's enumeration
+    "家政保洁，保姆，月嫂，护工，钟点工，开荒保洁，擦玻璃",  # (a clause's marks: not read bare)
+    "外观简洁，做工扎实，续航持久，拍照清晰，系统流畅，价格实惠。",
+    "记者 张伟 李娜 王芳 刘洋 陈静",  # people: a byline, a team, a cast (two items in three names)
+    "颜骏凌 / 張琳芃 / 朱辰杰 / 蒋光太 / 吴曦 / 武磊",
+    "周一 ✦ 周三 ✦ 周五 ✦ 周六 ✦ 周日",  # a series told by its numerals
+])
+def test_bare_lists_of_the_hosts_kinds_stay(text):
+    kept, removed = clean(text)
+    assert kept == [text]
+    assert removed == []
+
+
+def test_a_bare_run_sharing_the_articles_subject_stays_and_goes_without_it():
+    # a post's own tags: its words are the article's
+    tags = "陶艺体验 ✧ 木工课 ✧ 皮具手作 ✧ 银饰定制 ✧ 扎染 ✧ 香薰蜡烛"
+    story = "周末的市集上，扎染摊位前排起了长队，一位老师手把手教孩子们给布料打结上色。"
+    kept, removed = clean(tags, around=(story,), after=(ZH,))
+    assert kept == [tags]
+    assert removed == []

@@ -855,7 +855,14 @@ def _rule_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int, int
         # over the block's own text: the separators the folded view drops between ideographs tell the items
         return [(s, e, signal) for s, e in stuffing.cuts(block.raw, c["params"], c["words"])]
     if rule.kind == "terms":  # (over the block's own text, as stuffing)
-        return [(s, e, signal) for s, e in termlist.cuts(block.raw, c["terms"])]
+        raw = block.raw
+
+        def shares(start: int, end: int, lo: int, hi: int) -> int:
+            # what raw[start:end] shares with the article outside raw[lo:hi]: its subject
+            rest = "\x00".join([raw[:lo], raw[hi:]] + [b.raw for i, b in enumerate(article.blocks) if i != index])
+            return salestalk.shared(raw[start:end], rest)
+
+        return [(s, e, signal) for s, e in termlist.cuts(raw, c["terms"], shares)]
     if rule.kind == "said":
         return _said_cuts(rule, article, index)
     if rule.kind == "link_run":

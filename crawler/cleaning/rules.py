@@ -302,9 +302,15 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     # several asking as searchers do (``asks``: a word ending an item;
     # ``question``: a word leading its last few characters; ``queries_en``;
     # a hashtag; glued pinyin), or one under a search ``label``; the words
-    # that bind prose and a host's enumeration as for stuffing
+    # that bind prose and a host's enumeration as for stuffing. ``bare_items``
+    # (0: off) makes the rule read bare runs instead: that many items at least,
+    # none longer than ``bare_item_chars`` or binding prose, parted by marks
+    # that part no clause, under no label, sharing nothing with the article
+    # (termlist._bare), nor names (``surnames``: a byline, a cast, a team)
     "terms": {
         "min_items": (int, 4),
+        "bare_items": (int, 0),
+        "bare_item_chars": (int, 8),
         "max_item_chars": (int, 12),
         "max_item_words": (int, 5),
         "narration_zh": (_WORDS, "terms_narration_zh"),
@@ -315,6 +321,7 @@ RULE_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "question": (_WORDS, "terms_question"),
         "queries_en": (_WORDS, "terms_queries_en"),
         "labels": (_WORDS, "terms_labels"),
+        "surnames": (_WORDS, "terms_surnames"),
     },
     # Chinese talk said as ads are, whatever its marks (salestalk.said_start):
     # a paragraph, or the sentences ending one, whose register against news
@@ -587,7 +594,8 @@ def _compile_terms(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler
     if p["min_items"] < 3 or p["max_item_chars"] < 4 or p["max_item_words"] < 2:
         raise RuleError(f"{rule.source}: a list needs 3 items or more, of 4 characters or 2 words at least")
     got = {key: [w.lower() for w in _words(p[key], rule, key, lists)]
-           for key in ("narration_zh", "narration_en", "before", "after", "asks", "question", "queries_en", "labels")}
+           for key in ("narration_zh", "narration_en", "before", "after", "asks", "question", "queries_en", "labels",
+                       "surnames")}
     alt = {key: "|".join(re.escape(w) for w in sorted(got[key], key=len, reverse=True))
            for key in ("asks", "question", "queries_en")}
     ideograph = r"[\u3400-\u9fff]"
@@ -598,7 +606,10 @@ def _compile_terms(rule: Rule, lists: dict[str, list[str]], compiler: "_Compiler
     rule.compiled["terms"] = termlist.Terms(
         p["min_items"], p["max_item_chars"], p["max_item_words"], frozenset("".join(got["narration_zh"])),
         frozenset(got["narration_en"]), tuple(got["before"]), tuple(got["after"]), frozenset(got["asks"]),
-        frozenset(got["question"]), frozenset(got["queries_en"]), queries, ends, tuple(got["labels"]))
+        frozenset(got["question"]), frozenset(got["queries_en"]), queries, ends, tuple(got["labels"]),
+        p["bare_items"], p["bare_item_chars"], frozenset(got["surnames"]))
+    if p["bare_items"]:
+        return  # (a bare run holds no word to screen for: termlist._may_bare's scans are its screen)
     screened = [got["asks"], got["question"], got["queries_en"], got["labels"], ["#", "＃"]]
     # what the screen screens for (in the lower-cased text)
     rule.compiled["pattern"] = re.compile(alternation([w for group in screened for w in group]))

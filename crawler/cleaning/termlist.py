@@ -29,9 +29,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# what may stand between two items (anything but a word character); a run of
+# what may stand between two items (anything but a word character, or a
+# numeral an enumeration writes in one character: ①, ⑴, ⒈, ㈠); a run of
 # spaces between two ASCII words joins the words of one English item
-_GAP = re.compile(r"[^\w]+")
+_ENUMERATORS = "\u2460-\u249b\u3220-\u3229\u2776-\u2793"
+_GAP = re.compile(f"(?:[^\\w]|[{_ENUMERATORS}])+")
 # marks of prose a list never crosses
 _HARD = frozenset("。！!“”\"《》「」（）()…\n")
 _COLONS = frozenset(":：")
@@ -42,6 +44,9 @@ _COUNTED = re.compile(r"[一二两三四五六七八九十几\d]\s?(?:个|种|�
 _HASHES = frozenset("#＃")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _TRAILING_CJK = re.compile(r"[\u3400-\u9fff]+$")
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
+# what numbers a series' items (第一期, 周三, 3号线): items equal without it are one series
+_SERIES = re.compile(r"[0-9〇零一二三四五六七八九十百千两第号期]+")
 # a mark that parts a list's items and no clause of prose (| / ♦ > 【 🔥), or a space between ideographs
 _LIST_MARKS = re.compile(r"[^\w\s，,；;、。！？!?“”\"《》「」（）()…：:.\-—%]|(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -71,6 +76,9 @@ class Terms:
     queries: re.Pattern  # a query word anywhere (where a glued last item is cut)
     ends: tuple  # (Chinese, English) regexes of a word that asks ending a piece: ``cuts``' gate
     labels: tuple  # what a search label holds (搜, 关键词, 标签, tags, trending)
+    bare_items: int = 0  # (0: off) the rule reads bare runs of that many items at least (``_bare``)
+    bare_item_chars: int = 8  # ... and the longest of them
+    surnames: frozenset = frozenset()  # the first character of a person's name (a bare run of names stays)
 
 
 @dataclass
@@ -188,13 +196,18 @@ def _runs(text: str, terms: Terms) -> list[tuple[list[_Item], int]]:
     return found
 
 
-def cuts(text: str, terms: Terms) -> list[tuple[int, int]]:
-    """(start, end) of each list of search terms in ``text`` (a block's own text)."""
-    if not _may(text, terms):
+def cuts(text: str, terms: Terms, shares=None) -> list[tuple[int, int]]:
+    """(start, end) of each list of search terms in ``text`` (a block's own text);
+    ``shares(start, end, lo, hi)``: the pairs of ideographs ``text[start:end]``
+    shares with the article outside ``text[lo:hi]`` (a bare run shares none
+    outside its sentence: what is glued to it there may be its own items)."""
+    if not (_may_bare(text) if terms.bare_items else _may(text, terms)):
         return []
     out = []
     for run, label in _runs(text, terms):
         cut = _judge(text, run, label, terms)
+        if cut is not None and terms.bare_items and shares is not None and shares(*cut, *_sentence(text, *cut)):
+            continue  # (a list of the article's own subject: its tags, what it is about)
         if cut is not None:
             out.append(cut)
     return out
@@ -203,7 +216,7 @@ def cuts(text: str, terms: Terms) -> list[tuple[int, int]]:
 # gaps of prose too: an item after or before one is no list's edge unless the line's
 _CLAUSE_GAPS = frozenset("，,；;、")
 # marks that open or close an item of a list (【热搜词】, #tag#, 🔥, ？), taken with it
-_TAKEN = re.compile(r"[^\w\s。！!，,；;、“”\"《》「」（）()…]+")
+_TAKEN = re.compile(rf"(?:[^\w\s。！!，,；;、“”\"《》「」（）()…]|[{_ENUMERATORS}])+")
 _TAKEN_BEFORE = re.compile(_TAKEN.pattern + r"\s*$")
 
 
@@ -222,15 +235,48 @@ def _may(text: str, terms: Terms) -> bool:
     return len(_LIST_MARKS.findall(text)) >= 3 or any(word in lowered for word in terms.labels)
 
 
+# a bare run's gate, in three C scans (one class each: an alternation with
+# look-behinds costs every block of prose five times as much): marks that
+# part no clause, spaces between ideographs however many, a numeral an
+# enumeration writes in one character
+_MARK = re.compile(r"[^\w\s，,；;、。！？!?“”\"《》「」（）()…：:.\-—%]")
+_SPACED = re.compile(r"[\u3400-\u9fff]\s+(?=[\u3400-\u9fff])")
+_ENUMERATOR = re.compile(f"[{_ENUMERATORS}]")
+_SENTENCE_ENDS = frozenset("。！？!?\n")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``."""
+    lo = max(text.rfind(ch, 0, start) for ch in _SENTENCE_ENDS) + 1
+    hi = min((k for k in (text.find(ch, end) for ch in _SENTENCE_ENDS) if k >= 0), default=len(text))
+    return lo, hi
+
+
+def _may_bare(text: str) -> bool:
+    """Whether a bare run may be in ``text``: four marks that part no clause (three C scans)."""
+    marks = len(_MARK.findall(text))
+    if marks < 4 and (" " in text or "\u3000" in text):
+        marks += len(_SPACED.findall(text))
+    if marks < 4:
+        marks += len(_ENUMERATOR.findall(text))
+    return marks >= 4
+
+
+def _kind(gap: str) -> str:
+    """A gap as a list's separator: its marks (spaces alone: one space), each
+    enumerator as ① (①②③ part one list)."""
+    return re.sub(f"[{_ENUMERATORS}]", "①", gap.strip()) or " "
+
+
 def _own_gaps(run: list[_Item]) -> set[str]:
-    return {i.left.strip() or " " for i in run[1:]}
+    return {_kind(i.left) for i in run[1:]}
 
 
 def _apart(gap: str, gaps: set[str], inner: str) -> bool:
     """Whether an edge item with ``gap`` on its outer side (``inner``: the gap's
     character next to the item) is set apart from the host: a mark of prose, a
     colon, a question's mark, a hashtag's, or the list's own separator when no clause's."""
-    core = gap.strip() or " "
+    core = _kind(gap)
     return (any(ch in _HARD or ch in _COLONS for ch in gap) or "？" in gap or "?" in gap or inner in _HASHES
             or (core in gaps and not _CLAUSE_GAPS & set(core)))
 
@@ -238,6 +284,8 @@ def _apart(gap: str, gaps: set[str], inner: str) -> bool:
 def _judge(text: str, run: list[_Item], label: int, terms: Terms) -> tuple[int, int] | None:
     if len(run) < 3:
         return None
+    # (a list after a colon is under a label: the host names what it lists, 配料：…, 主演：…)
+    labelled = label >= 0 or any(ch in _COLONS for ch in run[0].left)
     # an item binding prose is no edge of a list (孩子们放学后在这里|#考研调剂#…: the host's)
     while run and run[0].narrates:
         run = run[1:]
@@ -247,23 +295,38 @@ def _judge(text: str, run: list[_Item], label: int, terms: Terms) -> tuple[int, 
         return None
     gaps = _own_gaps(run)
     # an edge item glued to the host's words (no separator of the list's own between) is left
-    opened = label >= 0 or run[0].start == len(run[0].left) or _apart(run[0].left, gaps, run[0].left[-1:])
+    opened = label >= 0 or run[0].start == len(run[0].left) or _apart(run[0].left, gaps, run[0].left[-1:]) or (
+        terms.bare_items and run[0].left.strip() == "." and _CJK.match(text, run[0].start) is not None)  # (…fence.公考 …)
     if not opened:
         run = run[1:]
     # (the separator after a piece glued to the host goes with the list)
     first = run[0]
-    cut_from = first.start - len(first.left) if first.start > len(first.left) and (
-        (first.left.strip() or " ") in gaps) else None
+    cut_from = first.start - len(first.left) if first.start > len(first.left) and _kind(first.left) in gaps else None
     gap_after = _GAP.match(text, run[-1].end)
     closed = (gap_after.end() if gap_after else run[-1].end) == len(text) or (
         gap_after is not None and _apart(gap_after.group(), gaps, gap_after.group()[0]))
     if not closed:
         glued = run.pop().start  # the last item runs into the host's words
-    elif gap_after is not None and gap_after.end() < len(text) and (gap_after.group().strip() or " ") in gaps \
+    elif gap_after is not None and gap_after.end() < len(text) and _kind(gap_after.group()) in gaps \
             and not set(gap_after.group()) & set("？?:："):
         glued = gap_after.end()  # a next piece, after the list's own separator, too long or binding to be an item
     else:
         glued = None
+    # the items a bare run has glued to the host's words at its edges (left to the host)
+    edges = (cut_from is not None or not opened) + (glued is not None)
+    if terms.bare_items and cut_from is not None and glued is None and run and not (
+            gap_after is not None and gap_after.end() < len(text) and _kind(gap_after.group()) in gaps):
+        # pasted inside a sentence, it ends inside it too: its last item, no
+        # separator of its own after it, runs into the host's words (…暂不🌸美甲…🌸祛斑开放换乘。)
+        glued = run.pop().start
+        edges += 1
+    if terms.bare_items and glued is not None and cut_from is None and len(run) > 1 and not (
+            run[0].left and _kind(run[0].left) in gaps):
+        # ... and one that ends inside a sentence began inside it (老街🌸美甲…🌸祛斑改造没有…):
+        # its first item, no separator of its own before it, holds the host's words
+        run = run[1:]
+        cut_from = run[0].start - len(run[0].left)
+        edges += 1
     # ... but a query word in its first characters ends the list's last item (…哪家好|的…): never the host's
     tail = _tail(text, glued, terms) if glued is not None and run else None
     if not run:
@@ -277,20 +340,45 @@ def _judge(text: str, run: list[_Item], label: int, terms: Terms) -> tuple[int, 
     enough = count >= terms.min_items
     # (a list with a clause's commas, 、 ， ；, is prose's enumeration unless most of it asks)
     needed = max(3, (count + 1) // 2) if _clause_gap("".join(gaps)) else 2
-    if not (hashes >= 3 or (enough and asks >= needed and 3 * asks >= count) or (enough and label >= 0 and asks >= 1)):
+    if terms.bare_items:
+        if labelled or not _bare(text, run, items, gaps, edges, terms):
+            return None
+    elif not (hashes >= 3 or (enough and asks >= needed and 3 * asks >= count) or (enough and label >= 0 and asks >= 1)):
         return None
     start = label if label >= 0 and opened else (cut_from if cut_from is not None else run[0].start)
-    end = tail or run[-1].end
+    # (a bare run's separator before the item it leaves the host goes with it, as the one after the first)
+    end = tail or (glued if terms.bare_items and glued is not None else run[-1].end)
     if _bound(text, start, end, terms):
         return None
     # the marks around the items go with them (【热搜词】, #tag#, 🔥 , ？)
     before = _TAKEN_BEFORE.search(text, max(0, start - 4), start)
-    if before is not None:
-        start = before.start()
+    if before is not None:  # (but not a sentence's full stop: …fence.|公考 …)
+        start = before.start() + len(before.group()) - len(before.group().lstrip("."))
     after = _TAKEN.match(text, end)
     if after is not None:
         end = after.end()
     return start, end
+
+
+def _bare(text: str, run: list[_Item], items: list[_Item], gaps: set[str], edges: int, terms: Terms) -> bool:
+    """Whether a run that nothing marks as a searcher's is keyword stuffing by
+    its shape alone: ``bare_items`` items or more (those glued to the host's
+    words at its edges counted), none binding prose or longer than
+    ``bare_item_chars`` (a term, not a clause), parted by one kind of
+    separator that parts no clause (a clause's 、，； part prose's
+    enumerations and terse clauses: 颗粒饱满，泡水不褪色，…); not all of one
+    length of five or more (the lines of a poem)."""
+    if len(items) < len(run) or len(gaps) > 1 or _clause_gap("".join(gaps)):
+        return False
+    pieces = [text[i.start:i.end] for i in items]
+    sizes = [sum(_size(p)) for p in pieces]
+    if not (max(sizes) <= terms.bare_item_chars and len(items) + edges >= terms.bare_items
+            and not (len(set(sizes)) == 1 and sizes[0] >= 5)):
+        return False
+    # people (a byline, a cast, a team: 记者 张伟 李娜 王芳…, two items in three names) and a
+    # series told by its numerals (周一 ✦ 周二 ✦ 周三…) are what an article lists, not a trade's terms
+    names = sum(2 <= len(p) <= 3 and p[0] in terms.surnames and _CJK_ONLY.fullmatch(p) is not None for p in pieces)
+    return not (names >= 3 and 3 * names >= 2 * len(pieces)) and len({_SERIES.sub("", p) for p in pieces}) > 1
 
 
 def _tail(text: str, start: int, terms: Terms) -> int | None:
