@@ -377,6 +377,7 @@ def test_a_lone_host_announced_goes_with_its_sentence(line):
     "The tickets go on sale on Dec. 6 at LiveNation.com.",                       # a host of words
     "Magic Keyboard from 2o15. In other words, the design is back.",            # a sentence end, not a spelt dot
     "这款路由器的默认管理地址是192.168.1.1，首次登录后应修改密码。",          # a private address
+    "微博的短链接以t.cn开头，平台会对指向恶意网站的链接进行拦截。",          # a host of words the sentence speaks of
 ])
 def test_a_lone_host_cited_or_told_stays(text):
     assert clean(text).removed == []

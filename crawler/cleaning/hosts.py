@@ -392,8 +392,10 @@ def bare_url_cuts(text: str, tokens: list[HostToken], spam_words: list[str], cue
         # the words may stand in the host or in the path (x.cn/peizi/kaihu)
         if any(w in text[tok.start:tok.end].lower() for w in spam_words):
             cuts.append((tok.start, tok.end, pasted_in))
-        elif pasted_in and text[tok.start:tok.end] == text[tok.start:tok.end].lower():
-            # ("St.Louis", "Node.JS" are names, not pasted hosts)
+        elif pasted_in and text[tok.start:tok.end] == text[tok.start:tok.end].lower() and (
+                tok.explicit or tok.disguised or "/" in text[tok.start:tok.end] or _made(site_name(tok.host))):
+            # ("St.Louis", "Node.JS" are names, not pasted hosts; a bare host of words is a
+            # word of the sentence: 短链接以t.cn开头, 在baidu.com搜索)
             cuts.append((tok.start, tok.end, True))
     return cuts
 
