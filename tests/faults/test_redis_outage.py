@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import Counter
 
 import pytest
@@ -106,9 +107,13 @@ def test_a_lease_whose_pop_reply_was_lost_is_delivered_again(site, redis, tmp_pa
         client = StrictRedis.from_url(redis.url)
         [worker] = [w.decode() for w in client.smembers("crawl:sohu:workers")]
         keys = ["crawl:sohu:queue", "crawl:sohu:data", f"crawl:sohu:inflight:{worker}"]
-        popped = client.eval(distributed._POP, len(keys), *keys)
+        # the worker may be between pages, its next links not queued yet: wait until
+        # the queue holds one (the hold keeps the crawl from emptying it for good)
+        deadline = time.monotonic() + 60
+        while not (popped := client.eval(distributed._POP, len(keys), *keys)) and time.monotonic() < deadline:
+            time.sleep(0.05)
         client.close()
-    assert popped and popped[1], "the queue was empty: the crawl went faster than the test"
+    assert popped and popped[1], "the queue stayed empty: the crawl went faster than the test"
     done = bounded(proc, tmp_path)
     assert (done.returncode, done.close_reason) == (0, "finished"), done.log[-3000:]
     assert done.stats.get("distributed/reclaimed") == "1", done.log[-3000:]
