@@ -381,6 +381,24 @@ def test_an_aside_naming_its_seller_at_a_paragraphs_end_goes(ad):
     assert kept == [ASIDE_HOST] and removed == [("en_aside", ad)]
 
 
+@pytest.mark.parametrize("ad", [
+    # the seller named as where to go: a name after "at", a mark of the moment
+    "Fans of quiet weekends will also love the daily draws at Clover Hall Bingo.",
+    # ... a site of its own, a sponsor's line of a page
+    "Readers of this column get a bonus spin every week, only on wheelhouse.club.",
+])
+def test_an_aside_naming_where_to_go_goes(ad):
+    kept, removed = clean(f"{ASIDE_HOST} {ad}")
+    assert kept == [ASIDE_HOST] and removed == [("en_aside", ad)]
+
+
+def test_a_commenters_praise_and_its_own_page_go():
+    # comment spam: the page praised, the commenter's own site closing it (a channel): an aside
+    ad = "I have bookmarked your blog and shared it with my readers at tidepoolnotes.net."
+    kept, removed = clean(f"{ASIDE_HOST} {ad}")
+    assert kept == [ASIDE_HOST] and [text for _signal, text in removed] == [ad]
+
+
 def test_an_english_clause_pasted_into_a_chinese_sentence_goes_with_one_mark():
     # (foreign to the article and narrating nothing: an aside, and the paste as strong as the voice)
     kept, removed = clean("村口的老槐树开花了，low-maintenance lawn seed blends for shady gardens, delivered in recycled sacks"
@@ -395,6 +413,10 @@ def test_an_english_clause_pasted_into_a_chinese_sentence_goes_with_one_mark():
     # the article's own subject: it shares its words
     "Double glazing halves the heat lost through old frames, the council's survey of the estate found. "
     "Harbour Glaziers fits triple glazing in a single morning, with free disposal of the old frames.",
+    # it narrates (began): news of a shop named on its street
+    f"{ASIDE_HOST} In June the bakery at Mill Lane began selling day-old loaves at half price.",
+    # a site in an address is a citation (an embedded post, scrapinghub), not a seller's
+    f"{ASIDE_HOST} The museum delivers over 40 free tours a year pic.twitter.com/cLT72XQfD3",
     # a brand told of further on (a deals column's line, scrapinghub)
     f"{ASIDE_HOST} Enter Lugg, Instacart, DoorDash, GrubHub, Prime Now, and Homejoy.",
     # after a question: the question may hold a paste's seam

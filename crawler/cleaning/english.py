@@ -46,7 +46,8 @@ Two shapes, two places (the rule's ``place``):
   to no one, set in an article it has nothing to do with: a whole sentence
   (or a Latin part among ideographs) that shares at most one content word in
   five with the article (the cleaner's ``foreign``), narrates nothing and
-  names its seller as its subject, or is a clause pasted flush into a
+  names its seller as its subject or where to go at its close (…at Lottoland
+  Plus., a site of its own), or is a clause pasted flush into a
   Chinese sentence (``_aside``): a class of its own, ``ASIDE_WEIGHT``.
 - **run**: a keyword run pasted into a sentence: words joined by single
   spaces, with two distinct marks at least, up to three plain words between
@@ -129,6 +130,7 @@ TURN_COHESION = 1  # a turn sharing this many content words with the article is 
 ASIDE_WEIGHT = 3  # an English sentence foreign to its article that narrates nothing (``_aside``): a class of its own
 ASIDE_OWN = 2  # ... of this many content words at least
 ASIDE_SHARE = 5  # ... sharing at most one in this many with the rest of the article
+SELLER_TAIL = 3  # ... or names where to go (at Lottoland Plus, a site) with this many words after it at most
 ASIDE_ARTICLE = 200  # ... in an article of this many other characters at least (a few words set no subject)
 LIST_MIN_CHUNKS = 3  # an offer said as a list: this many short parts joined by commas (``offer_list``)...
 LIST_CHUNK_WORDS = 8  # ... of this many words at most each
@@ -678,7 +680,16 @@ def _judge_sentence(text: str, start: int, end: int, hook: int | None, found, we
 
 # words that narrate or tell of someone (a verb in the past, a verb of saying, a
 # third person): an article's sentence, never an ad's aside
-_NARRATING = frozenset("was were had did said says told he she they them him his her their".split())
+_NARRATING = frozenset("was were had did said says told he she they them him his her their "
+                       "began became came took gave grew held saw knew".split())
+
+
+# ... a subject and its verb in the past (The project moved…, The band played…), a time gone by
+_TOLD_PAST = re.compile(r"(?:^|[.!?]\s+)\W*(?:The|A|An|This|That|Its|His|Her|Their|Our)(?: [A-Za-z'’-]+){1,3} [a-z]{3,}ed\b"
+                        r"|\b(?:yesterday|ago|last (?:week|month|year|spring|summer|autumn|winter|night))\b"
+                        # a verb in the past with its object (drilled a core, planted three hundred trees;
+                        # an ad's participles go without one: delivered overnight, trusted by thousands)
+                        r"|\b[a-z]{3,}ed (?:a|an|the|his|her|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
 def _aside(sentence: str, words: list[str], function: frozenset, pasted: bool = False) -> bool:
@@ -689,7 +700,8 @@ def _aside(sentence: str, words: list[str], function: frozenset, pasted: bool = 
     trainers turn…); a clause of English ``pasted`` flush into a Chinese
     sentence needs no name; an article's sentence about another subject tells what
     happened or what someone said, of a thing it has named before (the shop, the company)."""
-    return not _NARRATING.intersection(w.lower() for w in words) and (pasted or _named(sentence, words, function))
+    return (not _NARRATING.intersection(w.lower() for w in words) and not _TOLD_PAST.search(sentence)
+            and (pasted or _named(sentence, words, function)))
 
 
 # Chinese prose quoting English names it before (是, 叫, 写下…) or takes it up after (的, 这, 一词…)
@@ -712,6 +724,11 @@ def _asks(text: str, start: int, end: int) -> bool:
 _COINED = re.compile(r"^[A-Z][a-z]{2,}[A-Z][a-z]{2,}$")
 
 
+# a seller named as where to go: a site of its own (not a part of an address: pic.twitter.com/…),
+# or a name after at / from / by or an order (…at Lottoland Plus.; ``_named`` wants it at the
+# sentence's close: a venue told of goes on, at Madison Square Garden for free, and…)
+_SELLER_AT = re.compile(r"\b(?:at|from|by|use|try|visit)\s+(?:[A-Z][a-z]*[A-Z][A-Za-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)+)\b"
+                        r"|(?<![\w./@-])[a-z0-9][a-z0-9-]{2,}\.(?:com|net|org|io|co|shop|store|club|site|online|app|bet|date|pro)\b")
 _NAME_FIRST = re.compile(r"\W*([A-Z][a-z]+) [A-Z][a-z]+ [a-z]")
 
 
@@ -722,6 +739,9 @@ def _named(sentence: str, words: list[str], function: frozenset) -> bool:
     Removals moves, Mama Bloom prenatal). A brand told of further on is
     the host's (The 9to5Mac BundleHunt delivers…, Enter Lugg, Instacart, DoorDash…)."""
     if any(_COINED.match(w) for w in words[:2]):
+        return True
+    # (where to go closes the ad; a name or site with more of a sentence after it was pasted into a host's)
+    if any(len(WORD.findall(sentence, m.end())) <= SELLER_TAIL for m in _SELLER_AT.finditer(sentence)):
         return True
     opening = _NAME_FIRST.match(sentence)
     return opening is not None and opening.group(1).lower() not in function | STRUCTURAL
