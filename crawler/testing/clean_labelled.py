@@ -46,7 +46,7 @@ SETS = ("main", "holdout", "unseen", "fresh", "novel", "probe", "intent", "bilin
         "contacts4", "english4", "seams4", "stuffing", "verticals3", "notes5", "blind9", "stuffing2",
         "verticals4", "english5", "contacts5", "notes6", "seams5", "blind10", "notice5",
         "verticals5", "stuffing3", "english6", "english6h", "contacts6",
-        "notes7", "pasted6", "blind11", "blind12", "english7", "english7h", "boiler3", "disguise3",
+        "notes7", "pasted6", "blind11", "blind12", "blind13", "english7", "english7h", "boiler3", "disguise3",
         "disguise4", "seams6", "english8", "english8h", "hosts4", "stuffing4")
 
 
