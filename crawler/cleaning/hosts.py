@@ -100,6 +100,8 @@ _TWO_LETTERS = re.compile(b"[A-Za-z]{2}")
 
 def _two_letters(text: str) -> bool:
     return _TWO_LETTERS.search(text.encode("ascii", "ignore")) is not None
+
+
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 # cheap test: no "x.y" anywhere, no host
 _MAYBE_HOST = re.compile(r"[a-z0-9](?:\.|\[\.\]|\(\.\))[a-z]", re.IGNORECASE)
@@ -192,8 +194,11 @@ def _with_spelt_dots(text: str, tokens: list[HostToken], spelt_tlds: frozenset) 
             continue
         if tld not in CLASSIC_TLDS and not _DIGIT.search(label):
             continue
-        if text[m.end("label"):m.start("tld")].strip() in ".。" and not (_DIGIT.search(label) and m.group("tld").islower()):
-            continue  # a full stop between spaces ends a sentence (the web. Net income…) unless a name a generator made stands before it
+        # a full stop between spaces ends a sentence (the web. Net income…), unless a name
+        # a generator made stands before it and a lower-case domain after it
+        if text[m.end("label"):m.start("tld")].strip() in ".。" and not (
+                _DIGIT.search(label) and m.group("tld").islower()):
+            continue
         if any(t.start < m.end() and m.start() < t.end for t in tokens):
             continue  # a host found with a plain dot
         end = m.end() + len(_TAIL.match(text, m.end()).group())
@@ -432,7 +437,7 @@ def link_run_cuts(text: str, spans: list, cues_before, cues_after,
     return cuts
 
 
-# a public IPv4 address (not a private, loopback or documentation range), with its port and path
+# a public IPv4 address (not a private, loopback, link-local or multicast one), with its port and path
 _IPV4 = re.compile(r"(?<![\d.:])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?::(\d{2,5}))?(?![\d.])")
 _PRIVATE_IP = re.compile(r"^(?:10\.|127\.|0\.|169\.254\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|2(?:2[4-9]|[345]\d)\.)")
 
@@ -500,8 +505,9 @@ def announced(text: str, tok: HostToken, rest: str, cues_before, cues_after, min
     ``min_score``; else whether the sentence goes with it: the announcement's
     own words, detached (or too ``tiny`` to share any: 入口：), narrating
     nothing, introducing the host (``_introduced``: not a sentence of the
-    article's it was pasted into, 老槐树已经有三百多年树龄http://…) and short (``max_rest`` ideographs and words at most); a host
-    pasted into a sentence of the article goes alone."""
+    article's it was pasted into, 老槐树已经有三百多年树龄http://…) and short
+    (``max_rest`` ideographs and words at most); a host pasted into a sentence
+    of the article goes alone."""
     ip = _IPV4.fullmatch(tok.host) is not None
     score = 2 if tok.disguised else 0
     if ip:
