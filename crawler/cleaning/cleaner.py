@@ -737,13 +737,10 @@ def _lone_host_cuts(rule: Rule, article: _Article, index: int) -> list[tuple[int
         disguised = tok.disguised or _FULL_WIDTH.search(block.raw[slice(*block.cut_in_raw(tok.start, tok.end))])
         whole = hosts.announced(text, tok._replace(disguised=bool(disguised)), rest, c["cues_before"], c["cues_after"],
                                 p["min_score"], p["register_min"], p["max_rest"],
-                                _detached(rule, article, index, lo, hi, LONE_HOST_KEYS),
+                                lambda: _detached(rule, article, index, lo, hi, LONE_HOST_KEYS),
                                 len(metatalk.pairs(rest)) + len(metatalk.words(rest)) < LONE_HOST_KEYS)
         if whole is not None:
-            # pasted inside a word of the article's sentence, the host goes alone whatever the sentence is
-            inside = hosts.is_word_char(text[tok.start - 1] if tok.start else None) and hosts.is_word_char(
-                text[tok.end] if tok.end < len(text) else None)
-            cuts.append((lo, hi, rule.signal) if whole and not inside else (tok.start, tok.end, rule.signal))
+            cuts.append((lo, hi, rule.signal) if whole else (tok.start, tok.end, rule.signal))
     return cuts
 
 

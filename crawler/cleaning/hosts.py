@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -239,7 +240,7 @@ def _with_idn_hosts(text: str, tokens: list[HostToken]) -> list[HostToken]:
     return sorted(kept + found)
 
 
-def is_word_char(ch: str | None) -> bool:
+def _is_word_char(ch: str | None) -> bool:
     return ch is not None and (ch.isalnum() or is_cjk(ch))
 
 
@@ -262,7 +263,12 @@ def _run_cited(text: str, run: "_Run", start: int, end: int, cues_before, cues_a
 
 def _glued(text: str, start: int, end: int) -> bool:
     """Touching the letters of a word on either side."""
-    return is_word_char(text[start - 1] if start else None) or is_word_char(text[end] if end < len(text) else None)
+    return _is_word_char(text[start - 1] if start else None) or _is_word_char(text[end] if end < len(text) else None)
+
+
+def _inside(text: str, start: int, end: int) -> bool:
+    """Touching the letters of a word on both sides: pasted inside a word."""
+    return _is_word_char(text[start - 1] if start else None) and _is_word_char(text[end] if end < len(text) else None)
 
 
 def is_farm(hosts: list[str], piped: bool, glued: bool, min_run: int, pipe_min_run: int, loose_min_run: int,
@@ -494,7 +500,7 @@ def _introduced(text: str, start: int, cues_before) -> bool:
 
 
 def announced(text: str, tok: HostToken, rest: str, cues_before, cues_after, min_score: int, register_min: float,
-              max_rest: int, detached: bool, tiny: bool) -> bool | None:
+              max_rest: int, detached: Callable[[], bool], tiny: bool) -> bool | None:
     """Whether a lone host is announced rather than cited, by evidence that
     holds for any wording: how it is written (a spelt or defanged dot: +2; an
     IP address: +1, with a port +2; a name mixing letters and digits: +1; a
@@ -507,7 +513,8 @@ def announced(text: str, tok: HostToken, rest: str, cues_before, cues_after, min
     nothing, introducing the host (``_introduced``: not a sentence of the
     article's it was pasted into, 老槐树已经有三百多年树龄http://…) and short
     (``max_rest`` ideographs and words at most); a host pasted into a sentence
-    of the article goes alone."""
+    of the article, or inside a word, goes alone. ``detached`` is asked only
+    of a host written as spam writes one."""
     ip = _IPV4.fullmatch(tok.host) is not None
     score = 2 if tok.disguised else 0
     if ip:
@@ -527,6 +534,7 @@ def announced(text: str, tok: HostToken, rest: str, cues_before, cues_after, min
         narrates = False
     if said >= register_min:
         score += 1
+    detached = detached()  # (it reads the whole article)
     if detached:
         score += 1
     if narrates:
@@ -536,4 +544,4 @@ def announced(text: str, tok: HostToken, rest: str, cues_before, cues_after, min
     if score < min_score:
         return None
     return ((detached or tiny) and not narrates and len(_CJK_OR_WORD.findall(rest)) <= max_rest
-            and _introduced(text, tok.start, cues_before))
+            and _introduced(text, tok.start, cues_before) and not _inside(text, tok.start, tok.end))
